@@ -1,0 +1,50 @@
+/** Open an image (drop, paste, pick, or the built-in sample). On failure the previous image and results stay. */
+import { engine, scheduleSegment } from '../engine-client/engineClient';
+import { reportEngineError } from '../engine-client/engineErrors';
+import { appStore, pushError } from '../store/appStore';
+
+export async function openImage(blob: Blob, name: string): Promise<boolean> {
+  appStore.setState({ imageLoading: name });
+  try {
+    const info = await engine().setImage({ kind: 'blob', blob, name });
+    const previous = appStore.getState().image;
+    appStore.setState((s) => ({
+      image: info,
+      imageLoading: null,
+      result: null,
+      resultRequest: null,
+      resultVersion: s.resultVersion + 1,
+      hoveredInstanceId: null,
+      lastExport: null,
+    }));
+    if (previous?.display && previous.display !== info.display) previous.display.close();
+    scheduleSegment(0);
+    return true;
+  } catch (err) {
+    appStore.setState({ imageLoading: null });
+    reportEngineError(err, `Opening ${name}`);
+    return false;
+  }
+}
+
+/** First image of a drop / paste / pick, if any. */
+export function openFirstImageFile(files: FileList | readonly File[] | null | undefined): void {
+  const file = files?.[0];
+  if (!file) return;
+  void openImage(file, file.name || 'pasted-image');
+}
+
+export async function openImageUrl(url: string, name: string): Promise<boolean> {
+  appStore.setState({ imageLoading: name });
+  let blob: Blob;
+  try {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    blob = await res.blob();
+  } catch (err) {
+    appStore.setState({ imageLoading: null });
+    pushError('network', `Could not fetch ${url}: ${err instanceof Error ? err.message : String(err)}`, 'Opening image');
+    return false;
+  }
+  return openImage(blob, name);
+}

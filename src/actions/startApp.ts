@@ -1,0 +1,36 @@
+/**
+ * First load: runtime info, catalogue, the built-in demo pack and sample image, and the phrase "red", so masks
+ * appear within seconds, offline.
+ */
+import { engine } from '../engine-client/engineClient';
+import { reportEngineError } from '../engine-client/engineErrors';
+import { appStore } from '../store/appStore';
+import { refreshCacheState } from './manageCache';
+import { openImageUrl } from './openImage';
+import { openPack } from './openPack';
+import { setPhrases } from './setPhrases';
+
+const base = import.meta.env?.BASE_URL ?? '/';
+export const DEMO_PACK_URL = `${base}packs/demo/manifest.json`;
+export const SAMPLE_IMAGE_URL = `${base}samples/shapes.png`;
+export const SAMPLE_PHRASE = 'red';
+
+export async function startApp(): Promise<void> {
+  setPhrases([], SAMPLE_PHRASE);
+  const runtime = engine()
+    .init()
+    .then((info) => appStore.setState({ runtime: info }))
+    .catch((err) => reportEngineError(err, 'Starting the engine'));
+  const catalogue = engine()
+    .catalogue()
+    .then((entries) => appStore.setState({ catalogue: entries }))
+    .catch((err) => reportEngineError(err, 'Reading the pack catalogue'));
+  // init first: the pack picks its execution providers from the runtime.
+  await runtime;
+  await Promise.all([
+    openPack({ kind: 'url', manifestUrl: DEMO_PACK_URL }, 'demo pack'),
+    openImageUrl(SAMPLE_IMAGE_URL, 'shapes.png'),
+    catalogue,
+  ]);
+  await refreshCacheState();
+}

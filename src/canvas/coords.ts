@@ -1,0 +1,61 @@
+/**
+ * Screen ↔ image coordinates. Three spaces:
+ * - original image pixels (boxes, areas: what the engine reports),
+ * - display-image pixels (the downscaled `display` bitmap and every mask),
+ * - canvas CSS pixels (what pointer `offsetX/offsetY` and Playwright positions use).
+ * The canvas backing store is CSS size × devicePixelRatio; drawing applies that factor once.
+ */
+
+/** Maps display-image pixels to canvas CSS pixels: canvas = offset + display × scale. */
+export interface ViewTransform {
+  scale: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+export const IDENTITY_VIEW: ViewTransform = { scale: 1, offsetX: 0, offsetY: 0 };
+
+/** Fits an image into a viewport, keeping the aspect ratio, centred. Never upscales past `maxScale`. */
+export function fitView(
+  imageWidth: number,
+  imageHeight: number,
+  viewWidth: number,
+  viewHeight: number,
+  maxScale = Number.POSITIVE_INFINITY,
+): ViewTransform {
+  if (imageWidth <= 0 || imageHeight <= 0 || viewWidth <= 0 || viewHeight <= 0) return { ...IDENTITY_VIEW };
+  const scale = Math.min(viewWidth / imageWidth, viewHeight / imageHeight, maxScale);
+  return {
+    scale,
+    offsetX: (viewWidth - imageWidth * scale) / 2,
+    offsetY: (viewHeight - imageHeight * scale) / 2,
+  };
+}
+
+export function displayToCanvas(view: ViewTransform, x: number, y: number): [number, number] {
+  return [view.offsetX + x * view.scale, view.offsetY + y * view.scale];
+}
+
+export function canvasToDisplay(view: ViewTransform, x: number, y: number): [number, number] {
+  return [(x - view.offsetX) / view.scale, (y - view.offsetY) / view.scale];
+}
+
+/** Original-image pixels → display-image pixels. */
+export function originalToDisplayScale(
+  original: { width: number; height: number },
+  display: { displayWidth: number; displayHeight: number },
+): { sx: number; sy: number } {
+  return { sx: display.displayWidth / original.width, sy: display.displayHeight / original.height };
+}
+
+/** A box in original pixels → canvas CSS pixels [x1, y1, x2, y2]. */
+export function boxToCanvas(
+  view: ViewTransform,
+  boxXyxyPx: readonly [number, number, number, number],
+  sx: number,
+  sy: number,
+): [number, number, number, number] {
+  const [x1, y1] = displayToCanvas(view, boxXyxyPx[0] * sx, boxXyxyPx[1] * sy);
+  const [x2, y2] = displayToCanvas(view, boxXyxyPx[2] * sx, boxXyxyPx[3] * sy);
+  return [x1, y1, x2, y2];
+}

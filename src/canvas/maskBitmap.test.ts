@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { InstanceResult, RleMask } from '../../workers/protocol';
+import { buildLabelMap, decodeRle, maskToRgba, rleContains } from './maskBitmap';
+
+// 4×3 mask:
+// . X X .
+// . X X .
+// . . . .
+const mask: RleMask = { width: 4, height: 3, counts: Uint32Array.from([1, 2, 2, 2, 5]) };
+
+test('decodeRle reads row-major runs starting with a 0-run', () => {
+  assert.deepEqual([...decodeRle(mask)], [0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0]);
+});
+
+test('a leading 0-run of length 0 means the first pixel is set', () => {
+  const m: RleMask = { width: 3, height: 1, counts: Uint32Array.from([0, 2, 1]) };
+  assert.deepEqual([...decodeRle(m)], [1, 1, 0]);
+});
+
+test('runs past the end are clipped and short counts leave the rest empty', () => {
+  assert.deepEqual([...decodeRle({ width: 2, height: 1, counts: Uint32Array.from([1, 9]) })], [0, 1]);
+  assert.deepEqual([...decodeRle({ width: 3, height: 1, counts: Uint32Array.from([1]) })], [0, 0, 0]);
+});
+
+test('rleContains agrees with decodeRle everywhere', () => {
+  const bits = decodeRle(mask);
+  for (let y = 0; y < 3; y++) for (let x = 0; x < 4; x++) assert.equal(rleContains(mask, x, y), bits[y * 4 + x] === 1);
+  assert.equal(rleContains(mask, -1, 0), false);
+  assert.equal(rleContains(mask, 4, 0), false);
+});
+
+test('maskToRgba paints fill inside, outline on the boundary, nothing outside', () => {
+  // 5×5 with a 3×3 block in the middle: only the centre pixel is interior.
+  const block: RleMask = { width: 5, height: 5, counts: Uint32Array.from([6, 3, 2, 3, 2, 3, 6]) };
+  const px = maskToRgba(block, { fill: [10, 20, 30], outline: [1, 2, 3], fillAlpha: 100, outlineAlpha: 200, outline1px: true });
+  const at = (x: number, y: number) => [...px.data.slice((y * 5 + x) * 4, (y * 5 + x) * 4 + 4)];
+  assert.deepEqual(at(2, 2), [10, 20, 30, 100]);
+  assert.deepEqual(at(1, 1), [1, 2, 3, 200]);
+  assert.deepEqual(at(0, 0), [0, 0, 0, 0]);
+});
+
+test('buildLabelMap: later instances win where masks overlap', () => {
+  const inst = (id: number, counts: number[]): InstanceResult => ({
+    instanceId: id,
+    conceptId: 'c',
+    conceptIndex: 0,
+    query: 0,
+    score: 1,
+    presence: 1,
+    boxXyxyPx: [0, 0, 1, 1],
+    areaPx: 1,
+    mask: { width: 3, height: 1, counts: Uint32Array.from(counts) },
+  });
+  const map = buildLabelMap([inst(1, [0, 2, 1]), inst(2, [1, 2])], 3, 1);
+  assert.deepEqual([...map], [1, 2, 2]);
+});

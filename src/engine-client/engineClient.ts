@@ -1,0 +1,124 @@
+/**
+ * The only module that touches the engine worker. It wraps the worker with comlink, keeps the connection the
+ * actions use, and schedules segmentation newest-wins: requests are debounced, a newer request supersedes an
+ * older one, and a result that arrives after a newer request was made is dropped.
+ */
+import * as Comlink from 'comlink';
+import type { EngineApi, ProgressCallback, SegmentRequest } from '../../workers/protocol';
+import { appStore } from '../store/appStore';
+import { buildSegmentRequest } from '../store/selectors';
+import { reportEngineError } from './engineErrors';
+
+export interface EngineConnection {
+  api: EngineApi;
+  /** Makes a callback callable from the other side (comlink.proxy for the worker, identity for fakes). */
+  proxyCallback(cb: ProgressCallback): ProgressCallback;
+  dispose(): void;
+}
+
+/** Starts the engine worker and wraps it. */
+export function connectWorkerEngine(): EngineConnection {
+  const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' });
+  const remote = Comlink.wrap<EngineApi>(worker);
+  return {
+    // comlink's Remote<EngineApi> has the same call shapes; callbacks are proxied by `proxyCallback`.
+    api: remote as unknown as EngineApi,
+    proxyCallback: (cb) => Comlink.proxy(cb),
+    dispose: () => worker.terminate(),
+  };
+}
+
+/** An in-process engine (tests). */
+export function connectInProcessEngine(api: EngineApi): EngineConnection {
+  return { api, proxyCallback: (cb) => cb, dispose: () => {} };
+}
+
+let connection: EngineConnection | null = null;
+
+export function setEngineConnection(next: EngineConnection | null): void {
+  connection?.dispose();
+  connection = next;
+  cancelScheduledSegment();
+}
+
+export function engine(): EngineApi {
+  if (!connection) throw new Error('Engine not connected');
+  return connection.api;
+}
+
+export function progressCallback(cb: ProgressCallback): ProgressCallback {
+  if (!connection) throw new Error('Engine not connected');
+  return connection.proxyCallback(cb);
+}
+
+// ---- Segmentation, newest wins -------------------------------------------------------------------------------
+
+/** Debounce for typing. Threshold changes pass 0: the engine only re-post-processes. */
+export const TYPING_DEBOUNCE_MS = 150;
+
+let latestToken = 0;
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * Asks for a segmentation of the store's current image, concepts and threshold after `debounceMs`.
+ * Every call supersedes the previous ones. Returns at once; the result lands in the store.
+ */
+export function scheduleSegment(debounceMs = TYPING_DEBOUNCE_MS): void {
+  const token = ++latestToken;
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+  appStore.setState({ segmentPending: true });
+  if (debounceMs <= 0) void runSegment(token);
+  else timer = setTimeout(() => void runSegment(token), debounceMs);
+}
+
+/** Drops any scheduled or in-flight segmentation (its result will be ignored). */
+export function cancelScheduledSegment(): void {
+  latestToken++;
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+  appStore.setState({ segmentPending: false });
+}
+
+async function runSegment(token: number): Promise<void> {
+  timer = null;
+  const state = appStore.getState();
+  const request = buildSegmentRequest(state);
+  if (!request) {
+    // Nothing to run: no concepts clears the results; no image or pack waits for them.
+    appStore.setState((s) => ({
+      segmentPending: false,
+      ...(s.concepts.length === 0 && s.result !== null
+        ? { result: null, resultRequest: null, resultVersion: s.resultVersion + 1, hoveredInstanceId: null }
+        : {}),
+    }));
+    return;
+  }
+  try {
+    const result = await engine().segment(request);
+    if (token !== latestToken) return; // a newer request exists: stale
+    if (result.superseded) {
+      appStore.setState({ segmentPending: false });
+      return;
+    }
+    applyResult(request, result);
+  } catch (err) {
+    if (token !== latestToken) return;
+    appStore.setState({ segmentPending: false });
+    reportEngineError(err, 'Segmenting');
+  }
+}
+
+function applyResult(request: SegmentRequest, result: Awaited<ReturnType<EngineApi['segment']>>): void {
+  appStore.setState((s) => {
+    const stillThere =
+      s.hoveredInstanceId !== null && result.instances.some((i) => i.instanceId === s.hoveredInstanceId);
+    return {
+      segmentPending: false,
+      result,
+      resultRequest: request,
+      resultVersion: s.resultVersion + 1,
+      hoveredInstanceId: stillThere ? s.hoveredInstanceId : null,
+    };
+  });
+}

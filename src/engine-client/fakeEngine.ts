@@ -1,0 +1,187 @@
+/**
+ * An in-memory EngineApi for unit tests (never used by the app). Knows a few phrases, each with fixed
+ * rectangular detections on a 40×20 image; delays are configurable so tests can make results arrive out of order.
+ */
+import type {
+  CatalogueEntry,
+  CocoExport,
+  EngineApi,
+  ImageInfo,
+  InstanceResult,
+  PackInfo,
+  ProgressCallback,
+  RleMask,
+  RuntimeInfo,
+  SegmentRequest,
+  SegmentResult,
+} from '../../workers/protocol';
+
+export const FAKE_WIDTH = 40;
+export const FAKE_HEIGHT = 20;
+
+export interface FakeDetection {
+  score: number;
+  box: [number, number, number, number];
+}
+
+export interface FakeEngineOptions {
+  /** phrase → detections (before the threshold). */
+  detections?: Record<string, FakeDetection[]>;
+  /** Milliseconds before `segment` answers, per request. */
+  segmentDelayMs?: (req: SegmentRequest) => number;
+}
+
+const DEFAULT_DETECTIONS: Record<string, FakeDetection[]> = {
+  red: [
+    { score: 0.92, box: [2, 2, 10, 8] },
+    { score: 0.61, box: [20, 4, 30, 12] },
+    { score: 0.3, box: [32, 10, 38, 18] },
+  ],
+  blue: [{ score: 0.8, box: [12, 12, 18, 18] }],
+};
+
+export function rectMask(width: number, height: number, [x1, y1, x2, y2]: [number, number, number, number]): RleMask {
+  const counts: number[] = [];
+  let run = 0;
+  let on = false;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const inside = x >= x1 && x < x2 && y >= y1 && y < y2;
+      if (inside !== on) {
+        counts.push(run);
+        run = 0;
+        on = inside;
+      }
+      run++;
+    }
+  }
+  counts.push(run);
+  return { width, height, counts: Uint32Array.from(counts) };
+}
+
+export interface FakeEngine extends EngineApi {
+  calls: { method: string; arg?: unknown }[];
+}
+
+export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
+  const detections = options.detections ?? DEFAULT_DETECTIONS;
+  const calls: FakeEngine['calls'] = [];
+  let imageCount = 0;
+  let seq = 0;
+  let pack: PackInfo | null = null;
+  const images = new Map<string, ImageInfo>();
+
+  const runtime: RuntimeInfo = {
+    webgpu: { available: false, reason: 'fake engine', shaderF16: false },
+    wasm: { threads: 1, crossOriginIsolated: false },
+  };
+
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  return {
+    calls,
+    async init() {
+      calls.push({ method: 'init' });
+      return runtime;
+    },
+    async catalogue(): Promise<CatalogueEntry[]> {
+      return [{ id: 'real', name: 'Real pack', description: 'd', manifestUrl: '/real.json', approxBytes: 1e9, capabilities: [] }];
+    },
+    async openPack(source, onProgress?: ProgressCallback) {
+      calls.push({ method: 'openPack', arg: source });
+      const name = source.kind === 'url' ? source.manifestUrl : source.kind;
+      if (name.includes('broken')) throw { code: 'pack-invalid', message: 'manifest is not valid JSON' };
+      onProgress?.({ status: 'initiate', file: 'graph.onnx', total: 100 });
+      onProgress?.({ status: 'progress', file: 'graph.onnx', loaded: 50, total: 100, bytesPerSecond: 10, etaSeconds: 5 });
+      onProgress?.({ status: 'done', file: 'graph.onnx' });
+      onProgress?.({ status: 'ready', packId: 'fake' });
+      pack = {
+        id: 'fake',
+        name: `Fake (${name})`,
+        description: '',
+        demo: true,
+        inputSize: 8,
+        source: name,
+        graphs: [
+          { role: 'vision', contract: 'x', executionProvider: 'wasm', reason: 'fake', bytes: 1, inputNames: [], outputNames: [] },
+        ],
+      };
+      return pack;
+    },
+    async cacheState() {
+      return [];
+    },
+    async clearCache() {},
+    async setImage(source) {
+      calls.push({ method: 'setImage', arg: source.name });
+      if (source.kind === 'blob' && source.blob.type === 'text/plain') {
+        throw { code: 'decode-failed', message: `${source.name} is not an image` };
+      }
+      const info: ImageInfo = {
+        imageId: `img-${++imageCount}`,
+        name: source.name,
+        width: FAKE_WIDTH,
+        height: FAKE_HEIGHT,
+        displayWidth: FAKE_WIDTH,
+        displayHeight: FAKE_HEIGHT,
+        downscaledForModel: false,
+        timingsMs: {},
+      };
+      images.set(info.imageId, info);
+      return info;
+    },
+    async segment(req: SegmentRequest): Promise<SegmentResult> {
+      calls.push({ method: 'segment', arg: req });
+      const mySeq = ++seq;
+      if (!pack) throw { code: 'no-pack', message: 'no pack' };
+      if (!images.has(req.imageId)) throw { code: 'no-image', message: 'no image' };
+      const delay = options.segmentDelayMs?.(req) ?? 0;
+      if (delay > 0) await sleep(delay);
+      const instances: InstanceResult[] = [];
+      req.concepts.forEach((c, conceptIndex) => {
+        (detections[c.phrase.toLowerCase()] ?? []).forEach((d, query) => {
+          if (d.score <= req.scoreThreshold) return;
+          const [x1, y1, x2, y2] = d.box;
+          instances.push({
+            instanceId: instances.length + 1,
+            conceptId: c.id,
+            conceptIndex,
+            query,
+            score: d.score,
+            presence: 0.9,
+            boxXyxyPx: d.box,
+            areaPx: (x2 - x1) * (y2 - y1),
+            mask: rectMask(FAKE_WIDTH, FAKE_HEIGHT, d.box),
+          });
+        });
+      });
+      return {
+        imageId: req.imageId,
+        seq: mySeq,
+        superseded: false,
+        scoreThreshold: req.scoreThreshold,
+        instances,
+        concepts: req.concepts.map((c) => ({
+          conceptId: c.id,
+          phrase: c.phrase,
+          presence: detections[c.phrase.toLowerCase()] ? 0.9 : 0.04,
+          count: instances.filter((i) => i.conceptId === c.id).length,
+        })),
+        timingsMs: { decode: 1 },
+        graphRuns: {},
+      };
+    },
+    async exportCoco(req): Promise<CocoExport> {
+      calls.push({ method: 'exportCoco', arg: req });
+      return {
+        info: { description: 'fake', date_created: '2025-01-01', pack: pack?.id ?? '' },
+        images: [{ id: 1, file_name: images.get(req.imageId)?.name ?? '', width: FAKE_WIDTH, height: FAKE_HEIGHT }],
+        categories: req.request.concepts.map((c, i) => ({ id: i + 1, name: c.phrase })),
+        annotations: [],
+      };
+    },
+    async stats() {
+      return { graphRuns: {}, cache: { images: 0, texts: 0, detections: 0 } };
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import { beforeEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connectInProcessEngine, setEngineConnection } from '../engine-client/engineClient';
+import { createFakeEngine, type FakeEngine, type FakeEngineOptions } from '../engine-client/fakeEngine';
+import { openImage } from '../actions/openImage';
+import { openPack } from '../actions/openPack';
+import { commitPhraseText, conceptsFrom, removeChip, setPhraseText, splitPhrases } from '../actions/setPhrases';
+import { setThreshold } from '../actions/setThreshold';
+import { exportCoco } from '../actions/exportCoco';
+import { appStore, resetAppStore } from './appStore';
+import { selectInstances, selectNoMatches, selectStatus } from './selectors';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the store says nothing is in flight. */
+async function settled(): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (selectStatus(appStore.getState()) === 'ready') return;
+    await sleep(5);
+  }
+  throw new Error('store never settled');
+}
+
+let fake: FakeEngine;
+
+async function setup(options: FakeEngineOptions = {}): Promise<void> {
+  resetAppStore();
+  fake = createFakeEngine(options);
+  setEngineConnection(connectInProcessEngine(fake));
+  assert.equal(await openPack({ kind: 'url', manifestUrl: '/packs/demo/manifest.json' }, 'demo'), true);
+  assert.equal(await openImage(new Blob([new Uint8Array(4)], { type: 'image/png' }), 'shapes.png'), true);
+  await settled();
+}
+
+beforeEach(() => setup());
+
+test('phrases: comma-separated text and chips, trimmed and de-duplicated', () => {
+  assert.deepEqual(splitPhrases(' red ,, blue  car ,'), ['red', 'blue car']);
+  assert.deepEqual(
+    conceptsFrom(['Red'], 'red, blue').map((c) => [c.id, c.phrase, c.boxes.length]),
+    [
+      ['concept:red', 'Red', 0],
+      ['concept:blue', 'blue', 0],
+    ],
+  );
+});
+
+test('typing segments after the debounce; the threshold filters; status goes working → ready', async () => {
+  setPhraseText('red');
+  assert.equal(selectStatus(appStore.getState()), 'working');
+  await settled();
+  assert.deepEqual(
+    selectInstances(appStore.getState()).map((i) => i.score),
+    [0.92, 0.61],
+  );
+  setThreshold(0.2);
+  assert.equal(selectStatus(appStore.getState()), 'working');
+  await settled();
+  assert.equal(selectInstances(appStore.getState()).length, 3);
+  assert.equal(appStore.getState().result?.scoreThreshold, 0.2);
+});
+
+test('typing quickly sends one request after the debounce', async () => {
+  const before = fake.calls.filter((c) => c.method === 'segment').length;
+  for (const t of ['r', 're', 'red']) {
+    setPhraseText(t);
+    await sleep(10);
+  }
+  await settled();
+  const segments = fake.calls.filter((c) => c.method === 'segment').slice(before);
+  assert.equal(segments.length, 1);
+});
+
+test('newest wins: an older result that arrives late is ignored', async () => {
+  await setup({ segmentDelayMs: (req) => (req.concepts[0]?.phrase === 'red' ? 80 : 5) });
+  setPhraseText('red');
+  await sleep(170); // debounce passed; "red" is in flight (slow)
+  setPhraseText('blue'); // newer, fast
+  await settled();
+  assert.deepEqual(
+    selectInstances(appStore.getState()).map((i) => i.conceptId),
+    ['concept:blue'],
+  );
+  await sleep(120); // the stale "red" result has now arrived
+  assert.deepEqual(
+    selectInstances(appStore.getState()).map((i) => i.conceptId),
+    ['concept:blue'],
+  );
+});
+
+test('chips: Enter commits, × removes; empty prompt clears the results', async () => {
+  setPhraseText('red, blue');
+  commitPhraseText();
+  assert.deepEqual(appStore.getState().chips, ['red', 'blue']);
+  assert.equal(appStore.getState().phraseText, '');
+  await settled();
+  assert.equal(selectInstances(appStore.getState()).length, 3);
+  assert.deepEqual(
+    selectInstances(appStore.getState()).map((i) => i.conceptIndex),
+    [0, 0, 1],
+  );
+  removeChip('red');
+  removeChip('blue');
+  await settled();
+  assert.equal(appStore.getState().result, null);
+  assert.equal(selectNoMatches(appStore.getState()), false);
+});
+
+test('"No matches" when concepts exist but nothing passes', async () => {
+  setPhraseText('unicorn');
+  await settled();
+  assert.equal(selectNoMatches(appStore.getState()), true);
+  assert.equal(appStore.getState().result?.concepts[0].presence, 0.04);
+});
+
+test('a failed image keeps the previous image and results, and shows the error', async () => {
+  setPhraseText('red');
+  await settled();
+  const { image, result } = appStore.getState();
+  assert.equal(await openImage(new Blob(['hello'], { type: 'text/plain' }), 'notes.txt'), false);
+  const s = appStore.getState();
+  assert.equal(s.image, image);
+  assert.equal(s.result, result);
+  assert.equal(s.errors.at(-1)?.code, 'decode-failed');
+  assert.equal(selectStatus(s), 'ready');
+});
+
+test('a failed pack keeps the current pack working', async () => {
+  const pack = appStore.getState().pack;
+  assert.equal(await openPack({ kind: 'url', manifestUrl: '/broken.json' }, 'broken'), false);
+  assert.equal(appStore.getState().pack, pack);
+  assert.equal(appStore.getState().errors.at(-1)?.code, 'pack-invalid');
+  setPhraseText('blue');
+  await settled();
+  assert.equal(selectInstances(appStore.getState()).length, 1);
+});
+
+test('pack progress events land in the store', () => {
+  const files = appStore.getState().packLoad?.files ?? {};
+  assert.equal(files['graph.onnx']?.status, 'done');
+  assert.equal(files['graph.onnx']?.loaded, 100);
+});
+
+test('a new image clears the old results and re-segments', async () => {
+  setPhraseText('red');
+  await settled();
+  const oldId = appStore.getState().image?.imageId;
+  await openImage(new Blob([new Uint8Array(4)], { type: 'image/png' }), 'two.png');
+  await settled();
+  const s = appStore.getState();
+  assert.notEqual(s.image?.imageId, oldId);
+  assert.equal(s.result?.imageId, s.image?.imageId);
+  assert.equal(selectInstances(s).length, 2);
+});
+
+test('COCO export uses the request on screen', async () => {
+  setPhraseText('red, blue');
+  await settled();
+  assert.equal(await exportCoco({ download: false }), true);
+  assert.deepEqual(
+    appStore.getState().lastExport?.categories.map((c) => c.name),
+    ['red', 'blue'],
+  );
+});

@@ -1,0 +1,71 @@
+/**
+ * Assembles the demo pack in memory: the three graphs, tokenizer.json and manifest.json (with sizes and
+ * sha256 of every file, paths relative to the manifest).
+ */
+import { createHash } from 'node:crypto';
+import type { PackFileRef, PackManifest } from '../../workers/protocol/manifest.ts';
+import { buildDetectorGraph, QUERIES } from './detectorGraph.ts';
+import { buildTextGraph, CONTEXT_LENGTH } from './textGraph.ts';
+import { buildTokenizerJson, EOT_ID, SOT_ID } from './tokenizer.ts';
+import { buildVisionGraph, INPUT_SIZE } from './visionGraph.ts';
+
+export const PACK_DIR = 'packs/demo';
+export const PACK_FILES = ['vision.onnx', 'text.onnx', 'detector.onnx', 'tokenizer.json', 'manifest.json'] as const;
+
+export function fileRef(path: string, bytes: Uint8Array): PackFileRef {
+  return { path, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+export function buildManifest(files: Record<string, Uint8Array>): PackManifest {
+  const ref = (p: string) => fileRef(p, files[p]);
+  return {
+    format: 'sam3-web-pack',
+    version: 1,
+    id: 'demo-colours',
+    name: 'Demo pack — knows colours, not the world',
+    description:
+      'A tiny built-in stand-in with the real SAM 3 (usls v2) graph contract. It only segments colour words ' +
+      '(red, green, blue, yellow, orange, purple, pink, cyan, white, black, gray/grey, brown) and the colour ' +
+      'under a positive exemplar box; any other word finds nothing. For real concepts, load one of the SAM 3 ' +
+      'packs in the model panel.',
+    demo: true,
+    license: 'Apache-2.0',
+    inputSize: INPUT_SIZE,
+    image: { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], resize: 'stretch' },
+    tokenizer: {
+      file: ref('tokenizer.json'),
+      contextLength: CONTEXT_LENGTH,
+      padding: 'eot',
+      sotId: SOT_ID,
+      eotId: EOT_ID,
+    },
+    graphs: {
+      vision: { file: ref('vision.onnx'), contract: 'usls-v2-vision', ioDtype: 'float32' },
+      text: { file: ref('text.onnx'), contract: 'usls-v2-text', ioDtype: 'float32' },
+      detector: {
+        file: ref('detector.onnx'),
+        contract: 'usls-v2-decoder',
+        ioDtype: 'float32',
+        queries: QUERIES,
+        boxInput: 'cxcywh-norm',
+        boxPadLabel: -10,
+        boxOutput: 'xyxy-norm',
+        maskOutput: 'logits',
+        presence: true,
+        textMaskPolarity: 'true-is-valid',
+      },
+    },
+  };
+}
+
+/** Every file of the pack, keyed by its path relative to the pack folder. */
+export function buildPack(): Record<string, Uint8Array> {
+  const files: Record<string, Uint8Array> = {
+    'vision.onnx': buildVisionGraph(),
+    'text.onnx': buildTextGraph(),
+    'detector.onnx': buildDetectorGraph(),
+    'tokenizer.json': new TextEncoder().encode(JSON.stringify(buildTokenizerJson()) + '\n'),
+  };
+  files['manifest.json'] = new TextEncoder().encode(JSON.stringify(buildManifest(files), null, 2) + '\n');
+  return files;
+}

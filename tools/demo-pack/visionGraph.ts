@@ -1,0 +1,74 @@
+/**
+ * vision.onnx (usls-v2-vision contract): `images` [1,3,S,S] → `fpn_feat_0..2`, `fpn_pos_2`.
+ * Channels 0..P−1 of each level hold per-palette-class AREA FRACTIONS; the other channels are 0.
+ */
+import { GraphBuilder } from './onnxBuilder.ts';
+import { NUM_CLASSES, PALETTE } from './palette.ts';
+
+export const INPUT_SIZE = 448;
+export const FEAT_DIM = 256;
+/** Pixels per level-1 cell (448 / 64). */
+export const CELL = 7;
+export const GRID1 = INPUT_SIZE / CELL; // 64
+export const GRID0 = GRID1 * 2; // 128 (mask grid = 4·S/14)
+export const GRID2 = GRID1 / 2; // 32
+
+/** Pads channels P → 256 with zeros. */
+function padChannels(g: GraphBuilder, x: string): string {
+  return g.op('Pad', [x, g.i64([0, 0, 0, 0, 0, FEAT_DIM - NUM_CLASSES, 0, 0], [8])], { mode: 'constant' });
+}
+
+/**
+ * The constant sine position encoding [1,256,32,32], computed in-graph from two small vectors so that the
+ * file stays small: channels 0..63 sin(y·ω), 64..127 cos(y·ω), 128..191 sin(x·ω), 192..255 cos(x·ω),
+ * with positions normalized to (0, 2π] and ω = 10000^(−k/64).
+ */
+function sinePositionEncoding(g: GraphBuilder): string {
+  const half = FEAT_DIM / 2;
+  const quarter = FEAT_DIM / 4;
+  const freq = new Float32Array(half);
+  const phase = new Float32Array(half);
+  for (let k = 0; k < half; k++) {
+    freq[k] = Math.pow(10000, -(k % quarter) / quarter);
+    phase[k] = k < quarter ? 0 : Math.PI / 2;
+  }
+  const pos = Array.from({ length: GRID2 }, (_, i) => ((i + 1) / GRID2) * 2 * Math.PI);
+  const freqC = g.f32(freq, [1, half, 1, 1]);
+  const phaseC = g.f32(phase, [1, half, 1, 1]);
+  const ys = g.add(g.mul(freqC, g.f32(pos, [1, 1, GRID2, 1])), phaseC); // [1,128,32,1]
+  const xs = g.add(g.mul(freqC, g.f32(pos, [1, 1, 1, GRID2])), phaseC); // [1,128,1,32]
+  const shape = g.i64([1, half, GRID2, GRID2], [4]);
+  const both = g.op('Concat', [g.op('Expand', [ys, shape]), g.op('Expand', [xs, shape])], { axis: 1 });
+  return g.op('Sin', [both]);
+}
+
+export function buildVisionGraph(): Uint8Array {
+  const g = new GraphBuilder('demo_vision');
+  const images = g.input('images', 'float32', [1, 3, INPUT_SIZE, INPUT_SIZE]);
+  // Nearest prototype in normalized space: argmax_k 2·x·p_k − |p_k|² (a 1×1 conv).
+  const w = new Float32Array(NUM_CLASSES * 3);
+  const b = new Float32Array(NUM_CLASSES);
+  PALETTE.forEach((c, k) => {
+    const p = c.rgb.map((v) => (v / 255 - 0.5) / 0.5);
+    p.forEach((v, ch) => (w[k * 3 + ch] = 2 * v));
+    b[k] = -(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
+  });
+  const scores = g.op('Conv', [images, g.f32(w, [NUM_CLASSES, 3, 1, 1]), g.f32(b, [NUM_CLASSES])]);
+  const cls = g.op('ArgMax', [scores], { axis: 1, keepdims: 1 }); // [1,1,S,S] int64
+  const classIds = g.i64(
+    Array.from({ length: NUM_CLASSES }, (_, i) => i),
+    [1, NUM_CLASSES, 1, 1],
+  );
+  const oneHot = g.toFloat(g.op('Equal', [cls, classIds])); // [1,P,S,S]
+  const frac1 = g.op('AveragePool', [oneHot], { kernel_shape: [CELL, CELL], strides: [CELL, CELL] }); // [1,P,64,64]
+  const frac0 = g.op('Resize', [frac1, '', g.f32([1, 1, 2, 2], [4])], {
+    mode: 'linear',
+    coordinate_transformation_mode: 'half_pixel',
+  });
+  const frac2 = g.op('AveragePool', [frac1], { kernel_shape: [2, 2], strides: [2, 2] });
+  g.output('fpn_feat_0', padChannels(g, frac0), 'float32', [1, FEAT_DIM, GRID0, GRID0]);
+  g.output('fpn_feat_1', padChannels(g, frac1), 'float32', [1, FEAT_DIM, GRID1, GRID1]);
+  g.output('fpn_feat_2', padChannels(g, frac2), 'float32', [1, FEAT_DIM, GRID2, GRID2]);
+  g.output('fpn_pos_2', sinePositionEncoding(g), 'float32', [1, FEAT_DIM, GRID2, GRID2]);
+  return g.toBytes();
+}

@@ -1,0 +1,147 @@
+/**
+ * Run-length encodings of binary masks.
+ *
+ * - Row-major runs: the worker → UI mask format (`RleMask` in workers/protocol/results.ts): counts alternate
+ *   0-runs and 1-runs over the pixels in row-major order, starting with a 0-run that may be empty.
+ * - COCO RLE: pycocotools-compatible for export (`CocoExport`): the same alternation over COLUMN-major
+ *   (Fortran) order, compressed to pycocotools' `rleToString` text (LEB128-like, 5 data bits per character,
+ *   0x20 continuation bit, +48 offset; from the fourth count on, each count is stored as a delta to the count
+ *   two places back). `size` is `[height, width]`.
+ */
+
+/** A pycocotools compressed RLE (`segmentation` of a COCO annotation). */
+export interface CocoRle {
+  /** `[height, width]`. */
+  size: [number, number];
+  counts: string;
+}
+
+/** Run lengths of a sequence of `n` pixels read through `at(i)`, starting with a (possibly empty) 0-run. */
+function runsOf(n: number, at: (i: number) => boolean): Uint32Array {
+  let runs = 1;
+  let prev = false;
+  for (let i = 0; i < n; i++) {
+    const v = at(i);
+    if (v !== prev) {
+      runs++;
+      prev = v;
+    }
+  }
+  const counts = new Uint32Array(runs);
+  let k = 0;
+  let len = 0;
+  prev = false;
+  for (let i = 0; i < n; i++) {
+    const v = at(i);
+    if (v !== prev) {
+      counts[k++] = len;
+      len = 0;
+      prev = v;
+    }
+    len++;
+  }
+  counts[k] = len;
+  return counts;
+}
+
+/** Row-major runs of a `w × h` mask (non-zero = set). */
+export function encodeRowMajorRle(mask: Uint8Array, w: number, h: number): Uint32Array {
+  const n = w * h;
+  if (mask.length < n) throw new RangeError('mask is shorter than w·h');
+  return runsOf(n, (i) => mask[i] !== 0);
+}
+
+/** Inverse of `encodeRowMajorRle`: a row-major 0/1 mask. Throws when the runs do not cover exactly w·h. */
+export function decodeRowMajorRle(counts: ArrayLike<number>, w: number, h: number): Uint8Array {
+  const n = w * h;
+  const mask = new Uint8Array(n);
+  let p = 0;
+  for (let k = 0; k < counts.length; k++) {
+    const end = p + counts[k];
+    if (end > n) throw new RangeError('RLE runs exceed the mask size');
+    if (k % 2 === 1) mask.fill(1, p, end);
+    p = end;
+  }
+  if (p !== n) throw new RangeError(`RLE runs cover ${p} pixels, expected ${n}`);
+  return mask;
+}
+
+/** Column-major (Fortran order) runs of a row-major `w × h` mask: pycocotools `rleEncode`. */
+export function encodeColumnMajorRuns(mask: Uint8Array, w: number, h: number): Uint32Array {
+  if (mask.length < w * h) throw new RangeError('mask is shorter than w·h');
+  // Column-major index i is pixel (x = floor(i / h), y = i mod h).
+  return runsOf(w * h, (i) => mask[(i % h) * w + Math.floor(i / h)] !== 0);
+}
+
+/** pycocotools `rleToString`: run counts → compressed text. */
+export function cocoCountsToString(counts: ArrayLike<number>): string {
+  let s = '';
+  for (let i = 0; i < counts.length; i++) {
+    let x = counts[i];
+    if (i > 2) x -= counts[i - 2];
+    for (;;) {
+      // Arithmetic shift by 5 as a floor division, so counts beyond 2^31 stay exact.
+      const high = Math.floor(x / 32);
+      let c = x - high * 32;
+      x = high;
+      const more = c & 0x10 ? x !== -1 : x !== 0;
+      if (more) c |= 0x20;
+      s += String.fromCharCode(c + 48);
+      if (!more) break;
+    }
+  }
+  return s;
+}
+
+/** pycocotools `rleFrString`: compressed text → run counts. Throws on characters outside '0'..'o'. */
+export function cocoStringToCounts(s: string): number[] {
+  const counts: number[] = [];
+  let p = 0;
+  while (p < s.length) {
+    let x = 0;
+    let k = 0;
+    for (;;) {
+      if (p >= s.length) throw new RangeError('truncated COCO RLE string');
+      const c = s.charCodeAt(p++) - 48;
+      if (c < 0 || c > 63) throw new RangeError(`bad COCO RLE character at ${p - 1}`);
+      x += (c & 0x1f) * 2 ** (5 * k);
+      k++;
+      if (!(c & 0x20)) {
+        if (c & 0x10) x -= 2 ** (5 * k); // sign extension
+        break;
+      }
+    }
+    if (counts.length > 2) x += counts[counts.length - 2];
+    counts.push(x);
+  }
+  return counts;
+}
+
+/** Row-major `w × h` mask → pycocotools compressed RLE (`mask_utils.encode(np.asfortranarray(mask))`). */
+export function encodeCocoRle(mask: Uint8Array, w: number, h: number): CocoRle {
+  return { size: [h, w], counts: cocoCountsToString(encodeColumnMajorRuns(mask, w, h)) };
+}
+
+/** pycocotools compressed RLE → row-major 0/1 mask of `size[1] × size[0]` (width × height). */
+export function decodeCocoRle(rle: CocoRle): Uint8Array {
+  const [h, w] = rle.size;
+  const counts = cocoStringToCounts(rle.counts);
+  const mask = new Uint8Array(w * h);
+  let p = 0;
+  for (let k = 0; k < counts.length; k++) {
+    const end = p + counts[k];
+    if (counts[k] < 0 || end > w * h) throw new RangeError('COCO RLE runs exceed the mask size');
+    if (k % 2 === 1) for (let i = p; i < end; i++) mask[(i % h) * w + Math.floor(i / h)] = 1;
+    p = end;
+  }
+  if (p !== w * h) throw new RangeError(`COCO RLE runs cover ${p} pixels, expected ${w * h}`);
+  return mask;
+}
+
+/** Area (set pixels) of a compressed COCO RLE: the sum of its 1-runs (pycocotools `area`). */
+export function cocoRleArea(rle: CocoRle): number {
+  const counts = cocoStringToCounts(rle.counts);
+  let area = 0;
+  for (let k = 1; k < counts.length; k += 2) area += counts[k];
+  return area;
+}

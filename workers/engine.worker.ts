@@ -1,0 +1,35 @@
+/// <reference lib="webworker" />
+/**
+ * The engine worker: exposes the Engine over comlink and nothing else. onnxruntime-web, the pack cache and
+ * image decoding all live here, off the page's thread.
+ */
+import * as Comlink from 'comlink';
+import { createEngine } from './engine/engine';
+import { createWebRuntime } from './ort/webRuntime';
+import { CacheStorageByteStore } from './packs/cacheStorageByteStore';
+import { decodeImageBlob } from './media/decodeImageBlob';
+import type { EngineApi } from './protocol/api';
+
+const engine = createEngine({
+  createRuntime: (options) => createWebRuntime(options),
+  store: new CacheStorageByteStore(),
+  decodeBlob: decodeImageBlob,
+});
+
+// setImage transfers the display bitmap instead of copying it.
+const api: EngineApi = {
+  init: (o) => engine.init(o),
+  catalogue: () => engine.catalogue(),
+  openPack: (s, p) => engine.openPack(s, p),
+  cacheState: () => engine.cacheState(),
+  clearCache: () => engine.clearCache(),
+  setImage: async (s) => {
+    const info = await engine.setImage(s);
+    return info.display ? Comlink.transfer(info, [info.display]) : info;
+  },
+  segment: (r) => engine.segment(r),
+  exportCoco: (r) => engine.exportCoco(r),
+  stats: () => engine.stats(),
+};
+
+Comlink.expose(api);

@@ -1,0 +1,365 @@
+/**
+ * The engine: implements EngineApi over a GraphRuntime. It owns the open pack, the current image and three
+ * caches (vision features per image, text features per phrase, raw detections per concept), so a keystroke
+ * re-runs only text + detector, an exemplar change only the detector, a threshold change no graph at all.
+ */
+import type { EngineApi, EngineOptions, ImageSource, PackSource, ProgressCallback } from '../protocol/api';
+import type { ExecutionProviderChoice } from '../protocol/manifest';
+import type { SegmentRequest } from '../protocol/prompts';
+import type { CocoExport, ImageInfo, RuntimeInfo, SegmentResult, StageTimings } from '../protocol/results';
+import type { GraphRuntime, WebGpuProbe } from '../ort/graphRuntime';
+import { DeviceLostError } from '../ort/graphRuntime';
+import type { ByteStore } from '../packs/byteStore';
+import { loadPack } from '../packs/loadPack';
+import { CATALOGUE } from '../packs/catalogue';
+import { preprocessImage } from '../core/resize';
+import { normalizePhrase } from '../core/tokens';
+import {
+  detectConcept,
+  encodeImage,
+  encodeText,
+  type RawDetection,
+  type TextFeatures,
+  type VisionFeatures,
+} from '../pipelines/imageConcepts';
+import { openPackGraphs, ROLES, type OpenPack, type Role } from './openPackGraphs';
+import { RunQueue } from './runQueue';
+import { Lru } from './lru';
+import { EngineError, toEngineErrorData } from './engineError';
+import { buildInstances, MaskCache, type ConceptDetection, type MaskGeometry } from './instances';
+import { buildCocoExport } from './cocoExport';
+import type { DecodedImage, ImageDecoder } from './decodedImage';
+import { decodeRgbaSource } from './decodedImage';
+
+export interface EngineDeps {
+  createRuntime(options: EngineOptions): Promise<GraphRuntime>;
+  store: ByteStore;
+  /** Decodes a Blob (browser: createImageBitmap; absent in Node, where only RGBA sources work). */
+  decodeBlob?: ImageDecoder;
+  fetchImpl?: typeof fetch;
+  now?: () => number;
+}
+
+/** Text used for a concept that has exemplar boxes but no phrase (as the reference does). */
+export const VISUAL_PROMPT = 'visual';
+
+interface CurrentImage {
+  info: ImageInfo;
+  decoded: DecodedImage;
+  /** Pre-processed pixels per pack generation. */
+  pixels?: { packGen: number; data: Float32Array };
+}
+
+export class Engine implements EngineApi {
+  private runtime: GraphRuntime | null = null;
+  private probe: WebGpuProbe = { available: false, reason: 'not initialised', shaderF16: false };
+  private providerChoice: ExecutionProviderChoice = 'auto';
+  private pack: OpenPack | null = null;
+  private packGen = 0;
+  private image: CurrentImage | null = null;
+  private imageCounter = 0;
+  private seq = 0;
+  private readonly queue = new RunQueue();
+  private readonly visionCache = new Lru<string, VisionFeatures>(1, (v) => Object.values(v).forEach((x) => x.dispose()));
+  private readonly textCache = new Lru<string, TextFeatures>(64);
+  private readonly detectionCache = new Lru<string, RawDetection>(16);
+  private readonly maskCache = new MaskCache();
+  private readonly runs: Record<string, number> = { vision: 0, text: 0, detector: 0 };
+  private readonly now: () => number;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.now = deps.now ?? (() => performance.now());
+  }
+
+  async init(options: EngineOptions = {}): Promise<RuntimeInfo> {
+    return this.guard(async () => {
+      if (!this.runtime) {
+        this.runtime = await this.deps.createRuntime(options);
+        this.probe = await this.runtime.probeWebGpu();
+      }
+      this.providerChoice = options.provider ?? 'auto';
+      return this.runtimeInfo();
+    });
+  }
+
+  async catalogue() {
+    return CATALOGUE;
+  }
+
+  async openPack(source: PackSource, onProgress?: ProgressCallback) {
+    return this.guard(() =>
+      this.queue.run(async () => {
+        const runtime = await this.requireRuntime();
+        const loaded = await loadPack(source, this.deps.store, {
+          onProgress: (e) => void onProgress?.(e),
+          fetchImpl: this.deps.fetchImpl,
+        });
+        const pack = await openPackGraphs(loaded, runtime, this.probe, this.providerChoice, (role) =>
+          onProgress?.({ status: 'compiling', graph: role }),
+        );
+        await this.replacePack(pack);
+        this.lastLoaded = loaded;
+        onProgress?.({ status: 'ready', packId: pack.info.id });
+        return pack.info;
+      }),
+    );
+  }
+
+  async cacheState() {
+    return this.guard(() => this.deps.store.list());
+  }
+
+  async clearCache() {
+    return this.guard(() => this.deps.store.clear());
+  }
+
+  async setImage(source: ImageSource): Promise<ImageInfo> {
+    return this.guard(async () => {
+      const t0 = this.now();
+      let decoded: DecodedImage;
+      if (source.kind === 'rgba') {
+        decoded = decodeRgbaSource(source.image);
+      } else {
+        if (!this.deps.decodeBlob) throw new EngineError('decode-failed', 'This build cannot decode image files.');
+        decoded = await this.deps.decodeBlob(source.blob, source.name);
+      }
+      const timingsMs: StageTimings = { decode: this.now() - t0 };
+      const info: ImageInfo = {
+        imageId: `img-${++this.imageCounter}`,
+        name: source.name,
+        width: decoded.width,
+        height: decoded.height,
+        displayWidth: decoded.displayWidth,
+        displayHeight: decoded.displayHeight,
+        display: decoded.display,
+        downscaledForModel: decoded.downscaledForModel,
+        timingsMs,
+      };
+      this.image = { info, decoded };
+      this.visionCache.clear();
+      this.maskCache.clear();
+      if (this.pack) {
+        const t1 = this.now();
+        this.pixelsFor(this.image);
+        timingsMs.preprocess = this.now() - t1;
+      }
+      return info;
+    });
+  }
+
+  async segment(request: SegmentRequest): Promise<SegmentResult> {
+    const seq = ++this.seq;
+    return this.guard(() =>
+      this.queue.run(async () => {
+        const timings: StageTimings = {};
+        const runsBefore = { ...this.runs };
+        const result = (superseded: boolean, built = { instances: [], concepts: [] } as ReturnType<typeof buildInstances>) => ({
+          imageId: request.imageId,
+          seq,
+          superseded,
+          scoreThreshold: request.scoreThreshold,
+          ...built,
+          timingsMs: timings,
+          graphRuns: Object.fromEntries(Object.entries(this.runs).map(([k, v]) => [k, v - (runsBefore[k] ?? 0)])),
+        });
+        if (seq !== this.seq) return result(true);
+        const detections = await this.detectAll(request, timings, () => seq !== this.seq);
+        if (!detections) return result(true);
+        const t0 = this.now();
+        const built = buildInstances(detections, request.scoreThreshold, this.maskGeometry(false), this.maskCache);
+        timings.postprocess = this.now() - t0;
+        return result(false, built);
+      }),
+    );
+  }
+
+  async exportCoco({ request }: { imageId: string; request: SegmentRequest }): Promise<CocoExport> {
+    return this.guard(() =>
+      this.queue.run(async () => {
+        const detections = await this.detectAll(request, {}, () => false);
+        const image = this.requireImage(request.imageId);
+        return buildCocoExport(
+          detections!,
+          request.scoreThreshold,
+          { name: image.info.name, width: image.info.width, height: image.info.height },
+          this.maskGeometry(true),
+          this.pack!.info.name,
+          new Date(),
+        );
+      }),
+    );
+  }
+
+  async stats() {
+    return {
+      graphRuns: { ...this.runs },
+      cache: { images: this.visionCache.size, texts: this.textCache.size, detections: this.detectionCache.size },
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  /** Raw detections for every concept of the request; null when superseded part-way. */
+  private async detectAll(
+    request: SegmentRequest,
+    timings: StageTimings,
+    superseded: () => boolean,
+  ): Promise<ConceptDetection[] | null> {
+    const pack = this.requirePack();
+    const image = this.requireImage(request.imageId);
+    const detections: ConceptDetection[] = [];
+    for (const [conceptIndex, concept] of request.concepts.entries()) {
+      const phrase = normalizePhrase(concept.phrase) || (concept.boxes.length > 0 ? VISUAL_PROMPT : '');
+      const boxesKey = concept.boxes.map((b) => `${b.polarity[0]}${b.xyxyPx.map((v) => v.toFixed(1)).join(',')}`);
+      const key = `${this.packGen}|${image.info.imageId}|${phrase}|${boxesKey.join(';')}`;
+      if (!phrase) {
+        detections.push({ concept, conceptIndex, key, raw: null });
+        continue;
+      }
+      let raw = this.detectionCache.get(key);
+      if (!raw) {
+        const vision = await this.visionFor(image, pack, timings);
+        if (superseded()) return null;
+        const text = await this.textFor(phrase, pack, timings);
+        if (superseded()) return null;
+        const t0 = this.now();
+        raw = await this.withRecovery(() =>
+          detectConcept(
+            pack,
+            this.runtime!,
+            vision,
+            text,
+            concept.boxes.map((b) => ({ xyxyPx: b.xyxyPx, positive: b.polarity === 'positive' })),
+            image.info.width,
+            image.info.height,
+          ),
+        );
+        this.runs.detector++;
+        timings.detector = (timings.detector ?? 0) + this.now() - t0;
+        this.detectionCache.set(key, raw);
+      }
+      detections.push({ concept, conceptIndex, key, raw });
+    }
+    return detections;
+  }
+
+  private async visionFor(image: CurrentImage, pack: OpenPack, timings: StageTimings): Promise<VisionFeatures> {
+    const key = `${this.packGen}|${image.info.imageId}`;
+    const hit = this.visionCache.get(key);
+    if (hit) return hit;
+    const t0 = this.now();
+    const pixels = this.pixelsFor(image);
+    timings.preprocess = this.now() - t0;
+    const t1 = this.now();
+    const features = await this.withRecovery(() => encodeImage(pack, this.runtime!, pixels));
+    this.runs.vision++;
+    timings.vision = this.now() - t1;
+    this.visionCache.set(key, features);
+    return features;
+  }
+
+  private async textFor(phrase: string, pack: OpenPack, timings: StageTimings): Promise<TextFeatures> {
+    const key = `${this.packGen}|${phrase}`;
+    const hit = this.textCache.get(key);
+    if (hit) return hit;
+    const t0 = this.now();
+    const features = await this.withRecovery(() => encodeText(pack, this.runtime!, phrase));
+    this.runs.text++;
+    timings.text = (timings.text ?? 0) + this.now() - t0;
+    this.textCache.set(key, features);
+    return features;
+  }
+
+  private pixelsFor(image: CurrentImage): Float32Array {
+    const pack = this.requirePack();
+    if (image.pixels?.packGen !== this.packGen) {
+      const { inputSize, image: norm } = pack.manifest;
+      image.pixels = { packGen: this.packGen, data: preprocessImage(image.decoded.source, inputSize, norm.mean, norm.std) };
+    }
+    return image.pixels.data;
+  }
+
+  private maskGeometry(fullResolution: boolean): MaskGeometry {
+    const image = this.image!;
+    const det = this.pack!.manifest.graphs.detector;
+    return {
+      imageWidth: image.info.width,
+      imageHeight: image.info.height,
+      maskWidth: fullResolution ? image.info.width : image.info.displayWidth,
+      maskHeight: fullResolution ? image.info.height : image.info.displayHeight,
+      boxOutput: det.boxOutput,
+      maskThreshold: det.maskOutput === 'logits' ? 0 : 0.5,
+    };
+  }
+
+  private async replacePack(pack: OpenPack): Promise<void> {
+    const old = this.pack;
+    this.pack = pack;
+    this.packGen++;
+    this.visionCache.clear();
+    this.textCache.clear();
+    this.detectionCache.clear();
+    this.maskCache.clear();
+    if (old) await Promise.all(ROLES.map((r: Role) => old.graphs[r].release()));
+  }
+
+  /**
+   * A lost GPU device must not take the page down: the graphs are recreated on WASM (reasons updated in the
+   * pack info) and the step runs again once.
+   */
+  private async withRecovery<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      if (!(err instanceof DeviceLostError) || !this.pack || !this.lastLoaded) throw err;
+      this.probe = { ...this.probe, available: false, reason: `the GPU device was lost (${err.message})` };
+      this.providerChoice = 'wasm';
+      const pack = await openPackGraphs(this.lastLoaded, this.runtime!, this.probe, 'wasm', () => {});
+      pack.info.graphs.forEach((g) => (g.reason = 'the GPU device was lost; running on WASM'));
+      await this.replacePack(pack);
+      throw new EngineError('gpu-lost', 'The GPU device was lost. The model now runs on WASM; please retry.');
+    }
+  }
+
+  private lastLoaded: Parameters<typeof openPackGraphs>[0] | null = null;
+
+  private runtimeInfo(): RuntimeInfo {
+    return {
+      webgpu: { ...this.probe },
+      wasm: {
+        threads: this.runtime?.wasmThreads ?? 0,
+        crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+      },
+    };
+  }
+
+  private async requireRuntime(): Promise<GraphRuntime> {
+    if (!this.runtime) await this.init();
+    return this.runtime!;
+  }
+
+  private requirePack(): OpenPack {
+    if (!this.pack) throw new EngineError('no-pack', 'No model pack is open yet.');
+    return this.pack;
+  }
+
+  private requireImage(imageId: string): CurrentImage {
+    if (!this.image || this.image.info.imageId !== imageId) {
+      throw new EngineError('no-image', 'That image is no longer open; open it again.');
+    }
+    return this.image;
+  }
+
+  /** Every public method: errors leave as plain EngineErrorData, never as class instances. */
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toEngineErrorData(err, 'runtime');
+    }
+  }
+}
+
+export function createEngine(deps: EngineDeps): Engine {
+  return new Engine(deps);
+}

@@ -1,0 +1,121 @@
+/**
+ * Turns a loaded pack (manifest + bytes) into runnable graphs: chooses each graph's execution provider,
+ * creates the sessions, checks every graph against its contract and builds the tokenizer.
+ */
+import type { ExecutionProviderChoice, PackManifest } from '../protocol/manifest';
+import type { GraphInfo, PackInfo } from '../protocol/results';
+import type { Graph, GraphRuntime, Provider, WebGpuProbe } from '../ort/graphRuntime';
+import { visionAdapter, type VisionAdapter } from '../adapters/visionAdapter';
+import { textAdapter, type TextAdapter } from '../adapters/textAdapter';
+import { detectorAdapter, type DetectorAdapter } from '../adapters/detectorAdapter';
+import { createPhraseTokenizer, type PhraseTokenizer } from './textTokenizer';
+import type { LoadedPack } from '../packs/loadPack';
+
+export type Role = 'vision' | 'text' | 'detector';
+export const ROLES: readonly Role[] = ['vision', 'text', 'detector'];
+
+export interface OpenPack {
+  manifest: PackManifest;
+  graphs: Record<Role, Graph>;
+  vision: VisionAdapter;
+  text: TextAdapter;
+  detector: DetectorAdapter;
+  tokenize: PhraseTokenizer;
+  info: PackInfo;
+}
+
+export interface ProviderDecision {
+  provider: Provider;
+  reason: string;
+}
+
+/** Pure: which provider runs a graph, and why. */
+export function chooseProvider(
+  runtime: { providers: readonly Provider[] },
+  probe: WebGpuProbe,
+  manifestChoice: ExecutionProviderChoice | undefined,
+  userChoice: ExecutionProviderChoice,
+): ProviderDecision {
+  const has = (p: Provider) => runtime.providers.includes(p);
+  if (!has('webgpu') && !has('wasm')) return { provider: runtime.providers[0], reason: 'the only provider here' };
+  const fallback = (why: string): ProviderDecision => ({ provider: 'wasm', reason: why });
+  if (userChoice === 'wasm') return fallback('WASM chosen in settings');
+  if (userChoice === 'webgpu') {
+    return has('webgpu')
+      ? { provider: 'webgpu', reason: 'WebGPU chosen in settings' }
+      : fallback(`WebGPU chosen but unavailable: ${probe.reason}`);
+  }
+  if (manifestChoice === 'wasm') return fallback('the pack runs this graph on WASM');
+  if (!has('webgpu')) return fallback(`WebGPU unavailable: ${probe.reason}`);
+  if (manifestChoice === 'webgpu') return { provider: 'webgpu', reason: 'the pack asks for WebGPU' };
+  if (probe.adapter?.isFallbackAdapter) {
+    return fallback('the WebGPU adapter is a software fallback, slower than WASM');
+  }
+  return { provider: 'webgpu', reason: `WebGPU (${probe.adapter?.vendor || 'adapter'} ${probe.adapter?.architecture || ''})`.trim() };
+}
+
+export async function openPackGraphs(
+  loaded: LoadedPack,
+  runtime: GraphRuntime,
+  probe: WebGpuProbe,
+  userChoice: ExecutionProviderChoice,
+  onCompile: (role: Role) => void,
+): Promise<OpenPack> {
+  const { manifest } = loaded;
+  const decisions = Object.fromEntries(
+    ROLES.map((role) => [role, chooseProvider(runtime, probe, manifest.graphs[role].executionProvider, userChoice)]),
+  ) as Record<Role, ProviderDecision>;
+  // Encoder outputs stay on the GPU only when the detector that consumes them runs there too.
+  const keepVisionOnDevice = decisions.vision.provider === 'webgpu' && decisions.detector.provider === 'webgpu';
+  const graphs = {} as Record<Role, Graph>;
+  try {
+    for (const role of ROLES) {
+      onCompile(role);
+      const files = loaded.files.graphs[role];
+      graphs[role] = await runtime.createGraph({
+        name: role,
+        model: files.model,
+        externalData: files.externalData,
+        provider: decisions[role].provider,
+        keepOnDevice: role === 'vision' && keepVisionOnDevice ? ['*'] : undefined,
+      });
+    }
+  } catch (err) {
+    await Promise.all(Object.values(graphs).map((g) => g.release()));
+    throw err;
+  }
+  try {
+    const file = (role: Role) => manifest.graphs[role].file.path;
+    const vision = visionAdapter(manifest.graphs.vision.contract, graphs.vision, file('vision'));
+    const text = textAdapter(manifest.graphs.text.contract, graphs.text, file('text'));
+    const detector = detectorAdapter(manifest.graphs.detector, graphs.detector, file('detector'));
+    const tokenize = createPhraseTokenizer(loaded.files.tokenizer, manifest.tokenizer);
+    const graphInfo = (role: Role): GraphInfo => ({
+      role,
+      contract: manifest.graphs[role].contract,
+      executionProvider: graphs[role].provider,
+      reason: decisions[role].reason,
+      bytes:
+        manifest.graphs[role].file.size +
+        (manifest.graphs[role].externalData ?? []).reduce(
+          (s, e) => s + e.chunks.reduce((t, c) => t + c.size, 0),
+          0,
+        ),
+      inputNames: [...graphs[role].inputNames],
+      outputNames: [...graphs[role].outputNames],
+    });
+    const info: PackInfo = {
+      id: manifest.id,
+      name: manifest.name,
+      description: manifest.description ?? '',
+      demo: Boolean(manifest.demo),
+      inputSize: manifest.inputSize,
+      source: loaded.sourceLabel,
+      graphs: ROLES.map(graphInfo),
+    };
+    return { manifest, graphs, vision, text, detector, tokenize, info };
+  } catch (err) {
+    await Promise.all(Object.values(graphs).map((g) => g.release()));
+    throw err;
+  }
+}

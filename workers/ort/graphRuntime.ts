@@ -1,0 +1,76 @@
+/**
+ * The engine's view of an ONNX runtime: graphs that take and return named values. Implemented once over
+ * onnxruntime's common API (ortRuntime.ts) and bound to onnxruntime-web in the worker (webRuntime.ts) or to
+ * onnxruntime-node in Node tests and benchmarks (nodeRuntime.ts). Nothing outside workers/ort imports onnxruntime.
+ */
+
+export type TensorType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool' | 'uint8';
+
+export type TensorArray = Float32Array | Uint16Array | BigInt64Array | Int32Array | Uint8Array;
+
+/** A tensor in host memory. */
+export interface HostTensor {
+  type: TensorType;
+  dims: number[];
+  data: TensorArray;
+}
+
+/** A graph input or output: in host memory or resident on the GPU. */
+export interface GraphValue {
+  readonly type: TensorType;
+  readonly dims: readonly number[];
+  readonly location: 'cpu' | 'gpu';
+  /** Copies the value to host memory (a GPU download when resident on the GPU). */
+  read(): Promise<HostTensor>;
+  /** Frees GPU memory held by the value (no-op for host tensors). */
+  dispose(): void;
+}
+
+export type Provider = 'webgpu' | 'wasm' | 'cpu';
+
+export interface GraphSpec {
+  /** For messages and statistics: the graph's role ("vision", "text", "detector"). */
+  name: string;
+  model: Uint8Array;
+  externalData: { path: string; data: Uint8Array }[];
+  provider: Provider;
+  /** Outputs to leave on the GPU (WebGPU only; '*' = all): encoder outputs that only feed other graphs. */
+  keepOnDevice?: string[];
+}
+
+export interface Graph {
+  readonly name: string;
+  readonly provider: Provider;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Runs the graph; `fetches` limits the outputs computed and returned. */
+  run(feeds: Record<string, GraphValue>, fetches?: readonly string[]): Promise<Record<string, GraphValue>>;
+  release(): Promise<void>;
+}
+
+export interface WebGpuProbe {
+  available: boolean;
+  reason: string;
+  adapter?: { vendor: string; architecture: string; isFallbackAdapter: boolean };
+  shaderF16: boolean;
+  maxBufferSize?: number;
+  maxStorageBufferBindingSize?: number;
+}
+
+export interface GraphRuntime {
+  /** Which providers this runtime can use. */
+  readonly providers: readonly Provider[];
+  readonly wasmThreads: number;
+  probeWebGpu(): Promise<WebGpuProbe>;
+  createGraph(spec: GraphSpec): Promise<Graph>;
+  /** Wraps host data as a graph input. */
+  tensor(t: HostTensor): GraphValue;
+}
+
+/** Thrown when the GPU device is lost: the engine recreates its graphs on WASM. */
+export class DeviceLostError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeviceLostError';
+  }
+}

@@ -1,0 +1,49 @@
+/** onnxruntime-web bound to the engine worker: WebGPU first, WASM (threads set explicitly) as fallback. */
+import { createOrtRuntime } from './ortRuntime';
+import type { GraphRuntime, Provider, WebGpuProbe } from './graphRuntime';
+
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; isFallbackAdapter?: boolean };
+  isFallbackAdapter?: boolean;
+  features: { has(name: string): boolean };
+  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
+}
+
+async function probeWebGpu(disabled: boolean): Promise<WebGpuProbe> {
+  if (disabled) return { available: false, reason: 'WebGPU disabled in settings', shaderF16: false };
+  const gpu = (navigator as { gpu?: { requestAdapter(o?: object): Promise<GpuAdapterLike | null> } }).gpu;
+  if (!gpu) return { available: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)', shaderF16: false };
+  let adapter: GpuAdapterLike | null = null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (err) {
+    return { available: false, reason: `requestAdapter failed: ${String(err)}`, shaderF16: false };
+  }
+  if (!adapter) return { available: false, reason: 'no WebGPU adapter (GPU blocked or unavailable)', shaderF16: false };
+  const isFallbackAdapter = Boolean(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter);
+  return {
+    available: true,
+    reason: isFallbackAdapter ? 'software adapter (slow; small graphs only)' : 'hardware adapter',
+    adapter: {
+      vendor: adapter.info?.vendor ?? '',
+      architecture: adapter.info?.architecture ?? '',
+      isFallbackAdapter,
+    },
+    shaderF16: adapter.features.has('shader-f16'),
+    maxBufferSize: adapter.limits.maxBufferSize,
+    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+  };
+}
+
+export async function createWebRuntime(opts: { disableWebGpu?: boolean; numThreads?: number }): Promise<GraphRuntime> {
+  const ort = await import('onnxruntime-web');
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  const cores = navigator.hardwareConcurrency || 2;
+  // ORT's default is min(4, ceil(cores/2)); we set it explicitly. Threads need cross-origin isolation.
+  const threads = isolated ? Math.max(1, Math.min(4, opts.numThreads ?? cores)) : 1;
+  ort.env.wasm.numThreads = threads;
+  ort.env.logLevel = 'error';
+  const probe = await probeWebGpu(Boolean(opts.disableWebGpu));
+  const providers: Provider[] = probe.available ? ['webgpu', 'wasm'] : ['wasm'];
+  return createOrtRuntime(ort, { providers, wasmThreads: threads, probeWebGpu: async () => probe });
+}

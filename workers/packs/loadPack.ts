@@ -1,0 +1,136 @@
+/**
+ * Opens a pack from any PackSource and returns its manifest and the bytes of every file, verified.
+ * URL packs go through the ByteStore (resumable, cached, usable offline); local files are read and checked in place.
+ */
+import type { PackSource } from '../protocol/api';
+import type { GraphEntryBase, PackFileRef, PackManifest } from '../protocol/manifest';
+import type { ProgressEvent } from '../protocol/progress';
+import type { ByteStore } from './byteStore';
+import { baseName, concatBytes } from './bytes';
+import { isCatalogueManifest } from './catalogue';
+import { fetchPackFile } from './download';
+import { findManifest, readVerified, requireAll } from './localFiles';
+import { fetchManifest } from './manifestFetch';
+import { manifestFiles, validateManifest } from './manifestValidate';
+import { PackError } from './packError';
+
+export type GraphRole = 'vision' | 'text' | 'detector';
+export const GRAPH_ROLES: readonly GraphRole[] = ['vision', 'text', 'detector'];
+
+export interface LoadedGraphFiles {
+  model: Uint8Array;
+  /** `path` = the location stored in the graph (what onnxruntime-web matches `externalData[].path` against). */
+  externalData: { path: string; data: Uint8Array }[];
+}
+
+export interface LoadedPack {
+  manifest: PackManifest;
+  sourceLabel: string;
+  files: {
+    tokenizer: Uint8Array;
+    graphs: Record<GraphRole, LoadedGraphFiles>;
+  };
+}
+
+export interface LoadPackOptions {
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+  fetchImpl?: typeof fetch;
+  partBytes?: number;
+  /** Re-hash cached files before use (default false; they were hashed when stored). */
+  verifyCachedHash?: boolean;
+  /** Accept `size: 0` (unknown). Default: only for manifests identical to a built-in catalogue entry. */
+  allowUnknownSizes?: boolean;
+}
+
+type FileReader = (ref: PackFileRef) => Promise<Uint8Array>;
+
+export async function loadPack(source: PackSource, store: ByteStore, opts: LoadPackOptions = {}): Promise<LoadedPack> {
+  switch (source.kind) {
+    case 'url': {
+      const manifestUrl = absoluteUrl(source.manifestUrl);
+      const { manifest } = await fetchManifest(manifestUrl, store, {
+        signal: opts.signal,
+        fetchImpl: opts.fetchImpl,
+        allowUnknownSizes: opts.allowUnknownSizes ?? false,
+      });
+      return assemble(manifest, manifestUrl, remoteReader(manifestUrl, store, opts));
+    }
+    case 'manifest': {
+      const allowUnknownSizes = opts.allowUnknownSizes ?? isCatalogueManifest(source.manifest);
+      const manifest = validateManifest(source.manifest, { allowUnknownSizes });
+      const base = absoluteUrl(source.baseUrl);
+      return assemble(manifest, `${manifest.id} (${base})`, remoteReader(base, store, opts));
+    }
+    case 'files': {
+      const set = await findManifest(source.files);
+      const manifest = validateManifest(set.manifestJson, { allowUnknownSizes: true });
+      const found = requireAll(set, manifestFiles(manifest).map((f) => f.ref));
+      const emit = opts.onProgress ?? (() => {});
+      const read: FileReader = async (ref) => {
+        const file = baseName(ref.path);
+        emit({ status: 'verifying', file });
+        const bytes = await readVerified(found.get(ref)!, ref);
+        emit({ status: 'done', file });
+        return bytes;
+      };
+      const n = source.files.length;
+      return assemble(manifest, `${n} local file${n === 1 ? '' : 's'} (${set.manifestPath})`, read);
+    }
+  }
+}
+
+function remoteReader(base: string, store: ByteStore, opts: LoadPackOptions): FileReader {
+  const pending = new Map<string, Promise<Uint8Array>>();
+  return (ref) => {
+    const url = resolveUrl(ref.path, base);
+    let bytes = pending.get(url);
+    if (!bytes) {
+      bytes = fetchPackFile(url, ref, store, {
+        onProgress: opts.onProgress,
+        signal: opts.signal,
+        fetchImpl: opts.fetchImpl,
+        partBytes: opts.partBytes,
+        verifyCachedHash: opts.verifyCachedHash,
+      });
+      pending.set(url, bytes);
+    }
+    return bytes;
+  };
+}
+
+/** Reads every file in manifest order, one at a time (clear progress; the bandwidth is shared anyway). */
+async function assemble(manifest: PackManifest, sourceLabel: string, read: FileReader): Promise<LoadedPack> {
+  const tokenizer = await read(manifest.tokenizer.file);
+  const graphs = {} as Record<GraphRole, LoadedGraphFiles>;
+  for (const role of GRAPH_ROLES) graphs[role] = await readGraph(manifest.graphs[role], read);
+  return { manifest, sourceLabel, files: { tokenizer, graphs } };
+}
+
+async function readGraph(graph: GraphEntryBase, read: FileReader): Promise<LoadedGraphFiles> {
+  const model = await read(graph.file);
+  const externalData: LoadedGraphFiles['externalData'] = [];
+  for (const ext of graph.externalData ?? []) {
+    const chunks: Uint8Array[] = [];
+    for (const chunk of ext.chunks) chunks.push(await read(chunk));
+    externalData.push({ path: ext.location, data: concatBytes(chunks) });
+  }
+  return { model, externalData };
+}
+
+function absoluteUrl(url: string): string {
+  const here = (globalThis as { location?: { href?: string } }).location?.href;
+  try {
+    return new URL(url, here).href;
+  } catch {
+    throw new PackError('pack-invalid', `"${url}" is not a usable URL for a pack.`);
+  }
+}
+
+function resolveUrl(path: string, base: string): string {
+  try {
+    return new URL(path, base).href;
+  } catch {
+    throw new PackError('pack-invalid', `The pack file path "${path}" cannot be resolved against ${base}.`);
+  }
+}

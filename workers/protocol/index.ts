@@ -1,0 +1,7 @@
+export type * from './api';
+export type * from './manifest';
+export type * from './progress';
+export type * from './prompts';
+export type * from './results';
+export type { EngineErrorCode, EngineErrorData } from './errors';
+export { isEngineErrorData } from './errors';

@@ -1,0 +1,117 @@
+/**
+ * The pack manifest: a JSON file that describes one set of SAM 3 ONNX graphs.
+ * Every size, name, dtype and convention the engine needs comes from here: nothing is assumed
+ * (in particular never 1008/72/288: sizes derive from `inputSize` and from the graphs' own outputs).
+ * Types only; validation lives in workers/packs/manifestValidate.ts.
+ */
+
+/** A file of the pack: a path relative to the manifest's URL (or an absolute URL). */
+export interface PackFileRef {
+  path: string;
+  /** Exact size in bytes; a mismatch is reported and the cached copy discarded. */
+  size: number;
+  /** Lower-case hex sha256; verified when present. */
+  sha256?: string;
+}
+
+/**
+ * External data of a graph. `location` is the name stored inside the graph's initializers
+ * (what onnxruntime-web matches `externalData[].path` against). The bytes may be split into chunks
+ * that are concatenated in order.
+ */
+export interface ExternalDataRef {
+  location: string;
+  chunks: PackFileRef[];
+}
+
+export type ExecutionProviderChoice = 'auto' | 'webgpu' | 'wasm';
+
+/** Vision contracts: what one image pass emits. */
+export type VisionContract =
+  /** usls v2 `vision-encoder`: `images` → `fpn_feat_0..2`, `fpn_pos_2` (detector neck only). */
+  | 'usls-v2-vision'
+  /** parodiniccolo dual encoder: `pixel_values` → `fpn_hidden_state_0..3`, `fpn_position_encoding_0..3`, `image_embeddings.0..2`. */
+  | 'dual-encoder';
+
+/** Text contracts. */
+export type TextContract =
+  /** usls v2 `text-encoder`: `input_ids`, `attention_mask` (int64) → `text_features` [B,32,256], `text_mask` bool (true = valid). */
+  | 'usls-v2-text'
+  /** danilobukvic (and the dual-encoder pack's) text encoder: `input_ids`, `attention_mask` → `text_features`. */
+  | 'danilobukvic-text';
+
+/** Detector contracts. */
+export type DetectorContract =
+  /** usls v2 `geo-encoder-mask-decoder`: 4 vision tensors + text + `input_boxes` (cxcywh norm) + `input_boxes_labels` (1/0/−10) → `pred_masks`, `pred_boxes` (xyxy norm), `pred_logits`, `presence_logits`. */
+  'usls-v2-decoder';
+
+export interface GraphEntryBase {
+  file: PackFileRef;
+  externalData?: ExternalDataRef[];
+  /** Per-graph override; `auto` = WebGPU when usable, else WASM. */
+  executionProvider?: ExecutionProviderChoice;
+  /** dtype of the graph's float inputs/outputs. */
+  ioDtype?: 'float32' | 'float16';
+}
+
+export interface VisionGraphEntry extends GraphEntryBase {
+  contract: VisionContract;
+}
+
+export interface TextGraphEntry extends GraphEntryBase {
+  contract: TextContract;
+}
+
+export interface DetectorGraphEntry extends GraphEntryBase {
+  contract: DetectorContract;
+  /** Number of object queries (200 for SAM 3). */
+  queries: number;
+  /** Layout of the exemplar boxes the graph takes. */
+  boxInput: 'cxcywh-norm';
+  /** Label that marks an empty (padding) box slot. */
+  boxPadLabel: number;
+  /** Layout of `pred_boxes`. */
+  boxOutput: 'xyxy-norm' | 'cxcywh-norm';
+  /** `logits`: threshold at 0; `probabilities`: threshold at 0.5. */
+  maskOutput: 'logits' | 'probabilities';
+  /** Whether `presence_logits` is an output (score = σ(logit)·σ(presence)). */
+  presence: boolean;
+  /** Polarity of the bool text mask the graph takes: true = valid token (usls/HF) or true = padding (Meta). */
+  textMaskPolarity: 'true-is-valid' | 'true-is-padding';
+}
+
+export interface TokenizerEntry {
+  file: PackFileRef;
+  /** 32 for SAM 3. */
+  contextLength: number;
+  /** `eot`: pad with the end token (HF style, 49407); `zero`: pad with 0 (Meta style). */
+  padding: 'eot' | 'zero';
+  /** Start / end token ids (49406 / 49407 for CLIP). */
+  sotId: number;
+  eotId: number;
+}
+
+export interface PackManifest {
+  format: 'sam3-web-pack';
+  version: 1;
+  id: string;
+  name: string;
+  description?: string;
+  /** True for the built-in demo pack, which knows colours, not the world. */
+  demo?: boolean;
+  license?: string;
+  homepage?: string;
+  /** Square side the vision graph takes (1008 for SAM 3). */
+  inputSize: number;
+  image: {
+    mean: [number, number, number];
+    std: [number, number, number];
+    resize: 'stretch';
+  };
+  tokenizer: TokenizerEntry;
+  graphs: {
+    vision: VisionGraphEntry;
+    text: TextGraphEntry;
+    detector: DetectorGraphEntry;
+  };
+}
