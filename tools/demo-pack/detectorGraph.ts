@@ -41,7 +41,7 @@ function overlap(g: GraphBuilder, lo: string, hi: string): string {
   return g.op('Relu', [g.sub(g.op('Min', [hi, cellHi]), g.op('Max', [lo, cellLo]))]);
 }
 
-/** Near and far edges [1,Q] (cell units) of per-query profiles [1,Q,64], with sub-cell accuracy. */
+/** Near and far edges [1,Q] (cell units) of per-query profiles [1,Q,128], with sub-cell accuracy. */
 function profileEdges(g: GraphBuilder, profile: string): [string, string] {
   const peak = g.op('Max', [g.reduce('ReduceMax', profile, [2], 1), g.scalar(1e-6)]);
   const p = g.div(profile, peak);
@@ -53,7 +53,7 @@ function profileEdges(g: GraphBuilder, profile: string): [string, string] {
     const outside = g.toFloat(g.op('Less', [fullBefore, g.scalar(0.5)]));
     return g.reduceSum(g.mul(outside, empty), [2], 0);
   };
-  return [edge(0), g.sub(g.scalar(G), edge(1))];
+  return [edge(0), g.sub(g.scalar(GRID0), edge(1))];
 }
 
 export function buildDetectorGraph(): Uint8Array {
@@ -139,16 +139,16 @@ export function buildDetectorGraph(): Uint8Array {
     coordinate_transformation_mode: 'asymmetric',
     nearest_mode: 'floor',
   });
-  const masks = g.mul(g.sub(g.mul(dil128, f128), g.scalar(0.5)), g.scalar(MASK_GAIN));
+  const soft = g.mul(dil128, f128);
+  const masks = g.mul(g.sub(soft, g.scalar(0.5)), g.scalar(MASK_GAIN));
   g.output('pred_masks', masks, 'float32', [1, Q, GRID0, GRID0]);
 
-  // 9. Boxes from the per-column / per-row max-fraction profiles of the soft component.
-  const soft = g.mul(dil, f);
+  // 9. Boxes from the per-column / per-row max-fraction profiles of the soft component at 128².
   const [x0, x1] = profileEdges(g, g.reduce('ReduceMax', soft, [2], 0));
   const [y0, y1] = profileEdges(g, g.reduce('ReduceMax', soft, [3], 0));
   const unsq = (x: string) => g.op('Unsqueeze', [x, g.i64([2], [1])]);
   const xyxy = g.op('Concat', [unsq(x0), unsq(y0), unsq(x1), unsq(y1)], { axis: 2 }); // [1,Q,4]
-  const boxes = g.mul(g.div(xyxy, g.scalar(G)), g.reshape(valid, [1, Q, 1]));
+  const boxes = g.mul(g.div(xyxy, g.scalar(GRID0)), g.reshape(valid, [1, Q, 1]));
   g.output('pred_boxes', boxes, 'float32', [1, Q, 4]);
 
   // 10. Scores: ln(area/16); unused queries and those ≥ 50 % inside a negative box get −10.

@@ -60,12 +60,28 @@ export function buildVisionGraph(): Uint8Array {
     [1, NUM_CLASSES, 1, 1],
   );
   const oneHot = g.toFloat(g.op('Equal', [cls, classIds])); // [1,P,S,S]
-  const frac1 = g.op('AveragePool', [oneHot], { kernel_shape: [CELL, CELL], strides: [CELL, CELL] }); // [1,P,64,64]
-  const frac0 = g.op('Resize', [frac1, '', g.f32([1, 1, 2, 2], [4])], {
-    mode: 'linear',
-    coordinate_transformation_mode: 'half_pixel',
-  });
-  const frac2 = g.op('AveragePool', [frac1], { kernel_shape: [2, 2], strides: [2, 2] });
+  // Exact area fractions on the 128² grid (cells of 3.5 px): a grouped 7×7 stride-7 conv gives the 2×2
+  // sub-cells of every 7×7 block (the middle pixel row/column is shared half-half), then a pixel shuffle.
+  const taps = [
+    [1, 1, 1, 0.5, 0, 0, 0],
+    [0, 0, 0, 0.5, 1, 1, 1],
+  ];
+  const k = new Float32Array(NUM_CLASSES * 4 * CELL * CELL);
+  for (let c = 0; c < NUM_CLASSES; c++)
+    for (let sub = 0; sub < 4; sub++)
+      for (let y = 0; y < CELL; y++)
+        for (let x = 0; x < CELL; x++)
+          k[((c * 4 + sub) * CELL + y) * CELL + x] = (taps[sub >> 1][y] * taps[sub & 1][x]) / (3.5 * 3.5);
+  const sub = g.op('Conv', [oneHot, g.f32(k, [NUM_CLASSES * 4, 1, CELL, CELL])], {
+    group: NUM_CLASSES,
+    kernel_shape: [CELL, CELL],
+    strides: [CELL, CELL],
+  }); // [1,4P,64,64]
+  const sub6 = g.reshape(sub, [1, NUM_CLASSES, 2, 2, GRID1, GRID1]);
+  const frac0 = g.reshape(g.op('Transpose', [sub6], { perm: [0, 1, 4, 2, 5, 3] }), [1, NUM_CLASSES, GRID0, GRID0]);
+  const pool2 = { kernel_shape: [2, 2], strides: [2, 2] };
+  const frac1 = g.op('AveragePool', [frac0], pool2); // [1,P,64,64]
+  const frac2 = g.op('AveragePool', [frac1], pool2); // [1,P,32,32]
   g.output('fpn_feat_0', padChannels(g, frac0), 'float32', [1, FEAT_DIM, GRID0, GRID0]);
   g.output('fpn_feat_1', padChannels(g, frac1), 'float32', [1, FEAT_DIM, GRID1, GRID1]);
   g.output('fpn_feat_2', padChannels(g, frac2), 'float32', [1, FEAT_DIM, GRID2, GRID2]);

@@ -16,39 +16,34 @@ export interface CocoRle {
   counts: string;
 }
 
-/** Run lengths of a sequence of `n` pixels read through `at(i)`, starting with a (possibly empty) 0-run. */
-function runsOf(n: number, at: (i: number) => boolean): Uint32Array {
-  let runs = 1;
-  let prev = false;
-  for (let i = 0; i < n; i++) {
-    const v = at(i);
-    if (v !== prev) {
-      runs++;
-      prev = v;
+/** Collects alternating run lengths, starting with a (possibly empty) 0-run. */
+class RunBuilder {
+  private readonly runs: number[] = [];
+  private value = 0;
+  private length = 0;
+
+  push(bit: number): void {
+    if (bit !== this.value) {
+      this.runs.push(this.length);
+      this.value = bit;
+      this.length = 0;
     }
+    this.length++;
   }
-  const counts = new Uint32Array(runs);
-  let k = 0;
-  let len = 0;
-  prev = false;
-  for (let i = 0; i < n; i++) {
-    const v = at(i);
-    if (v !== prev) {
-      counts[k++] = len;
-      len = 0;
-      prev = v;
-    }
-    len++;
+
+  finish(): Uint32Array {
+    this.runs.push(this.length);
+    return Uint32Array.from(this.runs);
   }
-  counts[k] = len;
-  return counts;
 }
 
 /** Row-major runs of a `w × h` mask (non-zero = set). */
 export function encodeRowMajorRle(mask: Uint8Array, w: number, h: number): Uint32Array {
   const n = w * h;
   if (mask.length < n) throw new RangeError('mask is shorter than w·h');
-  return runsOf(n, (i) => mask[i] !== 0);
+  const runs = new RunBuilder();
+  for (let i = 0; i < n; i++) runs.push(mask[i] !== 0 ? 1 : 0);
+  return runs.finish();
 }
 
 /** Inverse of `encodeRowMajorRle`: a row-major 0/1 mask. Throws when the runs do not cover exactly w·h. */
@@ -69,8 +64,9 @@ export function decodeRowMajorRle(counts: ArrayLike<number>, w: number, h: numbe
 /** Column-major (Fortran order) runs of a row-major `w × h` mask: pycocotools `rleEncode`. */
 export function encodeColumnMajorRuns(mask: Uint8Array, w: number, h: number): Uint32Array {
   if (mask.length < w * h) throw new RangeError('mask is shorter than w·h');
-  // Column-major index i is pixel (x = floor(i / h), y = i mod h).
-  return runsOf(w * h, (i) => mask[(i % h) * w + Math.floor(i / h)] !== 0);
+  const runs = new RunBuilder();
+  for (let x = 0; x < w; x++) for (let i = x; i < w * h; i += w) runs.push(mask[i] !== 0 ? 1 : 0);
+  return runs.finish();
 }
 
 /** pycocotools `rleToString`: run counts → compressed text. */
@@ -131,7 +127,18 @@ export function decodeCocoRle(rle: CocoRle): Uint8Array {
   for (let k = 0; k < counts.length; k++) {
     const end = p + counts[k];
     if (counts[k] < 0 || end > w * h) throw new RangeError('COCO RLE runs exceed the mask size');
-    if (k % 2 === 1) for (let i = p; i < end; i++) mask[(i % h) * w + Math.floor(i / h)] = 1;
+    if (k % 2 === 1) {
+      // Column-major index i is pixel (x = floor(i / h), y = i mod h).
+      let x = Math.floor(p / h);
+      let y = p - x * h;
+      for (let i = p; i < end; i++) {
+        mask[y * w + x] = 1;
+        if (++y === h) {
+          y = 0;
+          x++;
+        }
+      }
+    }
     p = end;
   }
   if (p !== w * h) throw new RangeError(`COCO RLE runs cover ${p} pixels, expected ${w * h}`);

@@ -120,7 +120,7 @@ async function transfer(t: Transfer, collector: ByteCollector, expected: number 
     throw httpFailure(t.file, t.url, response.status);
   }
 
-  let serverTotal: number | null = null;
+  let serverTotal: number | null;
   if (response.status === 206) {
     const range = parseContentRange(response.headers.get('content-range'));
     if (!range || range.start !== offset) {
@@ -202,7 +202,7 @@ function interrupted(t: Transfer, error: unknown, loaded: number, total: number 
   }
   return new PackError(
     'network',
-    `${t.file}: the download stopped ${stoppedAt(loaded, total)} (network error); it will resume from there.`,
+    `${t.file}: the download stopped ${stoppedAt(loaded, total)} (network error, or the server does not allow downloads from this site); it will resume from there.`,
     `${t.url}: ${String(error)}`,
   );
 }

@@ -1,0 +1,92 @@
+/**
+ * The stage's one canvas: image + masks + labels. It sizes itself to its container (CSS pixels × devicePixelRatio
+ * for the backing store), builds a plain scene and calls renderOverlay at most once per animation frame.
+ * Pointer moves map through coords.ts to the instance under the pointer.
+ */
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
+import { hoverInstance } from '../actions/hoverInstance';
+import { selectCurrentResult } from '../store/selectors';
+import { useAppStore } from '../store/useAppStore';
+import { publishView } from '../testHooks';
+import { canvasToDisplay, fitView, IDENTITY_VIEW } from './coords';
+import { instanceAt } from './maskBitmap';
+import { buildOverlayScene } from './overlayScene';
+import { renderOverlay } from './renderOverlay';
+
+const PLACEHOLDER = 'Drop, paste or pick an image';
+
+export function OverlayCanvas() {
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  const image = useAppStore((s) => s.image);
+  const result = useAppStore(selectCurrentResult);
+  const hoveredId = useAppStore((s) => s.hoveredInstanceId);
+
+  useLayoutEffect(() => {
+    const wrap = wrapRef.current;
+    if (!wrap) return;
+    const measure = () => {
+      const r = wrap.getBoundingClientRect();
+      setSize((prev) => {
+        const width = Math.floor(r.width);
+        const height = Math.floor(r.height);
+        return prev.width === width && prev.height === height ? prev : { width, height };
+      });
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(wrap);
+    return () => ro.disconnect();
+  }, []);
+
+  const view = useMemo(
+    () =>
+      image && image.display
+        ? fitView(image.displayWidth, image.displayHeight, size.width, size.height)
+        : { ...IDENTITY_VIEW },
+    [image, size.width, size.height],
+  );
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || size.width === 0 || size.height === 0) return;
+    const frame = requestAnimationFrame(() => {
+      const dpr = window.devicePixelRatio || 1;
+      const bw = Math.round(size.width * dpr);
+      const bh = Math.round(size.height * dpr);
+      if (canvas.width !== bw) canvas.width = bw;
+      if (canvas.height !== bh) canvas.height = bh;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return;
+      renderOverlay(
+        ctx,
+        buildOverlayScene({ ...size, dpr, view, image, result, hoveredId, placeholder: PLACEHOLDER }),
+      );
+      publishView({ ...view, dpr, cssWidth: size.width, cssHeight: size.height });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [size, view, image, result, hoveredId]);
+
+  const onPointerMove = (e: PointerEvent<HTMLCanvasElement>) => {
+    if (!result || !image) return;
+    const [x, y] = canvasToDisplay(view, e.nativeEvent.offsetX, e.nativeEvent.offsetY);
+    const id = instanceAt(result, x, y);
+    hoverInstance(id === 0 ? null : id);
+  };
+
+  return (
+    <div ref={wrapRef} className="overlay-wrap">
+      <canvas
+        ref={canvasRef}
+        data-testid="overlay-canvas"
+        className="overlay-canvas"
+        style={{ width: `${size.width}px`, height: `${size.height}px` }}
+        onPointerMove={onPointerMove}
+        onPointerLeave={() => hoverInstance(null)}
+        aria-label={image ? `Image ${image.name} with ${result?.instances.length ?? 0} masks` : PLACEHOLDER}
+        role="img"
+      />
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+/** `window.__sam3`: hooks for end-to-end tests (the store, the canvas mapping, the last COCO export). */
+import type { CocoExport } from '../workers/protocol';
+import type { ViewTransform } from './canvas/coords';
+import { appStore, type AppStore } from './store/appStore';
+
+export interface CanvasViewHook extends ViewTransform {
+  /** devicePixelRatio in force: backing pixels = CSS pixels × dpr. `scale`/`offset*` are in CSS pixels. */
+  dpr: number;
+  cssWidth: number;
+  cssHeight: number;
+}
+
+export interface Sam3TestHooks {
+  store: AppStore;
+  view: CanvasViewHook | null;
+  readonly lastExport: CocoExport | null;
+}
+
+declare global {
+  interface Window {
+    __sam3?: Sam3TestHooks;
+  }
+}
+
+export function installTestHooks(): void {
+  const hooks = { store: appStore, view: null } as Omit<Sam3TestHooks, 'lastExport'>;
+  Object.defineProperty(hooks, 'lastExport', { get: () => appStore.getState().lastExport, enumerable: true });
+  window.__sam3 = hooks as Sam3TestHooks;
+}
+
+export function publishView(view: CanvasViewHook): void {
+  if (window.__sam3) window.__sam3.view = view;
+}

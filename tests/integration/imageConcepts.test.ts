@@ -1,0 +1,214 @@
+/**
+ * The engine end to end in Node (onnxruntime-node) on the demo pack and generated scenes: instance counts,
+ * boxes within 2 px, mask IoU ≥ 0.95 with the drawn shapes, and which graphs each action runs.
+ */
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { demoEngine, DEMO_PACK_DIR, packFilesSource } from './demoPackEngine';
+import { renderScene, SHAPES_SAMPLE, type Scene, type SceneSpec } from '../../tools/scenes/scene';
+import { decodeRowMajorRle, decodeCocoRle } from '../../workers/core/rle';
+import { maskIou } from '../../workers/core/masks';
+import type { Engine } from '../../workers/engine/engine';
+import type { ConceptPrompt, ExemplarBox, SegmentRequest } from '../../workers/protocol/prompts';
+import type { InstanceResult } from '../../workers/protocol/results';
+
+let engine: Engine;
+let scene: Scene;
+let imageId: string;
+
+const concept = (phrase: string, boxes: ExemplarBox[] = [], id = phrase || 'boxes'): ConceptPrompt => ({
+  id,
+  phrase,
+  boxes,
+});
+const request = (concepts: ConceptPrompt[], scoreThreshold = 0.5): SegmentRequest => ({
+  imageId,
+  concepts,
+  scoreThreshold,
+});
+
+function shapesOf(colour: string) {
+  return scene.shapes.filter((s) => s.colour === colour);
+}
+
+/** Each ground-truth shape of `colour` has exactly one instance with a box within 2 px and mask IoU ≥ 0.95. */
+function assertMatchesShapes(instances: InstanceResult[], colour: string) {
+  const shapes = shapesOf(colour);
+  assert.equal(instances.length, shapes.length, `${colour}: ${instances.length} instances for ${shapes.length} shapes`);
+  for (const shape of shapes) {
+    const match = instances.find((inst) => inst.boxXyxyPx.every((v, i) => Math.abs(v - shape.box[i]) <= 2));
+    assert.ok(match, `${colour} shape at ${shape.box} has no instance with a box within 2 px`);
+    const mask = decodeRowMajorRle(match.mask.counts, match.mask.width, match.mask.height);
+    const iou = maskIou(mask, shape.mask);
+    assert.ok(iou >= 0.95, `${colour} shape at ${shape.box}: mask IoU ${iou.toFixed(3)} < 0.95`);
+  }
+}
+
+describe('image concepts on the demo pack', () => {
+  before(async () => {
+    engine = await demoEngine();
+    scene = renderScene(SHAPES_SAMPLE);
+    const info = await engine.setImage({
+      kind: 'rgba',
+      name: 'shapes.png',
+      image: { width: scene.width, height: scene.height, data: scene.data },
+    });
+    imageId = info.imageId;
+    assert.equal(info.displayWidth, scene.width);
+  });
+
+  test('"red" finds both red squares with exact boxes and masks; one run of each graph', async () => {
+    const r = await engine.segment(request([concept('red')]));
+    assertMatchesShapes(r.instances, 'red');
+    assert.deepEqual(r.graphRuns, { vision: 1, text: 1, detector: 1 });
+    assert.deepEqual(
+      r.instances.map((i) => i.instanceId),
+      [1, 2],
+    );
+    assert.ok(r.instances.every((i) => i.score > 0.5 && i.score <= 1));
+  });
+
+  test('a second phrase on the same image runs no vision graph', async () => {
+    const r = await engine.segment(request([concept('green')]));
+    assertMatchesShapes(r.instances, 'green');
+    assert.deepEqual(r.graphRuns, { vision: 0, text: 1, detector: 1 });
+  });
+
+  test('a phrase seen before runs only what is not cached (nothing)', async () => {
+    const r = await engine.segment(request([concept('Red ')]));
+    assert.equal(r.instances.length, 2);
+    assert.deepEqual(r.graphRuns, { vision: 0, text: 0, detector: 0 });
+  });
+
+  test('an absent colour and an unknown word find nothing, with low presence', async () => {
+    const r = await engine.segment(request([concept('purple'), concept('giraffe')]));
+    assert.equal(r.instances.length, 0);
+    assert.ok(r.concepts[0].presence < 0.1, `presence of purple = ${r.concepts[0].presence}`);
+    assert.equal(r.concepts[1].count, 0);
+  });
+
+  test('several concepts at once: each instance its own ID, tagged with its concept', async () => {
+    const r = await engine.segment(request([concept('red'), concept('blue'), concept('yellow')]));
+    assert.equal(r.instances.length, 4);
+    assert.deepEqual(
+      r.instances.map((i) => i.instanceId),
+      [1, 2, 3, 4],
+    );
+    assert.deepEqual(
+      r.instances.map((i) => i.conceptIndex),
+      [0, 0, 1, 2],
+    );
+    assertMatchesShapes(
+      r.instances.filter((i) => i.conceptIndex === 1),
+      'blue',
+    );
+  });
+
+  test('the threshold filters without running any graph', async () => {
+    const all = await engine.segment(request([concept('red')], 0.5));
+    const scores = all.instances.map((i) => i.score).sort((a, b) => a - b);
+    const between = (scores[0] + scores[1]) / 2;
+    const r = await engine.segment(request([concept('red')], between));
+    assert.equal(r.instances.length, 1);
+    assert.ok(r.instances[0].score > between);
+    assert.deepEqual(r.graphRuns, { vision: 0, text: 0, detector: 0 });
+    const none = await engine.segment(request([concept('red')], 0.999));
+    assert.equal(none.instances.length, 0);
+    assert.deepEqual(none.graphRuns, { vision: 0, text: 0, detector: 0 });
+  });
+
+  test('COCO export: one category per phrase, RLE masks equal to the drawn instances', async () => {
+    const req = request([concept('red'), concept('green')]);
+    const shown = await engine.segment(req);
+    const coco = await engine.exportCoco({ imageId, request: req });
+    assert.deepEqual(
+      coco.categories.map((c) => c.name),
+      ['red', 'green'],
+    );
+    assert.equal(coco.annotations.length, shown.instances.length);
+    assert.deepEqual(coco.images[0], { id: 1, file_name: 'shapes.png', width: 640, height: 480 });
+    for (const [k, ann] of coco.annotations.entries()) {
+      const inst = shown.instances[k];
+      assert.equal(ann.category_id, inst.conceptIndex + 1);
+      assert.equal(ann.score, inst.score);
+      const [x1, y1, x2, y2] = inst.boxXyxyPx;
+      assert.deepEqual(ann.bbox, [x1, y1, x2 - x1, y2 - y1]);
+      const fromCoco = decodeCocoRle(ann.segmentation);
+      const drawn = decodeRowMajorRle(inst.mask.counts, inst.mask.width, inst.mask.height);
+      assert.equal(maskIou(fromCoco, drawn), 1);
+      assert.equal(ann.area, inst.areaPx);
+    }
+  });
+});
+
+describe('exemplar boxes on the demo pack', () => {
+  test('a negative box on one of two red squares removes it and keeps the other', async () => {
+    const [first, second] = shapesOf('red');
+    const negative: ExemplarBox = { id: 'n1', xyxyPx: [...first.box], polarity: 'negative' };
+    const r = await engine.segment(request([concept('red', [negative], 'red')]));
+    assert.equal(r.instances.length, 1);
+    assert.ok(r.instances[0].boxXyxyPx.every((v, i) => Math.abs(v - second.box[i]) <= 2));
+    assert.deepEqual(r.graphRuns, { vision: 0, text: 0, detector: 1 });
+  });
+
+  test('a positive box on a green region with no phrase finds every green region', async () => {
+    const spec: SceneSpec = {
+      width: 480,
+      height: 360,
+      background: [236, 236, 236],
+      shapes: [
+        { kind: 'rect', colour: 'green', x0: 30, y0: 30, x1: 130, y1: 130 },
+        { kind: 'rect', colour: 'green', x0: 300, y0: 200, x1: 420, y1: 320 },
+        { kind: 'circle', colour: 'red', cx: 250, cy: 90, r: 50 },
+      ],
+    };
+    const local = renderScene(spec);
+    const info = await engine.setImage({
+      kind: 'rgba',
+      name: 'greens.png',
+      image: { width: local.width, height: local.height, data: local.data },
+    });
+    const box: ExemplarBox = { id: 'p1', xyxyPx: [...local.shapes[0].box], polarity: 'positive' };
+    const r = await engine.segment({ imageId: info.imageId, concepts: [concept('', [box])], scoreThreshold: 0.5 });
+    assert.equal(r.instances.length, 2);
+    assert.deepEqual(r.graphRuns, { vision: 1, text: 1, detector: 1 });
+    // Back to the shared scene for later tests.
+    const back = await engine.setImage({
+      kind: 'rgba',
+      name: 'shapes.png',
+      image: { width: scene.width, height: scene.height, data: scene.data },
+    });
+    imageId = back.imageId;
+  });
+});
+
+describe('bad packs', () => {
+  test('a pack whose detector has the wrong contract gives a clear message and the old pack keeps working', async () => {
+    const text = new Uint8Array(readFileSync(join(DEMO_PACK_DIR, 'text.onnx')));
+    const manifest = JSON.parse(readFileSync(join(DEMO_PACK_DIR, 'manifest.json'), 'utf8'));
+    manifest.graphs.detector.file = { path: 'detector.onnx', size: text.byteLength };
+    const source = packFilesSource(DEMO_PACK_DIR, {
+      'detector.onnx': text,
+      'manifest.json': new TextEncoder().encode(JSON.stringify(manifest)),
+    });
+    await assert.rejects(engine.openPack(source), (err: { code: string; message: string }) => {
+      assert.equal(err.code, 'pack-contract');
+      assert.match(err.message, /detector\.onnx does not have the usls-v2-decoder contract/);
+      return true;
+    });
+    const r = await engine.segment(request([concept('red')]));
+    assert.equal(r.instances.length, 2);
+  });
+
+  test('a truncated graph file is refused with its name and sizes', async () => {
+    const vision = new Uint8Array(readFileSync(join(DEMO_PACK_DIR, 'vision.onnx')));
+    const source = packFilesSource(DEMO_PACK_DIR, { 'vision.onnx': vision.slice(0, vision.length >> 1) });
+    await assert.rejects(engine.openPack(source), (err: { code: string; message: string }) => {
+      assert.equal(err.code, 'integrity');
+      assert.match(err.message, /vision\.onnx/);
+      return true;
+    });
+  });
+});
