@@ -43,7 +43,11 @@ export async function openImageUrl(url: string, name: string): Promise<boolean> 
     blob = await res.blob();
   } catch (err) {
     appStore.setState({ imageLoading: null });
-    pushError('network', `Could not fetch ${url}: ${err instanceof Error ? err.message : String(err)}`, 'Opening image');
+    pushError(
+      'network',
+      `Could not fetch ${url}: ${err instanceof Error ? err.message : String(err)}`,
+      'Opening image',
+    );
     return false;
   }
   return openImage(blob, name);

@@ -14,7 +14,10 @@ export async function openPack(source: PackSource, label: string): Promise<boole
   appStore.setState({ packLoad: { label, active: true, files: {}, compiling: null } });
   try {
     const info = await engine().openPack(source, progressCallback(packProgressHandler()));
-    appStore.setState((s) => ({ pack: info, packLoad: s.packLoad && { ...s.packLoad, active: false, compiling: null } }));
+    appStore.setState((s) => ({
+      pack: info,
+      packLoad: s.packLoad && { ...s.packLoad, active: false, compiling: null },
+    }));
     scheduleSegment(0);
     return true;
   } catch (err) {

@@ -33,7 +33,13 @@ test('rleContains agrees with decodeRle everywhere', () => {
 test('maskToRgba paints fill inside, outline on the boundary, nothing outside', () => {
   // 5×5 with a 3×3 block in the middle: only the centre pixel is interior.
   const block: RleMask = { width: 5, height: 5, counts: Uint32Array.from([6, 3, 2, 3, 2, 3, 6]) };
-  const px = maskToRgba(block, { fill: [10, 20, 30], outline: [1, 2, 3], fillAlpha: 100, outlineAlpha: 200, outline1px: true });
+  const px = maskToRgba(block, {
+    fill: [10, 20, 30],
+    outline: [1, 2, 3],
+    fillAlpha: 100,
+    outlineAlpha: 200,
+    outline1px: true,
+  });
   const at = (x: number, y: number) => [...px.data.slice((y * 5 + x) * 4, (y * 5 + x) * 4 + 4)];
   assert.deepEqual(at(2, 2), [10, 20, 30, 100]);
   assert.deepEqual(at(1, 1), [1, 2, 3, 200]);

@@ -101,8 +101,16 @@ export function buildDetectorGraph(): Uint8Array {
   const classWeight = g.sub(g.scalar(1), g.mul(isBg, g.scalar(1 - BACKGROUND_WEIGHT)));
   const boxArea = g.mul(g.op('MatMul', [cover, fracT]), classWeight); // [N,P]
   const isTop = g.op('Equal', [boxArea, g.reduce('ReduceMax', boxArea, [1], 1)]);
-  const boxOneHot = g.mul(g.toFloat(g.op('And', [isTop, g.op('Greater', [boxArea, g.scalar(0)])])), g.op('Unsqueeze', [isPos, g.i64([1], [1])]));
-  const wBox = g.reduce('ReduceMax', g.op('Concat', [boxOneHot, g.f32(new Float32Array(P), [1, P])], { axis: 0 }), [0], 1);
+  const boxOneHot = g.mul(
+    g.toFloat(g.op('And', [isTop, g.op('Greater', [boxArea, g.scalar(0)])])),
+    g.op('Unsqueeze', [isPos, g.i64([1], [1])]),
+  );
+  const wBox = g.reduce(
+    'ReduceMax',
+    g.op('Concat', [boxOneHot, g.f32(new Float32Array(P), [1, P])], { axis: 0 }),
+    [0],
+    1,
+  );
   const w = g.op('Max', [wText, wBox]); // [1,P]
 
   // 5. Concept maps: f at 64² and at 128² (both clipped to 1).
@@ -156,7 +164,12 @@ export function buildDetectorGraph(): Uint8Array {
   const safeArea = g.op('Max', [area, g.scalar(1)]);
   const mostlyIn = g.toFloat(g.op('Not', [g.op('Less', [g.div(inside, safeArea), g.scalar(0.5)])]));
   const negHit = g.mul(mostlyIn, g.op('Unsqueeze', [isNeg, g.i64([0], [1])]));
-  const suppressed = g.reduce('ReduceMax', g.op('Concat', [negHit, g.f32(new Float32Array(Q), [Q, 1])], { axis: 1 }), [1], 1);
+  const suppressed = g.reduce(
+    'ReduceMax',
+    g.op('Concat', [negHit, g.f32(new Float32Array(Q), [Q, 1])], { axis: 1 }),
+    [1],
+    1,
+  );
   const keep = g.op('Greater', [g.mul(valid, g.sub(g.scalar(1), suppressed)), g.scalar(0.5)]);
   const logit = g.op('Log', [g.div(safeArea, g.scalar(AREA_HALF))]);
   const scores = g.op('Where', [keep, logit, g.scalar(EMPTY_LOGIT)]);

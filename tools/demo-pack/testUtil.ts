@@ -2,6 +2,8 @@
  * Test helpers: run the demo pack with onnxruntime-node on a scene, and the engine-like post-processing
  * (bilinear half-pixel upsample of mask logits, threshold 0; scores σ(logit)·σ(presence)).
  */
+// The demo pack's own tests run its graphs on onnxruntime-node (CPU); the engine never imports this file.
+// eslint-disable-next-line no-restricted-imports
 import * as ort from 'onnxruntime-node';
 import { preprocessImage } from '../../workers/core/resize.ts';
 import type { Scene } from '../scenes/scene.ts';
@@ -45,7 +47,8 @@ export async function encodeText(s: Sessions, ids: number[]): Promise<Vision> {
 export interface BoxPrompt {
   /** Pixel xyxy in the scene. */
   box: [number, number, number, number];
-  label: 0 | 1;
+  /** 1 positive, 0 negative, −10 padding. */
+  label: 0 | 1 | -10;
 }
 
 export interface Detection {

@@ -48,10 +48,11 @@ test('4×1 → 2×1 uses the widened triangle: weights 3/7,3/7,1/7 and 1/7,3/7,3
 
 test('interior weights of a 2× downscale are 1/8, 3/8, 3/8, 1/8 (PIL bilinear)', () => {
   const w = antialiasedBilinearWeights(8, 4);
-  // Output 1: centre 3, window [1, 6): distances −0.75, −0.25, 0.25, 0.75, 1.25 → 0.25, 0.75, 0.75, 0.25, 0.
+  // Output 1: centre 3, support 2, window [round(1), round(5)) = [1, 5): distances (j + 0.5 − 3)/2 =
+  // −0.75, −0.25, 0.25, 0.75 → triangle 0.25, 0.75, 0.75, 0.25 → /2.
   assert.equal(w.start[1], 1);
-  assert.equal(w.count[1], 5);
-  assertClose(Array.from(w.weights.subarray(w.taps, w.taps + 5)), [0.125, 0.375, 0.375, 0.125, 0], 1e-12);
+  assert.equal(w.count[1], 4);
+  assertClose(Array.from(w.weights.subarray(w.taps, w.taps + 4)), [0.125, 0.375, 0.375, 0.125], 1e-12);
 });
 
 test('identity when sizes match', () => {
@@ -123,10 +124,12 @@ test('matches a brute-force reference on random images (down, up, mixed, odd rat
     [6, 6, 14, 14],
     [31, 7, 7, 31],
     [10, 10, 3, 7],
+    [64, 40, 4, 3],
   ];
   for (const [w, h, ow, oh] of cases) {
     const pixels: [number, number, number][] = [];
-    for (let i = 0; i < w * h; i++) pixels.push([rand() * 256, rand() * 256, rand() * 256].map(Math.floor) as never);
+    const byte = (): number => Math.floor(rand() * 256);
+    for (let i = 0; i < w * h; i++) pixels.push([byte(), byte(), byte()]);
     const img = rgba(w, h, pixels);
     assertClose(resizeRgbAntialiased(img, ow, oh), referenceResize(img, ow, oh), 1e-3);
   }
@@ -159,4 +162,14 @@ test('preprocessImage stretches to size×size and normalizes (NCHW)', () => {
   const t = preprocessImage(img, 2, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
   assert.equal(t.length, 12);
   assertClose(t, [-1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1], 1e-6);
+});
+
+test('preprocessImage rounds resampled values to whole grey levels like a uint8 resize', () => {
+  // 2×1 [10, 13] → 1×1: the triangle filter averages to 11.5, a uint8 result stores 12 → 12/127.5 − 1.
+  const img = rgba(2, 1, [
+    [10, 10, 10],
+    [13, 13, 13],
+  ]);
+  const t = preprocessImage(img, 1, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
+  assertClose(t, [12 / 127.5 - 1, 12 / 127.5 - 1, 12 / 127.5 - 1], 1e-6);
 });

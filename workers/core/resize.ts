@@ -38,7 +38,7 @@ function triangle(x: number): number {
 /**
  * Antialiased bilinear weights from `inSize` to `outSize` samples (PIL `precompute_coeffs` rule with the
  * bilinear filter, support 1): centre = (i + 0.5)·scale, support = max(scale, 1), window
- * [floor(centre − support + 0.5), ceil(centre + support + 0.5)) clipped to the input, weight of input j =
+ * [round(centre − support), round(centre + support)) clipped to the input (every input with a non-zero weight), weight of input j =
  * triangle((j − centre + 0.5) / max(scale, 1)), normalized to sum 1.
  */
 export function antialiasedBilinearWeights(inSize: number, outSize: number): ResampleWeights {
@@ -53,7 +53,7 @@ export function antialiasedBilinearWeights(inSize: number, outSize: number): Res
   for (let i = 0; i < outSize; i++) {
     const centre = (i + 0.5) * scale;
     const lo = Math.max(Math.floor(centre - support + 0.5), 0);
-    const hi = Math.min(Math.ceil(centre + support + 0.5), inSize);
+    const hi = Math.min(Math.floor(centre + support + 0.5), inSize);
     start[i] = lo;
     count[i] = hi - lo;
     if (hi - lo > taps) taps = hi - lo;
@@ -158,9 +158,16 @@ export function normalizeToChw(
   return out;
 }
 
+/** Rounds resampled values to whole grey levels in place, as a uint8 resize (PIL, torchvision on uint8) does. */
+export function roundToUint8Levels(values: Float32Array): Float32Array {
+  for (let i = 0; i < values.length; i++) values[i] = Math.min(255, Math.max(0, Math.round(values[i])));
+  return values;
+}
+
 /**
  * Full image pre-processing (reference.md §3): stretch to `size × size` with the antialiased bilinear
- * filter, then normalize to NCHW float32 (`[1, 3, size, size]` data).
+ * filter, round to uint8 levels (the reference resizes a uint8 tensor, so its output is uint8), then
+ * normalize to NCHW float32 (`[1, 3, size, size]` data).
  */
 export function preprocessImage(
   src: RgbaImage,
@@ -168,5 +175,6 @@ export function preprocessImage(
   mean: [number, number, number],
   std: [number, number, number],
 ): Float32Array {
-  return normalizeToChw(resizeRgbAntialiased(src, size, size), size, size, mean, std);
+  const rgb = roundToUint8Levels(resizeRgbAntialiased(src, size, size));
+  return normalizeToChw(rgb, size, size, mean, std);
 }

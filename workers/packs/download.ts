@@ -202,8 +202,9 @@ function interrupted(t: Transfer, error: unknown, loaded: number, total: number 
   }
   return new PackError(
     'network',
-    `${t.file}: the download stopped ${stoppedAt(loaded, total)} (network error, or the server does not allow downloads from this site); it will resume from there.`,
-    `${t.url}: ${String(error)}`,
+    `${t.file}: the download stopped ${stoppedAt(loaded, total)} (network error); it will resume from there.`,
+    `${t.url}: ${String(error)}` +
+      (loaded === 0 ? ' (if this repeats at 0 MB, the server may not allow downloads from this site: CORS)' : ''),
   );
 }
 

@@ -1,4 +1,5 @@
 /** Concepts: chips plus a free-text field (comma-separated). Enter turns the text into chips. */
+import type { CSSProperties } from 'react';
 import { commitPhraseText, removeChip, setPhraseText } from '../../actions/setPhrases';
 import { useAppStore } from '../../store/useAppStore';
 import { conceptHue } from '../../colors';
@@ -20,7 +21,7 @@ export function PromptBar() {
             key={phrase}
             className="chip"
             data-testid="concept-chip"
-            style={{ '--chip-hue': hueOf(phrase) } as React.CSSProperties}
+            style={{ '--chip-hue': hueOf(phrase) } as CSSProperties}
           >
             {phrase}
             <button type="button" className="chip__remove" aria-label={`Remove ${phrase}`} onClick={() => removeChip(phrase)}>

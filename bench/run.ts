@@ -1,0 +1,75 @@
+/**
+ * npm run bench — per-stage times of the image pipeline on the demo pack, the cost of a keystroke and of a
+ * threshold change after the first encode, and the graph runs each action causes. Runs the real engine in Node
+ * on onnxruntime-web's WASM kernels (the browser's) and on onnxruntime-node; reports medians of repeated runs and
+ * ratios measured within this one run (absolute numbers depend on the machine).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEngine } from '../workers/engine/engine';
+import { createNodeRuntime } from '../workers/ort/nodeRuntime';
+import { createNodeWasmRuntime } from '../workers/ort/nodeWasmRuntime';
+import { MemoryByteStore } from '../workers/packs/byteStore';
+import { decodePng } from '../tools/scenes/png';
+import { packFilesSource } from '../tests/integration/demoPackEngine';
+import { decodeRowMajorRle } from '../workers/core/rle';
+import type { GraphRuntime } from '../workers/ort/graphRuntime';
+import type { SegmentRequest } from '../workers/protocol/prompts';
+
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 7);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+
+async function benchRuntime(label: string, createRuntime: () => Promise<GraphRuntime>) {
+  const png = new Uint8Array(readFileSync(join(import.meta.dirname, '../public/samples/shapes.png')));
+  const stages: Record<string, number[]> = {};
+  const add = (k: string, v: number | undefined) => v !== undefined && (stages[k] ??= []).push(v);
+  const keystroke: number[] = [];
+  const threshold: number[] = [];
+  const firstRequest: number[] = [];
+  let runsFirst = {}, runsKeystroke = {}, runsThreshold = {};
+  for (let i = 0; i < REPEATS; i++) {
+    const engine = createEngine({ createRuntime, store: new MemoryByteStore() });
+    await engine.init();
+    await engine.openPack(packFilesSource());
+    let t = performance.now();
+    const decoded = decodePng(png);
+    add('decode', performance.now() - t);
+    const info = await engine.setImage({ kind: 'rgba', name: 'shapes.png', image: decoded });
+    const req = (phrase: string, scoreThreshold = 0.5): SegmentRequest => ({
+      imageId: info.imageId,
+      concepts: [{ id: phrase, phrase, boxes: [] }],
+      scoreThreshold,
+    });
+    t = performance.now();
+    const first = await engine.segment(req('red'));
+    firstRequest.push(performance.now() - t + (info.timingsMs.preprocess ?? 0));
+    add('preprocess', info.timingsMs.preprocess);
+    for (const s of ['vision', 'text', 'detector', 'postprocess']) add(s, first.timingsMs[s]);
+    // "Render": decoding every drawn mask to pixels, the work the canvas does per result.
+    t = performance.now();
+    for (const inst of first.instances) decodeRowMajorRle(inst.mask.counts, inst.mask.width, inst.mask.height);
+    add('render (mask decode)', performance.now() - t);
+    runsFirst = first.graphRuns;
+    t = performance.now();
+    const typed = await engine.segment(req('green'));
+    keystroke.push(performance.now() - t);
+    runsKeystroke = typed.graphRuns;
+    t = performance.now();
+    const slid = await engine.segment(req('green', 0.3));
+    threshold.push(performance.now() - t);
+    runsThreshold = slid.graphRuns;
+  }
+  const m = Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, median(v)]));
+  console.log(`\n## ${label} — demo pack, shapes.png 640×480, median of ${REPEATS}`);
+  console.log('| stage | time |\n|---|---|');
+  for (const [k, v] of Object.entries(m)) console.log(`| ${k} | ${fmt(v)} |`);
+  const first = median(firstRequest), key = median(keystroke), thr = median(threshold);
+  console.log(`| first request (preprocess + vision + text + detector + postprocess) | ${fmt(first)} |`);
+  console.log(`| keystroke after the first encode (new phrase) | ${fmt(key)} (${((100 * key) / first).toFixed(0)} % of the first) |`);
+  console.log(`| threshold change | ${fmt(thr)} (${((100 * thr) / first).toFixed(1)} % of the first) |`);
+  console.log(`graph runs: first request ${JSON.stringify(runsFirst)}; keystroke ${JSON.stringify(runsKeystroke)}; threshold ${JSON.stringify(runsThreshold)}`);
+}
+
+await benchRuntime('onnxruntime-web WASM (1 thread) in Node', () => createNodeWasmRuntime(1));
+await benchRuntime('onnxruntime-node CPU', () => createNodeRuntime());

@@ -1,0 +1,63 @@
+/** Shared Playwright helpers: open the app, drop files, read canvas pixels in image coordinates. */
+import { expect, type Page } from '@playwright/test';
+import { renderScene, type SceneSpec, type Scene } from '../tools/scenes/scene';
+import { encodePng } from '../tools/scenes/png';
+
+export async function openApp(page: Page, query = ''): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`/${query}`);
+  await expect(page.getByTestId('status')).toHaveText(/ready/i, { timeout: 90_000 });
+  expect(errors, 'uncaught page errors').toEqual([]);
+}
+
+export async function waitIdle(page: Page): Promise<void> {
+  await expect(page.getByTestId('status')).toHaveText(/ready/i, { timeout: 60_000 });
+}
+
+export async function typePhrase(page: Page, text: string): Promise<void> {
+  const input = page.getByTestId('phrase-input');
+  await input.fill(text);
+  await page.waitForTimeout(400); // debounce
+  await waitIdle(page);
+}
+
+export function scenePng(spec: SceneSpec): { scene: Scene; png: Buffer } {
+  const scene = renderScene(spec);
+  return { scene, png: Buffer.from(encodePng(scene.width, scene.height, scene.data)) };
+}
+
+/** Drops a file onto the stage the way a person drags one in (DataTransfer + drag events). */
+export async function dropFile(page: Page, name: string, bytes: Buffer, type: string): Promise<void> {
+  const dt = await page.evaluateHandle(
+    ({ data, name, type }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], name, { type }));
+      return dt;
+    },
+    { data: [...bytes], name, type },
+  );
+  const stage = page.getByTestId('stage');
+  for (const ev of ['dragenter', 'dragover', 'drop']) await stage.dispatchEvent(ev, { dataTransfer: dt });
+}
+
+/** RGBA of the overlay canvas at an original-image pixel (through the published view mapping). */
+export async function canvasPixelAt(page: Page, x: number, y: number): Promise<number[]> {
+  return page.evaluate(
+    ({ x, y }) => {
+      const hooks = (window as unknown as { __sam3: { view: { scale: number; offsetX: number; offsetY: number; dpr: number } ; store: { getState(): { image: { width: number; displayWidth: number } | null } } } }).__sam3;
+      const v = hooks.view;
+      const image = hooks.store.getState().image;
+      const k = image ? image.displayWidth / image.width : 1;
+      const canvas = document.querySelector('[data-testid="overlay-canvas"]') as HTMLCanvasElement;
+      const cx = Math.round((v.offsetX + x * k * v.scale) * v.dpr);
+      const cy = Math.round((v.offsetY + y * k * v.scale) * v.dpr);
+      return [...canvas.getContext('2d')!.getImageData(cx, cy, 1, 1).data];
+    },
+    { x, y },
+  );
+}
+
+export async function instanceRows(page: Page) {
+  return page.getByTestId('instance-row');
+}

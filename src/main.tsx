@@ -1,0 +1,16 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { startApp } from './actions/startApp';
+import { App } from './App';
+import { connectWorkerEngine, setEngineConnection } from './engine-client/engineClient';
+import { installTestHooks } from './testHooks';
+import './styles.css';
+
+installTestHooks();
+setEngineConnection(connectWorkerEngine());
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+void startApp();
