@@ -4,11 +4,16 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 const ortImports = [
-  { group: ['onnxruntime-web', 'onnxruntime-web/*', 'onnxruntime-node', 'onnxruntime-common'], message: 'Only workers/ort/** may import onnxruntime.' },
+  {
+    group: ['onnxruntime-web', 'onnxruntime-web/*', 'onnxruntime-node', 'onnxruntime-common'],
+    message: 'Only workers/ort/** may import onnxruntime.',
+  },
 ];
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'public', 'test-results', 'playwright-report', 'tools/export', '.bench'] },
+  {
+    ignores: ['dist', 'node_modules', 'public', 'test-results', 'playwright-report', 'tools/export', '.bench', '.tmp'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -43,7 +48,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [...ortImports, { regex: '^\\.\\./(?!core)', message: 'workers/core is pure: it imports only workers/core.' }] },
+        {
+          patterns: [
+            ...ortImports,
+            { regex: '^\\.\\./(?!core)', message: 'workers/core is pure: it imports only workers/core.' },
+          ],
+        },
       ],
     },
   },

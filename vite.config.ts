@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { contentSecurityPolicy } from './src/security/csp';
+import { contentSecurityPolicy } from './src/security/csp.ts';
 
 // COOP/COEP make the page cross-origin isolated, so the WASM provider can use threads.
 // The CSP limits connections to this origin and the configured model hosts: no pixel leaves the device.

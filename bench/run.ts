@@ -27,7 +27,9 @@ async function benchRuntime(label: string, createRuntime: () => Promise<GraphRun
   const keystroke: number[] = [];
   const threshold: number[] = [];
   const firstRequest: number[] = [];
-  let runsFirst = {}, runsKeystroke = {}, runsThreshold = {};
+  let runsFirst = {},
+    runsKeystroke = {},
+    runsThreshold = {};
   for (let i = 0; i < REPEATS; i++) {
     const engine = createEngine({ createRuntime, store: new MemoryByteStore() });
     await engine.init();
@@ -64,11 +66,17 @@ async function benchRuntime(label: string, createRuntime: () => Promise<GraphRun
   console.log(`\n## ${label} — demo pack, shapes.png 640×480, median of ${REPEATS}`);
   console.log('| stage | time |\n|---|---|');
   for (const [k, v] of Object.entries(m)) console.log(`| ${k} | ${fmt(v)} |`);
-  const first = median(firstRequest), key = median(keystroke), thr = median(threshold);
+  const first = median(firstRequest),
+    key = median(keystroke),
+    thr = median(threshold);
   console.log(`| first request (preprocess + vision + text + detector + postprocess) | ${fmt(first)} |`);
-  console.log(`| keystroke after the first encode (new phrase) | ${fmt(key)} (${((100 * key) / first).toFixed(0)} % of the first) |`);
+  console.log(
+    `| keystroke after the first encode (new phrase) | ${fmt(key)} (${((100 * key) / first).toFixed(0)} % of the first) |`,
+  );
   console.log(`| threshold change | ${fmt(thr)} (${((100 * thr) / first).toFixed(1)} % of the first) |`);
-  console.log(`graph runs: first request ${JSON.stringify(runsFirst)}; keystroke ${JSON.stringify(runsKeystroke)}; threshold ${JSON.stringify(runsThreshold)}`);
+  console.log(
+    `graph runs: first request ${JSON.stringify(runsFirst)}; keystroke ${JSON.stringify(runsKeystroke)}; threshold ${JSON.stringify(runsThreshold)}`,
+  );
 }
 
 await benchRuntime('onnxruntime-web WASM (1 thread) in Node', () => createNodeWasmRuntime(1));

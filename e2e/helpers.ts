@@ -7,6 +7,17 @@ export async function openApp(page: Page, query = ''): Promise<void> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`/${query}`);
+  // Start-up is done when the demo pack and the sample image are open and the first result is in.
+  await page.waitForFunction(
+    () => {
+      const s = (
+        window as unknown as { __sam3?: { store: { getState(): Record<string, unknown> } } }
+      ).__sam3?.store.getState();
+      return Boolean(s?.pack && s?.image && s?.result);
+    },
+    undefined,
+    { timeout: 120_000 },
+  );
   await expect(page.getByTestId('status')).toHaveText(/ready/i, { timeout: 90_000 });
   expect(errors, 'uncaught page errors').toEqual([]);
 }
@@ -45,7 +56,14 @@ export async function dropFile(page: Page, name: string, bytes: Buffer, type: st
 export async function canvasPixelAt(page: Page, x: number, y: number): Promise<number[]> {
   return page.evaluate(
     ({ x, y }) => {
-      const hooks = (window as unknown as { __sam3: { view: { scale: number; offsetX: number; offsetY: number; dpr: number } ; store: { getState(): { image: { width: number; displayWidth: number } | null } } } }).__sam3;
+      const hooks = (
+        window as unknown as {
+          __sam3: {
+            view: { scale: number; offsetX: number; offsetY: number; dpr: number };
+            store: { getState(): { image: { width: number; displayWidth: number } | null } };
+          };
+        }
+      ).__sam3;
       const v = hooks.view;
       const image = hooks.store.getState().image;
       const k = image ? image.displayWidth / image.width : 1;

@@ -2,6 +2,7 @@
  * First load: runtime info, catalogue, the built-in demo pack and sample image, and the phrase "red", so masks
  * appear within seconds, offline.
  */
+import type { EngineOptions } from '../../workers/protocol';
 import { engine } from '../engine-client/engineClient';
 import { reportEngineError } from '../engine-client/engineErrors';
 import { appStore } from '../store/appStore';
@@ -15,10 +16,16 @@ export const DEMO_PACK_URL = `${base}packs/demo/manifest.json`;
 export const SAMPLE_IMAGE_URL = `${base}samples/shapes.png`;
 export const SAMPLE_PHRASE = 'red';
 
+/** `?ep=webgpu` or `?ep=wasm` forces an execution provider for every graph (default: auto). */
+export function providerFromUrl(search: string): EngineOptions['provider'] {
+  const ep = new URLSearchParams(search).get('ep');
+  return ep === 'webgpu' || ep === 'wasm' ? ep : 'auto';
+}
+
 export async function startApp(): Promise<void> {
   setPhrases([], SAMPLE_PHRASE);
   const runtime = engine()
-    .init()
+    .init({ provider: providerFromUrl(location.search) })
     .then((info) => appStore.setState({ runtime: info }))
     .catch((err) => reportEngineError(err, 'Starting the engine'));
   const catalogue = engine()

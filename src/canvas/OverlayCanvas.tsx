@@ -59,10 +59,7 @@ export function OverlayCanvas() {
       if (canvas.height !== bh) canvas.height = bh;
       const ctx = canvas.getContext('2d');
       if (!ctx) return;
-      renderOverlay(
-        ctx,
-        buildOverlayScene({ ...size, dpr, view, image, result, hoveredId, placeholder: PLACEHOLDER }),
-      );
+      renderOverlay(ctx, buildOverlayScene({ ...size, dpr, view, image, result, hoveredId, placeholder: PLACEHOLDER }));
       publishView({ ...view, dpr, cssWidth: size.width, cssHeight: size.height });
     });
     return () => cancelAnimationFrame(frame);

@@ -7,7 +7,8 @@ export function toEngineError(err: unknown): EngineErrorData {
   if (err instanceof Error) {
     // comlink re-creates thrown Errors; the engine may carry its code in the message as "code: message".
     const m = /^([a-z-]+): (.*)$/s.exec(err.message);
-    if (m && isEngineErrorData({ code: m[1], message: m[2] })) return { code: m[1] as EngineErrorData['code'], message: m[2] };
+    if (m && isEngineErrorData({ code: m[1], message: m[2] }))
+      return { code: m[1] as EngineErrorData['code'], message: m[2] };
     return { code: 'internal', message: err.message || String(err) };
   }
   return { code: 'internal', message: String(err) };

@@ -85,14 +85,30 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
       return runtime;
     },
     async catalogue(): Promise<CatalogueEntry[]> {
-      return [{ id: 'real', name: 'Real pack', description: 'd', manifestUrl: '/real.json', approxBytes: 1e9, capabilities: [] }];
+      return [
+        {
+          id: 'real',
+          name: 'Real pack',
+          description: 'd',
+          manifestUrl: '/real.json',
+          approxBytes: 1e9,
+          capabilities: [],
+        },
+      ];
     },
     async openPack(source, onProgress?: ProgressCallback) {
       calls.push({ method: 'openPack', arg: source });
       const name = source.kind === 'url' ? source.manifestUrl : source.kind;
       if (name.includes('broken')) throw { code: 'pack-invalid', message: 'manifest is not valid JSON' };
       onProgress?.({ status: 'initiate', file: 'graph.onnx', total: 100 });
-      onProgress?.({ status: 'progress', file: 'graph.onnx', loaded: 50, total: 100, bytesPerSecond: 10, etaSeconds: 5 });
+      onProgress?.({
+        status: 'progress',
+        file: 'graph.onnx',
+        loaded: 50,
+        total: 100,
+        bytesPerSecond: 10,
+        etaSeconds: 5,
+      });
       onProgress?.({ status: 'done', file: 'graph.onnx' });
       onProgress?.({ status: 'ready', packId: 'fake' });
       pack = {
@@ -103,7 +119,15 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
         inputSize: 8,
         source: name,
         graphs: [
-          { role: 'vision', contract: 'x', executionProvider: 'wasm', reason: 'fake', bytes: 1, inputNames: [], outputNames: [] },
+          {
+            role: 'vision',
+            contract: 'x',
+            executionProvider: 'wasm',
+            reason: 'fake',
+            bytes: 1,
+            inputNames: [],
+            outputNames: [],
+          },
         ],
       };
       return pack;

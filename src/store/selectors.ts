@@ -38,12 +38,15 @@ export function instanceColors(result: SegmentResult): Map<number, InstanceColor
 export type StatusKind = 'working' | 'ready';
 
 export function selectStatus(s: AppState): StatusKind {
-  return s.segmentPending || s.imageLoading !== null || s.packLoad?.active === true || s.exporting ? 'working' : 'ready';
+  return s.segmentPending || s.imageLoading !== null || s.packLoad?.active === true || s.exporting
+    ? 'working'
+    : 'ready';
 }
 
 /** What the status line says in words. */
 export function selectStatusDetail(s: AppState): string {
-  if (s.packLoad?.active) return s.packLoad.compiling ? `Compiling ${s.packLoad.compiling}…` : `Loading ${s.packLoad.label}…`;
+  if (s.packLoad?.active)
+    return s.packLoad.compiling ? `Compiling ${s.packLoad.compiling}…` : `Loading ${s.packLoad.label}…`;
   if (s.imageLoading) return `Opening ${s.imageLoading}…`;
   if (s.segmentPending) return 'Segmenting…';
   if (s.exporting) return 'Exporting…';

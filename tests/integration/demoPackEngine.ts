@@ -13,7 +13,10 @@ export function packFilesSource(dir = DEMO_PACK_DIR, replace: Record<string, Uin
     kind: 'files',
     files: readdirSync(dir).map((name) => {
       const bytes = replace[name] ?? new Uint8Array(readFileSync(join(dir, name)));
-      return { path: `demo/${name}`, data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };
+      return {
+        path: `demo/${name}`,
+        data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+      };
     }),
   };
 }

@@ -40,20 +40,17 @@ class ExportResult:
 def _export(module: torch.nn.Module, args: tuple[Any, ...], path: Path, inputs: list[str], outputs: list[str],
             dynamic_axes: dict[str, dict[int, str]] | None, opset: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    common_kw = dict(input_names=inputs, output_names=outputs, dynamic_axes=dynamic_axes)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with torch.no_grad():
-            torch.onnx.export(
-                module,
-                args,
-                str(path),
-                input_names=inputs,
-                output_names=outputs,
-                dynamic_axes=dynamic_axes,
-                opset_version=opset,
-                do_constant_folding=True,
-                dynamo=False,
-            )
+            try:  # the legacy tracer (usls v2 exports use it too): plain ops, RoiAlign from torchvision
+                torch.onnx.export(module, args, str(path), opset_version=opset, do_constant_folding=True,
+                                  dynamo=False, **common_kw)
+            except Exception as exc:  # noqa: BLE001
+                log(f"legacy exporter failed for {path.name} ({type(exc).__name__}: {exc}); trying dynamo=True")
+                torch.onnx.export(module, args, str(path), opset_version=max(opset, 18), dynamo=True,
+                                  external_data=False, **common_kw)
     log(f"exported {path.name}: {path.stat().st_size} bytes")
 
 

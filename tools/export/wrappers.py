@@ -115,6 +115,14 @@ class TextEncoder(nn.Module):
         return self.text_projection(hidden), attention_mask > 0
 
 
+def as_text_embeds(text_features: torch.Tensor) -> Any:
+    """transformers 5.17's Sam3Model.forward reads `text_embeds.pooler_output` (the output of get_text_features,
+    whose pooler_output is the projected [B,32,D] sequence); wrap a plain tensor accordingly."""
+    from transformers.modeling_outputs import BaseModelOutputWithPooling
+
+    return BaseModelOutputWithPooling(last_hidden_state=text_features, pooler_output=text_features)
+
+
 class Detector(nn.Module):
     """usls v2 `geo-encoder-mask-decoder` contract on top of Sam3Model.forward(vision_embeds=..., text_embeds=...).
 
@@ -143,7 +151,7 @@ class Detector(nn.Module):
         )
         out = self.model(
             vision_embeds=vision,
-            text_embeds=text_features,
+            text_embeds=as_text_embeds(text_features),
             attention_mask=text_mask,
             input_boxes=input_boxes,
             input_boxes_labels=input_boxes_labels,

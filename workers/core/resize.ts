@@ -104,7 +104,12 @@ function resampleRow(src: RgbaImage, row: number, hw: ResampleWeights, out: Floa
  * vertical filter has taps), and each output row is the weighted sum of the ring rows it needs. Memory is
  * O(taps · outW) besides the output, so an 8000×8000 source is fine.
  */
-export function resizeRgbAntialiased(src: RgbaImage, outW: number, outH: number): Float32Array {
+export function resizeRgbAntialiased(
+  src: RgbaImage,
+  outW: number,
+  outH: number,
+  options: { uint8Passes?: boolean } = {},
+): Float32Array {
   const { width, height, data } = src;
   if (data.length < width * height * 4) throw new RangeError('RgbaImage.data is shorter than width·height·4');
   const hw = antialiasedBilinearWeights(width, outW);
@@ -121,7 +126,12 @@ export function resizeRgbAntialiased(src: RgbaImage, outW: number, outH: number)
     const n = vw.count[y];
     // Rows below y0 are never needed again (windows only move down), so a ring of `taps` rows suffices.
     if (nextRow < y0) nextRow = y0;
-    for (; nextRow < y0 + n; nextRow++) resampleRow(src, nextRow, hw, ring[nextRow % ringSize]);
+    for (; nextRow < y0 + n; nextRow++) {
+      const row = ring[nextRow % ringSize];
+      resampleRow(src, nextRow, hw, row);
+      // A uint8 resize (PIL, torchvision's uint8 kernels) stores the horizontal pass as uint8 before the vertical one.
+      if (options.uint8Passes) for (let i = 0; i < rowLen; i++) row[i] = Math.min(255, Math.max(0, Math.round(row[i])));
+    }
     acc.fill(0);
     const wBase = y * vw.taps;
     for (let k = 0; k < n; k++) {
@@ -166,8 +176,9 @@ export function roundToUint8Levels(values: Float32Array): Float32Array {
 
 /**
  * Full image pre-processing (reference.md §3): stretch to `size × size` with the antialiased bilinear
- * filter, round to uint8 levels (the reference resizes a uint8 tensor, so its output is uint8), then
- * normalize to NCHW float32 (`[1, 3, size, size]` data).
+ * filter, horizontal pass then vertical pass, each stored as uint8 (the reference resizes a uint8 tensor with
+ * torchvision's uint8 kernels, which keep a uint8 intermediate like PIL), then normalize to NCHW float32
+ * (`[1, 3, size, size]` data). Checked against transformers' processor in tests/parity.
  */
 export function preprocessImage(
   src: RgbaImage,
@@ -175,6 +186,6 @@ export function preprocessImage(
   mean: [number, number, number],
   std: [number, number, number],
 ): Float32Array {
-  const rgb = roundToUint8Levels(resizeRgbAntialiased(src, size, size));
+  const rgb = roundToUint8Levels(resizeRgbAntialiased(src, size, size, { uint8Passes: true }));
   return normalizeToChw(rgb, size, size, mean, std);
 }

@@ -29,9 +29,12 @@ export function fitWithin(width: number, height: number, maxSide: number): { wid
 /** Raw RGBA (Node tests, benchmarks): no display bitmap, masks at the display size. */
 export function decodeRgbaSource(image: RgbaImage): DecodedImage {
   if (image.data.length !== image.width * image.height * 4) {
-    throw Object.assign(new Error(`RGBA data has ${image.data.length} bytes; expected ${image.width * image.height * 4}`), {
-      code: 'decode-failed',
-    });
+    throw Object.assign(
+      new Error(`RGBA data has ${image.data.length} bytes; expected ${image.width * image.height * 4}`),
+      {
+        code: 'decode-failed',
+      },
+    );
   }
   const display = fitWithin(image.width, image.height, MAX_DISPLAY_SIDE);
   return {

@@ -60,7 +60,9 @@ export class Engine implements EngineApi {
   private imageCounter = 0;
   private seq = 0;
   private readonly queue = new RunQueue();
-  private readonly visionCache = new Lru<string, VisionFeatures>(1, (v) => Object.values(v).forEach((x) => x.dispose()));
+  private readonly visionCache = new Lru<string, VisionFeatures>(1, (v) =>
+    Object.values(v).forEach((x) => x.dispose()),
+  );
   private readonly textCache = new Lru<string, TextFeatures>(64);
   private readonly detectionCache = new Lru<string, RawDetection>(16);
   private readonly maskCache = new MaskCache();
@@ -153,7 +155,10 @@ export class Engine implements EngineApi {
       this.queue.run(async () => {
         const timings: StageTimings = {};
         const runsBefore = { ...this.runs };
-        const result = (superseded: boolean, built = { instances: [], concepts: [] } as ReturnType<typeof buildInstances>) => ({
+        const result = (
+          superseded: boolean,
+          built = { instances: [], concepts: [] } as ReturnType<typeof buildInstances>,
+        ) => ({
           imageId: request.imageId,
           seq,
           superseded,
@@ -274,7 +279,10 @@ export class Engine implements EngineApi {
     const pack = this.requirePack();
     if (image.pixels?.packGen !== this.packGen) {
       const { inputSize, image: norm } = pack.manifest;
-      image.pixels = { packGen: this.packGen, data: preprocessImage(image.decoded.source, inputSize, norm.mean, norm.std) };
+      image.pixels = {
+        packGen: this.packGen,
+        data: preprocessImage(image.decoded.source, inputSize, norm.mean, norm.std),
+      };
     }
     return image.pixels.data;
   }

@@ -51,7 +51,10 @@ export function chooseProvider(
   if (probe.adapter?.isFallbackAdapter) {
     return fallback('the WebGPU adapter is a software fallback, slower than WASM');
   }
-  return { provider: 'webgpu', reason: `WebGPU (${probe.adapter?.vendor || 'adapter'} ${probe.adapter?.architecture || ''})`.trim() };
+  return {
+    provider: 'webgpu',
+    reason: `WebGPU (${probe.adapter?.vendor || 'adapter'} ${probe.adapter?.architecture || ''})`.trim(),
+  };
 }
 
 export async function openPackGraphs(
@@ -96,11 +99,8 @@ export async function openPackGraphs(
       executionProvider: graphs[role].provider,
       reason: decisions[role].reason,
       bytes:
-        manifest.graphs[role].file.size +
-        (manifest.graphs[role].externalData ?? []).reduce(
-          (s, e) => s + e.chunks.reduce((t, c) => t + c.size, 0),
-          0,
-        ),
+        loaded.files.graphs[role].model.byteLength +
+        loaded.files.graphs[role].externalData.reduce((sum, e) => sum + e.data.byteLength, 0),
       inputNames: [...graphs[role].inputNames],
       outputNames: [...graphs[role].outputNames],
     });

@@ -16,7 +16,7 @@ export function createPhraseTokenizer(tokenizerJson: Uint8Array, entry: Tokenize
   try {
     json = JSON.parse(new TextDecoder().decode(tokenizerJson)) as object;
   } catch (err) {
-    throw new Error(`tokenizer.json is not valid JSON (${String(err)})`);
+    throw new Error(`tokenizer.json is not valid JSON (${String(err)})`, { cause: err });
   }
   const tokenizer = new Tokenizer(json, {});
   return (phrase) => {

@@ -84,9 +84,7 @@ export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRun
             ortFeeds[name] = value instanceof OrtValue ? value.tensor : toOrt(await value.read());
           }
           try {
-            const out = fetches
-              ? await session.run(ortFeeds, fetches as string[])
-              : await session.run(ortFeeds);
+            const out = fetches ? await session.run(ortFeeds, fetches as string[]) : await session.run(ortFeeds);
             const result: Record<string, GraphValue> = {};
             for (const [name, t] of Object.entries(out)) result[name] = new OrtValue(t as OrtTensor);
             return result;

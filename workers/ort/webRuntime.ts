@@ -12,8 +12,9 @@ interface GpuAdapterLike {
 async function probeWebGpu(disabled: boolean): Promise<WebGpuProbe> {
   if (disabled) return { available: false, reason: 'WebGPU disabled in settings', shaderF16: false };
   const gpu = (navigator as { gpu?: { requestAdapter(o?: object): Promise<GpuAdapterLike | null> } }).gpu;
-  if (!gpu) return { available: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)', shaderF16: false };
-  let adapter: GpuAdapterLike | null = null;
+  if (!gpu)
+    return { available: false, reason: 'this browser has no WebGPU (navigator.gpu is missing)', shaderF16: false };
+  let adapter: GpuAdapterLike | null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (err) {

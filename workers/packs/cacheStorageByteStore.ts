@@ -71,7 +71,11 @@ export class CacheStorageByteStore implements ByteStore {
 
   private async writeIndex(entry: IndexEntry): Promise<void> {
     const body = JSON.stringify(entry);
-    await this.put(this.indexUrl(entry.key), new Response(body, { headers: { 'content-type': 'application/json' } }), 0);
+    await this.put(
+      this.indexUrl(entry.key),
+      new Response(body, { headers: { 'content-type': 'application/json' } }),
+      0,
+    );
   }
 
   private async put(url: string, response: Response, bytes: number): Promise<void> {

@@ -3,7 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import type { ProgressEvent } from '../protocol/progress';
 import { MemoryByteStore } from './byteStore';
 import { sha256Hex, totalLength } from './bytes';
+import { CacheStorageByteStore } from './cacheStorageByteStore';
 import { fetchPackFile } from './download';
+import { FakeCacheStorage } from './fakeCacheStorage';
 import { PackError } from './packError';
 import { randomBytes, startTestServer, type TestServer } from './testServer';
 
@@ -84,12 +86,28 @@ describe('fetchPackFile', () => {
     assert.ok(kept > 0 && kept <= 30_000, `kept ${kept} bytes`);
 
     const events: ProgressEvent[] = [];
-    const bytes = await fetchPackFile(url('cut.onnx'), ref, store, { partBytes: 4096, onProgress: (e) => events.push(e) });
+    const bytes = await fetchPackFile(url('cut.onnx'), ref, store, {
+      partBytes: 4096,
+      onProgress: (e) => events.push(e),
+    });
     assert.deepEqual(bytes, DATA);
     const last = server.requests.filter((r) => r.path === 'cut.onnx').at(-1);
     assert.equal(last?.range, `bytes=${kept}-`);
     assert.ok(events.some((e) => e.status === 'resumed' && e.from === kept && e.total === SIZE));
     assert.equal(await store.isComplete(url('cut.onnx')), true);
+  });
+
+  test('resume works the same through the Cache Storage store', async () => {
+    const store = new CacheStorageByteStore({ cacheStorage: new FakeCacheStorage() as unknown as CacheStorage });
+    server.behaviour.set('cut.onnx', { kind: 'cut', afterBytes: 20_000, times: 1 });
+    const ref = { path: 'cut.onnx', size: SIZE, sha256: sha };
+    await rejectsWith(fetchPackFile(url('cut.onnx'), ref, store, { partBytes: 4096 }), 'network');
+    const kept = totalLength(await store.readParts(url('cut.onnx')));
+    assert.ok(kept > 0 && kept <= 20_000);
+    assert.deepEqual(await fetchPackFile(url('cut.onnx'), ref, store, { partBytes: 4096 }), DATA);
+    assert.equal(server.requests.filter((r) => r.path === 'cut.onnx').at(-1)?.range, `bytes=${kept}-`);
+    assert.deepEqual(await fetchPackFile(url('cut.onnx'), ref, store), DATA);
+    assert.deepEqual(await store.list(), [{ url: url('cut.onnx'), bytes: SIZE, complete: true }]);
   });
 
   test('a server that ignores Range gets the old parts discarded and the file fetched whole', async () => {
@@ -130,9 +148,17 @@ describe('fetchPackFile', () => {
 
   test('HTTP 404 and 403 are download failures naming the status', async () => {
     const store = new MemoryByteStore();
-    await rejectsWith(fetchPackFile(url('missing.onnx'), { path: 'missing.onnx', size: 1 }, store), 'download-failed', /404/);
+    await rejectsWith(
+      fetchPackFile(url('missing.onnx'), { path: 'missing.onnx', size: 1 }, store),
+      'download-failed',
+      /404/,
+    );
     server.behaviour.set('gone.onnx', { kind: 'status', status: 403 });
-    await rejectsWith(fetchPackFile(url('gone.onnx'), { path: 'gone.onnx', size: SIZE }, store), 'download-failed', /403/);
+    await rejectsWith(
+      fetchPackFile(url('gone.onnx'), { path: 'gone.onnx', size: SIZE }, store),
+      'download-failed',
+      /403/,
+    );
   });
 
   test('unknown size (0) is taken from Content-Length, or accepted as streamed when there is none', async () => {
@@ -152,6 +178,9 @@ describe('fetchPackFile', () => {
     );
     const controller = new AbortController();
     controller.abort();
-    await rejectsWith(fetchPackFile(url('a.onnx'), { path: 'a.onnx', size: SIZE }, store, { signal: controller.signal }), 'aborted');
+    await rejectsWith(
+      fetchPackFile(url('a.onnx'), { path: 'a.onnx', size: SIZE }, store, { signal: controller.signal }),
+      'aborted',
+    );
   });
 });

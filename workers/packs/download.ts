@@ -51,7 +51,14 @@ export async function fetchPackFile(
   store: ByteStore,
   opts: FetchPackFileOptions = {},
 ): Promise<Uint8Array> {
-  const t: Transfer = { url, ref, store, file: opts.label ?? baseName(ref.path), emit: opts.onProgress ?? (() => {}), opts };
+  const t: Transfer = {
+    url,
+    ref,
+    store,
+    file: opts.label ?? baseName(ref.path),
+    emit: opts.onProgress ?? (() => {}),
+    opts,
+  };
   const cached = await readCached(t);
   if (cached) return cached;
   return download(t);
@@ -91,7 +98,8 @@ async function download(t: Transfer): Promise<Uint8Array> {
         collector.reset();
         continue;
       }
-      if (outcome === 'restart') throw new PackError('download-failed', `${t.file}: the server rejected every byte range.`);
+      if (outcome === 'restart')
+        throw new PackError('download-failed', `${t.file}: the server rejected every byte range.`);
       serverTotal = outcome.serverTotal;
       break;
     }

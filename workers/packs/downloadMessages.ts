@@ -11,7 +11,8 @@ export function stoppedAt(loaded: number, total: number | null): string {
 export function httpFailure(file: string, url: string, status: number): PackError {
   let why: string;
   if (status === 404) why = 'it was not found on the server (HTTP 404)';
-  else if (status === 401 || status === 403) why = `access was refused (HTTP ${status}); the file may be private or gated`;
+  else if (status === 401 || status === 403)
+    why = `access was refused (HTTP ${status}); the file may be private or gated`;
   else if (status >= 500) why = `the server failed (HTTP ${status}); try again later`;
   else why = `the server answered HTTP ${status}`;
   return new PackError('download-failed', `${file}: could not download — ${why}.`, `${url} → HTTP ${status}`);

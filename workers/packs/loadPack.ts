@@ -14,8 +14,8 @@ import { fetchManifest } from './manifestFetch';
 import { manifestFiles, validateManifest } from './manifestValidate';
 import { PackError } from './packError';
 
-export type GraphRole = 'vision' | 'text' | 'detector';
-export const GRAPH_ROLES: readonly GraphRole[] = ['vision', 'text', 'detector'];
+export type GraphRole = 'vision' | 'text' | 'detector' | 'tracker' | 'trackerVision';
+export const GRAPH_ROLES: readonly GraphRole[] = ['vision', 'text', 'detector', 'tracker', 'trackerVision'];
 
 export interface LoadedGraphFiles {
   model: Uint8Array;
@@ -28,7 +28,8 @@ export interface LoadedPack {
   sourceLabel: string;
   files: {
     tokenizer: Uint8Array;
-    graphs: Record<GraphRole, LoadedGraphFiles>;
+    /** Optional roles (tracker, trackerVision) are present when the manifest has them. */
+    graphs: Record<'vision' | 'text' | 'detector', LoadedGraphFiles> & Partial<Record<GraphRole, LoadedGraphFiles>>;
   };
 }
 
@@ -65,7 +66,10 @@ export async function loadPack(source: PackSource, store: ByteStore, opts: LoadP
     case 'files': {
       const set = await findManifest(source.files);
       const manifest = validateManifest(set.manifestJson, { allowUnknownSizes: true });
-      const found = requireAll(set, manifestFiles(manifest).map((f) => f.ref));
+      const found = requireAll(
+        set,
+        manifestFiles(manifest).map((f) => f.ref),
+      );
       const emit = opts.onProgress ?? (() => {});
       const read: FileReader = async (ref) => {
         const file = baseName(ref.path);
@@ -102,8 +106,11 @@ function remoteReader(base: string, store: ByteStore, opts: LoadPackOptions): Fi
 /** Reads every file in manifest order, one at a time (clear progress; the bandwidth is shared anyway). */
 async function assemble(manifest: PackManifest, sourceLabel: string, read: FileReader): Promise<LoadedPack> {
   const tokenizer = await read(manifest.tokenizer.file);
-  const graphs = {} as Record<GraphRole, LoadedGraphFiles>;
-  for (const role of GRAPH_ROLES) graphs[role] = await readGraph(manifest.graphs[role], read);
+  const graphs = {} as LoadedPack['files']['graphs'];
+  for (const role of GRAPH_ROLES) {
+    const entry = manifest.graphs[role];
+    if (entry) graphs[role] = await readGraph(entry, read);
+  }
   return { manifest, sourceLabel, files: { tokenizer, graphs } };
 }
 

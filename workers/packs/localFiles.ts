@@ -47,7 +47,11 @@ async function parseJson(file: LocalFile): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new PackError('pack-invalid', `${file.path} is not valid JSON, so it cannot be a pack manifest.`, String(error));
+    throw new PackError(
+      'pack-invalid',
+      `${file.path} is not valid JSON, so it cannot be a pack manifest.`,
+      String(error),
+    );
   }
 }
 
@@ -55,7 +59,10 @@ function isPackManifestLike(value: unknown): boolean {
   return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === 'sam3-web-pack';
 }
 
-/** Chooses the manifest: the one `manifest.json`, else the one JSON whose `format` is `sam3-web-pack`, else a lone JSON. */
+/**
+ * Chooses the manifest: the one `manifest.json`, else the one JSON whose `format` is `sam3-web-pack`, else the one
+ * JSON that is not a tokenizer file (so that its validation errors are shown).
+ */
 export async function findManifest(input: readonly LocalFile[]): Promise<LocalFileSet> {
   const files = input.map((f) => ({ path: normalisePath(f.path), data: f.data }));
   const count = `the ${files.length} file${files.length === 1 ? '' : 's'} you opened`;
@@ -68,7 +75,8 @@ export async function findManifest(input: readonly LocalFile[]): Promise<LocalFi
   }
   if (named.length === 1) return { files, manifestPath: named[0].path, manifestJson: await parseJson(named[0]) };
 
-  const jsons = files.filter((f) => f.path.toLowerCase().endsWith('.json'));
+  // The tokenizer is JSON too; it is never taken for the manifest.
+  const jsons = files.filter((f) => f.path.toLowerCase().endsWith('.json') && !/^tokenizer/i.test(baseName(f.path)));
   const candidates: { file: LocalFile; json: unknown }[] = [];
   for (const file of jsons) {
     let json: unknown;
@@ -79,7 +87,8 @@ export async function findManifest(input: readonly LocalFile[]): Promise<LocalFi
     }
     if (isPackManifestLike(json)) candidates.push({ file, json });
   }
-  if (candidates.length === 1) return { files, manifestPath: candidates[0].file.path, manifestJson: candidates[0].json };
+  if (candidates.length === 1)
+    return { files, manifestPath: candidates[0].file.path, manifestJson: candidates[0].json };
   if (candidates.length > 1) {
     const names = candidates.map((c) => c.file.path).join(', ');
     throw new PackError('pack-invalid', `Several pack manifests were opened (${names}); open one pack at a time.`);
@@ -113,7 +122,8 @@ export function requireAll(set: LocalFileSet, refs: readonly PackFileRef[]): Map
   }
   if (missing.length > 0) {
     const n = set.files.length;
-    const list = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}`;
+    const list =
+      missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}`;
     throw new PackError(
       'pack-invalid',
       `The pack needs ${list}; ${missing.length === 1 ? 'it was' : 'they were'} not among the ${n} file${n === 1 ? '' : 's'} you opened.`,

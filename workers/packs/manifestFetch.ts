@@ -20,7 +20,11 @@ export interface FetchedManifest {
   fromCache: boolean;
 }
 
-export async function fetchManifest(url: string, store: ByteStore, opts: FetchManifestOptions = {}): Promise<FetchedManifest> {
+export async function fetchManifest(
+  url: string,
+  store: ByteStore,
+  opts: FetchManifestOptions = {},
+): Promise<FetchedManifest> {
   const fetchImpl = opts.fetchImpl ?? fetch;
   let text: string;
   try {
@@ -50,7 +54,12 @@ export async function fetchManifest(url: string, store: ByteStore, opts: FetchMa
   return { manifest, fromCache: false };
 }
 
-async function fromStore(url: string, store: ByteStore, opts: ValidateOptions, failure: PackError): Promise<FetchedManifest> {
+async function fromStore(
+  url: string,
+  store: ByteStore,
+  opts: ValidateOptions,
+  failure: PackError,
+): Promise<FetchedManifest> {
   const bytes = await store.read(url);
   if (!bytes) throw failure;
   return { manifest: parseAndValidate(new TextDecoder().decode(bytes), url, opts), fromCache: true };

@@ -33,7 +33,8 @@ export function objectAt(value: unknown, path: string): JsonObject {
 
 export function stringAt(obj: JsonObject, key: string, path: string): string {
   const value = obj[key];
-  if (typeof value !== 'string' || value.trim().length === 0) invalid(join(path, key), 'must be a non-empty string', value);
+  if (typeof value !== 'string' || value.trim().length === 0)
+    invalid(join(path, key), 'must be a non-empty string', value);
   return value;
 }
 
@@ -63,7 +64,8 @@ export function integerAt(obj: JsonObject, key: string, path: string, min: numbe
 
 export function finiteNumberAt(arr: unknown[], index: number, path: string): number {
   const value = arr[index];
-  if (typeof value !== 'number' || !Number.isFinite(value)) invalid(join(path, index), 'must be a finite number', value);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    invalid(join(path, index), 'must be a finite number', value);
   return value;
 }
 
@@ -88,7 +90,11 @@ export function optionalOneOfAt<T extends string>(
 export function arrayAt(obj: JsonObject, key: string, path: string, minLength: number): unknown[] {
   const value = obj[key];
   if (!Array.isArray(value) || value.length < minLength) {
-    invalid(join(path, key), minLength > 0 ? `must be an array with at least ${minLength} item(s)` : 'must be an array', value);
+    invalid(
+      join(path, key),
+      minLength > 0 ? `must be an array with at least ${minLength} item(s)` : 'must be an array',
+      value,
+    );
   }
   return value;
 }

@@ -11,7 +11,13 @@ export function sampleManifest(): PackManifest {
     license: 'Apache-2.0',
     inputSize: 1008,
     image: { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], resize: 'stretch' },
-    tokenizer: { file: { path: 'tokenizer.json', size: 10 }, contextLength: 32, padding: 'eot', sotId: 49406, eotId: 49407 },
+    tokenizer: {
+      file: { path: 'tokenizer.json', size: 10 },
+      contextLength: 32,
+      padding: 'eot',
+      sotId: 49406,
+      eotId: 49407,
+    },
     graphs: {
       vision: {
         contract: 'dual-encoder',

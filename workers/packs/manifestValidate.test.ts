@@ -57,32 +57,59 @@ describe('validateManifest', () => {
   });
 
   test('each graph contract must be known for its role', () => {
-    invalidWith((m) => (m.graphs.vision.contract = 'usls-v2-text'), /graphs\.vision\.contract must be one of 'usls-v2-vision', 'dual-encoder'/);
+    invalidWith(
+      (m) => (m.graphs.vision.contract = 'usls-v2-text'),
+      /graphs\.vision\.contract must be one of 'usls-v2-vision', 'dual-encoder'/,
+    );
     invalidWith((m) => (m.graphs.text.contract = 'meta-text'), /graphs\.text\.contract must be one of/);
-    invalidWith((m) => (m.graphs.detector.contract = 'danilobukvic-decoder'), /graphs\.detector\.contract must be one of 'usls-v2-decoder'/);
+    invalidWith(
+      (m) => (m.graphs.detector.contract = 'danilobukvic-decoder'),
+      /graphs\.detector\.contract must be one of 'usls-v2-decoder'/,
+    );
     invalidWith((m) => delete m.graphs.text, /graphs\.text must be an object/);
-    invalidWith((m) => (m.graphs.text.executionProvider = 'cuda'), /graphs\.text\.executionProvider must be one of 'auto', 'webgpu', 'wasm'/);
-    invalidWith((m) => (m.graphs.vision.ioDtype = 'int8'), /graphs\.vision\.ioDtype must be one of 'float32', 'float16'/);
+    invalidWith(
+      (m) => (m.graphs.text.executionProvider = 'cuda'),
+      /graphs\.text\.executionProvider must be one of 'auto', 'webgpu', 'wasm'/,
+    );
+    invalidWith(
+      (m) => (m.graphs.vision.ioDtype = 'int8'),
+      /graphs\.vision\.ioDtype must be one of 'float32', 'float16'/,
+    );
   });
 
   test('detector fields', () => {
-    invalidWith((m) => (m.graphs.detector.queries = 0), /^Invalid pack manifest: graphs\.detector\.queries must be a positive integer$/);
+    invalidWith(
+      (m) => (m.graphs.detector.queries = 0),
+      /^Invalid pack manifest: graphs\.detector\.queries must be a positive integer$/,
+    );
     invalidWith((m) => (m.graphs.detector.queries = 2.5), /graphs\.detector\.queries must be a positive integer/);
-    invalidWith((m) => (m.graphs.detector.boxInput = 'xyxy-px'), /graphs\.detector\.boxInput must be one of 'cxcywh-norm'/);
+    invalidWith(
+      (m) => (m.graphs.detector.boxInput = 'xyxy-px'),
+      /graphs\.detector\.boxInput must be one of 'cxcywh-norm'/,
+    );
     invalidWith((m) => (m.graphs.detector.boxPadLabel = '-10'), /graphs\.detector\.boxPadLabel must be an integer/);
     invalidWith((m) => (m.graphs.detector.boxOutput = 'xywh'), /graphs\.detector\.boxOutput must be one of/);
     invalidWith((m) => (m.graphs.detector.maskOutput = 'bool'), /graphs\.detector\.maskOutput must be one of/);
     invalidWith((m) => delete m.graphs.detector.presence, /graphs\.detector\.presence must be true or false/);
-    invalidWith((m) => (m.graphs.detector.textMaskPolarity = 'valid'), /graphs\.detector\.textMaskPolarity must be one of/);
+    invalidWith(
+      (m) => (m.graphs.detector.textMaskPolarity = 'valid'),
+      /graphs\.detector\.textMaskPolarity must be one of/,
+    );
   });
 
   test('file references: path, size, sha256', () => {
     invalidWith((m) => (m.graphs.text.file.path = ''), /graphs\.text\.file\.path must be a non-empty string/);
-    invalidWith((m) => (m.graphs.text.file.size = -1), /graphs\.text\.file\.size must be a positive integer: the exact size in bytes/);
+    invalidWith(
+      (m) => (m.graphs.text.file.size = -1),
+      /graphs\.text\.file\.size must be a positive integer: the exact size in bytes/,
+    );
     invalidWith((m) => (m.graphs.text.file.size = 1.5), /graphs\.text\.file\.size must be a positive integer/);
     invalidWith((m) => (m.graphs.text.file.size = '100'), /graphs\.text\.file\.size must be a positive integer/);
     invalidWith((m) => (m.graphs.text.file.size = 0), /graphs\.text\.file\.size must be a positive integer/);
-    invalidWith((m) => (m.graphs.detector.file.sha256 = 'A'.repeat(64)), /graphs\.detector\.file\.sha256 must be 64 lower-case hexadecimal/);
+    invalidWith(
+      (m) => (m.graphs.detector.file.sha256 = 'A'.repeat(64)),
+      /graphs\.detector\.file\.sha256 must be 64 lower-case hexadecimal/,
+    );
     invalidWith((m) => (m.graphs.detector.file.sha256 = 'abc'), /graphs\.detector\.file\.sha256 must be 64/);
   });
 
@@ -95,9 +122,18 @@ describe('validateManifest', () => {
 
   test('external data: chunks and locations', () => {
     invalidWith((m) => (m.graphs.vision.externalData = {}), /graphs\.vision\.externalData must be an array/);
-    invalidWith((m) => (m.graphs.vision.externalData[0].chunks = []), /graphs\.vision\.externalData\[0\]\.chunks must be an array with at least 1/);
-    invalidWith((m) => delete m.graphs.vision.externalData[0].location, /graphs\.vision\.externalData\[0\]\.location must be a non-empty string/);
-    invalidWith((m) => (m.graphs.vision.externalData[0].chunks[1].size = -5), /graphs\.vision\.externalData\[0\]\.chunks\[1\]\.size must be/);
+    invalidWith(
+      (m) => (m.graphs.vision.externalData[0].chunks = []),
+      /graphs\.vision\.externalData\[0\]\.chunks must be an array with at least 1/,
+    );
+    invalidWith(
+      (m) => delete m.graphs.vision.externalData[0].location,
+      /graphs\.vision\.externalData\[0\]\.location must be a non-empty string/,
+    );
+    invalidWith(
+      (m) => (m.graphs.vision.externalData[0].chunks[1].size = -5),
+      /graphs\.vision\.externalData\[0\]\.chunks\[1\]\.size must be/,
+    );
     invalidWith(
       (m) => m.graphs.vision.externalData.push(structuredClone(m.graphs.vision.externalData[0])),
       /graphs\.vision\.externalData\[1\]\.location must be unique/,

@@ -4,6 +4,8 @@
  */
 import type {
   DetectorContract,
+  TrackerDecoderContract,
+  TrackerVisionContract,
   DetectorGraphEntry,
   ExecutionProviderChoice,
   ExternalDataRef,
@@ -38,6 +40,8 @@ export const UNKNOWN_SIZE = 0;
 export const VISION_CONTRACTS: readonly VisionContract[] = ['usls-v2-vision', 'dual-encoder'];
 export const TEXT_CONTRACTS: readonly TextContract[] = ['usls-v2-text', 'danilobukvic-text'];
 export const DETECTOR_CONTRACTS: readonly DetectorContract[] = ['usls-v2-decoder'];
+export const TRACKER_DECODER_CONTRACTS: readonly TrackerDecoderContract[] = ['sam3-tracker-decoder'];
+export const TRACKER_VISION_CONTRACTS: readonly TrackerVisionContract[] = ['sam3-tracker-vision'];
 const EXECUTION_PROVIDERS: readonly ExecutionProviderChoice[] = ['auto', 'webgpu', 'wasm'];
 const IO_DTYPES = ['float32', 'float16'] as const;
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -53,10 +57,12 @@ export interface ValidateOptions {
 
 export function validateManifest(json: unknown, options: ValidateOptions = {}): PackManifest {
   const root = objectAt(json, '');
-  if (root.format !== 'sam3-web-pack') invalid('format', "must be 'sam3-web-pack' (this is not a sam3-web pack manifest)", root.format);
+  if (root.format !== 'sam3-web-pack')
+    invalid('format', "must be 'sam3-web-pack' (this is not a sam3-web pack manifest)", root.format);
   if (root.version !== 1) invalid('version', 'must be 1 (this app reads version 1 manifests)', root.version);
   const id = stringAt(root, 'id', '');
-  if (!PACK_ID.test(id)) invalid('id', 'must be letters, digits, ".", "_" or "-" (at most 128), starting with a letter or digit', id);
+  if (!PACK_ID.test(id))
+    invalid('id', 'must be letters, digits, ".", "_" or "-" (at most 128), starting with a letter or digit', id);
 
   const manifest: PackManifest = {
     format: 'sam3-web-pack',
@@ -68,7 +74,8 @@ export function validateManifest(json: unknown, options: ValidateOptions = {}): 
     tokenizer: readTokenizer(objectAt(root.tokenizer, 'tokenizer'), options),
     graphs: readGraphs(objectAt(root.graphs, 'graphs'), options),
   };
-  if (manifest.inputSize % 14 !== 0) invalid('inputSize', 'must be a positive multiple of 14 (1008 for SAM 3)', manifest.inputSize);
+  if (manifest.inputSize % 14 !== 0)
+    invalid('inputSize', 'must be a positive multiple of 14 (1008 for SAM 3)', manifest.inputSize);
   const description = optionalStringAt(root, 'description', '');
   if (description !== undefined) manifest.description = description;
   const demo = optionalBooleanAt(root, 'demo', '');
@@ -84,7 +91,11 @@ function readTriple(obj: JsonObject, key: string, path: string, positive: boolea
   const at = join(path, key);
   const arr = obj[key];
   if (!Array.isArray(arr) || arr.length !== 3) invalid(at, 'must be an array of 3 numbers (R, G, B)', arr);
-  const triple: [number, number, number] = [finiteNumberAt(arr, 0, at), finiteNumberAt(arr, 1, at), finiteNumberAt(arr, 2, at)];
+  const triple: [number, number, number] = [
+    finiteNumberAt(arr, 0, at),
+    finiteNumberAt(arr, 1, at),
+    finiteNumberAt(arr, 2, at),
+  ];
   if (positive) triple.forEach((v, i) => v > 0 || invalid(join(at, i), 'must be greater than 0', v));
   return triple;
 }
@@ -146,7 +157,8 @@ function readExternalData(value: unknown, path: string, options: ValidateOptions
 
 function readGraphBase(obj: JsonObject, path: string, options: ValidateOptions): GraphEntryBase {
   const base: GraphEntryBase = { file: readFileRef(obj.file, join(path, 'file'), options) };
-  if (obj.externalData !== undefined) base.externalData = readExternalData(obj.externalData, join(path, 'externalData'), options);
+  if (obj.externalData !== undefined)
+    base.externalData = readExternalData(obj.externalData, join(path, 'externalData'), options);
   const ep = optionalOneOfAt(obj, 'executionProvider', path, EXECUTION_PROVIDERS);
   if (ep !== undefined) base.executionProvider = ep;
   const ioDtype = optionalOneOfAt(obj, 'ioDtype', path, IO_DTYPES);
@@ -165,7 +177,27 @@ function readGraphs(graphs: JsonObject, options: ValidateOptions): PackManifest[
     contract: oneOfAt(textObj, 'contract', 'graphs.text', TEXT_CONTRACTS),
     ...readGraphBase(textObj, 'graphs.text', options),
   };
-  return { vision, text, detector: readDetector(objectAt(graphs.detector, 'graphs.detector'), options) };
+  const result: PackManifest['graphs'] = {
+    vision,
+    text,
+    detector: readDetector(objectAt(graphs.detector, 'graphs.detector'), options),
+  };
+  if (graphs.tracker !== undefined) {
+    const obj = objectAt(graphs.tracker, 'graphs.tracker');
+    result.tracker = {
+      contract: oneOfAt(obj, 'contract', 'graphs.tracker', TRACKER_DECODER_CONTRACTS),
+      ...readGraphBase(obj, 'graphs.tracker', options),
+      labelDtype: optionalOneOfAt(obj, 'labelDtype', 'graphs.tracker', ['int64', 'int32'] as const) ?? 'int64',
+    };
+  }
+  if (graphs.trackerVision !== undefined) {
+    const obj = objectAt(graphs.trackerVision, 'graphs.trackerVision');
+    result.trackerVision = {
+      contract: oneOfAt(obj, 'contract', 'graphs.trackerVision', TRACKER_VISION_CONTRACTS),
+      ...readGraphBase(obj, 'graphs.trackerVision', options),
+    };
+  }
+  return result;
 }
 
 function readDetector(obj: JsonObject, options: ValidateOptions): DetectorGraphEntry {
@@ -186,8 +218,9 @@ function readDetector(obj: JsonObject, options: ValidateOptions): DetectorGraphE
 /** Every file of a manifest with the role it plays, in download order (used by loaders and cache tools). */
 export function manifestFiles(manifest: PackManifest): { role: string; ref: PackFileRef }[] {
   const files: { role: string; ref: PackFileRef }[] = [{ role: 'tokenizer', ref: manifest.tokenizer.file }];
-  for (const role of ['vision', 'text', 'detector'] as const) {
+  for (const role of ['vision', 'text', 'detector', 'tracker', 'trackerVision'] as const) {
     const graph = manifest.graphs[role];
+    if (!graph) continue;
     files.push({ role: `${role} graph`, ref: graph.file });
     for (const ext of graph.externalData ?? []) {
       ext.chunks.forEach((ref, i) => files.push({ role: `${role} external data ${ext.location} #${i + 1}`, ref }));

@@ -33,7 +33,11 @@ export class TransferMeter {
     const seconds = (last.t - first.t) / 1000;
     const bytesPerSecond = seconds > 0 ? Math.max(0, (last.loaded - first.loaded) / seconds) : 0;
     const etaSeconds =
-      total > 0 && bytesPerSecond > 0 ? Math.max(0, (total - loaded) / bytesPerSecond) : total > 0 && loaded >= total ? 0 : null;
+      total > 0 && bytesPerSecond > 0
+        ? Math.max(0, (total - loaded) / bytesPerSecond)
+        : total > 0 && loaded >= total
+          ? 0
+          : null;
     return { bytesPerSecond, etaSeconds };
   }
 }

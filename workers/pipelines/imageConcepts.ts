@@ -8,6 +8,7 @@ import type { OpenPack } from '../engine/openPackGraphs';
 import type { DetectorFeature } from '../adapters/visionAdapter';
 import { packExemplarBoxes } from '../core/boxes';
 import { scoreQueries } from '../core/postprocess';
+import type { PhraseTokens } from '../engine/textTokenizer';
 
 export type VisionFeatures = Record<DetectorFeature, GraphValue>;
 
@@ -36,7 +37,11 @@ export interface RawDetection {
 export const MIN_KEPT_SCORE = 0.05;
 
 /** images [1,3,S,S] f32 → detector-neck features (GPU-resident where the provider allows). */
-export async function encodeImage(pack: OpenPack, runtime: GraphRuntime, pixels: Float32Array): Promise<VisionFeatures> {
+export async function encodeImage(
+  pack: OpenPack,
+  runtime: GraphRuntime,
+  pixels: Float32Array,
+): Promise<VisionFeatures> {
   const s = pack.manifest.inputSize;
   const input = runtime.tensor({ type: 'float32', dims: [1, 3, s, s], data: pixels });
   const names = pack.vision.detector;
@@ -46,9 +51,13 @@ export async function encodeImage(pack: OpenPack, runtime: GraphRuntime, pixels:
   return features;
 }
 
+/** Tokenizes a phrase with the pack's tokenizer and padding convention, then encodes it. */
+export function encodeText(pack: OpenPack, runtime: GraphRuntime, phrase: string): Promise<TextFeatures> {
+  return encodeTokens(pack, runtime, pack.tokenize(phrase));
+}
+
 /** input_ids/attention_mask int64 [1,L] → text features [1,L,D] + bool mask [1,L]. */
-export async function encodeText(pack: OpenPack, runtime: GraphRuntime, phrase: string): Promise<TextFeatures> {
-  const tokens = pack.tokenize(phrase);
+export async function encodeTokens(pack: OpenPack, runtime: GraphRuntime, tokens: PhraseTokens): Promise<TextFeatures> {
   const L = pack.manifest.tokenizer.contextLength;
   const a = pack.text;
   const feeds: Record<string, GraphValue> = {

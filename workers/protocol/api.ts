@@ -32,9 +32,7 @@ export interface RgbaImage {
   data: Uint8ClampedArray | Uint8Array;
 }
 
-export type ImageSource =
-  | { kind: 'blob'; blob: Blob; name: string }
-  | { kind: 'rgba'; image: RgbaImage; name: string };
+export type ImageSource = { kind: 'blob'; blob: Blob; name: string } | { kind: 'rgba'; image: RgbaImage; name: string };
 
 /** A pack to open: a manifest URL, an inline manifest with a base URL, or local files. */
 export type PackSource =

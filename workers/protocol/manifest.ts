@@ -45,6 +45,19 @@ export type DetectorContract =
   /** usls v2 `geo-encoder-mask-decoder`: 4 vision tensors + text + `input_boxes` (cxcywh norm) + `input_boxes_labels` (1/0/−10) → `pred_masks`, `pred_boxes` (xyxy norm), `pred_logits`, `presence_logits`. */
   'usls-v2-decoder';
 
+/** Tracker (PVS) contracts. */
+export type TrackerVisionContract =
+  /** onnx-community sam3-tracker `vision_encoder`: `pixel_values` → `image_embeddings.0..2` (tracker neck only). */
+  'sam3-tracker-vision';
+
+export type TrackerDecoderContract =
+  /**
+   * onnx-community sam3-tracker `prompt_encoder_mask_decoder`: `input_points` f32 [B,N,P,2] and `input_boxes` f32 [B,N,4]
+   * in the input-size pixel frame, `input_labels` int64 [B,N,P], `image_embeddings.0..2` → `iou_scores` [B,N,3],
+   * `pred_masks` [B,N,3,M,M] logits, `object_score_logits` [B,N,1].
+   */
+  'sam3-tracker-decoder';
+
 export interface GraphEntryBase {
   file: PackFileRef;
   externalData?: ExternalDataRef[];
@@ -60,6 +73,16 @@ export interface VisionGraphEntry extends GraphEntryBase {
 
 export interface TextGraphEntry extends GraphEntryBase {
   contract: TextContract;
+}
+
+export interface TrackerVisionGraphEntry extends GraphEntryBase {
+  contract: TrackerVisionContract;
+}
+
+export interface TrackerDecoderGraphEntry extends GraphEntryBase {
+  contract: TrackerDecoderContract;
+  /** dtype of `input_labels` (int64 for onnx-community; int32 in other exports). */
+  labelDtype: 'int64' | 'int32';
 }
 
 export interface DetectorGraphEntry extends GraphEntryBase {
@@ -113,5 +136,9 @@ export interface PackManifest {
     vision: VisionGraphEntry;
     text: TextGraphEntry;
     detector: DetectorGraphEntry;
+    /** Click refinement (PVS). Its embeddings come from a dual-encoder vision graph or from `trackerVision`. */
+    tracker?: TrackerDecoderGraphEntry;
+    /** A separate tracker encoder, for packs whose vision graph has only the detector neck. */
+    trackerVision?: TrackerVisionGraphEntry;
   };
 }

@@ -1,12 +1,7 @@
 /** One row per instance (swatch, ID, phrase, score, box, area), the concepts' presence, or "No matches". */
 import { hoverInstance } from '../../actions/hoverInstance';
 import { rgbCss } from '../../colors';
-import {
-  instanceColors,
-  selectConceptSummaries,
-  selectCurrentResult,
-  selectNoMatches,
-} from '../../store/selectors';
+import { instanceColors, selectConceptSummaries, selectCurrentResult, selectNoMatches } from '../../store/selectors';
 import { useAppStore } from '../../store/useAppStore';
 import { ConceptSummaries } from './ConceptSummaries';
 
@@ -33,9 +28,8 @@ export function InstanceList() {
           {summaries.length > 0 && (
             <span className="no-matches__hint">
               {' '}
-              Presence:{' '}
-              {summaries.map((c) => `“${c.phrase}” ${c.presence.toFixed(2)}`).join(', ')}. Try lowering the threshold or
-              another phrase.
+              Presence: {summaries.map((c) => `“${c.phrase}” ${c.presence.toFixed(2)}`).join(', ')}. Try lowering the
+              threshold or another phrase.
             </span>
           )}
         </div>

@@ -16,7 +16,9 @@ export function Catalogue() {
           <li key={e.id} className="catalogue-entry" data-testid="catalogue-entry" data-pack-id={e.id}>
             <div className="catalogue-entry__text">
               <strong>{e.name}</strong> <span className="muted small">{formatBytes(e.approxBytes)}</span>
-              <div className="muted small">{e.description}</div>
+              <div className="muted small" title={e.description}>
+                {e.description}
+              </div>
               {e.capabilities.length > 0 && <div className="small">{e.capabilities.join(' · ')}</div>}
             </div>
             <button

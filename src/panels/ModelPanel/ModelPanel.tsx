@@ -27,7 +27,7 @@ export function ModelPanel() {
       </div>
       {pack?.demo && (
         <p className="model-panel__demo-note">
-          Demo pack — knows colours, not the world. For real objects, download a SAM 3 pack below.
+          This small built-in pack recognises colours only. For real objects, download one of the SAM 3 packs below.
         </p>
       )}
       {open && (

@@ -24,7 +24,12 @@ export function PromptBar() {
             style={{ '--chip-hue': hueOf(phrase) } as CSSProperties}
           >
             {phrase}
-            <button type="button" className="chip__remove" aria-label={`Remove ${phrase}`} onClick={() => removeChip(phrase)}>
+            <button
+              type="button"
+              className="chip__remove"
+              aria-label={`Remove ${phrase}`}
+              onClick={() => removeChip(phrase)}
+            >
               ×
             </button>
           </span>

@@ -1,13 +1,31 @@
 /** Score threshold 0..1 (SAM 3 default 0.5). Changes apply at once: the engine only re-post-processes. */
+import { useEffect, useRef } from 'react';
 import { setThreshold } from '../../actions/setThreshold';
 import { useAppStore } from '../../store/useAppStore';
 
 export function ThresholdSlider() {
   const value = useAppStore((s) => s.scoreThreshold);
+  const ref = useRef<HTMLInputElement>(null);
+
+  // Also listen natively: a value set by script (automation, `input.value = …` + an input event) bypasses
+  // React's change tracking. setThreshold ignores repeats, so both paths together are harmless.
+  useEffect(() => {
+    const input = ref.current;
+    if (!input) return;
+    const onInput = () => setThreshold(Number(input.value));
+    input.addEventListener('input', onInput);
+    input.addEventListener('change', onInput);
+    return () => {
+      input.removeEventListener('input', onInput);
+      input.removeEventListener('change', onInput);
+    };
+  }, []);
+
   return (
     <div className="threshold">
       <label htmlFor="threshold-slider">Score threshold</label>
       <input
+        ref={ref}
         id="threshold-slider"
         data-testid="threshold-slider"
         type="range"
