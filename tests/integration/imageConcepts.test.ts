@@ -15,6 +15,15 @@ import type { ConceptPrompt, ExemplarBox, SegmentRequest } from '../../workers/p
 import type { InstanceResult } from '../../workers/protocol/results';
 
 let engine: Engine;
+
+/** Graph runs of one request, by role. */
+const runs = (vision: number, text: number, detector: number, tracker = 0, trackerVision = 0) => ({
+  vision,
+  text,
+  detector,
+  tracker,
+  trackerVision,
+});
 let scene: Scene;
 let imageId: string;
 
@@ -62,7 +71,7 @@ describe('image concepts on the demo pack', () => {
   test('"red" finds both red squares with exact boxes and masks; one run of each graph', async () => {
     const r = await engine.segment(request([concept('red')]));
     assertMatchesShapes(r.instances, 'red');
-    assert.deepEqual(r.graphRuns, { vision: 1, text: 1, detector: 1 });
+    assert.deepEqual(r.graphRuns, runs(1, 1, 1));
     assert.deepEqual(
       r.instances.map((i) => i.instanceId),
       [1, 2],
@@ -73,13 +82,13 @@ describe('image concepts on the demo pack', () => {
   test('a second phrase on the same image runs no vision graph', async () => {
     const r = await engine.segment(request([concept('green')]));
     assertMatchesShapes(r.instances, 'green');
-    assert.deepEqual(r.graphRuns, { vision: 0, text: 1, detector: 1 });
+    assert.deepEqual(r.graphRuns, runs(0, 1, 1));
   });
 
   test('a phrase seen before runs only what is not cached (nothing)', async () => {
     const r = await engine.segment(request([concept('Red ')]));
     assert.equal(r.instances.length, 2);
-    assert.deepEqual(r.graphRuns, { vision: 0, text: 0, detector: 0 });
+    assert.deepEqual(r.graphRuns, runs(0, 0, 0));
   });
 
   test('an absent colour and an unknown word find nothing, with low presence', async () => {
@@ -113,10 +122,10 @@ describe('image concepts on the demo pack', () => {
     const r = await engine.segment(request([concept('red')], between));
     assert.equal(r.instances.length, 1);
     assert.ok(r.instances[0].score > between);
-    assert.deepEqual(r.graphRuns, { vision: 0, text: 0, detector: 0 });
+    assert.deepEqual(r.graphRuns, runs(0, 0, 0));
     const none = await engine.segment(request([concept('red')], 0.999));
     assert.equal(none.instances.length, 0);
-    assert.deepEqual(none.graphRuns, { vision: 0, text: 0, detector: 0 });
+    assert.deepEqual(none.graphRuns, runs(0, 0, 0));
   });
 
   test('COCO export: one category per phrase, RLE masks equal to the drawn instances', async () => {
@@ -150,7 +159,7 @@ describe('exemplar boxes on the demo pack', () => {
     const r = await engine.segment(request([concept('red', [negative], 'red')]));
     assert.equal(r.instances.length, 1);
     assert.ok(r.instances[0].boxXyxyPx.every((v, i) => Math.abs(v - second.box[i]) <= 2));
-    assert.deepEqual(r.graphRuns, { vision: 0, text: 0, detector: 1 });
+    assert.deepEqual(r.graphRuns, runs(0, 0, 1));
   });
 
   test('a positive box on a green region with no phrase finds every green region', async () => {
@@ -173,7 +182,7 @@ describe('exemplar boxes on the demo pack', () => {
     const box: ExemplarBox = { id: 'p1', xyxyPx: [...local.shapes[0].box], polarity: 'positive' };
     const r = await engine.segment({ imageId: info.imageId, concepts: [concept('', [box])], scoreThreshold: 0.5 });
     assert.equal(r.instances.length, 2);
-    assert.deepEqual(r.graphRuns, { vision: 1, text: 1, detector: 1 });
+    assert.deepEqual(r.graphRuns, runs(1, 1, 1));
     // Back to the shared scene for later tests.
     const back = await engine.setImage({
       kind: 'rgba',

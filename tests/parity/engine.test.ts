@@ -19,6 +19,8 @@ import { loadPack } from '../../workers/packs/loadPack';
 import { openPackGraphs, type OpenPack } from '../../workers/engine/openPackGraphs';
 import { buildInstances, MaskCache } from '../../workers/engine/instances';
 import { detectConcept, encodeImage, encodeTokens, type VisionFeatures } from '../../workers/pipelines/imageConcepts';
+import { decodeObject } from '../../workers/pipelines/clickRefine';
+import { scalePointsToInput } from '../../workers/core/prompts';
 import type { GraphRuntime } from '../../workers/ort/graphRuntime';
 import type { RgbaImage } from '../../workers/protocol/api';
 
@@ -103,6 +105,7 @@ describe('detector parity through the engine pipeline', () => {
       const threshold = g().index.meta.threshold;
       const { instances } = buildInstances(
         [{ concept, conceptIndex: 0, key: d, raw }],
+        [],
         threshold,
         { imageWidth: W, imageHeight: H, maskWidth: W, maskHeight: H, boxOutput: 'xyxy-norm', maskThreshold: 0 },
         new MaskCache(),
@@ -130,6 +133,50 @@ describe('detector parity through the engine pipeline', () => {
         const empty = engineMask.every((v) => v === 0) && goldenMask.every((v) => v === 0);
         if (!empty) assert.ok(maskIou(engineMask, goldenMask) >= 0.99, `mask IoU of query ${q}`);
       }
+    });
+  }
+});
+
+describe('tracker (click) parity through the engine pipeline', () => {
+  let runtime: GraphRuntime;
+  let pack: OpenPack;
+
+  before(async () => {
+    runtime = await createNodeRuntime();
+    const files = readdirSync(SAM3_TINY_PACK_DIR).map((name) => {
+      const b = readFileSync(join(SAM3_TINY_PACK_DIR, name));
+      return { path: name, data: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer };
+    });
+    const loaded = await loadPack({ kind: 'files', files }, new MemoryByteStore());
+    pack = await openPackGraphs(loaded, runtime, await runtime.probeWebGpu(), 'auto', () => {});
+  });
+
+  for (const p of ['p0', 'p1', 'p2', 'p3']) {
+    test(`${p}: prompt scaling, IoU scores and object score (1e-4), three masks (1e-3)`, async () => {
+      const c = g().index.meta.cases.tracker[p];
+      const { width: W, height: H } = g().index.meta.cases.images[c.image];
+      const points = c.points.map((xy, i) => ({ xyPx: xy as [number, number], positive: c.labels[i] === 1 }));
+      const box = (c.box ?? undefined) as [number, number, number, number] | undefined;
+      const scaled = scalePointsToInput(points, box, W, H, pack.manifest.inputSize);
+      const goldenPoints = g().get(`tracker/${p}/input_points`);
+      assert.ok(maxAbsDiff(scaled.points, goldenPoints.data as Float32Array) <= 1e-4, 'input_points');
+      if (box) assert.ok(maxAbsDiff(scaled.box!, g().get(`tracker/${p}/input_boxes`).data as Float32Array) <= 1e-4);
+
+      const pixels = preprocessImage(rgbaOf(c.image), pack.manifest.inputSize, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
+      const vision = await encodeImage(pack, runtime, pixels);
+      const raw = await decodeObject(pack, runtime, vision.tracker!, { points, boxXyxyPx: box }, W, H);
+      const iou = g().get(`tracker/${p}/torch/iou_scores`).data as Float32Array;
+      assert.ok(maxAbsDiff(raw.iou, iou) <= 1e-4, `iou_scores ${Array.from(raw.iou)} vs ${Array.from(iou)}`);
+      const obj = (g().get(`tracker/${p}/torch/object_score_logits`).data as Float32Array)[0];
+      assert.ok(Math.abs(raw.objectScoreLogit - obj) <= 1e-4, 'object_score_logits');
+      const masks = g().get(`tracker/${p}/torch/pred_masks`).data as Float32Array;
+      const plane = raw.maskHeight * raw.maskWidth;
+      raw.masks.forEach((m, k) => {
+        const diff = maxAbsDiff(m, masks.subarray(k * plane, (k + 1) * plane));
+        assert.ok(diff <= 1e-3, `candidate ${k}: max |Δ logit| ${diff}`);
+      });
+      // Best-first order follows the reference's predicted IoUs.
+      assert.equal(raw.order[0], iou.indexOf(Math.max(...iou)));
     });
   }
 });

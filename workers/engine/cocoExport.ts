@@ -1,52 +1,44 @@
-/** COCO-style export: one category per phrase, xywh boxes, pycocotools-compatible RLE at full resolution. */
+/**
+ * COCO-style export: one category per phrase (plus "object" for objects made by clicks), xywh boxes, scores and
+ * pycocotools-compatible RLE masks at full resolution. Annotation ids equal the instance IDs the UI shows.
+ */
 import type { CocoExport } from '../protocol/results';
-import type { ConceptDetection, MaskGeometry } from './instances';
-import { keptQueries, queryBoxXyxyPx } from '../core/postprocess';
-import { upsampleMaskLogits } from '../core/masks';
+import { instanceBox, renderMask, type MaskGeometry, type ResolvedInstance } from './instances';
 import { encodeCocoRle, cocoRleArea } from '../core/rle';
 
 export function buildCocoExport(
-  detections: ConceptDetection[],
-  threshold: number,
+  instances: ResolvedInstance[],
+  phrases: string[],
   image: { name: string; width: number; height: number },
   g: MaskGeometry,
   packName: string,
   now: Date,
 ): CocoExport {
+  const categories = phrases.map((p, i) => ({ id: i + 1, name: p || 'visual' }));
+  const objectCategory = categories.length + 1;
   const out: CocoExport = {
     info: { description: 'sam3-web concept segmentation', date_created: now.toISOString(), pack: packName },
     images: [{ id: 1, file_name: image.name, width: image.width, height: image.height }],
-    categories: detections.map((d, i) => ({ id: i + 1, name: d.concept.phrase || 'visual' })),
+    categories: instances.some((i) => i.conceptIndex < 0)
+      ? [...categories, { id: objectCategory, name: 'object' }]
+      : categories,
     annotations: [],
   };
-  for (const [i, det] of detections.entries()) {
-    const raw = det.raw;
-    if (!raw) continue;
-    for (const q of keptQueries(raw.scores, threshold)) {
-      const logits = raw.masks.get(q);
-      if (!logits) continue;
-      const mask = upsampleMaskLogits(
-        logits,
-        0,
-        raw.maskHeight,
-        raw.maskWidth,
-        image.width,
-        image.height,
-        g.maskThreshold,
-      );
-      const rle = encodeCocoRle(mask, image.width, image.height);
-      const [x1, y1, x2, y2] = queryBoxXyxyPx(raw.boxes, q, g.boxOutput, image.width, image.height);
-      out.annotations.push({
-        id: out.annotations.length + 1,
-        image_id: 1,
-        category_id: i + 1,
-        bbox: [x1, y1, x2 - x1, y2 - y1],
-        area: cocoRleArea(rle),
-        score: raw.scores[q],
-        iscrowd: 0,
-        segmentation: rle,
-      });
-    }
+  const full: MaskGeometry = { ...g, maskWidth: image.width, maskHeight: image.height };
+  for (const inst of instances) {
+    const mask = renderMask(inst, image.width, image.height, g.maskThreshold);
+    const rle = encodeCocoRle(mask, image.width, image.height);
+    const [x1, y1, x2, y2] = instanceBox(inst, mask, full);
+    out.annotations.push({
+      id: inst.instanceId,
+      image_id: 1,
+      category_id: inst.conceptIndex >= 0 ? inst.conceptIndex + 1 : objectCategory,
+      bbox: [x1, y1, x2 - x1, y2 - y1],
+      area: cocoRleArea(rle),
+      score: inst.score,
+      iscrowd: 0,
+      segmentation: rle,
+    });
   }
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import type { EngineApi, EngineOptions, ImageSource, PackSource, ProgressCallback } from '../protocol/api';
 import type { ExecutionProviderChoice } from '../protocol/manifest';
-import type { SegmentRequest } from '../protocol/prompts';
+import type { ObjectPrompt, SegmentRequest } from '../protocol/prompts';
 import type { CocoExport, ImageInfo, RuntimeInfo, SegmentResult, StageTimings } from '../protocol/results';
 import type { GraphRuntime, WebGpuProbe } from '../ort/graphRuntime';
 import { DeviceLostError } from '../ort/graphRuntime';
@@ -22,11 +22,24 @@ import {
   type TextFeatures,
   type VisionFeatures,
 } from '../pipelines/imageConcepts';
-import { openPackGraphs, ROLES, type OpenPack, type Role } from './openPackGraphs';
+import { openPackGraphs, releaseGraphs, type OpenPack } from './openPackGraphs';
 import { RunQueue } from './runQueue';
 import { Lru } from './lru';
 import { EngineError, toEngineErrorData } from './engineError';
-import { buildInstances, MaskCache, type ConceptDetection, type MaskGeometry } from './instances';
+import {
+  buildInstances,
+  MaskCache,
+  resolveInstances,
+  type ConceptDetection,
+  type MaskGeometry,
+  type ObjectDecode,
+} from './instances';
+import {
+  decodeObject,
+  encodeTrackerImage,
+  type RawObjectDecode,
+  type TrackerEmbeddings,
+} from '../pipelines/clickRefine';
 import { buildCocoExport } from './cocoExport';
 import type { DecodedImage, ImageDecoder } from './decodedImage';
 import { decodeRgbaSource } from './decodedImage';
@@ -60,13 +73,15 @@ export class Engine implements EngineApi {
   private imageCounter = 0;
   private seq = 0;
   private readonly queue = new RunQueue();
-  private readonly visionCache = new Lru<string, VisionFeatures>(1, (v) =>
-    Object.values(v).forEach((x) => x.dispose()),
-  );
+  private readonly visionCache = new Lru<string, VisionFeatures>(1, disposeVision);
   private readonly textCache = new Lru<string, TextFeatures>(64);
   private readonly detectionCache = new Lru<string, RawDetection>(16);
   private readonly maskCache = new MaskCache();
-  private readonly runs: Record<string, number> = { vision: 0, text: 0, detector: 0 };
+  private readonly trackerCache = new Lru<string, TrackerEmbeddings>(1, (v) =>
+    Object.values(v).forEach((x) => x.dispose()),
+  );
+  private readonly objectCache = new Lru<string, RawObjectDecode>(64);
+  private readonly runs: Record<string, number> = { vision: 0, text: 0, detector: 0, tracker: 0, trackerVision: 0 };
   private readonly now: () => number;
 
   constructor(private readonly deps: EngineDeps) {
@@ -139,6 +154,7 @@ export class Engine implements EngineApi {
       };
       this.image = { info, decoded };
       this.visionCache.clear();
+      this.trackerCache.clear();
       this.maskCache.clear();
       if (this.pack) {
         const t1 = this.now();
@@ -168,10 +184,16 @@ export class Engine implements EngineApi {
           graphRuns: Object.fromEntries(Object.entries(this.runs).map(([k, v]) => [k, v - (runsBefore[k] ?? 0)])),
         });
         if (seq !== this.seq) return result(true);
-        const detections = await this.detectAll(request, timings, () => seq !== this.seq);
-        if (!detections) return result(true);
+        const resolved = await this.resolveRequest(request, timings, () => seq !== this.seq);
+        if (!resolved) return result(true);
         const t0 = this.now();
-        const built = buildInstances(detections, request.scoreThreshold, this.maskGeometry(false), this.maskCache);
+        const built = buildInstances(
+          resolved.detections,
+          resolved.objects,
+          request.scoreThreshold,
+          this.maskGeometry(false),
+          this.maskCache,
+        );
         timings.postprocess = this.now() - t0;
         return result(false, built);
       }),
@@ -181,13 +203,15 @@ export class Engine implements EngineApi {
   async exportCoco({ request }: { imageId: string; request: SegmentRequest }): Promise<CocoExport> {
     return this.guard(() =>
       this.queue.run(async () => {
-        const detections = await this.detectAll(request, {}, () => false);
+        const { detections, objects } = (await this.resolveRequest(request, {}, () => false))!;
         const image = this.requireImage(request.imageId);
+        const g = this.maskGeometry(true);
+        const { instances } = resolveInstances(detections, objects, request.scoreThreshold, g);
         return buildCocoExport(
-          detections!,
-          request.scoreThreshold,
+          instances,
+          request.concepts.map((c) => normalizePhrase(c.phrase)),
           { name: image.info.name, width: image.info.width, height: image.info.height },
-          this.maskGeometry(true),
+          g,
           this.pack!.info.name,
           new Date(),
         );
@@ -198,11 +222,84 @@ export class Engine implements EngineApi {
   async stats() {
     return {
       graphRuns: { ...this.runs },
-      cache: { images: this.visionCache.size, texts: this.textCache.size, detections: this.detectionCache.size },
+      cache: {
+        images: this.visionCache.size,
+        texts: this.textCache.size,
+        detections: this.detectionCache.size,
+        objects: this.objectCache.size,
+      },
     };
   }
 
   // ---------------------------------------------------------------------------------------------------------
+
+  /** Raw outputs for every concept and object of the request; null when superseded part-way. */
+  private async resolveRequest(
+    request: SegmentRequest,
+    timings: StageTimings,
+    superseded: () => boolean,
+  ): Promise<{ detections: ConceptDetection[]; objects: ObjectDecode[] } | null> {
+    const detections = await this.detectAll(request, timings, superseded);
+    if (!detections) return null;
+    const objects: ObjectDecode[] = [];
+    for (const prompt of request.objects ?? []) {
+      if (prompt.points.length === 0 && !prompt.boxXyxyPx) continue;
+      const decoded = await this.decodeObjectFor(request.imageId, prompt, timings);
+      if (superseded()) return null;
+      objects.push(decoded);
+    }
+    return { detections, objects };
+  }
+
+  private async decodeObjectFor(imageId: string, prompt: ObjectPrompt, timings: StageTimings): Promise<ObjectDecode> {
+    const pack = this.requirePack();
+    if (!pack.tracker) {
+      throw new EngineError(
+        'pack-contract',
+        `${pack.info.name} has no tracker decoder, so clicks cannot refine objects.`,
+      );
+    }
+    const image = this.requireImage(imageId);
+    const pts = prompt.points.map((p) => `${p.polarity[0]}${p.xyPx[0].toFixed(1)},${p.xyPx[1].toFixed(1)}`);
+    const key = `${this.packGen}|${imageId}|${pts.join(';')}|${prompt.boxXyxyPx?.map((v) => v.toFixed(1)).join(',') ?? ''}`;
+    let raw = this.objectCache.get(key);
+    if (!raw) {
+      const embeddings = await this.trackerEmbeddingsFor(image, pack, timings);
+      const t0 = this.now();
+      raw = await this.withRecovery(() =>
+        decodeObject(
+          pack,
+          this.runtime!,
+          embeddings,
+          {
+            points: prompt.points.map((p) => ({ xyPx: p.xyPx, positive: p.polarity === 'positive' })),
+            boxXyxyPx: prompt.boxXyxyPx,
+          },
+          image.info.width,
+          image.info.height,
+        ),
+      );
+      this.runs.tracker++;
+      timings.tracker = (timings.tracker ?? 0) + this.now() - t0;
+      this.objectCache.set(key, raw);
+    }
+    return { prompt, key, raw };
+  }
+
+  /** The dual encoder's tracker neck (same pass as the detector's), or the separate encoder once per image. */
+  private async trackerEmbeddingsFor(image: CurrentImage, pack: OpenPack, timings: StageTimings) {
+    if (!pack.tracker!.separateEncoder) return (await this.visionFor(image, pack, timings)).tracker!;
+    const key = `${this.packGen}|${image.info.imageId}`;
+    const hit = this.trackerCache.get(key);
+    if (hit) return hit;
+    const t0 = this.now();
+    const pixels = this.pixelsFor(image);
+    const embeddings = await this.withRecovery(() => encodeTrackerImage(pack, this.runtime!, pixels));
+    this.runs.trackerVision++;
+    timings.trackerVision = this.now() - t0;
+    this.trackerCache.set(key, embeddings);
+    return embeddings;
+  }
 
   /** Raw detections for every concept of the request; null when superseded part-way. */
   private async detectAll(
@@ -305,10 +402,12 @@ export class Engine implements EngineApi {
     this.pack = pack;
     this.packGen++;
     this.visionCache.clear();
+    this.trackerCache.clear();
     this.textCache.clear();
     this.detectionCache.clear();
+    this.objectCache.clear();
     this.maskCache.clear();
-    if (old) await Promise.all(ROLES.map((r: Role) => old.graphs[r].release()));
+    if (old) await releaseGraphs(old.graphs);
   }
 
   /**
@@ -365,6 +464,13 @@ export class Engine implements EngineApi {
     } catch (err) {
       throw toEngineErrorData(err, 'runtime');
     }
+  }
+}
+
+function disposeVision(v: VisionFeatures): void {
+  for (const [key, value] of Object.entries(v)) {
+    if (key === 'tracker') Object.values(value as Record<string, { dispose(): void }>).forEach((x) => x.dispose());
+    else (value as { dispose(): void }).dispose();
   }
 }
 

@@ -8,18 +8,28 @@ import type { Graph, GraphRuntime, Provider, WebGpuProbe } from '../ort/graphRun
 import { visionAdapter, type VisionAdapter } from '../adapters/visionAdapter';
 import { textAdapter, type TextAdapter } from '../adapters/textAdapter';
 import { detectorAdapter, type DetectorAdapter } from '../adapters/detectorAdapter';
+import { ContractError } from '../adapters/contractError';
+import {
+  trackerAdapter,
+  trackerVisionAdapter,
+  type TrackerAdapter,
+  type TrackerVisionAdapter,
+} from '../adapters/trackerAdapter';
 import { createPhraseTokenizer, type PhraseTokenizer } from './textTokenizer';
 import type { LoadedPack } from '../packs/loadPack';
 
-export type Role = 'vision' | 'text' | 'detector';
-export const ROLES: readonly Role[] = ['vision', 'text', 'detector'];
+export type Role = 'vision' | 'text' | 'detector' | 'tracker' | 'trackerVision';
+export const ROLES: readonly Role[] = ['vision', 'text', 'detector', 'tracker', 'trackerVision'];
 
 export interface OpenPack {
   manifest: PackManifest;
-  graphs: Record<Role, Graph>;
+  /** Required roles always; `tracker` and `trackerVision` when the pack has them. */
+  graphs: Record<'vision' | 'text' | 'detector', Graph> & Partial<Record<Role, Graph>>;
   vision: VisionAdapter;
   text: TextAdapter;
   detector: DetectorAdapter;
+  /** Click refinement: the decoder, and where its embeddings come from (dual vision graph or trackerVision). */
+  tracker?: { decoder: TrackerAdapter; separateEncoder?: TrackerVisionAdapter };
   tokenize: PhraseTokenizer;
   info: PackInfo;
 }
@@ -65,44 +75,65 @@ export async function openPackGraphs(
   onCompile: (role: Role) => void,
 ): Promise<OpenPack> {
   const { manifest } = loaded;
+  const roles = ROLES.filter((role) => manifest.graphs[role] && loaded.files.graphs[role]);
   const decisions = Object.fromEntries(
-    ROLES.map((role) => [role, chooseProvider(runtime, probe, manifest.graphs[role].executionProvider, userChoice)]),
+    roles.map((role) => [role, chooseProvider(runtime, probe, manifest.graphs[role]!.executionProvider, userChoice)]),
   ) as Record<Role, ProviderDecision>;
-  // Encoder outputs stay on the GPU only when the detector that consumes them runs there too.
-  const keepVisionOnDevice = decisions.vision.provider === 'webgpu' && decisions.detector.provider === 'webgpu';
-  const graphs = {} as Record<Role, Graph>;
+  // Encoder outputs stay on the GPU only when every graph that consumes them runs there too.
+  const onGpu = (role: Role) => !decisions[role] || decisions[role].provider === 'webgpu';
+  const keepVisionOnDevice = onGpu('vision') && onGpu('detector') && onGpu('tracker');
+  const keepTrackerOnDevice = onGpu('trackerVision') && onGpu('tracker');
+  const graphs = {} as OpenPack['graphs'];
   try {
-    for (const role of ROLES) {
+    for (const role of roles) {
       onCompile(role);
-      const files = loaded.files.graphs[role];
+      const files = loaded.files.graphs[role]!;
       graphs[role] = await runtime.createGraph({
         name: role,
         model: files.model,
         externalData: files.externalData,
         provider: decisions[role].provider,
-        keepOnDevice: role === 'vision' && keepVisionOnDevice ? ['*'] : undefined,
+        keepOnDevice:
+          (role === 'vision' && keepVisionOnDevice) || (role === 'trackerVision' && keepTrackerOnDevice)
+            ? ['*']
+            : undefined,
       });
     }
   } catch (err) {
-    await Promise.all(Object.values(graphs).map((g) => g.release()));
+    await releaseGraphs(graphs);
     throw err;
   }
   try {
-    const file = (role: Role) => manifest.graphs[role].file.path;
+    const file = (role: Role) => manifest.graphs[role]!.file.path;
     const vision = visionAdapter(manifest.graphs.vision.contract, graphs.vision, file('vision'));
     const text = textAdapter(manifest.graphs.text.contract, graphs.text, file('text'));
     const detector = detectorAdapter(manifest.graphs.detector, graphs.detector, file('detector'));
+    let tracker: OpenPack['tracker'];
+    if (manifest.graphs.tracker && graphs.tracker) {
+      const decoder = trackerAdapter(manifest.graphs.tracker, graphs.tracker, file('tracker'));
+      const separateEncoder =
+        manifest.graphs.trackerVision && graphs.trackerVision
+          ? trackerVisionAdapter(manifest.graphs.trackerVision.contract, graphs.trackerVision, file('trackerVision'))
+          : undefined;
+      if (!separateEncoder && !vision.tracker) {
+        throw new ContractError(
+          `The pack has a tracker decoder but no tracker embeddings: its vision graph (${vision.contract}) has only ` +
+            'the detector neck and there is no trackerVision graph.',
+        );
+      }
+      tracker = { decoder, separateEncoder };
+    }
     const tokenize = createPhraseTokenizer(loaded.files.tokenizer, manifest.tokenizer);
     const graphInfo = (role: Role): GraphInfo => ({
       role,
-      contract: manifest.graphs[role].contract,
-      executionProvider: graphs[role].provider,
+      contract: manifest.graphs[role]!.contract,
+      executionProvider: graphs[role]!.provider,
       reason: decisions[role].reason,
       bytes:
-        loaded.files.graphs[role].model.byteLength +
-        loaded.files.graphs[role].externalData.reduce((sum, e) => sum + e.data.byteLength, 0),
-      inputNames: [...graphs[role].inputNames],
-      outputNames: [...graphs[role].outputNames],
+        loaded.files.graphs[role]!.model.byteLength +
+        loaded.files.graphs[role]!.externalData.reduce((sum, e) => sum + e.data.byteLength, 0),
+      inputNames: [...graphs[role]!.inputNames],
+      outputNames: [...graphs[role]!.outputNames],
     });
     const info: PackInfo = {
       id: manifest.id,
@@ -111,11 +142,15 @@ export async function openPackGraphs(
       demo: Boolean(manifest.demo),
       inputSize: manifest.inputSize,
       source: loaded.sourceLabel,
-      graphs: ROLES.map(graphInfo),
+      graphs: roles.map(graphInfo),
     };
-    return { manifest, graphs, vision, text, detector, tokenize, info };
+    return { manifest, graphs, vision, text, detector, tracker, tokenize, info };
   } catch (err) {
-    await Promise.all(Object.values(graphs).map((g) => g.release()));
+    await releaseGraphs(graphs);
     throw err;
   }
+}
+
+export async function releaseGraphs(graphs: Partial<Record<Role, Graph>>): Promise<void> {
+  await Promise.all(Object.values(graphs).map((g) => g?.release()));
 }

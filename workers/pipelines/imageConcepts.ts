@@ -5,12 +5,13 @@
 import type { GraphValue } from '../ort/graphRuntime';
 import type { GraphRuntime } from '../ort/graphRuntime';
 import type { OpenPack } from '../engine/openPackGraphs';
-import type { DetectorFeature } from '../adapters/visionAdapter';
+import type { DetectorFeature, TrackerFeature } from '../adapters/visionAdapter';
 import { packExemplarBoxes } from '../core/boxes';
 import { scoreQueries } from '../core/postprocess';
 import type { PhraseTokens } from '../engine/textTokenizer';
 
-export type VisionFeatures = Record<DetectorFeature, GraphValue>;
+/** Detector-neck features, plus the tracker neck when one vision pass serves both heads (dual encoder). */
+export type VisionFeatures = Record<DetectorFeature, GraphValue> & { tracker?: Record<TrackerFeature, GraphValue> };
 
 export interface TextFeatures {
   features: GraphValue;
@@ -45,9 +46,16 @@ export async function encodeImage(
   const s = pack.manifest.inputSize;
   const input = runtime.tensor({ type: 'float32', dims: [1, 3, s, s], data: pixels });
   const names = pack.vision.detector;
-  const out = await pack.graphs.vision.run({ [pack.vision.input]: input }, Object.values(names));
+  // One pass serves both heads: fetch the tracker neck too when the clicks' decoder reads it from this graph.
+  const trackerNames = pack.tracker && !pack.tracker.separateEncoder ? pack.vision.tracker : undefined;
+  const fetches = [...Object.values(names), ...Object.values(trackerNames ?? {})];
+  const out = await pack.graphs.vision.run({ [pack.vision.input]: input }, fetches);
   const features = {} as VisionFeatures;
   for (const key of Object.keys(names) as DetectorFeature[]) features[key] = out[names[key]];
+  if (trackerNames) {
+    features.tracker = {} as Record<TrackerFeature, GraphValue>;
+    for (const key of Object.keys(trackerNames) as TrackerFeature[]) features.tracker[key] = out[trackerNames[key]];
+  }
   return features;
 }
 

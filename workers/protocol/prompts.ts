@@ -16,9 +16,34 @@ export interface ConceptPrompt {
   boxes: ExemplarBox[];
 }
 
+/** A click on the image: positive adds the region under it, negative cuts it out. */
+export interface ClickPoint {
+  id: string;
+  /** [x, y] in original image pixels. */
+  xyPx: [number, number];
+  polarity: Polarity;
+}
+
+/**
+ * One object fixed with clicks (and optionally a box) through the tracker's prompt decoder (PVS).
+ * It either refines a detector instance (which keeps its ID) or is a new object.
+ */
+export interface ObjectPrompt {
+  id: string;
+  points: ClickPoint[];
+  /** [x1, y1, x2, y2] in original image pixels. */
+  boxXyxyPx?: [number, number, number, number];
+  /** Which of the decoder's candidate masks: 0 = best by predicted IoU, then the next ones. */
+  candidate: number;
+  /** The detector instance this object replaces: its concept and query. */
+  refines?: { conceptId: string; query: number };
+}
+
 export interface SegmentRequest {
   imageId: string;
   concepts: ConceptPrompt[];
+  /** Objects fixed with clicks (empty or absent when none). */
+  objects?: ObjectPrompt[];
   /** Keep instances with score > threshold (strict, SAM 3 default 0.5). */
   scoreThreshold: number;
 }

@@ -29,6 +29,11 @@ export interface InstanceResult {
   areaPx: number;
   /** Mask at the display resolution of the image (ImageInfo.displayWidth × displayHeight). */
   mask: RleMask;
+  /** `concept`: found by the detector; `object`: made or refined with clicks (then `objectId` is set). */
+  source: 'concept' | 'object';
+  objectId?: string;
+  /** For objects: the decoder's candidates' predicted IoUs, best first, and which one is shown. */
+  candidates?: { iou: number[]; selected: number };
 }
 
 export interface ConceptSummary {
@@ -131,7 +136,7 @@ export interface CocoExport {
 
 export interface EngineStats {
   graphRuns: Record<string, number>;
-  cache: { images: number; texts: number; detections: number };
+  cache: { images: number; texts: number; detections: number; objects: number };
 }
 
 export interface CatalogueEntry {
