@@ -7,13 +7,14 @@ import * as Comlink from 'comlink';
 import { createEngine } from './engine/engine';
 import { createWebRuntime } from './ort/webRuntime';
 import { CacheStorageByteStore } from './packs/cacheStorageByteStore';
-import { decodeImageBlob } from './media/decodeImageBlob';
+import { decodeImageBlob, decodeVideoFrame } from './media/decodeImageBlob';
 import type { EngineApi } from './protocol/api';
 
 const engine = createEngine({
   createRuntime: (options) => createWebRuntime(options),
   store: new CacheStorageByteStore(),
   decodeBlob: decodeImageBlob,
+  decodeFrame: decodeVideoFrame,
 });
 
 // setImage transfers the display bitmap instead of copying it.
@@ -30,6 +31,9 @@ const api: EngineApi = {
   segment: (r) => engine.segment(r),
   exportCoco: (r) => engine.exportCoco(r),
   stats: () => engine.stats(),
+  startVideo: (o) => engine.startVideo(o),
+  processFrame: (f) => engine.processFrame(f),
+  endVideo: (id) => engine.endVideo(id),
 };
 
 Comlink.expose(api);

@@ -6,6 +6,15 @@
 import type { EngineApi, EngineOptions, ImageSource, PackSource, ProgressCallback } from '../protocol/api';
 import type { ExecutionProviderChoice } from '../protocol/manifest';
 import type { ObjectPrompt, SegmentRequest } from '../protocol/prompts';
+import {
+  DEFAULT_TRACKER_SETTINGS,
+  type VideoFrameInput,
+  type VideoFrameResult,
+  type VideoSessionInfo,
+  type VideoSessionOptions,
+} from '../protocol/video';
+import { VideoSession } from './videoSession';
+import { PromptPropagator } from '../tracking/promptPropagator';
 import type { CocoExport, ImageInfo, RuntimeInfo, SegmentResult, StageTimings } from '../protocol/results';
 import type { GraphRuntime, WebGpuProbe } from '../ort/graphRuntime';
 import { DeviceLostError } from '../ort/graphRuntime';
@@ -49,6 +58,8 @@ export interface EngineDeps {
   store: ByteStore;
   /** Decodes a Blob (browser: createImageBitmap; absent in Node, where only RGBA sources work). */
   decodeBlob?: ImageDecoder;
+  /** Reads a video frame's pixels (browser; Node sends RGBA). */
+  decodeFrame?: (bitmap: ImageBitmap) => DecodedImage;
   fetchImpl?: typeof fetch;
   now?: () => number;
 }
@@ -215,6 +226,120 @@ export class Engine implements EngineApi {
           this.pack!.info.name,
           new Date(),
         );
+      }),
+    );
+  }
+
+  async startVideo(options: VideoSessionOptions): Promise<VideoSessionInfo> {
+    return this.guard(() =>
+      this.queue.run(async () => {
+        const pack = this.requirePack();
+        this.video?.dispose();
+        const settings = { ...DEFAULT_TRACKER_SETTINGS, ...options.settings };
+        if (!pack.tracker) {
+          throw new EngineError('pack-contract', `${pack.info.name} has no tracker decoder, so it cannot track video.`);
+        }
+        const propagator = new PromptPropagator();
+        this.video = new VideoSession(`video-${++this.videoCounter}`, options, settings, propagator);
+        return {
+          sessionId: this.video.id,
+          propagation: propagator.kind,
+          propagationReason:
+            'The pack has no memory graphs: each object is re-prompted on every frame with its last box and an ' +
+            'interior point (fallback).',
+          settings,
+        };
+      }),
+    );
+  }
+
+  async processFrame(frame: VideoFrameInput): Promise<VideoFrameResult> {
+    return this.guard(() =>
+      this.queue.run(async () => {
+        const session = this.video;
+        if (!session || session.id !== frame.sessionId) {
+          frame.bitmap?.close();
+          throw new EngineError('aborted', 'That video session has ended.');
+        }
+        const pack = this.requirePack();
+        const t0 = this.now();
+        let decoded: DecodedImage;
+        if (frame.rgba) decoded = decodeRgbaSource(frame.rgba);
+        else if (frame.bitmap && this.deps.decodeFrame) decoded = this.deps.decodeFrame(frame.bitmap);
+        else throw new EngineError('decode-failed', 'A video frame arrived without pixels.');
+        const info: ImageInfo = {
+          imageId: `${session.id}-f${frame.frameIndex}`,
+          name: `frame ${frame.frameIndex}`,
+          width: decoded.width,
+          height: decoded.height,
+          displayWidth: decoded.displayWidth,
+          displayHeight: decoded.displayHeight,
+          downscaledForModel: decoded.downscaledForModel,
+          timingsMs: { decode: this.now() - t0 },
+        };
+        // The frame becomes the current image: the vision cache (one entry) frees the previous frame's features.
+        const image: CurrentImage = { info, decoded };
+        this.image = image;
+        this.maskCache.clear();
+        const timings: StageTimings = {};
+        const propagator = session.propagator;
+        if (propagator instanceof PromptPropagator) {
+          propagator.frame = {
+            imageWidth: info.width,
+            imageHeight: info.height,
+            decode: async (points, box) => {
+              const embeddings = await this.trackerEmbeddingsFor(image, pack, timings);
+              const raw = await this.withRecovery(() =>
+                decodeObject(pack, this.runtime!, embeddings, { points, boxXyxyPx: box }, info.width, info.height),
+              );
+              this.runs.tracker++;
+              return raw;
+            },
+          };
+        }
+        const result = await session.processFrame(frame, {
+          imageWidth: info.width,
+          imageHeight: info.height,
+          displayWidth: info.displayWidth,
+          displayHeight: info.displayHeight,
+          detect: async (concept) => {
+            const phrase = normalizePhrase(concept.phrase) || (concept.boxes.length > 0 ? VISUAL_PROMPT : '');
+            if (!phrase) return null;
+            const vision = await this.visionFor(image, pack, timings);
+            const text = await this.textFor(phrase, pack, timings);
+            const raw = await this.withRecovery(() =>
+              detectConcept(
+                pack,
+                this.runtime!,
+                vision,
+                text,
+                concept.boxes.map((b) => ({ xyxyPx: b.xyxyPx, positive: b.polarity === 'positive' })),
+                info.width,
+                info.height,
+              ),
+            );
+            this.runs.detector++;
+            return raw;
+          },
+          decodeClicks: async (prompt) => (await this.decodeObjectFor(info.imageId, prompt, timings)).raw,
+          runs: () => this.runs,
+          now: this.now,
+        });
+        result.timingsMs = { ...info.timingsMs, ...timings, ...result.timingsMs };
+        return result;
+      }),
+    );
+  }
+
+  async endVideo(sessionId: string): Promise<void> {
+    return this.guard(() =>
+      this.queue.run(async () => {
+        if (this.video?.id !== sessionId) return;
+        this.video.dispose();
+        this.video = null;
+        this.visionCache.clear();
+        this.trackerCache.clear();
+        this.objectCache.clear();
       }),
     );
   }
@@ -429,6 +554,8 @@ export class Engine implements EngineApi {
   }
 
   private lastLoaded: Parameters<typeof openPackGraphs>[0] | null = null;
+  private video: VideoSession | null = null;
+  private videoCounter = 0;
 
   private runtimeInfo(): RuntimeInfo {
     return {

@@ -69,3 +69,19 @@ export async function decodeImageBlob(blob: Blob, name: string): Promise<Decoded
     display,
   };
 }
+
+/** A video frame (webcam or decoded file): its pixels, and the same bounds as for images; the bitmap is closed. */
+export function decodeVideoFrame(bitmap: ImageBitmap): DecodedImage {
+  const { width, height } = bitmap;
+  const data = readPixels(bitmap);
+  bitmap.close();
+  const display = fitWithin(width, height, MAX_DISPLAY_SIDE);
+  return {
+    width,
+    height,
+    source: { width, height, data },
+    downscaledForModel: false,
+    displayWidth: display.width,
+    displayHeight: display.height,
+  };
+}

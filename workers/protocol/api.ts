@@ -15,6 +15,7 @@ import type {
   SegmentResult,
 } from './results';
 import type { PackManifest } from './manifest';
+import type { VideoFrameInput, VideoFrameResult, VideoSessionInfo, VideoSessionOptions } from './video';
 
 export interface EngineOptions {
   /** Skip WebGPU even when available. */
@@ -65,4 +66,10 @@ export interface EngineApi {
   /** COCO JSON of the request at full image resolution. */
   exportCoco(request: ExportRequest): Promise<CocoExport>;
   stats(): Promise<EngineStats>;
+  /** Starts a video/webcam tracking session (resets IDs and memory). */
+  startVideo(options: VideoSessionOptions): Promise<VideoSessionInfo>;
+  /** Tracks one frame: detector (every `detectEvery` frames), tracker propagation, association, ID birth. */
+  processFrame(frame: VideoFrameInput): Promise<VideoFrameResult>;
+  /** Ends the session and frees its frames and memory banks. */
+  endVideo(sessionId: string): Promise<void>;
 }

@@ -35,8 +35,10 @@ export interface ObjectPrompt {
   boxXyxyPx?: [number, number, number, number];
   /** Which of the decoder's candidate masks: 0 = best by predicted IoU, then the next ones. */
   candidate: number;
-  /** The detector instance this object replaces: its concept and query. */
+  /** The detector instance this object replaces: its concept and query (still images). */
   refines?: { conceptId: string; query: number };
+  /** Video: the track (instance ID) this object re-conditions from the frame it is added on. */
+  trackId?: number;
 }
 
 export interface SegmentRequest {

@@ -1,0 +1,115 @@
+/**
+ * Video concept tracking on the demo pack with generated clips (issue 4): IDs follow objects while they move,
+ * pass each other, leave and come back (a new ID; the old one is never reused), and appear late.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { demoEngine } from './demoPackEngine';
+import { renderScene, type ShapeSpec } from '../../tools/scenes/scene';
+import type { Engine } from '../../workers/engine/engine';
+import type { VideoFrameResult, VideoSessionOptions } from '../../workers/protocol/video';
+
+const W = 320;
+const H = 240;
+
+/** Runs a clip through one session; returns each frame's result. */
+async function track(
+  engine: Engine,
+  frames: ShapeSpec[][],
+  options: Partial<VideoSessionOptions> = {},
+  phrase = 'red',
+): Promise<VideoFrameResult[]> {
+  const session = await engine.startVideo({ mode: 'file', detectEvery: 1, ...options });
+  const out: VideoFrameResult[] = [];
+  for (const [frameIndex, shapes] of frames.entries()) {
+    const scene = renderScene({ width: W, height: H, background: [236, 236, 236], shapes });
+    out.push(
+      await engine.processFrame({
+        sessionId: session.sessionId,
+        frameIndex,
+        timestampMs: frameIndex * 100,
+        rgba: { width: W, height: H, data: scene.data },
+        concepts: [{ id: phrase, phrase, boxes: [] }],
+        scoreThreshold: 0.5,
+      }),
+    );
+  }
+  await engine.endVideo(session.sessionId);
+  return out;
+}
+
+const square = (x: number, y: number, colour = 'red', size = 40): ShapeSpec => ({
+  kind: 'rect',
+  colour,
+  x0: x,
+  y0: y,
+  x1: x + size,
+  y1: y + size,
+});
+const ids = (r: VideoFrameResult) => r.instances.map((i) => i.instanceId);
+const centreX = (r: VideoFrameResult, id: number) => {
+  const b = r.instances.find((i) => i.instanceId === id)!.boxXyxyPx;
+  return (b[0] + b[2]) / 2;
+};
+
+describe('video tracking on the demo pack', () => {
+  test('two red squares passing each other keep their IDs', async () => {
+    const engine = await demoEngine();
+    // A moves right on the top row, B left on the bottom row; they pass each other mid-clip.
+    const frames = Array.from({ length: 30 }, (_, t) => [square(20 + 8 * t, 30), square(260 - 8 * t, 150)]);
+    const results = await track(engine, frames);
+    for (const [t, r] of results.entries()) assert.deepEqual(ids(r), [1, 2], `frame ${t}`);
+    const last = results.at(-1)!;
+    assert.ok(centreX(last, 1) > centreX(last, 2), 'ID 1 is the square that started on the left');
+    for (const [t, r] of results.entries()) {
+      assert.ok(Math.abs(centreX(r, 1) - (40 + 8 * t)) <= 2, `frame ${t}: ID 1 at x ${centreX(r, 1)}`);
+    }
+  });
+
+  test('an object that leaves for 20 frames comes back with a new ID; the old one is never reused', async () => {
+    const engine = await demoEngine();
+    const frames = Array.from({ length: 40 }, (_, t) => {
+      const shapes = [square(20, 150)];
+      if (t < 10 || t >= 30) shapes.push(square(200, 30, 'red'));
+      return shapes;
+    });
+    const results = await track(engine, frames);
+    assert.deepEqual(ids(results[0]), [1, 2]);
+    assert.deepEqual(ids(results[9]), [1, 2]);
+    for (let t = 10; t < 30; t++) assert.deepEqual(ids(results[t]), [1], `frame ${t}`);
+    assert.deepEqual(ids(results[30]), [1, 3]);
+    assert.deepEqual(ids(results[39]), [1, 3]);
+    const everyId = new Set(results.flatMap(ids));
+    assert.deepEqual([...everyId].sort(), [1, 2, 3]);
+  });
+
+  test('a square appearing late gets the next ID, the others keep theirs', async () => {
+    const engine = await demoEngine();
+    const frames = Array.from({ length: 20 }, (_, t) => {
+      const shapes = [square(20 + 2 * t, 30), square(200, 150)];
+      if (t >= 12) shapes.push(square(120, 100, 'red', 30));
+      return shapes;
+    });
+    const results = await track(engine, frames);
+    assert.deepEqual(ids(results[11]), [1, 2]);
+    assert.equal(results[12].born.length, 1);
+    assert.deepEqual(ids(results[12]), [1, 2, 3]);
+    assert.deepEqual(ids(results[19]), [1, 2, 3]);
+  });
+
+  test('with the detector every 5 frames, the tracker carries objects in between', async () => {
+    const engine = await demoEngine();
+    const frames = Array.from({ length: 15 }, (_, t) => [square(20 + 6 * t, 60)]);
+    const results = await track(engine, frames, { detectEvery: 5 });
+    assert.deepEqual(
+      results.map((r) => r.detectorRan),
+      results.map((_, t) => t % 5 === 0),
+    );
+    for (const [t, r] of results.entries()) {
+      assert.deepEqual(ids(r), [1], `frame ${t}`);
+      assert.ok(Math.abs(centreX(r, 1) - (40 + 6 * t)) <= 2, `frame ${t}: x ${centreX(r, 1)}`);
+    }
+    assert.equal(results[3].graphRuns.detector, 0);
+    assert.equal(results[3].graphRuns.vision, 1);
+  });
+});

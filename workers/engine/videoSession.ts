@@ -1,0 +1,286 @@
+/**
+ * One video/webcam tracking session: SAM 3's per-frame loop (reference.md §9.2) over the engine's graphs —
+ * detector per concept (every `detectEvery` frames) with mask NMS, propagation of existing objects, association
+ * by mask IoU, ID birth, hotstart removal, periodic re-conditioning, overlap suppression, non-overlapping output
+ * masks. Only the current frame's features and each object's memory are kept: nothing grows with stream length.
+ */
+import type { VideoFrameInput, VideoFrameResult, VideoSessionOptions, TrackerSettings } from '../protocol/video';
+import type { ConceptPrompt, ObjectPrompt } from '../protocol/prompts';
+import type { InstanceResult, StageTimings } from '../protocol/results';
+import type { RawDetection } from '../pipelines/imageConcepts';
+import type { RawObjectDecode } from '../pipelines/clickRefine';
+import { keptQueries } from '../core/postprocess';
+import { maskNms } from '../core/nms';
+import { maskArea, maskBoundingBox, upsampleMaskLogits } from '../core/masks';
+import { encodeCocoRle, encodeRowMajorRle } from '../core/rle';
+import { associate } from '../tracking/association';
+import { resolveOverlaps, TrackBook } from '../tracking/trackBook';
+import type { ConditionInput, Prediction, Propagator } from '../tracking/propagation';
+
+/** What the session needs from the engine for the current frame. */
+export interface FrameServices {
+  imageWidth: number;
+  imageHeight: number;
+  displayWidth: number;
+  displayHeight: number;
+  /** Raw detector output for one concept on the current frame (vision and text cached by the engine). */
+  detect(concept: ConceptPrompt): Promise<RawDetection | null>;
+  /** The prompt decoder on the current frame (clicks). */
+  decodeClicks(prompt: ObjectPrompt): Promise<RawObjectDecode>;
+  runs(): Record<string, number>;
+  now(): number;
+}
+
+interface Detection {
+  conceptIndex: number;
+  score: number;
+  logits: Float32Array;
+  mask: Uint8Array;
+}
+
+interface LiveTrack {
+  conceptIndex: number;
+  score: number;
+}
+
+export class VideoSession {
+  private readonly book: TrackBook;
+  private readonly live = new Map<number, LiveTrack>();
+  /** Object prompts already applied (id + prompt signature). */
+  private readonly appliedObjects = new Map<string, string>();
+  private readonly objectTrack = new Map<string, number>();
+  private grid = { width: 0, height: 0 };
+
+  constructor(
+    readonly id: string,
+    readonly options: VideoSessionOptions,
+    readonly settings: TrackerSettings,
+    readonly propagator: Propagator,
+  ) {
+    this.book = new TrackBook(settings);
+  }
+
+  async processFrame(frame: VideoFrameInput, svc: FrameServices): Promise<VideoFrameResult> {
+    const timings: StageTimings = {};
+    const runsBefore = { ...svc.runs() };
+    const detectorRan = frame.concepts.length > 0 && frame.frameIndex % Math.max(1, this.options.detectEvery) === 0;
+    let t = svc.now();
+    const detections = detectorRan ? await this.detect(frame.concepts, svc) : [];
+    timings.detector = svc.now() - t;
+
+    t = svc.now();
+    const ids = [...this.live.keys()];
+    const predictions = await this.propagator.propagate(ids);
+    timings.tracker = svc.now() - t;
+    const trackMasks = new Map<number, Uint8Array>();
+    const trackLogits = new Map<number, Float32Array>();
+    for (const id of ids) {
+      const prediction = predictions.get(id)!;
+      // The object is present iff its object-score logit > 0 (reference.md §10.5 step 7).
+      const p = prediction.objectScoreLogit > 0 ? this.onGrid(prediction) : this.emptyGrid();
+      trackLogits.set(id, p);
+      trackMasks.set(
+        id,
+        Uint8Array.from(p, (v) => (v > 0 ? 1 : 0)),
+      );
+    }
+
+    const assoc = detectorRan
+      ? associate(
+          detections,
+          ids.map((id) => ({ id, mask: trackMasks.get(id)! })),
+          this.settings,
+        )
+      : null;
+    const objectScores = new Map(ids.map((id) => [id, predictions.get(id)!.objectScoreLogit]));
+    const plan = this.book.plan(
+      frame.frameIndex,
+      assoc,
+      (assoc?.newDetections ?? []).map((d) => ({
+        detection: d,
+        score: detections[d].score,
+        conceptIndex: detections[d].conceptIndex,
+      })),
+      objectScores,
+    );
+    for (const id of plan.removed) this.drop(id, trackMasks, trackLogits);
+    if (assoc) {
+      for (const [di, tracks] of assoc.tracksOfDetection.entries()) {
+        for (const id of tracks) {
+          const live = this.live.get(id);
+          if (live) live.score = Math.max(detections[di].score, 0);
+        }
+      }
+    }
+    for (const { id, detection } of [...plan.born, ...plan.recondition]) {
+      const det = detections[detection];
+      if (!this.live.has(id)) this.live.set(id, { conceptIndex: det.conceptIndex, score: det.score });
+      trackLogits.set(id, det.logits);
+      trackMasks.set(id, det.mask);
+      await this.propagator.condition(id, this.conditionInput(det.logits, false));
+    }
+    await this.applyClicks(frame.frameIndex, frame.objects ?? [], svc, trackLogits, trackMasks);
+
+    const empty = new Set([...trackMasks].filter(([, m]) => !m.some((v) => v)).map(([id]) => id));
+    const suppressed = this.book.suppressOverlaps(frame.frameIndex, trackMasks, empty);
+    for (const id of suppressed) trackMasks.set(id, new Uint8Array(trackMasks.get(id)!.length));
+
+    const scored = [...trackMasks].map(([id, mask]) => ({ id, score: this.live.get(id)?.score ?? 0, mask }));
+    const output = resolveOverlaps(scored, 0);
+    const memory = resolveOverlaps(scored, this.settings.memoryShrinkThreshold);
+    const final = new Map<number, ConditionInput>();
+    for (const [id, mask] of memory)
+      final.set(id, this.conditionInput(maskedLogits(trackLogits.get(id)!, mask), false));
+    t = svc.now();
+    await this.propagator.commit(final);
+    timings.memory = svc.now() - t;
+
+    t = svc.now();
+    const instances = this.render(frame, output, trackLogits, svc);
+    timings.postprocess = svc.now() - t;
+    const runsAfter = svc.runs();
+    return {
+      sessionId: this.id,
+      frameIndex: frame.frameIndex,
+      timestampMs: frame.timestampMs,
+      instances,
+      width: svc.imageWidth,
+      height: svc.imageHeight,
+      displayWidth: svc.displayWidth,
+      displayHeight: svc.displayHeight,
+      detectorRan,
+      born: plan.born.map((b) => b.id),
+      removed: plan.removed,
+      timingsMs: timings,
+      graphRuns: Object.fromEntries(Object.entries(runsAfter).map(([k, v]) => [k, v - (runsBefore[k] ?? 0)])),
+    };
+  }
+
+  dispose(): void {
+    this.propagator.dispose();
+    this.live.clear();
+  }
+
+  /** Detections of every concept: thresholded, mask-NMS'd per concept, binarized on the common grid. */
+  private async detect(concepts: ConceptPrompt[], svc: FrameServices): Promise<Detection[]> {
+    const out: Detection[] = [];
+    for (const [conceptIndex, concept] of concepts.entries()) {
+      const raw = await svc.detect(concept);
+      if (!raw) continue;
+      this.grid = { width: raw.maskWidth, height: raw.maskHeight };
+      const kept = keptQueries(raw.scores, this.settings.scoreThresholdDetection).filter((q) => raw.masks.has(q));
+      const items = kept.map((q) => ({
+        score: raw.scores[q],
+        logits: raw.masks.get(q)!,
+        mask: Uint8Array.from(raw.masks.get(q)!, (v) => (v > 0 ? 1 : 0)),
+      }));
+      for (const k of maskNms(items, this.settings.detNmsThreshold)) out.push({ conceptIndex, ...items[k] });
+    }
+    return out;
+  }
+
+  /** Clicked objects on this frame: a click on a track re-conditions it; elsewhere it starts a new track. */
+  private async applyClicks(
+    frameIndex: number,
+    objects: ObjectPrompt[],
+    svc: FrameServices,
+    trackLogits: Map<number, Float32Array>,
+    trackMasks: Map<number, Uint8Array>,
+  ): Promise<void> {
+    for (const obj of objects) {
+      const signature = JSON.stringify([obj.points, obj.boxXyxyPx, obj.candidate]);
+      if (this.appliedObjects.get(obj.id) === signature || (obj.points.length === 0 && !obj.boxXyxyPx)) continue;
+      this.appliedObjects.set(obj.id, signature);
+      const raw = await svc.decodeClicks(obj);
+      const c = raw.order[Math.max(0, Math.min(raw.order.length - 1, obj.candidate))];
+      const logits = this.onGrid({
+        logits: raw.masks[c],
+        width: raw.maskWidth,
+        height: raw.maskHeight,
+        objectScoreLogit: raw.objectScoreLogit,
+        iou: raw.iou[c],
+      });
+      const target = this.objectTrack.get(obj.id) ?? obj.trackId;
+      let id = target !== undefined && this.live.has(target) ? target : undefined;
+      if (id === undefined) {
+        const born = this.book.birth(frameIndex, -1);
+        if (born === null) continue;
+        id = born;
+        this.live.set(id, { conceptIndex: -1, score: raw.iou[c] });
+      }
+      this.objectTrack.set(obj.id, id);
+      trackLogits.set(id, logits);
+      trackMasks.set(
+        id,
+        Uint8Array.from(logits, (v) => (v > 0 ? 1 : 0)),
+      );
+      await this.propagator.condition(id, this.conditionInput(logits, true));
+    }
+  }
+
+  private render(
+    frame: VideoFrameInput,
+    masks: Map<number, Uint8Array>,
+    logits: Map<number, Float32Array>,
+    svc: FrameServices,
+  ): VideoFrameResult['instances'] {
+    const { width: gw, height: gh } = this.grid;
+    const dw = svc.displayWidth;
+    const dh = svc.displayHeight;
+    const instances: VideoFrameResult['instances'] = [];
+    for (const [id, mask] of [...masks].sort((a, b) => a[0] - b[0])) {
+      if (!mask.some((v) => v)) continue;
+      const live = this.live.get(id)!;
+      const display = upsampleMaskLogits(maskedLogits(logits.get(id)!, mask), 0, gh, gw, dw, dh, 0);
+      const box = maskBoundingBox(display, dw, dh);
+      if (!box) continue;
+      const sx = svc.imageWidth / dw;
+      const sy = svc.imageHeight / dh;
+      const concept = frame.concepts[live.conceptIndex];
+      const inst: VideoFrameResult['instances'][number] = {
+        instanceId: id,
+        conceptId: concept?.id ?? `object:${id}`,
+        conceptIndex: concept ? live.conceptIndex : -1,
+        query: -1,
+        score: live.score,
+        presence: 1,
+        boxXyxyPx: [box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy],
+        areaPx: Math.round(maskArea(display) * sx * sy),
+        mask: { width: dw, height: dh, counts: encodeRowMajorRle(display, dw, dh) },
+        source: concept ? 'concept' : 'object',
+      };
+      if (this.options.withCocoRle) inst.cocoRle = encodeCocoRle(display, dw, dh);
+      instances.push(inst);
+    }
+    return instances;
+  }
+
+  private drop(id: number, masks: Map<number, Uint8Array>, logits: Map<number, Float32Array>): void {
+    this.live.delete(id);
+    masks.delete(id);
+    logits.delete(id);
+    this.propagator.remove(id);
+  }
+
+  /** Tracker logits resampled to the detector's mask grid when the two differ. */
+  private onGrid(p: Prediction): Float32Array {
+    if (this.grid.width === 0) this.grid = { width: p.width, height: p.height };
+    const { width, height } = this.grid;
+    if (p.width === width && p.height === height) return p.logits;
+    const bin = upsampleMaskLogits(p.logits, 0, p.height, p.width, width, height, 0);
+    return Float32Array.from(bin, (v) => (v ? 10 : -10));
+  }
+
+  private emptyGrid(): Float32Array {
+    return new Float32Array(this.grid.width * this.grid.height).fill(-10);
+  }
+
+  private conditionInput(logits: Float32Array, fromClicks: boolean): ConditionInput {
+    return { logits, width: this.grid.width, height: this.grid.height, fromClicks };
+  }
+}
+
+/** Logits with the pixels a mask does not own pushed below zero. */
+function maskedLogits(logits: Float32Array, mask: Uint8Array): Float32Array {
+  return logits.map((v, i) => (mask[i] ? v : Math.min(v, -10)));
+}

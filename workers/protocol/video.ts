@@ -1,0 +1,116 @@
+/**
+ * Video and webcam concept tracking across the worker boundary. The UI owns the frame source (webcam or decoded
+ * file) and sends frames one at a time; the worker owns the tracking state (IDs, memory banks) and returns, per
+ * frame, instances whose `instanceId` is the track ID: stable while the object lives, never reused.
+ */
+import type { RgbaImage } from './api';
+import type { ConceptPrompt, ObjectPrompt } from './prompts';
+import type { InstanceResult, StageTimings } from './results';
+
+/** Every threshold of SAM 3's video algorithm (reference.md §9.1), as named settings. */
+export interface TrackerSettings {
+  /** Keep detections with score > this. */
+  scoreThresholdDetection: number;
+  /** Mask-IoU NMS on kept detections. */
+  detNmsThreshold: number;
+  /** det ↔ track matched when mask IoU ≥ this (a new detection must overlap no track this much). */
+  assocIouThreshold: number;
+  /** A track counts as unmatched when no detection reaches this IoU. */
+  trackAssocIouThreshold: number;
+  /** Only detections scoring ≥ this spawn a new ID. */
+  newDetThreshold: number;
+  /** Frames during which a young track can be removed. */
+  hotstartDelay: number;
+  /** Remove a young track unmatched on ≥ this many frames. */
+  hotstartUnmatchThreshold: number;
+  /** Remove the later-born of two tracks matched to one detection on ≥ this many frames. */
+  hotstartDupThreshold: number;
+  /** Re-condition tracks on confident detections every N frames (0 = never). */
+  reconditionEveryNthFrame: number;
+  /** High-confidence match for re-conditioning: detection score and IoU ≥ this. */
+  reconditionMatchThreshold: number;
+  /** … and the tracker's object-score logit > this. */
+  reconditionObjectScoreLogit: number;
+  /** Suppress the more recently occluded of two tracks whose masks overlap with IoU ≥ this. */
+  overlapSuppressThreshold: number;
+  /** Drop a mask that keeps less than this fraction of its area under the non-overlap constraint (memory). */
+  memoryShrinkThreshold: number;
+  /** Cap on live tracks (a browser budget; the reference is unlimited). */
+  maxObjects: number;
+  /** Memory bank cap: recent (non-conditioning) frames per object (reference 6). */
+  maxRecentFrames: number;
+  /** Conditioning frames in attention (reference 4). */
+  maxConditioningFrames: number;
+  /** Object pointers in attention (reference 16). */
+  maxObjectPointers: number;
+}
+
+export const DEFAULT_TRACKER_SETTINGS: TrackerSettings = {
+  scoreThresholdDetection: 0.5,
+  detNmsThreshold: 0.1,
+  assocIouThreshold: 0.1,
+  trackAssocIouThreshold: 0.5,
+  newDetThreshold: 0.7,
+  hotstartDelay: 15,
+  hotstartUnmatchThreshold: 8,
+  hotstartDupThreshold: 8,
+  reconditionEveryNthFrame: 16,
+  reconditionMatchThreshold: 0.8,
+  reconditionObjectScoreLogit: 0.8,
+  overlapSuppressThreshold: 0.7,
+  memoryShrinkThreshold: 0.3,
+  maxObjects: 64,
+  maxRecentFrames: 6,
+  maxConditioningFrames: 4,
+  maxObjectPointers: 16,
+};
+
+export interface VideoSessionOptions {
+  /** `live`: webcam, newest frame wins; `file`: every frame in order. */
+  mode: 'live' | 'file';
+  /** Run the detector every N frames (1 = every frame); the tracker runs every frame. */
+  detectEvery: number;
+  settings?: Partial<TrackerSettings>;
+  /** Also return pycocotools RLE strings per instance (file mode, for the masklet export). */
+  withCocoRle?: boolean;
+}
+
+export interface VideoSessionInfo {
+  sessionId: string;
+  /** `memory`: the pack's memory graphs; `prompt-decoder`: each object re-prompted with its last box + a point. */
+  propagation: 'memory' | 'prompt-decoder';
+  propagationReason: string;
+  settings: TrackerSettings;
+}
+
+export interface VideoFrameInput {
+  sessionId: string;
+  frameIndex: number;
+  timestampMs: number;
+  /** Browser: the frame as a bitmap (transferred). Node tests: raw RGBA. */
+  bitmap?: ImageBitmap;
+  rgba?: RgbaImage;
+  /** The prompts in force from this frame on (phrases, exemplar boxes, clicked objects). */
+  concepts: ConceptPrompt[];
+  objects?: ObjectPrompt[];
+  scoreThreshold: number;
+}
+
+export interface VideoFrameResult {
+  sessionId: string;
+  frameIndex: number;
+  timestampMs: number;
+  /** `instanceId` = track ID. Masks at the frame's display size. */
+  instances: (InstanceResult & { cocoRle?: { size: [number, number]; counts: string } })[];
+  width: number;
+  height: number;
+  displayWidth: number;
+  displayHeight: number;
+  /** Whether the detector ran on this frame (see detectEvery). */
+  detectorRan: boolean;
+  /** IDs born and removed on this frame. */
+  born: number[];
+  removed: number[];
+  timingsMs: StageTimings;
+  graphRuns: Record<string, number>;
+}

@@ -1,0 +1,91 @@
+/**
+ * How existing objects are carried to the next frame. Two strategies behind one interface:
+ * - `prompt-decoder` (fallback, packs without memory graphs): each object is re-prompted on the new frame with its
+ *   previous mask's box (grown by a margin for motion) and an interior point, through the prompt decoder;
+ * - `memory` (packs with the memory graphs): the reference's memory bank (memoryPropagator.ts).
+ */
+export interface Prediction {
+  /** Mask logits on the tracker's mask grid. */
+  logits: Float32Array;
+  height: number;
+  width: number;
+  objectScoreLogit: number;
+  /** Predicted IoU of the chosen candidate (1 when unknown). */
+  iou: number;
+}
+
+export interface ConditionInput {
+  /** Mask logits (or a binary mask as ±10 logits) on the tracker's grid. */
+  logits: Float32Array;
+  height: number;
+  width: number;
+  /** A click-prompted mask (binarized for memory) rather than a detection. */
+  fromClicks: boolean;
+}
+
+export interface Propagator {
+  readonly kind: 'memory' | 'prompt-decoder';
+  /** Predictions for the given tracks on the current frame (before any memory is written for it). */
+  propagate(ids: number[]): Promise<Map<number, Prediction>>;
+  /** Makes this frame a conditioning frame for `id` (new track, re-conditioning, a click). */
+  condition(id: number, input: ConditionInput): Promise<void>;
+  /** Writes this frame's final masks to memory (non-overlapping; absent objects as empty). */
+  commit(final: Map<number, ConditionInput>): Promise<void>;
+  remove(id: number): void;
+  /** Frees everything held for past frames. */
+  dispose(): void;
+}
+
+/** Box [x0,y0,x1,y1) of a binary mask on a grid, or null when empty. */
+export function gridBox(mask: Uint8Array, w: number, h: number): [number, number, number, number] | null {
+  let x0 = w;
+  let y0 = h;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (!mask[y * w + x]) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  return x1 < 0 ? null : [x0, y0, x1 + 1, y1 + 1];
+}
+
+/**
+ * A point well inside a binary mask: the mask pixel farthest from the mask's boundary (Chebyshev distance by a
+ * two-pass chamfer transform), so a click there selects the object rather than its edge.
+ */
+export function interiorPoint(mask: Uint8Array, w: number, h: number): [number, number] | null {
+  const d = new Int32Array(w * h);
+  const big = w + h;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!mask[i]) continue;
+      let v = big;
+      v = Math.min(v, (x > 0 ? d[i - 1] : 0) + 1, (y > 0 ? d[i - w] : 0) + 1);
+      v = Math.min(v, (x > 0 && y > 0 ? d[i - w - 1] : 0) + 1, (x < w - 1 && y > 0 ? d[i - w + 1] : 0) + 1);
+      d[i] = v;
+    }
+  }
+  let best = -1;
+  let at: [number, number] | null = null;
+  for (let y = h - 1; y >= 0; y--) {
+    for (let x = w - 1; x >= 0; x--) {
+      const i = y * w + x;
+      if (!mask[i]) continue;
+      let v = d[i];
+      v = Math.min(v, (x < w - 1 ? d[i + 1] : 0) + 1, (y < h - 1 ? d[i + w] : 0) + 1);
+      v = Math.min(v, (x < w - 1 && y < h - 1 ? d[i + w + 1] : 0) + 1, (x > 0 && y < h - 1 ? d[i + w - 1] : 0) + 1);
+      d[i] = v;
+      if (v >= best) {
+        best = v;
+        at = [x + 0.5, y + 0.5];
+      }
+    }
+  }
+  return at;
+}

@@ -1,0 +1,178 @@
+/**
+ * The track book of SAM 3's video loop (reference.md §9.2 step 3): ID birth (monotonic, never reused), hotstart
+ * removal of young unmatched tracks and of later-born duplicates, the re-conditioning schedule and overlap
+ * suppression. Pure state: the engine feeds it associations and masks, it answers with a plan.
+ */
+import type { TrackerSettings } from '../protocol/video';
+import { maskIouBinary, type Association } from './association';
+
+export interface TrackRecord {
+  id: number;
+  conceptIndex: number;
+  firstFrame: number;
+  /** Frames on which the track was unmatched (non-empty and no detection at IoU ≥ 0.5). */
+  unmatchedFrames: number;
+  /** Last frame the track was occluded (empty or suppressed); −1 = never. */
+  lastOccluded: number;
+  /** Frames on which this track and an earlier-born one matched the same detection, by that track's ID. */
+  duplicateFrames: Map<number, number>;
+}
+
+export interface BirthCandidate {
+  detection: number;
+  score: number;
+  conceptIndex: number;
+}
+
+export interface FramePlan {
+  born: { id: number; detection: number }[];
+  removed: number[];
+  recondition: { id: number; detection: number }[];
+}
+
+export class TrackBook {
+  private nextId = 1;
+  readonly tracks = new Map<number, TrackRecord>();
+
+  constructor(private readonly s: TrackerSettings) {}
+
+  get size(): number {
+    return this.tracks.size;
+  }
+
+  /**
+   * One frame's bookkeeping. `births` are the association's new detections (with scores and concepts);
+   * `objectScores` the tracker's object-score logits per track (for re-conditioning).
+   */
+  plan(
+    frame: number,
+    assoc: Association | null,
+    births: BirthCandidate[],
+    objectScores: Map<number, number>,
+  ): FramePlan {
+    const removed: number[] = [];
+    if (assoc) {
+      for (const id of assoc.unmatched) {
+        const t = this.tracks.get(id);
+        if (!t) continue;
+        t.unmatchedFrames++;
+        if (this.isYoung(t, frame) && t.unmatchedFrames >= this.s.hotstartUnmatchThreshold) removed.push(id);
+      }
+      for (const ids of assoc.tracksOfDetection) {
+        if (ids.length < 2) continue;
+        const live = ids.map((id) => this.tracks.get(id)).filter((t): t is TrackRecord => Boolean(t));
+        live.sort((a, b) => a.firstFrame - b.firstFrame || a.id - b.id);
+        const [first, ...others] = live;
+        for (const other of others) {
+          const n = (other.duplicateFrames.get(first.id) ?? 0) + 1;
+          other.duplicateFrames.set(first.id, n);
+          if (n >= this.s.hotstartDupThreshold && this.isYoung(other, frame) && !removed.includes(other.id)) {
+            removed.push(other.id);
+          }
+        }
+      }
+    }
+    for (const id of removed) this.tracks.delete(id);
+
+    const room = Math.max(0, this.s.maxObjects - this.tracks.size);
+    const chosen = [...births].sort((a, b) => b.score - a.score || a.detection - b.detection).slice(0, room);
+    chosen.sort((a, b) => a.detection - b.detection);
+    const born = chosen.map((b) => ({ id: this.birth(frame, b.conceptIndex)!, detection: b.detection }));
+
+    const recondition: FramePlan['recondition'] = [];
+    if (assoc && this.isReconditionFrame(frame)) {
+      for (const [id, detection] of assoc.highConfidence) {
+        if (this.tracks.has(id) && (objectScores.get(id) ?? -Infinity) > this.s.reconditionObjectScoreLogit) {
+          recondition.push({ id, detection });
+        }
+      }
+    }
+    return { born, removed, recondition };
+  }
+
+  /** A track started by the user (clicks) rather than a detection; null when the cap is reached. */
+  birth(frame: number, conceptIndex: number): number | null {
+    if (this.tracks.size >= this.s.maxObjects) return null;
+    const id = this.nextId++;
+    this.tracks.set(id, {
+      id,
+      conceptIndex,
+      firstFrame: frame,
+      unmatchedFrames: 0,
+      lastOccluded: -1,
+      duplicateFrames: new Map(),
+    });
+    return id;
+  }
+
+  isReconditionFrame(frame: number): boolean {
+    const n = this.s.reconditionEveryNthFrame;
+    return n > 0 && frame > 0 && frame % n === 0;
+  }
+
+  /** Within its hotstart window. */
+  isYoung(t: TrackRecord, frame: number): boolean {
+    return frame - t.firstFrame < this.s.hotstartDelay;
+  }
+
+  /**
+   * Overlap suppression: for each pair of tracked masks with IoU ≥ threshold, the one occluded more recently is
+   * suppressed; it fires only when both have a recorded occlusion. Records this frame's occlusions (empty or
+   * suppressed). Returns the suppressed IDs.
+   */
+  suppressOverlaps(frame: number, masks: Map<number, Uint8Array>, empty: Set<number>): Set<number> {
+    const suppressed = new Set<number>();
+    const ids = [...masks.keys()].filter((id) => !empty.has(id));
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = i + 1; j < ids.length; j++) {
+        const a = this.tracks.get(ids[i]);
+        const b = this.tracks.get(ids[j]);
+        if (!a || !b || a.lastOccluded < 0 || b.lastOccluded < 0) continue;
+        if (maskIouBinary(masks.get(a.id)!, masks.get(b.id)!) < this.s.overlapSuppressThreshold) continue;
+        suppressed.add(
+          a.lastOccluded > b.lastOccluded || (a.lastOccluded === b.lastOccluded && a.id > b.id) ? a.id : b.id,
+        );
+      }
+    }
+    for (const id of [...empty, ...suppressed]) {
+      const t = this.tracks.get(id);
+      if (t) t.lastOccluded = frame;
+    }
+    return suppressed;
+  }
+
+  remove(id: number): void {
+    this.tracks.delete(id);
+  }
+}
+
+/**
+ * Object-wise non-overlap on one grid: each pixel claimed by several masks goes to the highest score. With
+ * `shrinkThreshold`, a mask left with less than that fraction of its area is cleared entirely (memory rule).
+ */
+export function resolveOverlaps(
+  masks: { id: number; score: number; mask: Uint8Array }[],
+  shrinkThreshold = 0,
+): Map<number, Uint8Array> {
+  const order = [...masks].sort((a, b) => b.score - a.score || a.id - b.id);
+  const n = masks[0]?.mask.length ?? 0;
+  const owner = new Int32Array(n).fill(-1);
+  order.forEach((m, k) => {
+    for (let i = 0; i < n; i++) if (m.mask[i] && owner[i] < 0) owner[i] = k;
+  });
+  const out = new Map<number, Uint8Array>();
+  order.forEach((m, k) => {
+    const kept = new Uint8Array(n);
+    let before = 0;
+    let after = 0;
+    for (let i = 0; i < n; i++) {
+      if (m.mask[i]) before++;
+      if (owner[i] === k) {
+        kept[i] = 1;
+        after++;
+      }
+    }
+    out.set(m.id, before > 0 && after < shrinkThreshold * before ? new Uint8Array(n) : kept);
+  });
+  return out;
+}
