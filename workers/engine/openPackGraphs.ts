@@ -10,6 +10,12 @@ import { textAdapter, type TextAdapter } from '../adapters/textAdapter';
 import { detectorAdapter, type DetectorAdapter } from '../adapters/detectorAdapter';
 import { ContractError } from '../adapters/contractError';
 import {
+  memoryAdapter,
+  parseMemoryConstants,
+  type MemoryAdapter,
+  type MemoryConstants,
+} from '../adapters/memoryAdapter';
+import {
   trackerAdapter,
   trackerVisionAdapter,
   type TrackerAdapter,
@@ -18,8 +24,18 @@ import {
 import { createPhraseTokenizer, type PhraseTokenizer } from './textTokenizer';
 import type { LoadedPack } from '../packs/loadPack';
 
-export type Role = 'vision' | 'text' | 'detector' | 'tracker' | 'trackerVision';
-export const ROLES: readonly Role[] = ['vision', 'text', 'detector', 'tracker', 'trackerVision'];
+export type Role =
+  'vision' | 'text' | 'detector' | 'tracker' | 'trackerVision' | 'memoryDecoder' | 'memoryAttention' | 'memoryEncoder';
+export const ROLES: readonly Role[] = [
+  'vision',
+  'text',
+  'detector',
+  'tracker',
+  'trackerVision',
+  'memoryDecoder',
+  'memoryAttention',
+  'memoryEncoder',
+];
 
 export interface OpenPack {
   manifest: PackManifest;
@@ -30,6 +46,8 @@ export interface OpenPack {
   detector: DetectorAdapter;
   /** Click refinement: the decoder, and where its embeddings come from (dual vision graph or trackerVision). */
   tracker?: { decoder: TrackerAdapter; separateEncoder?: TrackerVisionAdapter };
+  /** Video memory graphs and their constants, when the pack has all of them. */
+  memory?: { names: MemoryAdapter; constants: MemoryConstants };
   tokenize: PhraseTokenizer;
   info: PackInfo;
 }
@@ -124,6 +142,23 @@ export async function openPackGraphs(
       tracker = { decoder, separateEncoder };
     }
     const tokenize = createPhraseTokenizer(loaded.files.tokenizer, manifest.tokenizer);
+    let memory: OpenPack['memory'];
+    if (graphs.memoryDecoder && graphs.memoryAttention && graphs.memoryEncoder) {
+      if (!loaded.files.memoryConstants) {
+        throw new ContractError('The pack has memory graphs but no memoryConstants file (constants.json).');
+      }
+      if (!vision.tracker && !tracker?.separateEncoder) {
+        throw new ContractError('The pack has memory graphs but no tracker-neck features to feed them.');
+      }
+      memory = {
+        names: memoryAdapter(graphs.memoryDecoder, graphs.memoryAttention, graphs.memoryEncoder, [
+          file('memoryDecoder'),
+          file('memoryAttention'),
+          file('memoryEncoder'),
+        ]),
+        constants: parseMemoryConstants(loaded.files.memoryConstants),
+      };
+    }
     const graphInfo = (role: Role): GraphInfo => ({
       role,
       contract: manifest.graphs[role]!.contract,
@@ -144,7 +179,7 @@ export async function openPackGraphs(
       source: loaded.sourceLabel,
       graphs: roles.map(graphInfo),
     };
-    return { manifest, graphs, vision, text, detector, tracker, tokenize, info };
+    return { manifest, graphs, vision, text, detector, tracker, memory, tokenize, info };
   } catch (err) {
     await releaseGraphs(graphs);
     throw err;

@@ -14,8 +14,18 @@ import { fetchManifest } from './manifestFetch';
 import { manifestFiles, validateManifest } from './manifestValidate';
 import { PackError } from './packError';
 
-export type GraphRole = 'vision' | 'text' | 'detector' | 'tracker' | 'trackerVision';
-export const GRAPH_ROLES: readonly GraphRole[] = ['vision', 'text', 'detector', 'tracker', 'trackerVision'];
+export type GraphRole =
+  'vision' | 'text' | 'detector' | 'tracker' | 'trackerVision' | 'memoryDecoder' | 'memoryAttention' | 'memoryEncoder';
+export const GRAPH_ROLES: readonly GraphRole[] = [
+  'vision',
+  'text',
+  'detector',
+  'tracker',
+  'trackerVision',
+  'memoryDecoder',
+  'memoryAttention',
+  'memoryEncoder',
+];
 
 export interface LoadedGraphFiles {
   model: Uint8Array;
@@ -28,6 +38,8 @@ export interface LoadedPack {
   sourceLabel: string;
   files: {
     tokenizer: Uint8Array;
+    /** constants.json of the memory graphs, when the pack has them. */
+    memoryConstants?: Uint8Array;
     /** Optional roles (tracker, trackerVision) are present when the manifest has them. */
     graphs: Record<'vision' | 'text' | 'detector', LoadedGraphFiles> & Partial<Record<GraphRole, LoadedGraphFiles>>;
   };
@@ -111,7 +123,8 @@ async function assemble(manifest: PackManifest, sourceLabel: string, read: FileR
     const entry = manifest.graphs[role];
     if (entry) graphs[role] = await readGraph(entry, read);
   }
-  return { manifest, sourceLabel, files: { tokenizer, graphs } };
+  const memoryConstants = manifest.memoryConstants ? await read(manifest.memoryConstants) : undefined;
+  return { manifest, sourceLabel, files: { tokenizer, graphs, ...(memoryConstants ? { memoryConstants } : {}) } };
 }
 
 async function readGraph(graph: GraphEntryBase, read: FileReader): Promise<LoadedGraphFiles> {

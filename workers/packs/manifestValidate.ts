@@ -76,6 +76,8 @@ export function validateManifest(json: unknown, options: ValidateOptions = {}): 
   };
   if (manifest.inputSize % 14 !== 0)
     invalid('inputSize', 'must be a positive multiple of 14 (1008 for SAM 3)', manifest.inputSize);
+  if (root.memoryConstants !== undefined)
+    manifest.memoryConstants = readFileRef(root.memoryConstants, 'memoryConstants', options);
   const description = optionalStringAt(root, 'description', '');
   if (description !== undefined) manifest.description = description;
   const demo = optionalBooleanAt(root, 'demo', '');
@@ -190,6 +192,18 @@ function readGraphs(graphs: JsonObject, options: ValidateOptions): PackManifest[
       labelDtype: optionalOneOfAt(obj, 'labelDtype', 'graphs.tracker', ['int64', 'int32'] as const) ?? 'int64',
     };
   }
+  for (const [role, contract] of [
+    ['memoryDecoder', 'jax-sam3-mask-decoder'],
+    ['memoryAttention', 'jax-sam3-memory-attention'],
+    ['memoryEncoder', 'jax-sam3-memory-encoder'],
+  ] as const) {
+    if (graphs[role] === undefined) continue;
+    const obj = objectAt(graphs[role], `graphs.${role}`);
+    result[role] = {
+      contract: oneOfAt(obj, 'contract', `graphs.${role}`, [contract] as const),
+      ...readGraphBase(obj, `graphs.${role}`, options),
+    };
+  }
   if (graphs.trackerVision !== undefined) {
     const obj = objectAt(graphs.trackerVision, 'graphs.trackerVision');
     result.trackerVision = {
@@ -218,7 +232,17 @@ function readDetector(obj: JsonObject, options: ValidateOptions): DetectorGraphE
 /** Every file of a manifest with the role it plays, in download order (used by loaders and cache tools). */
 export function manifestFiles(manifest: PackManifest): { role: string; ref: PackFileRef }[] {
   const files: { role: string; ref: PackFileRef }[] = [{ role: 'tokenizer', ref: manifest.tokenizer.file }];
-  for (const role of ['vision', 'text', 'detector', 'tracker', 'trackerVision'] as const) {
+  if (manifest.memoryConstants) files.push({ role: 'memory constants', ref: manifest.memoryConstants });
+  for (const role of [
+    'vision',
+    'text',
+    'detector',
+    'tracker',
+    'trackerVision',
+    'memoryDecoder',
+    'memoryAttention',
+    'memoryEncoder',
+  ] as const) {
     const graph = manifest.graphs[role];
     if (!graph) continue;
     files.push({ role: `${role} graph`, ref: graph.file });

@@ -58,6 +58,9 @@ export type TrackerDecoderContract =
    */
   'sam3-tracker-decoder';
 
+/** Video memory graphs (jax-image-tools/sam3-video-onnx contract, exports.md §9.3). */
+export type MemoryGraphContract = 'jax-sam3-mask-decoder' | 'jax-sam3-memory-attention' | 'jax-sam3-memory-encoder';
+
 export interface GraphEntryBase {
   file: PackFileRef;
   externalData?: ExternalDataRef[];
@@ -83,6 +86,10 @@ export interface TrackerDecoderGraphEntry extends GraphEntryBase {
   contract: TrackerDecoderContract;
   /** dtype of `input_labels` (int64 for onnx-community; int32 in other exports). */
   labelDtype: 'int64' | 'int32';
+}
+
+export interface MemoryGraphEntry extends GraphEntryBase {
+  contract: MemoryGraphContract;
 }
 
 export interface DetectorGraphEntry extends GraphEntryBase {
@@ -132,6 +139,11 @@ export interface PackManifest {
     resize: 'stretch';
   };
   tokenizer: TokenizerEntry;
+  /**
+   * Host-side constants of the memory graphs (JSON): `memory_temporal_positional_encoding` [7][64],
+   * `no_memory_embedding` [256], optional `object_pointer_tpos_proj` {weight [64][256], bias [64]}.
+   */
+  memoryConstants?: PackFileRef;
   graphs: {
     vision: VisionGraphEntry;
     text: TextGraphEntry;
@@ -140,5 +152,9 @@ export interface PackManifest {
     tracker?: TrackerDecoderGraphEntry;
     /** A separate tracker encoder, for packs whose vision graph has only the detector neck. */
     trackerVision?: TrackerVisionGraphEntry;
+    /** Video memory: with all three (and memoryConstants) objects are tracked with the reference's memory bank. */
+    memoryDecoder?: MemoryGraphEntry;
+    memoryAttention?: MemoryGraphEntry;
+    memoryEncoder?: MemoryGraphEntry;
   };
 }

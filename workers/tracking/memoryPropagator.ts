@@ -1,0 +1,114 @@
+/**
+ * Propagation with the reference's memory bank (reference.md §10.5): per object, memory attention over its bank
+ * conditions the current frame's top-level features, the mask decoder (one padding point) predicts the mask, and
+ * after planning the memory encoder writes this frame's final mask to the bank. Conditioning frames (new tracks,
+ * re-conditioning, clicks) run the decoder on the raw features + no_memory_embedding for the object pointer.
+ */
+import type { MemoryConstants } from '../adapters/memoryAdapter';
+import { MemoryBank, type BankLimits } from './memoryBank';
+import { interiorPoint, type ConditionInput, type Prediction, type Propagator } from './propagation';
+
+export interface DecodeOutput {
+  /** Low-res mask logits [H·W]. */
+  logits: Float32Array;
+  height: number;
+  width: number;
+  pointer: Float32Array;
+  objectScoreLogit: number;
+  iou: number;
+}
+
+/** The three memory graphs bound to the current frame by the engine. */
+export interface MemoryFrame {
+  frame: number;
+  /** Tokens of the top-level grid (T = g²). */
+  tokensPerFrame: number;
+  /** Mask decoder on conditioned features [1,256,g,g] (or raw + no_memory_embedding), points in mask-grid units. */
+  decode(feats2: Float32Array | 'no-memory', points: { xy: [number, number]; label: number }[]): Promise<DecodeOutput>;
+  attend(memory: ReturnType<MemoryBank['assemble']>): Promise<Float32Array>;
+  encode(
+    maskLogits: Float32Array,
+    width: number,
+    height: number,
+    fromClicks: boolean,
+  ): Promise<{ tokens: Float32Array; pos: Float32Array }>;
+}
+
+export class MemoryPropagator implements Propagator {
+  readonly kind = 'memory' as const;
+  private readonly banks = new Map<number, MemoryBank>();
+  /** Pointers predicted on this frame, stored with the memory at commit. */
+  private pending = new Map<number, Float32Array>();
+  private conditionedThisFrame = new Set<number>();
+  frame: MemoryFrame | null = null;
+
+  constructor(
+    private readonly constants: MemoryConstants,
+    private readonly limits: BankLimits,
+  ) {}
+
+  async propagate(ids: number[]): Promise<Map<number, Prediction>> {
+    const f = this.frame!;
+    this.pending = new Map();
+    this.conditionedThisFrame = new Set();
+    const out = new Map<number, Prediction>();
+    for (const id of ids) {
+      const bank = this.banks.get(id);
+      if (!bank) continue;
+      const memory = bank.assemble(f.frame, this.constants, f.tokensPerFrame);
+      const conditioned = await f.attend(memory);
+      // Tracked frames: one padding point (0,0) with label −1.
+      const d = await f.decode(conditioned, [{ xy: [0, 0], label: -1 }]);
+      this.pending.set(id, d.pointer);
+      out.set(id, {
+        logits: d.logits,
+        height: d.height,
+        width: d.width,
+        objectScoreLogit: d.objectScoreLogit,
+        iou: d.iou,
+      });
+    }
+    return out;
+  }
+
+  async condition(id: number, input: ConditionInput): Promise<void> {
+    const f = this.frame!;
+    const mask = Uint8Array.from(input.logits, (v) => (v > 0 ? 1 : 0));
+    const point = interiorPoint(mask, input.width, input.height);
+    // The object pointer of a mask-conditioned frame: the decoder prompted with an interior point of the mask.
+    const d = point ? await f.decode('no-memory', [{ xy: point, label: 1 }]) : null;
+    const { tokens, pos } = await f.encode(input.logits, input.width, input.height, input.fromClicks);
+    let bank = this.banks.get(id);
+    if (!bank) this.banks.set(id, (bank = new MemoryBank(this.limits)));
+    bank.addConditioning({ frame: f.frame, tokens, pos, pointer: d?.pointer ?? new Float32Array(256) });
+    this.conditionedThisFrame.add(id);
+  }
+
+  async commit(final: Map<number, ConditionInput>): Promise<void> {
+    const f = this.frame!;
+    for (const [id, input] of final) {
+      if (this.conditionedThisFrame.has(id)) continue;
+      const bank = this.banks.get(id);
+      const pointer = this.pending.get(id);
+      if (!bank || !pointer) continue;
+      const { tokens, pos } = await f.encode(input.logits, input.width, input.height, false);
+      bank.addRecent({ frame: f.frame, tokens, pos, pointer });
+    }
+  }
+
+  remove(id: number): void {
+    this.banks.delete(id);
+  }
+
+  dispose(): void {
+    this.banks.clear();
+    this.pending.clear();
+  }
+
+  /** Bytes held by every bank (benchmark). */
+  bytes(): number {
+    let n = 0;
+    for (const b of this.banks.values()) n += b.bytes();
+    return n;
+  }
+}
