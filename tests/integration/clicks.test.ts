@@ -51,7 +51,7 @@ describe('clicks on the demo pack', () => {
     assert.equal(refined.instanceId, second.instanceId);
     assert.equal(refined.source, 'object');
     assert.ok(iouWith(refined, square) >= 0.95, `refined mask IoU ${iouWith(refined, square)}`);
-    assert.deepEqual(r.graphRuns, { vision: 0, text: 0, detector: 0, tracker: 1, trackerVision: 0 });
+    assert.deepEqual(r.graphRuns, { vision: 0, text: 0, detector: 0, tracker: 1, trackerVision: 0, memory: 0 });
     // Candidates: best first by predicted IoU, and each differs.
     assert.equal(refined.candidates!.selected, 0);
     const ious = refined.candidates!.iou;
@@ -63,7 +63,7 @@ describe('clicks on the demo pack', () => {
     const alt = other.instances.find((i) => i.objectId === 'o1')!;
     assert.equal(alt.instanceId, second.instanceId);
     assert.notDeepEqual(alt.mask.counts, refined.mask.counts);
-    assert.deepEqual(other.graphRuns, { vision: 0, text: 0, detector: 0, tracker: 0, trackerVision: 0 });
+    assert.deepEqual(other.graphRuns, { vision: 0, text: 0, detector: 0, tracker: 0, trackerVision: 0, memory: 0 });
   });
 
   test('a click where there is no instance creates a new object after the detector instances', async () => {

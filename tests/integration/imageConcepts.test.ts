@@ -17,12 +17,13 @@ import type { InstanceResult } from '../../workers/protocol/results';
 let engine: Engine;
 
 /** Graph runs of one request, by role. */
-const runs = (vision: number, text: number, detector: number, tracker = 0, trackerVision = 0) => ({
+const runs = (vision: number, text: number, detector: number, tracker = 0, trackerVision = 0, memory = 0) => ({
   vision,
   text,
   detector,
   tracker,
   trackerVision,
+  memory,
 });
 let scene: Scene;
 let imageId: string;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { maskArea, maskBoundingBox, maskIou, upsampleMaskLogits } from './masks';
+import { maskArea, maskBoundingBox, maskIou, upsampleMaskLogits, resizeBilinear } from './masks';
 
 const rows = (m: Uint8Array, w: number): number[][] => {
   const out: number[][] = [];
@@ -127,4 +127,14 @@ test('maskIou', () => {
   assert.equal(maskIou(a, a), 1);
   assert.equal(maskIou(new Uint8Array(4), new Uint8Array(4)), 0);
   assert.throws(() => maskIou(a, new Uint8Array(3)), RangeError);
+});
+
+test('resizeBilinear keeps the values that upsampleMaskLogits thresholds', () => {
+  const src = Float32Array.from({ length: 6 * 5 }, (_, i) => Math.sin(i * 1.7) * 3);
+  const f = resizeBilinear(src, 6, 5, 13, 11);
+  const b = upsampleMaskLogits(src, 0, 6, 5, 13, 11, 0.25);
+  assert.equal(f.length, 13 * 11);
+  for (let i = 0; i < f.length; i++) assert.equal(f[i] > 0.25 ? 1 : 0, b[i]);
+  // 2×1 → 4×1 half-pixel: [a, a + (b−a)/4, a + 3(b−a)/4, b]
+  assert.deepEqual(Array.from(resizeBilinear(Float32Array.of(0, 8), 1, 2, 4, 1)), [0, 2, 6, 8]);
 });

@@ -49,8 +49,23 @@ export function upsampleMaskLogits(
   if (offset < 0 || offset + mh * mw > logits.length) throw new RangeError('mask outside the logits buffer');
   if (!(mh > 0 && mw > 0 && outW > 0 && outH > 0)) throw new RangeError('mask sizes must be positive');
   const src = logits.subarray(offset, offset + mh * mw);
-  const tx = linearTaps(mw, outW);
+  const rows = horizontalPass(src, mh, mw, outW);
   const ty = linearTaps(mh, outH);
+  const out = new Uint8Array(outW * outH);
+  for (let y = 0; y < outH; y++) {
+    const f = ty.frac[y];
+    const g = 1 - f;
+    const a = ty.i0[y] * outW;
+    const b = ty.i1[y] * outW;
+    const d = y * outW;
+    for (let x = 0; x < outW; x++) out[d + x] = g * rows[a + x] + f * rows[b + x] > threshold ? 1 : 0;
+  }
+  return out;
+}
+
+/** Rows of `src` resampled to `outW` columns (the horizontal half of a separable bilinear resize). */
+function horizontalPass(src: Float32Array, mh: number, mw: number, outW: number): Float32Array {
+  const tx = linearTaps(mw, outW);
   const rows = new Float32Array(mh * outW);
   for (let y = 0; y < mh; y++) {
     const s = y * mw;
@@ -60,14 +75,21 @@ export function upsampleMaskLogits(
       rows[d + x] = (1 - f) * src[s + tx.i0[x]] + f * src[s + tx.i1[x]];
     }
   }
-  const out = new Uint8Array(outW * outH);
+  return rows;
+}
+
+/** Bilinear resize (half-pixel centres, edge clamp) of a single-channel float map, e.g. mask logits. */
+export function resizeBilinear(src: Float32Array, mh: number, mw: number, outW: number, outH: number): Float32Array {
+  if (!(mh > 0 && mw > 0 && outW > 0 && outH > 0) || src.length < mh * mw) throw new RangeError('bad resize sizes');
+  const rows = horizontalPass(src, mh, mw, outW);
+  const ty = linearTaps(mh, outH);
+  const out = new Float32Array(outW * outH);
   for (let y = 0; y < outH; y++) {
     const f = ty.frac[y];
-    const g = 1 - f;
     const a = ty.i0[y] * outW;
     const b = ty.i1[y] * outW;
     const d = y * outW;
-    for (let x = 0; x < outW; x++) out[d + x] = g * rows[a + x] + f * rows[b + x] > threshold ? 1 : 0;
+    for (let x = 0; x < outW; x++) out[d + x] = (1 - f) * rows[a + x] + f * rows[b + x];
   }
   return out;
 }

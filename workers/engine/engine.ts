@@ -15,6 +15,8 @@ import {
 } from '../protocol/video';
 import { VideoSession } from './videoSession';
 import { PromptPropagator } from '../tracking/promptPropagator';
+import { MemoryPropagator } from '../tracking/memoryPropagator';
+import { bindMemoryFrame } from '../pipelines/memoryFrame';
 import type { CocoExport, ImageInfo, RuntimeInfo, SegmentResult, StageTimings } from '../protocol/results';
 import type { GraphRuntime, WebGpuProbe } from '../ort/graphRuntime';
 import { DeviceLostError } from '../ort/graphRuntime';
@@ -92,7 +94,15 @@ export class Engine implements EngineApi {
     Object.values(v).forEach((x) => x.dispose()),
   );
   private readonly objectCache = new Lru<string, RawObjectDecode>(64);
-  private readonly runs: Record<string, number> = { vision: 0, text: 0, detector: 0, tracker: 0, trackerVision: 0 };
+  /** Graph runs by role; `memory` counts the three memory graphs together. */
+  private readonly runs: Record<string, number> = {
+    vision: 0,
+    text: 0,
+    detector: 0,
+    tracker: 0,
+    trackerVision: 0,
+    memory: 0,
+  };
   private readonly now: () => number;
 
   constructor(private readonly deps: EngineDeps) {
@@ -239,14 +249,16 @@ export class Engine implements EngineApi {
         if (!pack.tracker) {
           throw new EngineError('pack-contract', `${pack.info.name} has no tracker decoder, so it cannot track video.`);
         }
-        const propagator = new PromptPropagator();
+        const propagator = pack.memory ? new MemoryPropagator(pack.memory.constants, settings) : new PromptPropagator();
         this.video = new VideoSession(`video-${++this.videoCounter}`, options, settings, propagator);
         return {
           sessionId: this.video.id,
           propagation: propagator.kind,
-          propagationReason:
-            'The pack has no memory graphs: each object is re-prompted on every frame with its last box and an ' +
-            'interior point (fallback).',
+          propagationReason: pack.memory
+            ? 'Memory graphs: each object is tracked with its memory bank (conditioning frames, recent frames, ' +
+              'object pointers).'
+            : 'The pack has no memory graphs: each object is re-prompted on every frame with its last box and an ' +
+              'interior point (fallback).',
           settings,
         };
       }),
@@ -283,7 +295,20 @@ export class Engine implements EngineApi {
         this.maskCache.clear();
         const timings: StageTimings = {};
         const propagator = session.propagator;
-        if (propagator instanceof PromptPropagator) {
+        if (propagator instanceof MemoryPropagator) {
+          const vision = await this.visionFor(image, pack, timings);
+          const embeddings = await this.trackerEmbeddingsFor(image, pack, timings);
+          propagator.frame = await bindMemoryFrame(
+            pack,
+            this.runtime!,
+            frame.frameIndex,
+            embeddings,
+            vision.pos2,
+            () => {
+              this.runs.memory++;
+            },
+          );
+        } else if (propagator instanceof PromptPropagator) {
           propagator.frame = {
             imageWidth: info.width,
             imageHeight: info.height,

@@ -23,7 +23,7 @@ export interface MemoryFrame {
   frame: number;
   /** Tokens of the top-level grid (T = g²). */
   tokensPerFrame: number;
-  /** Mask decoder on conditioned features [1,256,g,g] (or raw + no_memory_embedding), points in mask-grid units. */
+  /** Mask decoder on conditioned features [1,256,g,g] (or raw + no_memory_embedding); points normalised to [0,1]. */
   decode(feats2: Float32Array | 'no-memory', points: { xy: [number, number]; label: number }[]): Promise<DecodeOutput>;
   attend(memory: ReturnType<MemoryBank['assemble']>): Promise<Float32Array>;
   encode(
@@ -76,7 +76,9 @@ export class MemoryPropagator implements Propagator {
     const mask = Uint8Array.from(input.logits, (v) => (v > 0 ? 1 : 0));
     const point = interiorPoint(mask, input.width, input.height);
     // The object pointer of a mask-conditioned frame: the decoder prompted with an interior point of the mask.
-    const d = point ? await f.decode('no-memory', [{ xy: point, label: 1 }]) : null;
+    const d = point
+      ? await f.decode('no-memory', [{ xy: [point[0] / input.width, point[1] / input.height], label: 1 }])
+      : null;
     const { tokens, pos } = await f.encode(input.logits, input.width, input.height, input.fromClicks);
     let bank = this.banks.get(id);
     if (!bank) this.banks.set(id, (bank = new MemoryBank(this.limits)));

@@ -1,0 +1,123 @@
+/**
+ * Binds the video memory graphs (jax-image-tools contract) to one frame: the tracker neck's raw top level and
+ * the detector neck's position encoding, read once, as the memory propagator's decode / attend / encode steps.
+ */
+import type { GraphRuntime, GraphValue } from '../ort/graphRuntime';
+import type { OpenPack } from '../engine/openPackGraphs';
+import type { TrackerEmbeddings } from './clickRefine';
+import type { MemoryFrame, DecodeOutput } from '../tracking/memoryPropagator';
+import { resizeBilinear } from '../core/masks';
+
+/** [1,C,g,g] channel-major → [g²,1,C] token-major. */
+export function toTokens(chw: Float32Array, channels: number, tokens: number): Float32Array {
+  const out = new Float32Array(chw.length);
+  for (let c = 0; c < channels; c++) for (let t = 0; t < tokens; t++) out[t * channels + c] = chw[c * tokens + t];
+  return out;
+}
+
+/** [g²,C] token-major → [1,C,g,g] channel-major. */
+export function fromTokens(tokensMajor: Float32Array, channels: number, tokens: number): Float32Array {
+  const out = new Float32Array(tokensMajor.length);
+  for (let t = 0; t < tokens; t++)
+    for (let c = 0; c < channels; c++) out[c * tokens + t] = tokensMajor[t * channels + c];
+  return out;
+}
+
+export async function bindMemoryFrame(
+  pack: OpenPack,
+  runtime: GraphRuntime,
+  frame: number,
+  embeddings: TrackerEmbeddings,
+  pos2: GraphValue,
+  countRun: (role: string) => void,
+): Promise<MemoryFrame> {
+  const names = pack.memory!.names;
+  const constants = pack.memory!.constants;
+  const S = pack.manifest.inputSize;
+  const raw = await embeddings.emb2.read(); // [1,256,g,g] raw top level
+  const [, C, gh, gw] = raw.dims;
+  const T = gh * gw;
+  const feats2 = raw.data as Float32Array;
+  const withNoMemory = feats2.map((v, i) => v + constants.noMemoryEmbedding[Math.floor(i / T)]);
+  const current = toTokens(feats2, C, T);
+  const currentPos = toTokens((await pos2.read()).data as Float32Array, C, T);
+  const f32 = (dims: number[], data: Float32Array) => runtime.tensor({ type: 'float32', dims, data });
+
+  const decode = async (
+    top: Float32Array | 'no-memory',
+    points: { xy: [number, number]; label: number }[],
+  ): Promise<DecodeOutput> => {
+    const d = names.decoder;
+    // Normalised [0,1] coordinates → the input-size frame the decoder takes.
+    const pts = Float32Array.from(points.flatMap((p) => [p.xy[0] * S, p.xy[1] * S]));
+    const feeds: Record<string, GraphValue> = {
+      [d.feats0]: embeddings.emb0,
+      [d.feats1]: embeddings.emb1,
+      [d.feats2]: f32([1, C, gh, gw], top === 'no-memory' ? withNoMemory : top),
+      [d.points]: f32([1, 1, points.length, 2], pts),
+      [d.labels]: runtime.tensor({
+        type: 'int32',
+        dims: [1, 1, points.length],
+        data: Int32Array.from(points, (p) => p.label),
+      }),
+    };
+    const out = await pack.graphs.memoryDecoder!.run(feeds, Object.values(d.out));
+    countRun('memoryDecoder');
+    const masks = await out[d.out.masks].read(); // [1,K,H,W]
+    const iou = (await out[d.out.iou].read()).data as Float32Array;
+    const k = iou.length > 1 ? iou.indexOf(Math.max(...iou)) : 0;
+    const [height, width] = masks.dims.slice(-2);
+    const plane = height * width;
+    const result: DecodeOutput = {
+      logits: (masks.data as Float32Array).slice(k * plane, (k + 1) * plane),
+      height,
+      width,
+      pointer: Float32Array.from((await out[d.out.pointer].read()).data as Float32Array),
+      objectScoreLogit: ((await out[d.out.objectScore].read()).data as Float32Array)[0],
+      iou: iou[k] ?? 1,
+    };
+    for (const v of Object.values(out)) v.dispose();
+    return result;
+  };
+
+  return {
+    frame,
+    tokensPerFrame: T,
+    decode,
+    async attend(memory) {
+      const a = names.attention;
+      const P = memory.pointerCount * 4;
+      const out = await pack.graphs.memoryAttention!.run(
+        {
+          [a.current]: f32([T, 1, C], current),
+          [a.currentPos]: f32([T, 1, C], currentPos),
+          [a.spatial]: f32([memory.blocks * T, 1, 64], memory.spatial),
+          [a.spatialPos]: f32([memory.blocks * T, 1, 64], memory.spatialPos),
+          [a.pointers]: f32([P, 1, 64], memory.pointers),
+          [a.pointersPos]: f32([P, 1, 64], memory.pointersPos),
+        },
+        [a.out],
+      );
+      countRun('memoryAttention');
+      const conditioned = (await out[a.out].read()).data as Float32Array; // (1,1,T,C) token-major
+      out[a.out].dispose();
+      return fromTokens(conditioned, C, T);
+    },
+    async encode(maskLogits, width, height, fromClicks) {
+      const e = names.encoder;
+      const feeds: Record<string, GraphValue> = {
+        [e.features]: f32([1, C, gh, gw], feats2),
+        [e.masks]: f32([1, 1, S, S], resizeBilinear(maskLogits, height, width, S, S)),
+      };
+      if (pack.graphs.memoryEncoder!.inputNames.includes(e.fromPoints)) {
+        feeds[e.fromPoints] = runtime.tensor({ type: 'bool', dims: [1], data: Uint8Array.of(fromClicks ? 1 : 0) });
+      }
+      const out = await pack.graphs.memoryEncoder!.run(feeds, [e.out.tokens, e.out.pos]);
+      countRun('memoryEncoder');
+      const tokens = Float32Array.from((await out[e.out.tokens].read()).data as Float32Array);
+      const pos = Float32Array.from((await out[e.out.pos].read()).data as Float32Array);
+      for (const v of Object.values(out)) v.dispose();
+      return { tokens, pos };
+    },
+  };
+}
