@@ -108,6 +108,7 @@ test('a truncated or wrong-contract pack gives a clear message and the app keeps
     { name: 'text.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(`${dir}/text.onnx`) },
     { name: 'detector.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(`${dir}/detector.onnx`) },
     { name: 'tokenizer.json', mimeType: 'application/json', buffer: readFileSync(`${dir}/tokenizer.json`) },
+    { name: 'tracker.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(`${dir}/tracker.onnx`) },
   ];
   await page.getByTestId('pack-files-input').setInputFiles(files);
   await expect(page.getByTestId('error-banner')).toContainText(/vision\.onnx/);

@@ -9,7 +9,7 @@ test('WebGPU provider: the model panel says WebGPU and "red" finds both red squa
   test.setTimeout(300_000);
   await openApp(page, '?ep=webgpu');
   const eps = page.getByTestId('graph-ep');
-  await expect(eps).toHaveCount(3);
+  await expect(eps).toHaveCount(4);
   for (const ep of await eps.all()) await expect(ep).toContainText(/webgpu/i);
   await typePhrase(page, 'red');
   await expect(page.getByTestId('instance-row')).toHaveCount(2, { timeout: 180_000 });

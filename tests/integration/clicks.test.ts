@@ -6,6 +6,10 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoEngine } from './demoPackEngine';
+import { buildPack } from '../../tools/demo-pack/pack';
+import { createEngine } from '../../workers/engine/engine';
+import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
+import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { renderScene, SHAPES_SAMPLE, type Scene } from '../../tools/scenes/scene';
 import { decodeRowMajorRle } from '../../workers/core/rle';
 import { maskIou } from '../../workers/core/masks';
@@ -113,5 +117,38 @@ describe('clicks on the demo pack', () => {
     };
     const only = (await engine.segment(req([], [cut]))).instances[0];
     assert.ok(iouWith(only, a) >= 0.95, `IoU with the first square ${iouWith(only, a)}`);
+  });
+});
+
+describe('a pack with a separate tracker encoder', () => {
+  test('the tracker encoder runs only on the first click on an image, then is cached', async () => {
+    const files = buildPack('split');
+    const split = createEngine({ createRuntime: () => createNodeRuntime(), store: new MemoryByteStore() });
+    await split.init();
+    const info = await split.openPack({
+      kind: 'files',
+      files: Object.entries(files).map(([path, bytes]) => ({
+        path,
+        data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+      })),
+    });
+    assert.deepEqual(
+      info.graphs.map((g) => g.role),
+      ['vision', 'text', 'detector', 'tracker', 'trackerVision'],
+    );
+    const local = renderScene(SHAPES_SAMPLE);
+    const id = (await split.setImage({ kind: 'rgba', name: 's.png', image: { ...local } })).imageId;
+    const square = local.shapes.filter((s) => s.colour === 'red')[0];
+    const click = (x: number): ObjectPrompt => ({
+      id: 'o',
+      points: [{ id: 'p', xyPx: [x, centre(square.box)[1]], polarity: 'positive' }],
+      candidate: 0,
+    });
+    const first = await split.segment({ imageId: id, concepts: [red], objects: [click(100)], scoreThreshold: 0.5 });
+    assert.equal(first.graphRuns.trackerVision, 1);
+    assert.equal(first.graphRuns.tracker, 1);
+    const second = await split.segment({ imageId: id, concepts: [red], objects: [click(110)], scoreThreshold: 0.5 });
+    assert.deepEqual([second.graphRuns.vision, second.graphRuns.trackerVision, second.graphRuns.tracker], [0, 0, 1]);
+    assert.ok(iouWith(second.instances.find((i) => i.objectId === 'o')!, square) >= 0.95);
   });
 });

@@ -47,9 +47,18 @@ function profileEdges(g: GraphBuilder, profile: string): [string, string] {
   const p = g.div(profile, peak);
   const empty = g.sub(g.scalar(1), p);
   const full = g.toFloat(g.op('Not', [g.op('Less', [p, g.scalar(0.99)])]));
-  const axis = g.i64([2], []);
+  // Exclusive prefix counts as a MatMul with a strictly triangular 0/1 matrix built in-graph (CumSum's WebGPU
+  // kernel in onnxruntime-web 1.30 does not compile).
+  const idx = g.f32(
+    range(GRID0, (i) => i),
+    [GRID0],
+  );
+  const rows = g.reshape(idx, [GRID0, 1]);
+  const cols = g.reshape(idx, [1, GRID0]);
+  const before = g.toFloat(g.op('Less', [rows, cols])); // [i,j] = i < j
+  const after = g.toFloat(g.op('Greater', [rows, cols])); // [i,j] = i > j
   const edge = (reverse: 0 | 1) => {
-    const fullBefore = g.op('CumSum', [full, axis], { exclusive: 1, reverse });
+    const fullBefore = g.op('MatMul', [full, reverse ? after : before]);
     const outside = g.toFloat(g.op('Less', [fullBefore, g.scalar(0.5)]));
     return g.reduceSum(g.mul(outside, empty), [2], 0);
   };
@@ -125,8 +134,7 @@ export function buildDetectorGraph(): Uint8Array {
     [1, 1, G, G],
   );
   let label = g.mul(on, rev);
-  const pool3 = { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] };
-  for (let s = 0; s < PROPAGATION_STEPS; s++) label = g.mul(g.op('MaxPool', [label], pool3), on);
+  for (let s = 0; s < PROPAGATION_STEPS; s++) label = g.mul(g.maxPool2d(label, 3, 1, 1), on);
 
   // 7. Roots (a component's first cell in raster order) → queries, first-cell raster order.
   const root = g.mul(label, g.toFloat(g.op('Equal', [label, rev])));
@@ -141,7 +149,7 @@ export function buildDetectorGraph(): Uint8Array {
   const area = g.reduceSum(member, [1], 1); // [Q,1]
 
   // 8. Masks: f restricted to the component dilated by one cell, as logits at 128².
-  const dil = g.op('MaxPool', [g.reshape(member, [1, Q, G, G])], pool3); // [1,Q,64,64]
+  const dil = g.maxPool2d(g.reshape(member, [1, Q, G, G]), 3, 1, 1); // [1,Q,64,64]
   const dil128 = g.op('Resize', [dil, '', g.f32([1, 1, 2, 2], [4])], {
     mode: 'nearest',
     coordinate_transformation_mode: 'asymmetric',

@@ -1,23 +1,28 @@
 /**
  * Writes the demo pack to `<outDir>/packs/demo/` and the sample images to `<outDir>/samples/`.
- * Usage: npx tsx tools/demo-pack/make.ts [outDir]   (default: public)
+ * Usage: npx tsx tools/demo-pack/make.ts [--variant dual|split] [outDir]   (default: dual, public)
+ * The committed pack is the `dual` variant; `split` (a usls-v2 vision graph plus a separate tracker encoder) is for
+ * tests and is written with `writeDemoPack(dir, { variant: 'split' })` or `--variant split <outDir>`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodePng } from '../scenes/png.ts';
 import { PALETTE_SAMPLE, renderScene, SHAPES_SAMPLE, type SceneSpec } from '../scenes/scene.ts';
-import { buildPack, PACK_DIR } from './pack.ts';
+import { buildPack, PACK_DIR, type PackVariant } from './pack.ts';
 
 export const SAMPLES: Record<string, SceneSpec> = { 'shapes.png': SHAPES_SAMPLE, 'palette.png': PALETTE_SAMPLE };
 
-export function makeAll(outDir: string): string[] {
-  const written: string[] = [];
-  const packDir = join(outDir, PACK_DIR);
+/** Writes the pack's files straight into `packDir`; returns their paths. */
+export function writeDemoPack(packDir: string, opts: { variant?: PackVariant } = {}): string[] {
   mkdirSync(packDir, { recursive: true });
-  for (const [name, bytes] of Object.entries(buildPack())) {
+  return Object.entries(buildPack(opts.variant ?? 'dual')).map(([name, bytes]) => {
     writeFileSync(join(packDir, name), bytes);
-    written.push(join(packDir, name));
-  }
+    return join(packDir, name);
+  });
+}
+
+export function makeAll(outDir: string, variant: PackVariant = 'dual'): string[] {
+  const written = writeDemoPack(join(outDir, PACK_DIR), { variant });
   const sampleDir = join(outDir, 'samples');
   mkdirSync(sampleDir, { recursive: true });
   for (const [name, spec] of Object.entries(SAMPLES)) {
@@ -29,6 +34,9 @@ export function makeAll(outDir: string): string[] {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const outDir = resolve(process.argv[2] ?? 'public');
-  for (const f of makeAll(outDir)) console.log(f);
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--variant');
+  const variant = at >= 0 ? args.splice(at, 2)[1] : 'dual';
+  if (variant !== 'dual' && variant !== 'split') throw new Error(`unknown variant ${variant}`);
+  for (const f of makeAll(resolve(args[0] ?? 'public'), variant)) console.log(f);
 }

@@ -141,6 +141,47 @@ export class GraphBuilder {
     return this.op('ReduceSum', [x, this.i64(axes, [axes.length])], { keepdims });
   }
 
+  /**
+   * 2-D Conv on a 4-D tensor with every attribute explicit (kernel_shape, strides, pads, dilations, group):
+   * onnxruntime-web's WebGPU kernels reject convs whose attributes are left to their defaults.
+   */
+  conv2d(
+    x: string,
+    w: string,
+    b: string | null,
+    o: { kernel: [number, number]; stride?: [number, number]; pad?: number; group?: number },
+  ): string {
+    const p = o.pad ?? 0;
+    return this.op('Conv', b ? [x, w, b] : [x, w], {
+      dilations: [1, 1],
+      group: o.group ?? 1,
+      kernel_shape: o.kernel,
+      pads: [p, p, p, p],
+      strides: o.stride ?? [1, 1],
+    });
+  }
+  /** 2-D MaxPool with explicit attributes (see conv2d). */
+  maxPool2d(x: string, kernel: number, stride: number, pad: number): string {
+    return this.op('MaxPool', [x], {
+      ceil_mode: 0,
+      dilations: [1, 1],
+      kernel_shape: [kernel, kernel],
+      pads: [pad, pad, pad, pad],
+      storage_order: 0,
+      strides: [stride, stride],
+    });
+  }
+  /** 2-D AveragePool with explicit attributes (see conv2d). */
+  avgPool2d(x: string, kernel: number, stride: number, pad: number): string {
+    return this.op('AveragePool', [x], {
+      ceil_mode: 0,
+      count_include_pad: 0,
+      kernel_shape: [kernel, kernel],
+      pads: [pad, pad, pad, pad],
+      strides: [stride, stride],
+    });
+  }
+
   toBytes(): Uint8Array {
     const model = onnx.ModelProto.create({
       irVersion: 8,

@@ -9,8 +9,9 @@ import type * as OnnxProto from 'onnx-proto';
 import type { PackManifest } from '../../workers/protocol/manifest.ts';
 import { decodePng } from '../scenes/png.ts';
 import { renderScene } from '../scenes/scene.ts';
-import { makeAll, SAMPLES } from './make.ts';
-import { PACK_DIR, PACK_FILES } from './pack.ts';
+import { makeAll, SAMPLES, writeDemoPack } from './make.ts';
+import { buildPack, PACK_DIR, PACK_FILES, SPLIT_EXTRA_FILES } from './pack.ts';
+import { encodeImage, loadSessions } from './testUtil.ts';
 
 const require = createRequire(import.meta.url);
 const { onnx } = require('onnx-proto') as typeof OnnxProto;
@@ -31,7 +32,7 @@ test('regenerating into a temp dir is byte-identical to the committed files', ()
   }
 });
 
-test('manifest: fields, sizes and sha256 of every file; total pack < 2 MB', () => {
+test('manifest: fields, sizes and sha256 of every file; total pack < 300 KB', () => {
   const m = JSON.parse(readFileSync(join(packDir, 'manifest.json'), 'utf8')) as PackManifest;
   assert.equal(m.format, 'sam3-web-pack');
   assert.equal(m.version, 1);
@@ -42,28 +43,56 @@ test('manifest: fields, sizes and sha256 of every file; total pack < 2 MB', () =
   assert.equal(m.graphs.detector.queries, 200);
   assert.equal(m.graphs.detector.boxPadLabel, -10);
   assert.equal(m.graphs.detector.textMaskPolarity, 'true-is-valid');
+  assert.equal(m.graphs.vision.contract, 'dual-encoder');
+  assert.deepEqual(m.graphs.tracker, {
+    file: m.graphs.tracker?.file,
+    contract: 'sam3-tracker-decoder',
+    labelDtype: 'int64',
+    ioDtype: 'float32',
+  });
+  assert.equal(m.graphs.trackerVision, undefined);
   let total = 0;
-  for (const ref of [m.tokenizer.file, m.graphs.vision.file, m.graphs.text.file, m.graphs.detector.file]) {
+  const refs = [m.tokenizer.file, m.graphs.vision.file, m.graphs.text.file, m.graphs.detector.file];
+  for (const ref of [...refs, m.graphs.tracker!.file]) {
     const bytes = readFileSync(join(packDir, ref.path));
     assert.equal(bytes.length, ref.size, ref.path);
     assert.equal(createHash('sha256').update(bytes).digest('hex'), ref.sha256, ref.path);
     total += bytes.length;
   }
-  assert.ok(total < 2 * 1024 * 1024, `pack is ${total} bytes`);
+  assert.ok(total < 300 * 1024, `pack is ${total} bytes`);
 });
 
 type Io = [name: string, elem: number, dims: (number | string)[]];
 const F = 1;
 const I64 = 7;
 const B = 9;
+const TRACKER_NECK: Io[] = [
+  ['image_embeddings.0', F, [1, 32, 128, 128]],
+  ['image_embeddings.1', F, [1, 64, 64, 64]],
+  ['image_embeddings.2', F, [1, 256, 32, 32]],
+];
 const CONTRACT: Record<string, { inputs: Io[]; outputs: Io[] }> = {
   'vision.onnx': {
-    inputs: [['images', F, [1, 3, 448, 448]]],
+    inputs: [['pixel_values', F, [1, 3, 448, 448]]],
     outputs: [
-      ['fpn_feat_0', F, [1, 256, 128, 128]],
-      ['fpn_feat_1', F, [1, 256, 64, 64]],
-      ['fpn_feat_2', F, [1, 256, 32, 32]],
-      ['fpn_pos_2', F, [1, 256, 32, 32]],
+      ['fpn_hidden_state_0', F, [1, 256, 128, 128]],
+      ['fpn_hidden_state_1', F, [1, 256, 64, 64]],
+      ['fpn_hidden_state_2', F, [1, 256, 32, 32]],
+      ['fpn_position_encoding_2', F, [1, 256, 32, 32]],
+      ...TRACKER_NECK,
+    ],
+  },
+  'tracker.onnx': {
+    inputs: [
+      ['input_points', F, [1, 'num_objects', 'num_points', 2]],
+      ['input_labels', I64, [1, 'num_objects', 'num_points']],
+      ['input_boxes', F, [1, 'num_boxes', 4]],
+      ...TRACKER_NECK,
+    ],
+    outputs: [
+      ['pred_masks', F, [1, 'num_objects', 3, 128, 128]],
+      ['iou_scores', F, [1, 'num_objects', 3]],
+      ['object_score_logits', F, [1, 'num_objects', 1]],
     ],
   },
   'text.onnx': {
@@ -102,23 +131,92 @@ function describeIo(v: OnnxProto.onnx.IValueInfoProto): Io {
   return [v.name!, t.elemType!, dims];
 }
 
-test('graphs: exact usls-v2 names, dtypes and shapes; opset 17; standard ops only', () => {
-  const allowed = new Set(
-    'Conv ArgMax Equal Cast AveragePool Transpose Reshape Pad Expand Concat Sin Add Sub Mul Div Unsqueeze MatMul Greater Less Not And Slice ReduceMax ReduceSum Relu Min Max Clip MaxPool TopK Resize CumSum Log Where Identity'.split(
-      ' ',
-    ),
+const SPLIT_CONTRACT: Record<string, { inputs: Io[]; outputs: Io[] }> = {
+  'vision.onnx': {
+    inputs: [['images', F, [1, 3, 448, 448]]],
+    outputs: [
+      ['fpn_feat_0', F, [1, 256, 128, 128]],
+      ['fpn_feat_1', F, [1, 256, 64, 64]],
+      ['fpn_feat_2', F, [1, 256, 32, 32]],
+      ['fpn_pos_2', F, [1, 256, 32, 32]],
+    ],
+  },
+  'tracker-vision.onnx': { inputs: [['pixel_values', F, [1, 3, 448, 448]]], outputs: TRACKER_NECK },
+};
+
+const ALLOWED_OPS = new Set(
+  'Conv ArgMax Equal Cast AveragePool Transpose Reshape Pad Expand Concat Sin Add Sub Mul Div Unsqueeze MatMul Greater Less Not And Slice ReduceMax ReduceSum Relu Min Max Clip MaxPool TopK Resize Log Where Identity Shape'.split(
+    ' ',
+  ),
+);
+
+/** Checks names, dtypes, shapes, opset and ops; Conv and pools carry explicit 2-D attributes (WebGPU needs them). */
+function checkGraph(file: string, bytes: Uint8Array, io: { inputs: Io[]; outputs: Io[] }): void {
+  const model = onnx.ModelProto.decode(bytes);
+  assert.deepEqual(
+    model.opsetImport.map((o) => [o.domain, Number(o.version)]),
+    [['', 17]],
+    file,
   );
-  for (const [file, io] of Object.entries(CONTRACT)) {
+  assert.deepEqual(model.graph!.input!.map(describeIo), io.inputs, file);
+  assert.deepEqual(model.graph!.output!.map(describeIo), io.outputs, file);
+  for (const n of model.graph!.node!) {
+    assert.ok(ALLOWED_OPS.has(n.opType!), `${file}: ${n.opType}`);
+    if (/^(Conv|MaxPool|AveragePool)$/.test(n.opType!)) {
+      const attrs = new Map(n.attribute!.map((a) => [a.name!, a.ints!.map(Number)]));
+      const want = n.opType === 'AveragePool' ? ['kernel_shape', 'strides'] : ['kernel_shape', 'strides', 'dilations'];
+      for (const a of want) assert.equal(attrs.get(a)?.length, 2, `${file}: ${n.name} ${a}`);
+      assert.equal(attrs.get('pads')?.length, 4, `${file}: ${n.name} pads`);
+    }
+  }
+}
+
+test('split variant (tests only): usls-v2 vision + separate tracker encoder; manifest entries', () => {
+  const files = buildPack('split');
+  assert.deepEqual(Object.keys(files).sort(), [...PACK_FILES, ...SPLIT_EXTRA_FILES].sort());
+  for (const [file, io] of Object.entries(SPLIT_CONTRACT)) checkGraph(file, files[file], io);
+  checkGraph('tracker.onnx', files['tracker.onnx'], CONTRACT['tracker.onnx']);
+  const m = JSON.parse(new TextDecoder().decode(files['manifest.json'])) as PackManifest;
+  assert.equal(m.graphs.vision.contract, 'usls-v2-vision');
+  assert.equal(m.graphs.trackerVision?.contract, 'sam3-tracker-vision');
+  assert.equal(m.graphs.tracker?.contract, 'sam3-tracker-decoder');
+  const tmp = mkdtempSync(join(tmpdir(), 'demo-pack-split-'));
+  try {
+    assert.equal(writeDemoPack(tmp, { variant: 'split' }).length, PACK_FILES.length + SPLIT_EXTRA_FILES.length);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('split and dual variants give the same detector and tracker features', async () => {
+  const scene = renderScene(SAMPLES['shapes.png']);
+  const dual = await encodeImage(await loadSessions(buildPack('dual')), scene);
+  const split = await encodeImage(await loadSessions(buildPack('split')), scene);
+  const names = ['fpn_feat_0', 'fpn_feat_1', 'fpn_feat_2', 'fpn_pos_2', ...TRACKER_NECK.map((x) => x[0])];
+  assert.deepEqual(Object.keys(dual).sort(), [...names].sort());
+  assert.deepEqual(Object.keys(split).sort(), [...names].sort());
+  for (const k of names) {
+    assert.deepEqual(dual[k].dims, split[k].dims, k);
+    assert.ok(
+      Buffer.from((dual[k].data as Float32Array).buffer).equals(Buffer.from((split[k].data as Float32Array).buffer)),
+      k,
+    );
+  }
+});
+
+test('graphs: exact contract names, dtypes and shapes; opset 17; standard ops only', () => {
+  for (const [file, io] of Object.entries(CONTRACT)) checkGraph(file, readFileSync(join(packDir, file)), io);
+});
+
+test('graphs: no CumSum (its WebGPU kernel fails) and every file of the committed pack is listed', () => {
+  for (const file of Object.keys(CONTRACT)) {
     const model = onnx.ModelProto.decode(readFileSync(join(packDir, file)));
-    assert.deepEqual(
-      model.opsetImport.map((o) => [o.domain, Number(o.version)]),
-      [['', 17]],
+    assert.ok(
+      model.graph!.node!.every((n) => n.opType !== 'CumSum'),
       file,
     );
-    assert.deepEqual(model.graph!.input!.map(describeIo), io.inputs, file);
-    assert.deepEqual(model.graph!.output!.map(describeIo), io.outputs, file);
-    for (const n of model.graph!.node!) assert.ok(allowed.has(n.opType!), `${file}: ${n.opType}`);
   }
+  assert.deepEqual(Object.keys(buildPack()).sort(), [...PACK_FILES].sort());
 });
 
 test('samples: PNGs decode to the rendered scenes', () => {

@@ -1,22 +1,34 @@
 /**
- * Assembles the demo pack in memory: the three graphs, tokenizer.json and manifest.json (with sizes and
- * sha256 of every file, paths relative to the manifest).
+ * Assembles the demo pack in memory: the graphs, tokenizer.json and manifest.json (with sizes and sha256 of every
+ * file, paths relative to the manifest). Variants: `dual` (committed: one dual-encoder vision graph feeds the
+ * detector and the tracker decoder) and `split` (tests only: a usls-v2 vision graph plus a separate tracker encoder).
  */
 import { createHash } from 'node:crypto';
 import type { PackFileRef, PackManifest } from '../../workers/protocol/manifest.ts';
 import { buildDetectorGraph, QUERIES } from './detectorGraph.ts';
 import { buildTextGraph, CONTEXT_LENGTH } from './textGraph.ts';
 import { buildTokenizerJson, EOT_ID, SOT_ID } from './tokenizer.ts';
+import { buildTrackerGraph } from './trackerGraph.ts';
 import { buildVisionGraph, INPUT_SIZE } from './visionGraph.ts';
 
 export const PACK_DIR = 'packs/demo';
-export const PACK_FILES = ['vision.onnx', 'text.onnx', 'detector.onnx', 'tokenizer.json', 'manifest.json'] as const;
+export type PackVariant = 'dual' | 'split';
+export const PACK_FILES = [
+  'vision.onnx',
+  'text.onnx',
+  'detector.onnx',
+  'tracker.onnx',
+  'tokenizer.json',
+  'manifest.json',
+] as const;
+/** Extra files of the split variant. */
+export const SPLIT_EXTRA_FILES = ['tracker-vision.onnx'] as const;
 
 export function fileRef(path: string, bytes: Uint8Array): PackFileRef {
   return { path, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-export function buildManifest(files: Record<string, Uint8Array>): PackManifest {
+export function buildManifest(files: Record<string, Uint8Array>, variant: PackVariant = 'dual'): PackManifest {
   const ref = (p: string) => fileRef(p, files[p]);
   return {
     format: 'sam3-web-pack',
@@ -26,10 +38,10 @@ export function buildManifest(files: Record<string, Uint8Array>): PackManifest {
     description:
       'A tiny built-in stand-in with the real SAM 3 (usls v2) graph contract. It only segments colour words ' +
       '(red, green, blue, yellow, orange, purple, pink, cyan, white, black, gray/grey, brown) and the colour ' +
-      'under a positive exemplar box; any other word finds nothing. For real concepts, load one of the SAM 3 ' +
+      'under a positive exemplar box; any other word finds nothing. Clicks and boxes refine one object through a ' +
+      'tracker prompt decoder (the same-colour region under a click). For real concepts, load one of the SAM 3 ' +
       'packs in the model panel.',
     demo: true,
-    license: 'Apache-2.0',
     inputSize: INPUT_SIZE,
     image: { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], resize: 'stretch' },
     tokenizer: {
@@ -40,7 +52,11 @@ export function buildManifest(files: Record<string, Uint8Array>): PackManifest {
       eotId: EOT_ID,
     },
     graphs: {
-      vision: { file: ref('vision.onnx'), contract: 'usls-v2-vision', ioDtype: 'float32' },
+      vision: {
+        file: ref('vision.onnx'),
+        contract: variant === 'dual' ? 'dual-encoder' : 'usls-v2-vision',
+        ioDtype: 'float32',
+      },
       text: { file: ref('text.onnx'), contract: 'usls-v2-text', ioDtype: 'float32' },
       detector: {
         file: ref('detector.onnx'),
@@ -54,18 +70,35 @@ export function buildManifest(files: Record<string, Uint8Array>): PackManifest {
         presence: true,
         textMaskPolarity: 'true-is-valid',
       },
+      tracker: {
+        file: ref('tracker.onnx'),
+        contract: 'sam3-tracker-decoder',
+        labelDtype: 'int64',
+        ioDtype: 'float32',
+      },
+      ...(variant === 'split'
+        ? {
+            trackerVision: {
+              file: ref('tracker-vision.onnx'),
+              contract: 'sam3-tracker-vision' as const,
+              ioDtype: 'float32' as const,
+            },
+          }
+        : {}),
     },
   };
 }
 
 /** Every file of the pack, keyed by its path relative to the pack folder. */
-export function buildPack(): Record<string, Uint8Array> {
+export function buildPack(variant: PackVariant = 'dual'): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {
-    'vision.onnx': buildVisionGraph(),
+    'vision.onnx': buildVisionGraph(variant === 'dual' ? 'dual-encoder' : 'usls-v2-vision'),
     'text.onnx': buildTextGraph(),
     'detector.onnx': buildDetectorGraph(),
+    'tracker.onnx': buildTrackerGraph(),
+    ...(variant === 'split' ? { 'tracker-vision.onnx': buildVisionGraph('sam3-tracker-vision') } : {}),
     'tokenizer.json': new TextEncoder().encode(JSON.stringify(buildTokenizerJson()) + '\n'),
   };
-  files['manifest.json'] = new TextEncoder().encode(JSON.stringify(buildManifest(files), null, 2) + '\n');
+  files['manifest.json'] = new TextEncoder().encode(JSON.stringify(buildManifest(files, variant), null, 2) + '\n');
   return files;
 }

@@ -16,21 +16,48 @@ export interface Sessions {
   vision: ort.InferenceSession;
   text: ort.InferenceSession;
   detector: ort.InferenceSession;
+  tracker?: ort.InferenceSession;
+  /** Split variant only: the separate tracker encoder. */
+  trackerVision?: ort.InferenceSession;
 }
 
 export async function loadSessions(files: Record<string, Uint8Array>): Promise<Sessions> {
+  const open = (f: string) => ort.InferenceSession.create(files[f]);
   return {
-    vision: await ort.InferenceSession.create(files['vision.onnx']),
-    text: await ort.InferenceSession.create(files['text.onnx']),
-    detector: await ort.InferenceSession.create(files['detector.onnx']),
+    vision: await open('vision.onnx'),
+    text: await open('text.onnx'),
+    detector: await open('detector.onnx'),
+    ...(files['tracker.onnx'] ? { tracker: await open('tracker.onnx') } : {}),
+    ...(files['tracker-vision.onnx'] ? { trackerVision: await open('tracker-vision.onnx') } : {}),
   };
 }
 
 export type Vision = Record<string, ort.Tensor>;
 
-export async function encodeImage(s: Sessions, scene: Scene): Promise<Vision> {
+/** Dual-encoder output names → the detector's (usls v2) input names. */
+const DUAL_TO_USLS: Record<string, string> = {
+  fpn_hidden_state_0: 'fpn_feat_0',
+  fpn_hidden_state_1: 'fpn_feat_1',
+  fpn_hidden_state_2: 'fpn_feat_2',
+  fpn_position_encoding_2: 'fpn_pos_2',
+};
+
+export function pixelValues(scene: Scene): ort.Tensor {
   const x = preprocessImage(scene, INPUT_SIZE, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
-  return (await s.vision.run({ images: new ort.Tensor('float32', x, [1, 3, INPUT_SIZE, INPUT_SIZE]) })) as Vision;
+  return new ort.Tensor('float32', x, [1, 3, INPUT_SIZE, INPUT_SIZE]);
+}
+
+/**
+ * Runs the vision graph (and the tracker encoder of a split pack) like the engine's adapters: returns the detector
+ * neck under the usls v2 names (`fpn_feat_0..2`, `fpn_pos_2`) and the tracker neck (`image_embeddings.0..2`).
+ */
+export async function encodeImage(s: Sessions, scene: Scene): Promise<Vision> {
+  const px = pixelValues(scene);
+  const out = (await s.vision.run({ [s.vision.inputNames[0]]: px })) as Vision;
+  const v: Vision = {};
+  for (const [k, t] of Object.entries(out)) v[DUAL_TO_USLS[k] ?? k] = t;
+  if (s.trackerVision) Object.assign(v, await s.trackerVision.run({ pixel_values: px }));
+  return v;
 }
 
 /** Pads with EOT to 32 (HF style), mask 1 on real tokens. */
@@ -118,7 +145,10 @@ export async function detect(
     labels[i] = BigInt(p.label);
   });
   const out = await s.detector.run({
-    ...vision,
+    fpn_feat_0: vision.fpn_feat_0,
+    fpn_feat_1: vision.fpn_feat_1,
+    fpn_feat_2: vision.fpn_feat_2,
+    fpn_pos_2: vision.fpn_pos_2,
     text_features: text.text_features,
     text_mask: text.text_mask,
     input_boxes: new ort.Tensor('float32', boxes, [1, n, 4]),
@@ -137,4 +167,72 @@ export async function detect(
     detections.push({ score, logit: logits[q], box, mask, area: mask.reduce((a, v) => a + v, 0) });
   }
   return { presence, logits, detections };
+}
+
+/** One object's prompt for the tracker decoder, in scene pixels. */
+export interface ObjectPrompt {
+  /** [x, y, label]: 1 positive, 0 negative, −1 padding, −10 ignore. */
+  points?: [number, number, number][];
+  box?: [number, number, number, number];
+}
+
+export interface TrackedObject {
+  iouScores: number[];
+  objectScore: number;
+  /** The three candidates, upsampled to the scene and thresholded at 0. */
+  masks: Uint8Array[];
+  /** Raw logits [3,128,128]. */
+  logits: Float32Array;
+}
+
+/**
+ * Runs the tracker decoder: points and boxes scaled to the 448 frame (x·448/W, y·448/H), points padded with
+ * label −1 to the longest list, boxes `[1,0,4]` when no object has one (otherwise every object needs one).
+ */
+export async function track(
+  s: Sessions,
+  scene: Scene,
+  vision: Vision,
+  objects: ObjectPrompt[],
+): Promise<TrackedObject[]> {
+  if (!s.tracker) throw new Error('this pack has no tracker');
+  const { width: W, height: H } = scene;
+  const sx = INPUT_SIZE / W;
+  const sy = INPUT_SIZE / H;
+  const n = objects.length;
+  const p = Math.max(0, ...objects.map((o) => o.points?.length ?? 0));
+  const pts = new Float32Array(n * p * 2);
+  const labels = new BigInt64Array(n * p).fill(-1n);
+  objects.forEach((o, i) =>
+    (o.points ?? []).forEach(([x, y, l], j) => {
+      pts.set([x * sx, y * sy], (i * p + j) * 2);
+      labels[i * p + j] = BigInt(l);
+    }),
+  );
+  const withBox = objects.some((o) => o.box);
+  const boxes = new Float32Array(withBox ? n * 4 : 0);
+  if (withBox)
+    objects.forEach((o, i) => {
+      if (!o.box) throw new Error('with boxes, every object needs one');
+      const [x0, y0, x1, y1] = o.box;
+      boxes.set([x0 * sx, y0 * sy, x1 * sx, y1 * sy], i * 4);
+    });
+  const out = await s.tracker.run({
+    input_points: new ort.Tensor('float32', pts, [1, n, p, 2]),
+    input_labels: new ort.Tensor('int64', labels, [1, n, p]),
+    input_boxes: new ort.Tensor('float32', boxes, [1, withBox ? n : 0, 4]),
+    'image_embeddings.0': vision['image_embeddings.0'],
+    'image_embeddings.1': vision['image_embeddings.1'],
+    'image_embeddings.2': vision['image_embeddings.2'],
+  });
+  const iouData = out.iou_scores.data as Float32Array;
+  const obj = out.object_score_logits.data as Float32Array;
+  const pm = out.pred_masks.data as Float32Array;
+  const plane = GRID0 * GRID0;
+  return objects.map((_, i) => ({
+    iouScores: Array.from(iouData.slice(i * 3, i * 3 + 3)),
+    objectScore: obj[i],
+    masks: [0, 1, 2].map((c) => upsampleMask(pm, (i * 3 + c) * plane, GRID0, W, H)),
+    logits: pm.slice(i * 3 * plane, (i + 1) * 3 * plane),
+  }));
 }

@@ -1,6 +1,9 @@
 /**
- * vision.onnx (usls-v2-vision contract): `images` [1,3,S,S] → `fpn_feat_0..2`, `fpn_pos_2`.
- * Channels 0..P−1 of each level hold per-palette-class AREA FRACTIONS; the other channels are 0.
+ * The vision graphs. Channels 0..P−1 of every level hold per-palette-class AREA FRACTIONS; the other channels are 0.
+ * - `usls-v2-vision`: `images` [1,3,S,S] → `fpn_feat_0..2`, `fpn_pos_2` (detector neck);
+ * - `dual-encoder`: `pixel_values` → `fpn_hidden_state_0..2`, `fpn_position_encoding_2` (detector neck) and
+ *   `image_embeddings.0..2` (tracker neck);
+ * - `sam3-tracker-vision`: `pixel_values` → `image_embeddings.0..2` (tracker neck only).
  */
 import { GraphBuilder } from './onnxBuilder.ts';
 import { NUM_CLASSES, PALETTE } from './palette.ts';
@@ -13,9 +16,14 @@ export const GRID1 = INPUT_SIZE / CELL; // 64
 export const GRID0 = GRID1 * 2; // 128 (mask grid = 4·S/14)
 export const GRID2 = GRID1 / 2; // 32
 
-/** Pads channels P → 256 with zeros. */
-function padChannels(g: GraphBuilder, x: string): string {
-  return g.op('Pad', [x, g.i64([0, 0, 0, 0, 0, FEAT_DIM - NUM_CLASSES, 0, 0], [8])], { mode: 'constant' });
+/** Tracker-neck channel counts of `image_embeddings.0..2`. */
+export const EMB_DIMS = [32, 64, 256] as const;
+
+export type VisionVariant = 'usls-v2-vision' | 'dual-encoder' | 'sam3-tracker-vision';
+
+/** Pads channels P → `dim` with zeros. */
+function padChannels(g: GraphBuilder, x: string, dim: number = FEAT_DIM): string {
+  return g.op('Pad', [x, g.i64([0, 0, 0, 0, 0, dim - NUM_CLASSES, 0, 0], [8])], { mode: 'constant' });
 }
 
 /**
@@ -42,9 +50,10 @@ function sinePositionEncoding(g: GraphBuilder): string {
   return g.op('Sin', [both]);
 }
 
-export function buildVisionGraph(): Uint8Array {
-  const g = new GraphBuilder('demo_vision');
-  const images = g.input('images', 'float32', [1, 3, INPUT_SIZE, INPUT_SIZE]);
+export function buildVisionGraph(variant: VisionVariant = 'dual-encoder'): Uint8Array {
+  const g = new GraphBuilder(variant === 'sam3-tracker-vision' ? 'demo_tracker_vision' : 'demo_vision');
+  const inputName = variant === 'usls-v2-vision' ? 'images' : 'pixel_values';
+  const images = g.input(inputName, 'float32', [1, 3, INPUT_SIZE, INPUT_SIZE]);
   // Nearest prototype in normalized space: argmax_k 2·x·p_k − |p_k|² (a 1×1 conv).
   const w = new Float32Array(NUM_CLASSES * 3);
   const b = new Float32Array(NUM_CLASSES);
@@ -53,7 +62,7 @@ export function buildVisionGraph(): Uint8Array {
     p.forEach((v, ch) => (w[k * 3 + ch] = 2 * v));
     b[k] = -(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
   });
-  const scores = g.op('Conv', [images, g.f32(w, [NUM_CLASSES, 3, 1, 1]), g.f32(b, [NUM_CLASSES])]);
+  const scores = g.conv2d(images, g.f32(w, [NUM_CLASSES, 3, 1, 1]), g.f32(b, [NUM_CLASSES]), { kernel: [1, 1] });
   const cls = g.op('ArgMax', [scores], { axis: 1, keepdims: 1 }); // [1,1,S,S] int64
   const classIds = g.i64(
     Array.from({ length: NUM_CLASSES }, (_, i) => i),
@@ -72,19 +81,31 @@ export function buildVisionGraph(): Uint8Array {
       for (let y = 0; y < CELL; y++)
         for (let x = 0; x < CELL; x++)
           k[((c * 4 + sub) * CELL + y) * CELL + x] = (taps[sub >> 1][y] * taps[sub & 1][x]) / (3.5 * 3.5);
-  const sub = g.op('Conv', [oneHot, g.f32(k, [NUM_CLASSES * 4, 1, CELL, CELL])], {
+  const sub = g.conv2d(oneHot, g.f32(k, [NUM_CLASSES * 4, 1, CELL, CELL]), null, {
+    kernel: [CELL, CELL],
+    stride: [CELL, CELL],
     group: NUM_CLASSES,
-    kernel_shape: [CELL, CELL],
-    strides: [CELL, CELL],
   }); // [1,4P,64,64]
   const sub6 = g.reshape(sub, [1, NUM_CLASSES, 2, 2, GRID1, GRID1]);
   const frac0 = g.reshape(g.op('Transpose', [sub6], { perm: [0, 1, 4, 2, 5, 3] }), [1, NUM_CLASSES, GRID0, GRID0]);
-  const pool2 = { kernel_shape: [2, 2], strides: [2, 2] };
-  const frac1 = g.op('AveragePool', [frac0], pool2); // [1,P,64,64]
-  const frac2 = g.op('AveragePool', [frac1], pool2); // [1,P,32,32]
-  g.output('fpn_feat_0', padChannels(g, frac0), 'float32', [1, FEAT_DIM, GRID0, GRID0]);
-  g.output('fpn_feat_1', padChannels(g, frac1), 'float32', [1, FEAT_DIM, GRID1, GRID1]);
-  g.output('fpn_feat_2', padChannels(g, frac2), 'float32', [1, FEAT_DIM, GRID2, GRID2]);
-  g.output('fpn_pos_2', sinePositionEncoding(g), 'float32', [1, FEAT_DIM, GRID2, GRID2]);
+  const frac1 = g.avgPool2d(frac0, 2, 2, 0); // [1,P,64,64]
+  const frac2 = g.avgPool2d(frac1, 2, 2, 0); // [1,P,32,32]
+  const levels = [
+    [frac0, GRID0],
+    [frac1, GRID1],
+    [frac2, GRID2],
+  ] as const;
+  if (variant === 'usls-v2-vision') {
+    levels.forEach(([f, n], i) => g.output(`fpn_feat_${i}`, padChannels(g, f), 'float32', [1, FEAT_DIM, n, n]));
+    g.output('fpn_pos_2', sinePositionEncoding(g), 'float32', [1, FEAT_DIM, GRID2, GRID2]);
+  }
+  if (variant === 'dual-encoder') {
+    levels.forEach(([f, n], i) => g.output(`fpn_hidden_state_${i}`, padChannels(g, f), 'float32', [1, FEAT_DIM, n, n]));
+    g.output('fpn_position_encoding_2', sinePositionEncoding(g), 'float32', [1, FEAT_DIM, GRID2, GRID2]);
+  }
+  if (variant !== 'usls-v2-vision')
+    levels.forEach(([f, n], i) =>
+      g.output(`image_embeddings.${i}`, padChannels(g, f, EMB_DIMS[i]), 'float32', [1, EMB_DIMS[i], n, n]),
+    );
   return g.toBytes();
 }

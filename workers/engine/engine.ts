@@ -289,10 +289,8 @@ export class Engine implements EngineApi {
           downscaledForModel: decoded.downscaledForModel,
           timingsMs: { decode: this.now() - t0 },
         };
-        // The frame becomes the current image: the vision cache (one entry) frees the previous frame's features.
+        // Frames never replace the still image; the vision cache (one entry) frees the previous frame's features.
         const image: CurrentImage = { info, decoded };
-        this.image = image;
-        this.maskCache.clear();
         const timings: StageTimings = {};
         const propagator = session.propagator;
         if (propagator instanceof MemoryPropagator) {
@@ -346,7 +344,7 @@ export class Engine implements EngineApi {
             this.runs.detector++;
             return raw;
           },
-          decodeClicks: async (prompt) => (await this.decodeObjectFor(info.imageId, prompt, timings)).raw,
+          decodeClicks: async (prompt) => (await this.decodeObjectFor(image, prompt, timings)).raw,
           runs: () => this.runs,
           now: this.now,
         });
@@ -394,14 +392,18 @@ export class Engine implements EngineApi {
     const objects: ObjectDecode[] = [];
     for (const prompt of request.objects ?? []) {
       if (prompt.points.length === 0 && !prompt.boxXyxyPx) continue;
-      const decoded = await this.decodeObjectFor(request.imageId, prompt, timings);
+      const decoded = await this.decodeObjectFor(this.requireImage(request.imageId), prompt, timings);
       if (superseded()) return null;
       objects.push(decoded);
     }
     return { detections, objects };
   }
 
-  private async decodeObjectFor(imageId: string, prompt: ObjectPrompt, timings: StageTimings): Promise<ObjectDecode> {
+  private async decodeObjectFor(
+    image: CurrentImage,
+    prompt: ObjectPrompt,
+    timings: StageTimings,
+  ): Promise<ObjectDecode> {
     const pack = this.requirePack();
     if (!pack.tracker) {
       throw new EngineError(
@@ -409,7 +411,7 @@ export class Engine implements EngineApi {
         `${pack.info.name} has no tracker decoder, so clicks cannot refine objects.`,
       );
     }
-    const image = this.requireImage(imageId);
+    const imageId = image.info.imageId;
     const pts = prompt.points.map((p) => `${p.polarity[0]}${p.xyPx[0].toFixed(1)},${p.xyPx[1].toFixed(1)}`);
     const key = `${this.packGen}|${imageId}|${pts.join(';')}|${prompt.boxXyxyPx?.map((v) => v.toFixed(1)).join(',') ?? ''}`;
     let raw = this.objectCache.get(key);

@@ -1,0 +1,179 @@
+/**
+ * tracker.onnx (onnx-community sam3-tracker prompt decoder contract). See README.md for the designed behaviour:
+ * a positive point selects the 8-connected same-colour region under it, a box the pixels of its dominant colour
+ * inside it, a negative point cuts its region out; three candidates [shrunk, exact, grown] ranked by IoU scores.
+ */
+import { MASK_GAIN } from './detectorGraph.ts';
+import { GraphBuilder } from './onnxBuilder.ts';
+import { NUM_CLASSES } from './palette.ts';
+import { CELL, EMB_DIMS, GRID0, GRID1, GRID2 } from './visionGraph.ts';
+
+/** Label-propagation steps of the same-colour components (≥ the Chebyshev diameter of a convex shape on 64²). */
+export const TRACKER_PROPAGATION_STEPS = 64;
+/** Predicted IoU of the candidates [shrunk, exact, grown]: the exact one (index 1) ranks first. */
+export const CANDIDATE_IOU = [0.6, 0.9, 0.4] as const;
+/** Side of the min/max pool (in 128² cells) that shrinks / grows the exact candidate. */
+export const CANDIDATE_KERNEL = 5;
+export const OBJECT_LOGIT = 10;
+/**
+ * Weight of the background class (the 64² border's dominant class) in a box's dominant-class vote: 0, so a box on
+ * plain background selects nothing; points on the background select nothing either (an object that has left its
+ * tracked box and interior point disappears).
+ */
+export const TRACKER_BACKGROUND_WEIGHT = 0;
+
+const P = NUM_CLASSES;
+const G = GRID1;
+const CELLS = G * G;
+/** 128² cell size in input pixels (3.5). */
+const CELL0 = CELL / 2;
+
+function range(n: number, f: (i: number) => number): number[] {
+  return Array.from({ length: n }, (_, i) => f(i));
+}
+
+/** Fraction of each of `n` cells covered by [lo, hi) (cell units), for rows [M,1] → [M,n]. */
+function overlap(g: GraphBuilder, lo: string, hi: string, n: number): string {
+  const cellLo = g.f32(
+    range(n, (j) => j),
+    [1, n],
+  );
+  const cellHi = g.f32(
+    range(n, (j) => j + 1),
+    [1, n],
+  );
+  return g.op('Relu', [g.sub(g.op('Min', [hi, cellHi]), g.op('Max', [lo, cellLo]))]);
+}
+
+/** Box coverage of every cell of an n×n grid: xyxy rows [M,4] in pixels → [M,n·n]. */
+function boxCover(g: GraphBuilder, boxes: string, cellPx: number, n: number): string {
+  const b = g.div(boxes, g.scalar(cellPx));
+  const col = (i: number) => g.slice(b, [i], [i + 1], [1]);
+  const ovX = overlap(g, col(0), col(2), n);
+  const ovY = overlap(g, col(1), col(3), n);
+  const cover = g.mul(g.op('Unsqueeze', [ovY, g.i64([2], [1])]), g.op('Unsqueeze', [ovX, g.i64([1], [1])]));
+  return g.reshape(cover, [-1, n * n]);
+}
+
+/** Nearest ×2 upsample of [A,B,64,64] → [A,B,128,128]. */
+function up2(g: GraphBuilder, x: string): string {
+  return g.op('Resize', [x, '', g.f32([1, 1, 2, 2], [4])], {
+    mode: 'nearest',
+    coordinate_transformation_mode: 'asymmetric',
+    nearest_mode: 'floor',
+  });
+}
+
+export function buildTrackerGraph(): Uint8Array {
+  const g = new GraphBuilder('demo_tracker');
+  const points = g.input('input_points', 'float32', [1, 'num_objects', 'num_points', 2]);
+  const labels = g.input('input_labels', 'int64', [1, 'num_objects', 'num_points']);
+  const boxes = g.input('input_boxes', 'float32', [1, 'num_boxes', 4]);
+  const emb0 = g.input('image_embeddings.0', 'float32', [1, EMB_DIMS[0], GRID0, GRID0]);
+  const emb1 = g.input('image_embeddings.1', 'float32', [1, EMB_DIMS[1], G, G]);
+  const emb2 = g.input('image_embeddings.2', 'float32', [1, EMB_DIMS[2], GRID2, GRID2]);
+
+  // 1. Class fractions and same-colour 8-connected components on the 64² grid (labels unique across classes:
+  //    4096 − index of the component's first cell).
+  const frac1 = g.slice(emb1, [0], [P], [1]); // [1,P,64,64]
+  const fracPC = g.reshape(frac1, [P, CELLS]);
+  const on = g.toFloat(g.op('Greater', [frac1, g.scalar(0.5)])); // [1,P,64,64]
+  const rev = g.f32(
+    range(CELLS, (i) => CELLS - i),
+    [1, 1, G, G],
+  );
+  let label = g.mul(on, rev);
+  for (let s = 0; s < TRACKER_PROPAGATION_STEPS; s++) label = g.mul(g.maxPool2d(label, 3, 1, 1), on);
+  // The background class (the 64² border's dominant one) is never selected: its cells get label 0.
+  const fracT = g.op('Transpose', [fracPC], { perm: [1, 0] }); // [4096,P]
+  const border = new Float32Array(CELLS);
+  for (let i = 0; i < CELLS; i++) {
+    const r = Math.floor(i / G);
+    const c = i % G;
+    border[i] = r === 0 || c === 0 || r === G - 1 || c === G - 1 ? 1 : 0;
+  }
+  const bg = g.op('MatMul', [g.f32(border, [1, CELLS]), fracT]); // [1,P]
+  const isBg = g.toFloat(g.op('Equal', [bg, g.reduce('ReduceMax', bg, [1], 1)]));
+  const classWeight = g.sub(g.scalar(1), g.mul(isBg, g.scalar(1 - TRACKER_BACKGROUND_WEIGHT)));
+  const notBg = g.reshape(g.sub(g.scalar(1), isBg), [1, P, 1, 1]);
+  const labelFlat = g.reshape(g.reduceSum(g.mul(label, notBg), [1], 0), [1, CELLS]); // one class per cell
+
+  // 2. Points: one padding point (label −1) per object so that P = 0 works; the cell under each point.
+  // (Concat, not Pad: onnxruntime-web's WebGPU Pad rejects zero-sized inputs.)
+  const shapeN1 = g.op('Concat', [g.slice(g.op('Shape', [labels]), [0], [2], [0]), g.i64([1], [1])], { axis: 0 });
+  const padLabel = g.op('Expand', [g.i64([-1], [1, 1, 1]), shapeN1]); // [1,N,1]
+  const lbl = g.op('Concat', [labels, padLabel], { axis: 2 }); // [1,N,P+1]
+  const padPoint = g.op('Expand', [
+    g.f32([0, 0], [1, 1, 1, 2]),
+    g.op('Concat', [shapeN1, g.i64([2], [1])], { axis: 0 }),
+  ]);
+  const pts = g.op('Concat', [points, padPoint], { axis: 2 }); // [1,N,P+1,2]
+  const shapeNP = g.slice(g.op('Shape', [lbl]), [1], [3], [0]); // [N, P+1]
+  const xy = g.div(g.reshape(pts, [-1, 2]), g.scalar(CELL)); // [M,2] in 64²-cell units
+  const lo = g.f32(
+    range(G, (j) => j),
+    [1, G],
+  );
+  const hi = g.f32(
+    range(G, (j) => j + 1),
+    [1, G],
+  );
+  const inCell = (v: string) => g.toFloat(g.op('And', [g.op('Not', [g.op('Less', [v, lo])]), g.op('Less', [v, hi])])); // [M,64]
+  const rowOH = g.op('Unsqueeze', [inCell(g.slice(xy, [1], [2], [1])), g.i64([2], [1])]);
+  const colOH = g.op('Unsqueeze', [inCell(g.slice(xy, [0], [1], [1])), g.i64([1], [1])]);
+  const cellOH = g.reshape(g.mul(rowOH, colOH), [-1, CELLS]); // [M,4096] (all 0 outside the frame)
+  const ptLabel = g.op('MatMul', [cellOH, g.op('Transpose', [labelFlat], { perm: [1, 0] })]); // [M,1]
+  const member = g.toFloat(g.op('And', [g.op('Equal', [labelFlat, ptLabel]), g.op('Greater', [ptLabel, g.scalar(0)])])); // [M,4096]
+  const flatLabels = g.reshape(lbl, [-1, 1]);
+  const byObject = (want: number) => {
+    const w = g.toFloat(g.op('Equal', [flatLabels, g.i64([want], [])]));
+    const perPoint = g.op('Reshape', [g.mul(member, w), g.op('Concat', [shapeNP, g.i64([CELLS], [1])], { axis: 0 })]);
+    return g.op('Unsqueeze', [g.reduce('ReduceMax', perPoint, [1], 0), g.i64([1], [1])]); // [N,1,4096]
+  };
+  const pos = byObject(1);
+  const neg = byObject(0);
+  const keep = g.sub(g.scalar(1), neg);
+  const onPC = g.reshape(on, [1, P, CELLS]);
+  const ptsK = g.mul(g.mul(pos, onPC), keep); // [N,P,4096]
+
+  // 3. Box: one zero box appended (Nb = 0 → that one row, broadcast over the objects; Nb = N → the first N rows).
+  const boxRows = g.op('Slice', [
+    g.reshape(g.op('Concat', [boxes, g.f32([0, 0, 0, 0], [1, 1, 4])], { axis: 1 }), [-1, 4]),
+    g.i64([0], [1]),
+    g.slice(shapeNP, [0], [1], [0]),
+    g.i64([0], [1]),
+  ]); // [B,4], B ∈ {1, N}
+  const cover64 = boxCover(g, boxRows, CELL, G); // [B,4096]
+  const cover128 = g.reshape(boxCover(g, boxRows, CELL0, GRID0), [-1, 1, GRID0, GRID0]);
+  const boxArea = g.mul(g.op('MatMul', [cover64, fracT]), classWeight); // [B,P]
+  const isTop = g.op('Equal', [boxArea, g.reduce('ReduceMax', boxArea, [1], 1)]);
+  const boxOH = g.toFloat(g.op('And', [isTop, g.op('Greater', [boxArea, g.scalar(0)])]));
+  const inBox = g.op('Unsqueeze', [g.toFloat(g.op('Greater', [cover64, g.scalar(0)])), g.i64([1], [1])]);
+  const boxK = g.mul(g.mul(g.mul(g.op('Unsqueeze', [boxOH, g.i64([2], [1])]), onPC), inBox), keep); // [N,P,4096]
+
+  // 4. Soft exact map at 128²: per class, the selected cells dilated by one cell × that class's fractions.
+  const frac0 = g.slice(emb0, [0], [P], [1]); // [1,P,128,128]
+  const soft128 = (k: string) => {
+    const dil = up2(g, g.maxPool2d(g.reshape(k, [-1, P, G, G]), 3, 1, 1));
+    return g.reduceSum(g.mul(dil, frac0), [1], 1); // [N,1,128,128]
+  };
+  const negUp = up2(g, g.reshape(neg, [-1, 1, G, G]));
+  const softAll = g.op('Max', [soft128(ptsK), g.mul(soft128(boxK), cover128)]);
+  const exact = g.mul(g.clip(softAll, 0, 1), g.sub(g.scalar(1), negUp)); // [N,1,128,128]
+
+  // 5. Candidates [shrunk, exact, grown] as logits; IoU scores rank the exact one first.
+  const grown = g.maxPool2d(exact, CANDIDATE_KERNEL, 1, (CANDIDATE_KERNEL - 1) / 2);
+  const neg1 = g.scalar(-1);
+  const shrunk = g.mul(g.maxPool2d(g.mul(exact, neg1), CANDIDATE_KERNEL, 1, (CANDIDATE_KERNEL - 1) / 2), neg1);
+  const cands = g.op('Concat', [shrunk, exact, grown], { axis: 1 }); // [N,3,128,128]
+  const logits = g.mul(g.sub(cands, g.scalar(0.5)), g.scalar(MASK_GAIN));
+  g.output('pred_masks', g.op('Unsqueeze', [logits, g.i64([0], [1])]), 'float32', [1, 'num_objects', 3, GRID0, GRID0]);
+  const region = g.op('Max', [g.reduce('ReduceMax', ptsK, [1, 2], 0), g.reduce('ReduceMax', boxK, [1, 2], 0)]); // [N]
+  const unused = g.mul(g.op('ReduceMax', [emb2], { keepdims: 0 }), g.scalar(0));
+  const present = g.add(g.reshape(region, [-1, 1]), unused); // [N,1]: 1 when the exact region is non-empty
+  const ious = g.mul(present, g.f32(CANDIDATE_IOU, [1, 3]));
+  g.output('iou_scores', g.op('Unsqueeze', [ious, g.i64([0], [1])]), 'float32', [1, 'num_objects', 3]);
+  const objLogit = g.mul(g.sub(g.mul(present, g.scalar(2)), g.scalar(1)), g.scalar(OBJECT_LOGIT));
+  g.output('object_score_logits', g.op('Unsqueeze', [objLogit, g.i64([0], [1])]), 'float32', [1, 'num_objects', 1]);
+  return g.toBytes();
+}
