@@ -1,5 +1,9 @@
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
+import { fakeCameraPath } from './tools/video-fixtures/paths.ts';
+
+/** The fake camera's clip, written by e2e/video.setup.ts (outside test-results/, which Playwright empties). */
+const FAKE_CAMERA_Y4M = fakeCameraPath();
 
 const chromiumArgs = [
   '--no-sandbox',
@@ -28,8 +32,20 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
   },
   projects: [
-    { name: 'wasm', testIgnore: /webgpu\.spec\.ts/ },
+    { name: 'wasm', testIgnore: /(webgpu\.spec|video\.spec|video\.setup)\.ts/ },
     { name: 'webgpu', testMatch: /webgpu\.spec\.ts/ },
+    { name: 'video-setup', testMatch: /video\.setup\.ts/ },
+    {
+      name: 'video',
+      testMatch: /video\.spec\.ts/,
+      dependencies: ['video-setup'],
+      use: {
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: [...chromiumArgs, `--use-file-for-fake-video-capture=${FAKE_CAMERA_Y4M}`],
+        },
+      },
+    },
   ],
   webServer: { command: 'npx vite preview', url: 'http://127.0.0.1:4173', reuseExistingServer: !process.env.CI },
 });

@@ -65,12 +65,16 @@ async function run() {
     }
   }
   const total = performance.now() - t0;
-  console.log(`\n## Video — demo pack (${session.propagation}), ${W}×${H}, 3 moving objects, ${FRAMES} frames, onnxruntime-node`);
+  console.log(
+    `\n## Video — demo pack (${session.propagation}), ${W}×${H}, 3 moving objects, ${FRAMES} frames, onnxruntime-node`,
+  );
   console.log('| stage | median when it runs | frames it ran on |\n|---|---|---|');
   for (const [k, v] of Object.entries(stages)) console.log(`| ${k} | ${median(v).toFixed(2)} ms | ${v.length} |`);
   console.log(`| tracker per object | ${median(perObject).toFixed(2)} ms |`);
   console.log(`| whole frame | ${median(frameMs).toFixed(2)} ms (p95 ${pct(frameMs, 0.95).toFixed(2)} ms) |`);
-  console.log(`frames per second: ${(FRAMES / (total / 1000)).toFixed(1)}; IDs on the last frame: ${last!.instances.map((i) => i.instanceId).join(',')}`);
+  console.log(
+    `frames per second: ${(FRAMES / (total / 1000)).toFixed(1)}; IDs on the last frame: ${last!.instances.map((i) => i.instanceId).join(',')}`,
+  );
   const base = heap[100];
   console.log(
     `heap + array buffers: ${Object.entries(heap)

@@ -79,3 +79,60 @@ export async function canvasPixelAt(page: Page, x: number, y: number): Promise<n
 export async function instanceRows(page: Page) {
   return page.getByTestId('instance-row');
 }
+
+/**
+ * Page coordinates (for page.mouse) of an original-image pixel, through the published view mapping
+ * (`window.__sam3.view` maps display-image px → canvas CSS px; display = original × displayWidth / width).
+ */
+export async function imageToPage(page: Page, x: number, y: number): Promise<{ x: number; y: number }> {
+  const [cx, cy] = await page.evaluate(
+    ({ x, y }) => {
+      const hooks = (
+        window as unknown as {
+          __sam3: {
+            view: { scale: number; offsetX: number; offsetY: number };
+            store: { getState(): { image: { width: number; displayWidth: number } | null } };
+          };
+        }
+      ).__sam3;
+      const v = hooks.view;
+      const image = hooks.store.getState().image;
+      const k = image ? image.displayWidth / image.width : 1;
+      return [v.offsetX + x * k * v.scale, v.offsetY + y * k * v.scale];
+    },
+    { x, y },
+  );
+  const box = await page.getByTestId('overlay-canvas').boundingBox();
+  if (!box) throw new Error('overlay canvas not visible');
+  return { x: box.x + cx, y: box.y + cy };
+}
+
+/** A real mouse drag between two original-image pixels (left button, or right, optionally with Alt held). */
+export async function dragOnImage(
+  page: Page,
+  from: [number, number],
+  to: [number, number],
+  options: { button?: 'left' | 'right'; alt?: boolean } = {},
+): Promise<void> {
+  const button = options.button ?? 'left';
+  const a = await imageToPage(page, from[0], from[1]);
+  const b = await imageToPage(page, to[0], to[1]);
+  if (options.alt) await page.keyboard.down('Alt');
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down({ button });
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+  await page.mouse.move(b.x, b.y, { steps: 4 });
+  await page.mouse.up({ button });
+  if (options.alt) await page.keyboard.up('Alt');
+}
+
+/** A real click on an original-image pixel. */
+export async function clickOnImage(
+  page: Page,
+  x: number,
+  y: number,
+  options: { button?: 'left' | 'right' } = {},
+): Promise<void> {
+  const p = await imageToPage(page, x, y);
+  await page.mouse.click(p.x, p.y, { button: options.button ?? 'left' });
+}

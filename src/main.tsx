@@ -4,9 +4,11 @@ import { startApp } from './actions/startApp';
 import { App } from './App';
 import { connectWorkerEngine, setEngineConnection } from './engine-client/engineClient';
 import { installTestHooks } from './testHooks';
+import { installVideoTestHooks } from './video/videoTestHooks';
 import './styles.css';
 
 installTestHooks();
+installVideoTestHooks();
 setEngineConnection(connectWorkerEngine());
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

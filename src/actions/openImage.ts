@@ -2,6 +2,20 @@
 import { engine, scheduleSegment } from '../engine-client/engineClient';
 import { reportEngineError } from '../engine-client/engineErrors';
 import { appStore, pushError } from '../store/appStore';
+import { emptyHistory } from '../store/history';
+import type { PromptDocument } from '../store/promptDocument';
+
+/** Boxes and clicks are in the old image's pixels: a new image keeps the phrases only, and starts a new history. */
+function phrasesOnly(s: ReturnType<typeof appStore.getState>) {
+  const hadSpatial = s.objects.length > 0 || s.concepts.some((c) => c.boxes.length > 0);
+  if (!hadSpatial && s.history.undo.length === 0 && s.history.redo.length === 0) return {};
+  return {
+    concepts: s.concepts.filter((c) => c.phrase !== '').map((c) => (c.boxes.length ? { ...c, boxes: [] } : c)),
+    objects: [],
+    selectedObjectId: null,
+    history: emptyHistory<PromptDocument>(),
+  };
+}
 
 export async function openImage(blob: Blob, name: string): Promise<boolean> {
   appStore.setState({ imageLoading: name });
@@ -16,6 +30,7 @@ export async function openImage(blob: Blob, name: string): Promise<boolean> {
       resultVersion: s.resultVersion + 1,
       hoveredInstanceId: null,
       lastExport: null,
+      ...phrasesOnly(s),
     }));
     if (previous?.display && previous.display !== info.display) previous.display.close();
     scheduleSegment(0);

@@ -1,67 +1,78 @@
 /**
  * Edit the concepts: free text (comma-separated) plus chips. Concepts are the chips followed by the text's
- * comma-separated phrases, trimmed, de-duplicated case-insensitively. A concept's id derives from its phrase, so
- * it stays stable while the user types elsewhere (the engine caches text features per phrase).
+ * comma-separated phrases, trimmed, de-duplicated case-insensitively, then box-only concepts. A concept's id
+ * derives from its phrase, so it stays stable while the user types elsewhere (the engine caches text features
+ * per phrase). Typing is one undo entry per burst (closed by Enter, blur, or a pause); chips are one entry each.
  */
 import type { ConceptPrompt } from '../../workers/protocol';
-import { scheduleSegment, TYPING_DEBOUNCE_MS } from '../engine-client/engineClient';
 import { appStore } from '../store/appStore';
+import { deriveConcepts, splitPhrases, withPhrases } from '../store/promptDocument';
+import { closeHistoryBurst, editDocument, TYPING_DEBOUNCE_MS } from './editDocument';
 
-export function splitPhrases(text: string): string[] {
-  return text
-    .split(',')
-    .map((p) => p.trim().replace(/\s+/g, ' '))
-    .filter((p) => p.length > 0);
-}
+export { splitPhrases };
+
+/** Pause after which a typing burst becomes its own undo entry. */
+export const TYPING_BURST_IDLE_MS = 1000;
 
 export function conceptsFrom(chips: readonly string[], text: string): ConceptPrompt[] {
-  const seen = new Set<string>();
-  const concepts: ConceptPrompt[] = [];
-  for (const phrase of [...chips, ...splitPhrases(text)]) {
-    const key = phrase.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    concepts.push({ id: `concept:${key}`, phrase, boxes: [] });
-  }
-  return concepts;
+  return deriveConcepts([...chips], text, []);
 }
 
-function sameConcepts(a: readonly ConceptPrompt[], b: readonly ConceptPrompt[]): boolean {
-  return a.length === b.length && a.every((c, i) => c.id === b[i].id && c.phrase === b[i].phrase);
+let idleTimer: ReturnType<typeof setTimeout> | null = null;
+
+function clearIdle(): void {
+  if (idleTimer !== null) clearTimeout(idleTimer);
+  idleTimer = null;
 }
 
-function update(chips: string[], phraseText: string, debounceMs: number): void {
-  const concepts = conceptsFrom(chips, phraseText);
-  const changed = !sameConcepts(concepts, appStore.getState().concepts);
-  appStore.setState(changed ? { chips, phraseText, concepts } : { chips, phraseText });
-  if (changed) scheduleSegment(concepts.length === 0 ? 0 : debounceMs);
-}
-
-/** The text field changed (typing: debounced). */
+/** The text field changed (typing: debounced, squashed into one undo entry). */
 export function setPhraseText(text: string): void {
-  update(appStore.getState().chips, text, TYPING_DEBOUNCE_MS);
+  const pending = appStore.getState().history.pending;
+  // Boxes of a phrase survive retyping it within the burst.
+  const previous = pending?.key === 'phrase' ? [pending.before.concepts] : [];
+  editDocument((doc) => withPhrases(doc, doc.chips, text, previous), {
+    capture: { burst: 'phrase' },
+    debounceMs: TYPING_DEBOUNCE_MS,
+  });
+  clearIdle();
+  idleTimer = setTimeout(() => {
+    idleTimer = null;
+    if (appStore.getState().history.pending?.key === 'phrase') closeHistoryBurst();
+  }, TYPING_BURST_IDLE_MS);
 }
 
-/** Enter: the current text becomes chips. */
+/** The field lost focus: the typing so far is one undo entry. */
+export function endPhraseTyping(): void {
+  clearIdle();
+  if (appStore.getState().history.pending?.key === 'phrase') closeHistoryBurst();
+}
+
+/** Enter: the current text becomes chips (together with the typing before it: one undo entry). */
 export function commitPhraseText(): void {
   const { chips, phraseText } = appStore.getState();
   const next = [...chips];
   for (const p of splitPhrases(phraseText)) {
     if (!next.some((c) => c.toLowerCase() === p.toLowerCase())) next.push(p);
   }
-  update(next, '', 0);
+  editDocument((doc) => withPhrases(doc, next, ''), { capture: { burst: 'phrase' } });
+  endPhraseTyping();
 }
 
 export function removeChip(phrase: string): void {
-  const { chips, phraseText } = appStore.getState();
-  update(
-    chips.filter((c) => c !== phrase),
-    phraseText,
-    0,
+  endPhraseTyping();
+  editDocument(
+    (doc) =>
+      withPhrases(
+        doc,
+        doc.chips.filter((c) => c !== phrase),
+        doc.phraseText,
+      ),
+    { capture: 'record' },
   );
 }
 
-/** Replace everything (start-up, tests). */
+/** Replace everything (start-up, tests): not an undo entry. */
 export function setPhrases(chips: string[], text = ''): void {
-  update(chips, text, 0);
+  endPhraseTyping();
+  editDocument((doc) => withPhrases(doc, chips, text), { capture: 'ignore' });
 }

@@ -1,17 +1,18 @@
 /**
  * The stage's one canvas: image + masks + labels. It sizes itself to its container (CSS pixels × devicePixelRatio
  * for the backing store), builds a plain scene and calls renderOverlay at most once per animation frame.
- * Pointer moves map through coords.ts to the instance under the pointer.
+ * Pointer gestures (useCanvasPointer) map through coords.ts; boxes, points and the box being dragged are drawn
+ * by the InteractionLayer above it, so the static canvas repaints only when the image, result or hover change.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
-import { hoverInstance } from '../actions/hoverInstance';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { selectCurrentResult } from '../store/selectors';
 import { useAppStore } from '../store/useAppStore';
 import { publishView } from '../testHooks';
-import { canvasToDisplay, fitView, IDENTITY_VIEW } from './coords';
-import { instanceAt } from './maskBitmap';
+import { fitView, IDENTITY_VIEW } from './coords';
+import { InteractionLayer } from './InteractionLayer';
 import { buildOverlayScene } from './overlayScene';
 import { renderOverlay } from './renderOverlay';
+import { useCanvasPointer } from './useCanvasPointer';
 
 const PLACEHOLDER = 'Drop, paste or pick an image';
 
@@ -65,25 +66,22 @@ export function OverlayCanvas() {
     return () => cancelAnimationFrame(frame);
   }, [size, view, image, result, hoveredId]);
 
-  const onPointerMove = (e: PointerEvent<HTMLCanvasElement>) => {
-    if (!result || !image) return;
-    const [x, y] = canvasToDisplay(view, e.nativeEvent.offsetX, e.nativeEvent.offsetY);
-    const id = instanceAt(result, x, y);
-    hoverInstance(id === 0 ? null : id);
-  };
+  const pointer = useCanvasPointer(view);
+  const tool = useAppStore((s) => s.tool);
 
   return (
-    <div ref={wrapRef} className="overlay-wrap">
+    <div ref={wrapRef} className="overlay-wrap" onContextMenu={pointer.onContextMenu}>
       <canvas
         ref={canvasRef}
         data-testid="overlay-canvas"
-        className="overlay-canvas"
+        data-tool={tool}
+        className={`overlay-canvas overlay-canvas--${tool}`}
         style={{ width: `${size.width}px`, height: `${size.height}px` }}
-        onPointerMove={onPointerMove}
-        onPointerLeave={() => hoverInstance(null)}
+        {...pointer}
         aria-label={image ? `Image ${image.name} with ${result?.instances.length ?? 0} masks` : PLACEHOLDER}
         role="img"
       />
+      {image?.display && <InteractionLayer view={view} image={image} />}
     </div>
   );
 }

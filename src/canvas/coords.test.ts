@@ -30,3 +30,13 @@ test('boxes in original pixels map through the display scale', () => {
 test('degenerate sizes give the identity view', () => {
   assert.deepEqual(fitView(0, 10, 100, 100), { scale: 1, offsetX: 0, offsetY: 0 });
 });
+
+test('canvasToOriginal and originalToCanvas are inverse through a smaller display copy', async () => {
+  const { canvasToOriginal, originalToCanvas } = await import('./coords');
+  const view = { scale: 0.5, offsetX: 10, offsetY: 20 };
+  const original = { width: 4000, height: 2000 };
+  const display = { displayWidth: 2000, displayHeight: 1000 };
+  const [cx, cy] = originalToCanvas(view, original, display, 1000, 600);
+  assert.deepEqual([cx, cy], [10 + 500 * 0.5, 20 + 300 * 0.5]);
+  assert.deepEqual(canvasToOriginal(view, original, display, cx, cy), [1000, 600]);
+});

@@ -59,3 +59,28 @@ export function boxToCanvas(
   const [x2, y2] = displayToCanvas(view, boxXyxyPx[2] * sx, boxXyxyPx[3] * sy);
   return [x1, y1, x2, y2];
 }
+
+/** Canvas CSS pixels → original image pixels (prompts are stored in original pixels). */
+export function canvasToOriginal(
+  view: ViewTransform,
+  original: { width: number; height: number },
+  display: { displayWidth: number; displayHeight: number },
+  x: number,
+  y: number,
+): [number, number] {
+  const { sx, sy } = originalToDisplayScale(original, display);
+  const [dx, dy] = canvasToDisplay(view, x, y);
+  return [dx / sx, dy / sy];
+}
+
+/** Original image pixels → canvas CSS pixels. */
+export function originalToCanvas(
+  view: ViewTransform,
+  original: { width: number; height: number },
+  display: { displayWidth: number; displayHeight: number },
+  x: number,
+  y: number,
+): [number, number] {
+  const { sx, sy } = originalToDisplayScale(original, display);
+  return displayToCanvas(view, x * sx, y * sy);
+}

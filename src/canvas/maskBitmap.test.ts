@@ -57,6 +57,7 @@ test('buildLabelMap: later instances win where masks overlap', () => {
     boxXyxyPx: [0, 0, 1, 1],
     areaPx: 1,
     mask: { width: 3, height: 1, counts: Uint32Array.from(counts) },
+    source: 'concept',
   });
   const map = buildLabelMap([inst(1, [0, 2, 1]), inst(2, [1, 2])], 3, 1);
   assert.deepEqual([...map], [1, 2, 2]);

@@ -85,10 +85,10 @@ async function runSegment(token: number): Promise<void> {
   const state = appStore.getState();
   const request = buildSegmentRequest(state);
   if (!request) {
-    // Nothing to run: no concepts clears the results; no image or pack waits for them.
+    // Nothing to run: no prompts clears the results; no image or pack waits for them.
     appStore.setState((s) => ({
       segmentPending: false,
-      ...(s.concepts.length === 0 && s.result !== null
+      ...(s.concepts.length === 0 && s.objects.length === 0 && s.result !== null
         ? { result: null, resultRequest: null, resultVersion: s.resultVersion + 1, hoveredInstanceId: null }
         : {}),
     }));

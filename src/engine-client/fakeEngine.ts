@@ -162,23 +162,57 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
       const delay = options.segmentDelayMs?.(req) ?? 0;
       if (delay > 0) await sleep(delay);
       const instances: InstanceResult[] = [];
+      const centreIn = (b: readonly number[], box: readonly number[]) => {
+        const cx = (b[0] + b[2]) / 2;
+        const cy = (b[1] + b[3]) / 2;
+        return cx >= box[0] && cx <= box[2] && cy >= box[1] && cy <= box[3];
+      };
+      const objects = req.objects ?? [];
+      const candidatesOf = (candidate: number) => ({ iou: [0.9, 0.8, 0.6], selected: candidate });
       req.concepts.forEach((c, conceptIndex) => {
-        (detections[c.phrase.toLowerCase()] ?? []).forEach((d, query) => {
+        // Fake semantics: a negative box drops the detections centred inside it; '' reads as "visual".
+        const negatives = c.boxes.filter((b) => b.polarity === 'negative').map((b) => b.xyxyPx);
+        (detections[(c.phrase || 'visual').toLowerCase()] ?? []).forEach((d, query) => {
           if (d.score <= req.scoreThreshold) return;
+          if (negatives.some((n) => centreIn(d.box, n))) return;
+          const object = objects.find((o) => o.refines?.conceptId === c.id && o.refines.query === query);
           const [x1, y1, x2, y2] = d.box;
           instances.push({
             instanceId: instances.length + 1,
-            conceptId: c.id,
-            conceptIndex,
+            conceptId: object ? `object:${object.id}` : c.id,
+            conceptIndex: object ? -1 : conceptIndex,
             query,
             score: d.score,
             presence: 0.9,
             boxXyxyPx: d.box,
             areaPx: (x2 - x1) * (y2 - y1),
             mask: rectMask(FAKE_WIDTH, FAKE_HEIGHT, d.box),
+            ...(object
+              ? { source: 'object' as const, objectId: object.id, candidates: candidatesOf(object.candidate) }
+              : { source: 'concept' as const }),
           });
         });
       });
+      for (const o of objects) {
+        if (o.refines) continue;
+        const p = o.points.find((q) => q.polarity === 'positive');
+        if (!p) continue;
+        const box: [number, number, number, number] = [p.xyPx[0] - 1, p.xyPx[1] - 1, p.xyPx[0] + 2, p.xyPx[1] + 2];
+        instances.push({
+          instanceId: instances.length + 1,
+          conceptId: `object:${o.id}`,
+          conceptIndex: -1,
+          query: -1,
+          score: 0.9,
+          presence: 1,
+          boxXyxyPx: box,
+          areaPx: 9,
+          mask: rectMask(FAKE_WIDTH, FAKE_HEIGHT, box),
+          source: 'object',
+          objectId: o.id,
+          candidates: candidatesOf(o.candidate),
+        });
+      }
       return {
         imageId: req.imageId,
         seq: mySeq,
@@ -204,8 +238,15 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
         annotations: [],
       };
     },
+    async startVideo() {
+      throw { code: 'unsupported', message: 'the fake engine has no video' };
+    },
+    async processFrame() {
+      throw { code: 'unsupported', message: 'the fake engine has no video' };
+    },
+    async endVideo() {},
     async stats() {
-      return { graphRuns: {}, cache: { images: 0, texts: 0, detections: 0 } };
+      return { graphRuns: {}, cache: { images: 0, texts: 0, detections: 0, objects: 0 } };
     },
   };
 }

@@ -22,3 +22,13 @@ export function formatEta(seconds: number | null): string {
   const m = Math.floor(seconds / 60);
   return m < 90 ? `${m} min ${Math.round(seconds % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
+
+/** "candidate 1/3, IoU 0.90" (0-based index in). */
+export function formatCandidate(selected: number, count: number, iou: number | null): string {
+  return `candidate ${selected + 1}/${count}${iou === null ? '' : `, IoU ${iou.toFixed(2)}`}`;
+}
+
+/** "[12, 30, 140, 200]" for a box in original pixels, rounded. */
+export function formatBox(b: readonly number[]): string {
+  return b.map((v) => Math.round(v)).join(', ');
+}

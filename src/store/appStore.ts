@@ -10,11 +10,15 @@ import type {
   ConceptPrompt,
   EngineErrorCode,
   ImageInfo,
+  ObjectPrompt,
   PackInfo,
+  Polarity,
   RuntimeInfo,
   SegmentRequest,
   SegmentResult,
 } from '../../workers/protocol';
+import { emptyHistory, type History } from './history';
+import type { PromptDocument } from './promptDocument';
 
 /** SAM 3's default score threshold. */
 export const DEFAULT_SCORE_THRESHOLD = 0.5;
@@ -46,6 +50,16 @@ export interface PackLoadState {
   compiling: string | null;
 }
 
+/** Canvas tools: select/hover, exemplar boxes, clicks. */
+export type Tool = 'select' | 'box' | 'click';
+
+/** A box being dragged, in original image pixels. */
+export interface DraftBox {
+  startPx: [number, number];
+  endPx: [number, number];
+  polarity: Polarity;
+}
+
 export interface AppState {
   // Runtime and packs
   runtime: RuntimeInfo | null;
@@ -58,11 +72,13 @@ export interface AppState {
   image: ImageInfo | null;
   imageLoading: string | null;
 
-  // Prompt (the document)
+  // Prompt (the document: see promptDocument.ts; only these five fields are undone and redone)
   chips: string[];
   phraseText: string;
   concepts: ConceptPrompt[];
+  objects: ObjectPrompt[];
   scoreThreshold: number;
+  history: History<PromptDocument>;
 
   // Derived from the engine
   /** True from the moment a segmentation is wanted until its result (or error) arrives. */
@@ -73,8 +89,19 @@ export interface AppState {
   /** Bumped on every result change: the canvas's cache key. */
   resultVersion: number;
 
-  // Interaction
+  // Interaction (never recorded)
   hoveredInstanceId: number | null;
+  tool: Tool;
+  /** Polarity of new boxes without a modifier (the toolbar's ± toggle, for touch). */
+  boxPolarity: Polarity;
+  /** The concept new boxes go to (null: the first one, or a new box-only concept). */
+  activeConceptId: string | null;
+  /** The object candidate cycling and negative clicks on the background apply to. */
+  selectedObjectId: string | null;
+  /** A pointer gesture is in progress (box drag, slider drag): undo is refused meanwhile. */
+  gesture: 'box' | 'click' | 'slider' | null;
+  draftBox: DraftBox | null;
+  helpOpen: boolean;
 
   // Feedback
   errors: UiError[];
@@ -94,12 +121,21 @@ export function initialAppState(): AppState {
     chips: [],
     phraseText: '',
     concepts: [],
+    objects: [],
     scoreThreshold: DEFAULT_SCORE_THRESHOLD,
+    history: emptyHistory<PromptDocument>(),
     segmentPending: false,
     result: null,
     resultRequest: null,
     resultVersion: 0,
     hoveredInstanceId: null,
+    tool: 'select',
+    boxPolarity: 'positive',
+    activeConceptId: null,
+    selectedObjectId: null,
+    gesture: null,
+    draftBox: null,
+    helpOpen: false,
     errors: [],
     lastExport: null,
     exporting: false,

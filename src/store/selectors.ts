@@ -5,6 +5,11 @@
 import type { ConceptSummary, InstanceResult, SegmentRequest, SegmentResult } from '../../workers/protocol';
 import { instanceColor, type InstanceColor } from '../colors';
 import type { AppState } from './appStore';
+import { canRedo, canUndo } from './history';
+import { sameDocument, type PromptDocument } from './promptDocument';
+
+/** Instances made or refined with clicks have no concept; they share their own hue family. */
+const OBJECT_HUE_FAMILY = 6;
 
 const NO_INSTANCES: InstanceResult[] = [];
 
@@ -26,9 +31,10 @@ export function instanceColors(result: SegmentResult): Map<number, InstanceColor
     colors = new Map();
     const ranks = new Map<number, number>();
     for (const inst of result.instances) {
-      const rank = ranks.get(inst.conceptIndex) ?? 0;
-      ranks.set(inst.conceptIndex, rank + 1);
-      colors.set(inst.instanceId, instanceColor(inst.conceptIndex, rank));
+      const family = inst.conceptIndex < 0 ? OBJECT_HUE_FAMILY : inst.conceptIndex;
+      const rank = ranks.get(family) ?? 0;
+      ranks.set(family, rank + 1);
+      colors.set(inst.instanceId, instanceColor(family, rank));
     }
     colorCache.set(result, colors);
   }
@@ -60,6 +66,80 @@ export function selectStatusDetail(s: AppState): string {
   return 'Type what to find';
 }
 
+let lastDoc: PromptDocument | null = null;
+/** The document (prompts) as one object, stable while its fields are. */
+export function selectDocument(s: AppState): PromptDocument {
+  if (
+    lastDoc &&
+    lastDoc.chips === s.chips &&
+    lastDoc.phraseText === s.phraseText &&
+    lastDoc.concepts === s.concepts &&
+    lastDoc.objects === s.objects &&
+    lastDoc.scoreThreshold === s.scoreThreshold
+  )
+    return lastDoc;
+  lastDoc = {
+    chips: s.chips,
+    phraseText: s.phraseText,
+    concepts: s.concepts,
+    objects: s.objects,
+    scoreThreshold: s.scoreThreshold,
+  };
+  return lastDoc;
+}
+
+export function selectCanUndo(s: AppState): boolean {
+  return s.gesture === null && canUndo(s.history, selectDocument(s), sameDocument);
+}
+
+export function selectCanRedo(s: AppState): boolean {
+  return s.gesture === null && canRedo(s.history);
+}
+
+/** The concept new boxes go to: the selected one if it still exists, else the first, else none (a new one). */
+export function selectActiveConceptId(s: AppState): string | null {
+  if (s.activeConceptId && s.concepts.some((c) => c.id === s.activeConceptId)) return s.activeConceptId;
+  return s.concepts[0]?.id ?? null;
+}
+
+export function selectSelectedObjectId(s: AppState): string | null {
+  return s.selectedObjectId && s.objects.some((o) => o.id === s.selectedObjectId) ? s.selectedObjectId : null;
+}
+
+/** The instance on screen for an object (made or refined with clicks). */
+export function instanceOfObject(s: AppState, objectId: string | null): InstanceResult | null {
+  if (!objectId) return null;
+  return selectInstances(s).find((i) => i.source === 'object' && i.objectId === objectId) ?? null;
+}
+
+export interface CandidateInfo {
+  objectId: string;
+  /** 0-based index shown. */
+  selected: number;
+  count: number;
+  iou: number | null;
+}
+
+/**
+ * The selected object's candidate masks as the engine reported them (what `C` cycles). A new object per call:
+ * components select its fields, not the object.
+ */
+export function selectCandidateInfo(s: AppState): CandidateInfo | null {
+  const objectId = selectSelectedObjectId(s);
+  if (!objectId) return null;
+  const inst = instanceOfObject(s, objectId);
+  const cands = inst?.candidates;
+  const object = s.objects.find((o) => o.id === objectId)!;
+  // The document says which candidate is wanted (the result may still be on its way).
+  const selected = object.candidate;
+  return {
+    objectId,
+    selected,
+    count: cands?.iou.length ?? 3,
+    iou: cands?.iou[selected] ?? null,
+  };
+}
+
 /** Concepts exist, a result for them is on screen, and nothing passed the threshold. */
 export function selectNoMatches(s: AppState): boolean {
   const r = selectCurrentResult(s);
@@ -71,10 +151,18 @@ export function selectConceptSummaries(s: AppState): ConceptSummary[] {
 }
 const NO_SUMMARIES: ConceptSummary[] = [];
 
-/** The request the engine should run now, or null when it cannot (no image, no pack) or need not (no concepts). */
+/**
+ * The request the engine should run now, or null when it cannot (no image, no pack) or need not (no concepts and
+ * no objects). `objects` is left out when there are none, so phrase-only requests stay as before.
+ */
 export function buildSegmentRequest(s: AppState): SegmentRequest | null {
-  if (!s.image || !s.pack || s.concepts.length === 0) return null;
-  return { imageId: s.image.imageId, concepts: s.concepts, scoreThreshold: s.scoreThreshold };
+  if (!s.image || !s.pack || (s.concepts.length === 0 && s.objects.length === 0)) return null;
+  return {
+    imageId: s.image.imageId,
+    concepts: s.concepts,
+    ...(s.objects.length > 0 ? { objects: s.objects } : {}),
+    scoreThreshold: s.scoreThreshold,
+  };
 }
 
 export function selectCanExport(s: AppState): boolean {

@@ -149,6 +149,11 @@ describe('a pack with a separate tracker encoder', () => {
     assert.equal(first.graphRuns.tracker, 1);
     const second = await split.segment({ imageId: id, concepts: [red], objects: [click(110)], scoreThreshold: 0.5 });
     assert.deepEqual([second.graphRuns.vision, second.graphRuns.trackerVision, second.graphRuns.tracker], [0, 0, 1]);
-    assert.ok(iouWith(second.instances.find((i) => i.objectId === 'o')!, square) >= 0.95);
+    assert.ok(
+      iouWith(
+        second.instances.find((i) => i.objectId === 'o')!,
+        square,
+      ) >= 0.95,
+    );
   });
 });

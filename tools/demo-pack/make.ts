@@ -1,14 +1,15 @@
 /**
  * Writes the demo pack to `<outDir>/packs/demo/` and the sample images to `<outDir>/samples/`.
- * Usage: npx tsx tools/demo-pack/make.ts [--variant dual|split] [outDir]   (default: dual, public)
- * The committed pack is the `dual` variant; `split` (a usls-v2 vision graph plus a separate tracker encoder) is for
- * tests and is written with `writeDemoPack(dir, { variant: 'split' })` or `--variant split <outDir>`.
+ * Usage: npx tsx tools/demo-pack/make.ts [--variant dual|split|dual-no-memory] [outDir]   (default: dual, public)
+ * The committed pack is the `dual` variant; `split` (a usls-v2 vision graph plus a separate tracker encoder) and
+ * `dual-no-memory` (no video memory graphs) are for tests and are written with
+ * `writeDemoPack(dir, { variant })` or `--variant <variant> <outDir>`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodePng } from '../scenes/png.ts';
 import { PALETTE_SAMPLE, renderScene, SHAPES_SAMPLE, type SceneSpec } from '../scenes/scene.ts';
-import { buildPack, PACK_DIR, type PackVariant } from './pack.ts';
+import { buildPack, PACK_DIR, PACK_VARIANTS, type PackVariant } from './pack.ts';
 
 export const SAMPLES: Record<string, SceneSpec> = { 'shapes.png': SHAPES_SAMPLE, 'palette.png': PALETTE_SAMPLE };
 
@@ -36,7 +37,7 @@ export function makeAll(outDir: string, variant: PackVariant = 'dual'): string[]
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const args = process.argv.slice(2);
   const at = args.indexOf('--variant');
-  const variant = at >= 0 ? args.splice(at, 2)[1] : 'dual';
-  if (variant !== 'dual' && variant !== 'split') throw new Error(`unknown variant ${variant}`);
+  const variant = (at >= 0 ? args.splice(at, 2)[1] : 'dual') as PackVariant;
+  if (!PACK_VARIANTS.includes(variant)) throw new Error(`unknown variant ${variant}`);
   for (const f of makeAll(resolve(args[0] ?? 'public'), variant)) console.log(f);
 }

@@ -8,7 +8,7 @@ import type * as OnnxProto from 'onnx-proto';
 const require = createRequire(import.meta.url);
 const { onnx } = require('onnx-proto') as typeof OnnxProto;
 
-export type DType = 'float32' | 'int64' | 'bool';
+export type DType = 'float32' | 'int32' | 'int64' | 'bool';
 /** A dimension: a fixed size or a symbolic name (dynamic axis). */
 export type Dim = number | string;
 
@@ -18,7 +18,7 @@ export type Dim = number | string;
  */
 export type AttrValue = number | number[] | string | { f: number } | { floats: number[] };
 
-const ELEM: Record<DType, number> = { float32: 1, int64: 7, bool: 9 };
+const ELEM: Record<DType, number> = { float32: 1, int32: 6, int64: 7, bool: 9 };
 
 function attribute(name: string, v: AttrValue): OnnxProto.onnx.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;

@@ -1,28 +1,48 @@
 /**
  * Assembles the demo pack in memory: the graphs, tokenizer.json and manifest.json (with sizes and sha256 of every
  * file, paths relative to the manifest). Variants: `dual` (committed: one dual-encoder vision graph feeds the
- * detector and the tracker decoder) and `split` (tests only: a usls-v2 vision graph plus a separate tracker encoder).
+ * detector, the tracker decoder and the video memory graphs), `split` (tests only: a usls-v2 vision graph plus a
+ * separate tracker encoder; memory graphs too) and `dual-no-memory` (tests only: `dual` without the memory graphs
+ * and constants.json, for the engine's prompt-decoder fallback).
  */
 import { createHash } from 'node:crypto';
 import type { PackFileRef, PackManifest } from '../../workers/protocol/manifest.ts';
 import { buildDetectorGraph, QUERIES } from './detectorGraph.ts';
+import {
+  buildMemoryAttentionGraph,
+  buildMemoryConstants,
+  buildMemoryDecoderGraph,
+  buildMemoryEncoderGraph,
+} from './memoryGraphs.ts';
 import { buildTextGraph, CONTEXT_LENGTH } from './textGraph.ts';
 import { buildTokenizerJson, EOT_ID, SOT_ID } from './tokenizer.ts';
 import { buildTrackerGraph } from './trackerGraph.ts';
 import { buildVisionGraph, INPUT_SIZE } from './visionGraph.ts';
 
 export const PACK_DIR = 'packs/demo';
-export type PackVariant = 'dual' | 'split';
+export type PackVariant = 'dual' | 'split' | 'dual-no-memory';
+export const PACK_VARIANTS: readonly PackVariant[] = ['dual', 'split', 'dual-no-memory'];
+/** The video memory graphs and their constants (every variant but `dual-no-memory`). */
+export const MEMORY_FILES = [
+  'memory-decoder.onnx',
+  'memory-attention.onnx',
+  'memory-encoder.onnx',
+  'constants.json',
+] as const;
+/** Files of the committed (`dual`) pack. */
 export const PACK_FILES = [
   'vision.onnx',
   'text.onnx',
   'detector.onnx',
   'tracker.onnx',
+  ...MEMORY_FILES,
   'tokenizer.json',
   'manifest.json',
 ] as const;
 /** Extra files of the split variant. */
 export const SPLIT_EXTRA_FILES = ['tracker-vision.onnx'] as const;
+
+const withMemory = (variant: PackVariant) => variant !== 'dual-no-memory';
 
 export function fileRef(path: string, bytes: Uint8Array): PackFileRef {
   return { path, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -44,6 +64,7 @@ export function buildManifest(files: Record<string, Uint8Array>, variant: PackVa
     demo: true,
     inputSize: INPUT_SIZE,
     image: { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], resize: 'stretch' },
+    ...(withMemory(variant) ? { memoryConstants: ref('constants.json') } : {}),
     tokenizer: {
       file: ref('tokenizer.json'),
       contextLength: CONTEXT_LENGTH,
@@ -54,7 +75,7 @@ export function buildManifest(files: Record<string, Uint8Array>, variant: PackVa
     graphs: {
       vision: {
         file: ref('vision.onnx'),
-        contract: variant === 'dual' ? 'dual-encoder' : 'usls-v2-vision',
+        contract: variant === 'split' ? 'usls-v2-vision' : 'dual-encoder',
         ioDtype: 'float32',
       },
       text: { file: ref('text.onnx'), contract: 'usls-v2-text', ioDtype: 'float32' },
@@ -85,6 +106,25 @@ export function buildManifest(files: Record<string, Uint8Array>, variant: PackVa
             },
           }
         : {}),
+      ...(withMemory(variant)
+        ? {
+            memoryDecoder: {
+              file: ref('memory-decoder.onnx'),
+              contract: 'jax-sam3-mask-decoder' as const,
+              ioDtype: 'float32' as const,
+            },
+            memoryAttention: {
+              file: ref('memory-attention.onnx'),
+              contract: 'jax-sam3-memory-attention' as const,
+              ioDtype: 'float32' as const,
+            },
+            memoryEncoder: {
+              file: ref('memory-encoder.onnx'),
+              contract: 'jax-sam3-memory-encoder' as const,
+              ioDtype: 'float32' as const,
+            },
+          }
+        : {}),
     },
   };
 }
@@ -92,11 +132,19 @@ export function buildManifest(files: Record<string, Uint8Array>, variant: PackVa
 /** Every file of the pack, keyed by its path relative to the pack folder. */
 export function buildPack(variant: PackVariant = 'dual'): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {
-    'vision.onnx': buildVisionGraph(variant === 'dual' ? 'dual-encoder' : 'usls-v2-vision'),
+    'vision.onnx': buildVisionGraph(variant === 'split' ? 'usls-v2-vision' : 'dual-encoder'),
     'text.onnx': buildTextGraph(),
     'detector.onnx': buildDetectorGraph(),
     'tracker.onnx': buildTrackerGraph(),
     ...(variant === 'split' ? { 'tracker-vision.onnx': buildVisionGraph('sam3-tracker-vision') } : {}),
+    ...(withMemory(variant)
+      ? {
+          'memory-decoder.onnx': buildMemoryDecoderGraph(),
+          'memory-attention.onnx': buildMemoryAttentionGraph(),
+          'memory-encoder.onnx': buildMemoryEncoderGraph(),
+          'constants.json': new TextEncoder().encode(JSON.stringify(buildMemoryConstants()) + '\n'),
+        }
+      : {}),
     'tokenizer.json': new TextEncoder().encode(JSON.stringify(buildTokenizerJson()) + '\n'),
   };
   files['manifest.json'] = new TextEncoder().encode(JSON.stringify(buildManifest(files, variant), null, 2) + '\n');

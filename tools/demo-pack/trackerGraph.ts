@@ -56,7 +56,7 @@ function boxCover(g: GraphBuilder, boxes: string, cellPx: number, n: number): st
 }
 
 /** Nearest ×2 upsample of [A,B,64,64] → [A,B,128,128]. */
-function up2(g: GraphBuilder, x: string): string {
+export function up2(g: GraphBuilder, x: string): string {
   return g.op('Resize', [x, '', g.f32([1, 1, 2, 2], [4])], {
     mode: 'nearest',
     coordinate_transformation_mode: 'asymmetric',
@@ -64,17 +64,32 @@ function up2(g: GraphBuilder, x: string): string {
   });
 }
 
-export function buildTrackerGraph(): Uint8Array {
-  const g = new GraphBuilder('demo_tracker');
-  const points = g.input('input_points', 'float32', [1, 'num_objects', 'num_points', 2]);
-  const labels = g.input('input_labels', 'int64', [1, 'num_objects', 'num_points']);
-  const boxes = g.input('input_boxes', 'float32', [1, 'num_boxes', 4]);
-  const emb0 = g.input('image_embeddings.0', 'float32', [1, EMB_DIMS[0], GRID0, GRID0]);
-  const emb1 = g.input('image_embeddings.1', 'float32', [1, EMB_DIMS[1], G, G]);
-  const emb2 = g.input('image_embeddings.2', 'float32', [1, EMB_DIMS[2], GRID2, GRID2]);
+/** Step 1: per-class same-colour components on the 64² grid and the background class. */
+export interface ColourRegions {
+  /** Class fractions [P,4096] and their transpose [4096,P] (64² grid). */
+  fracPC: string;
+  fracT: string;
+  /** Cells with fraction > 0.5 per class [1,P,64,64]. */
+  on: string;
+  /** 4096 − cell index [1,1,64,64]: a component's label is its first cell's value. */
+  rev: string;
+  /** Component labels per class [1,P,64,64] (unique across classes). */
+  label: string;
+  /** 1 for the background class (the 64² border's dominant one) [1,P]. */
+  isBg: string;
+  /** Box-vote weight per class [1,P] (background weighted TRACKER_BACKGROUND_WEIGHT). */
+  classWeight: string;
+  /** 1 − isBg as [1,P,1,1]. */
+  notBg: string;
+  /** One label per cell, background class excluded [1,4096]. */
+  labelFlat: string;
+}
 
-  // 1. Class fractions and same-colour 8-connected components on the 64² grid (labels unique across classes:
-  //    4096 − index of the component's first cell).
+/**
+ * 8-connected components of each class's `fraction > 0.5` on the 64² grid (labels unique across classes:
+ * 4096 − index of the component's first cell) and the background class.
+ */
+export function colourRegions(g: GraphBuilder, emb1: string): ColourRegions {
   const frac1 = g.slice(emb1, [0], [P], [1]); // [1,P,64,64]
   const fracPC = g.reshape(frac1, [P, CELLS]);
   const on = g.toFloat(g.op('Greater', [frac1, g.scalar(0.5)])); // [1,P,64,64]
@@ -97,18 +112,34 @@ export function buildTrackerGraph(): Uint8Array {
   const classWeight = g.sub(g.scalar(1), g.mul(isBg, g.scalar(1 - TRACKER_BACKGROUND_WEIGHT)));
   const notBg = g.reshape(g.sub(g.scalar(1), isBg), [1, P, 1, 1]);
   const labelFlat = g.reshape(g.reduceSum(g.mul(label, notBg), [1], 0), [1, CELLS]); // one class per cell
+  return { fracPC, fracT, on, rev, label, isBg, classWeight, notBg, labelFlat };
+}
 
-  // 2. Points: one padding point (label −1) per object so that P = 0 works; the cell under each point.
-  // (Concat, not Pad: onnxruntime-web's WebGPU Pad rejects zero-sized inputs.)
-  const shapeN1 = g.op('Concat', [g.slice(g.op('Shape', [labels]), [0], [2], [0]), g.i64([1], [1])], { axis: 0 });
-  const padLabel = g.op('Expand', [g.i64([-1], [1, 1, 1]), shapeN1]); // [1,N,1]
-  const lbl = g.op('Concat', [labels, padLabel], { axis: 2 }); // [1,N,P+1]
-  const padPoint = g.op('Expand', [
-    g.f32([0, 0], [1, 1, 1, 2]),
-    g.op('Concat', [shapeN1, g.i64([2], [1])], { axis: 0 }),
-  ]);
-  const pts = g.op('Concat', [points, padPoint], { axis: 2 }); // [1,N,P+1,2]
-  const shapeNP = g.slice(g.op('Shape', [lbl]), [1], [3], [0]); // [N, P+1]
+/** Step 2: the regions under positive (label 1) and negative (label 0) points, per object. */
+export interface PointSelection {
+  /** [N,1,4096] cells of positive / negative regions. */
+  pos: string;
+  neg: string;
+  /** 1 − neg. */
+  keep: string;
+  /** `on` as [1,P,4096]. */
+  onPC: string;
+  /** Positive regions minus negative ones, per class [N,P,4096]. */
+  ptsK: string;
+}
+
+/**
+ * `pts` [1,N,Q,2] in 448-frame pixels with their labels `lbl` [1,N,Q] (`shapeNP` = [N,Q]); `constant` makes a
+ * scalar of the labels' dtype (the tracker's labels are int64, the memory decoder's float).
+ */
+export function pointSelection(
+  g: GraphBuilder,
+  r: ColourRegions,
+  pts: string,
+  lbl: string,
+  shapeNP: string,
+  constant: (v: number) => string,
+): PointSelection {
   const xy = g.div(g.reshape(pts, [-1, 2]), g.scalar(CELL)); // [M,2] in 64²-cell units
   const lo = g.f32(
     range(G, (j) => j),
@@ -122,19 +153,93 @@ export function buildTrackerGraph(): Uint8Array {
   const rowOH = g.op('Unsqueeze', [inCell(g.slice(xy, [1], [2], [1])), g.i64([2], [1])]);
   const colOH = g.op('Unsqueeze', [inCell(g.slice(xy, [0], [1], [1])), g.i64([1], [1])]);
   const cellOH = g.reshape(g.mul(rowOH, colOH), [-1, CELLS]); // [M,4096] (all 0 outside the frame)
-  const ptLabel = g.op('MatMul', [cellOH, g.op('Transpose', [labelFlat], { perm: [1, 0] })]); // [M,1]
-  const member = g.toFloat(g.op('And', [g.op('Equal', [labelFlat, ptLabel]), g.op('Greater', [ptLabel, g.scalar(0)])])); // [M,4096]
+  const ptLabel = g.op('MatMul', [cellOH, g.op('Transpose', [r.labelFlat], { perm: [1, 0] })]); // [M,1]
+  const member = g.toFloat(
+    g.op('And', [g.op('Equal', [r.labelFlat, ptLabel]), g.op('Greater', [ptLabel, g.scalar(0)])]),
+  ); // [M,4096]
   const flatLabels = g.reshape(lbl, [-1, 1]);
   const byObject = (want: number) => {
-    const w = g.toFloat(g.op('Equal', [flatLabels, g.i64([want], [])]));
+    const w = g.toFloat(g.op('Equal', [flatLabels, constant(want)]));
     const perPoint = g.op('Reshape', [g.mul(member, w), g.op('Concat', [shapeNP, g.i64([CELLS], [1])], { axis: 0 })]);
     return g.op('Unsqueeze', [g.reduce('ReduceMax', perPoint, [1], 0), g.i64([1], [1])]); // [N,1,4096]
   };
   const pos = byObject(1);
   const neg = byObject(0);
   const keep = g.sub(g.scalar(1), neg);
-  const onPC = g.reshape(on, [1, P, CELLS]);
+  const onPC = g.reshape(r.on, [1, P, CELLS]);
   const ptsK = g.mul(g.mul(pos, onPC), keep); // [N,P,4096]
+  return { pos, neg, keep, onPC, ptsK };
+}
+
+/**
+ * Step 3: a box's dominant class (background weight TRACKER_BACKGROUND_WEIGHT) selects that colour inside the box.
+ * `boxRows` [B,4] xyxy in 448-frame pixels (B = 1 broadcasts over the objects). Returns the selection [N,P,4096]
+ * and the exact box coverage at 128² [B,1,128,128].
+ */
+export function boxSelection(
+  g: GraphBuilder,
+  r: ColourRegions,
+  p: PointSelection,
+  boxRows: string,
+): { boxK: string; cover128: string } {
+  const cover64 = boxCover(g, boxRows, CELL, G); // [B,4096]
+  const cover128 = g.reshape(boxCover(g, boxRows, CELL0, GRID0), [-1, 1, GRID0, GRID0]);
+  const boxArea = g.mul(g.op('MatMul', [cover64, r.fracT]), r.classWeight); // [B,P]
+  const isTop = g.op('Equal', [boxArea, g.reduce('ReduceMax', boxArea, [1], 1)]);
+  const boxOH = g.toFloat(g.op('And', [isTop, g.op('Greater', [boxArea, g.scalar(0)])]));
+  const inBox = g.op('Unsqueeze', [g.toFloat(g.op('Greater', [cover64, g.scalar(0)])), g.i64([1], [1])]);
+  const boxK = g.mul(g.mul(g.mul(g.op('Unsqueeze', [boxOH, g.i64([2], [1])]), p.onPC), inBox), p.keep); // [N,P,4096]
+  return { boxK, cover128 };
+}
+
+/** Soft map at 128² of per-class selected 64² cells [N,P,4096]: the cells dilated by one cell × that class's fractions. */
+export type SoftMap = (selected: string) => string;
+
+/**
+ * Step 4: the exact soft map [N,1,128,128] in [0,1] (box part × box coverage, negative regions cut out) and the
+ * soft-map function over `emb0`'s fractions.
+ */
+export function exactMap(
+  g: GraphBuilder,
+  emb0: string,
+  p: PointSelection,
+  box: { boxK: string; cover128: string },
+): { exact: string; soft128: SoftMap } {
+  const frac0 = g.slice(emb0, [0], [P], [1]); // [1,P,128,128]
+  const soft128: SoftMap = (k) => {
+    const dil = up2(g, g.maxPool2d(g.reshape(k, [-1, P, G, G]), 3, 1, 1));
+    return g.reduceSum(g.mul(dil, frac0), [1], 1); // [N,1,128,128]
+  };
+  const negUp = up2(g, g.reshape(p.neg, [-1, 1, G, G]));
+  const softAll = g.op('Max', [soft128(p.ptsK), g.mul(soft128(box.boxK), box.cover128)]);
+  const exact = g.mul(g.clip(softAll, 0, 1), g.sub(g.scalar(1), negUp)); // [N,1,128,128]
+  return { exact, soft128 };
+}
+
+export function buildTrackerGraph(): Uint8Array {
+  const g = new GraphBuilder('demo_tracker');
+  const points = g.input('input_points', 'float32', [1, 'num_objects', 'num_points', 2]);
+  const labels = g.input('input_labels', 'int64', [1, 'num_objects', 'num_points']);
+  const boxes = g.input('input_boxes', 'float32', [1, 'num_boxes', 4]);
+  const emb0 = g.input('image_embeddings.0', 'float32', [1, EMB_DIMS[0], GRID0, GRID0]);
+  const emb1 = g.input('image_embeddings.1', 'float32', [1, EMB_DIMS[1], G, G]);
+  const emb2 = g.input('image_embeddings.2', 'float32', [1, EMB_DIMS[2], GRID2, GRID2]);
+
+  // 1. Class fractions and same-colour 8-connected components on the 64² grid.
+  const regions = colourRegions(g, emb1);
+
+  // 2. Points: one padding point (label −1) per object so that P = 0 works; the cell under each point.
+  // (Concat, not Pad: onnxruntime-web's WebGPU Pad rejects zero-sized inputs.)
+  const shapeN1 = g.op('Concat', [g.slice(g.op('Shape', [labels]), [0], [2], [0]), g.i64([1], [1])], { axis: 0 });
+  const padLabel = g.op('Expand', [g.i64([-1], [1, 1, 1]), shapeN1]); // [1,N,1]
+  const lbl = g.op('Concat', [labels, padLabel], { axis: 2 }); // [1,N,P+1]
+  const padPoint = g.op('Expand', [
+    g.f32([0, 0], [1, 1, 1, 2]),
+    g.op('Concat', [shapeN1, g.i64([2], [1])], { axis: 0 }),
+  ]);
+  const pts = g.op('Concat', [points, padPoint], { axis: 2 }); // [1,N,P+1,2]
+  const shapeNP = g.slice(g.op('Shape', [lbl]), [1], [3], [0]); // [N, P+1]
+  const sel = pointSelection(g, regions, pts, lbl, shapeNP, (v) => g.i64([v], []));
 
   // 3. Box: one zero box appended (Nb = 0 → that one row, broadcast over the objects; Nb = N → the first N rows).
   const boxRows = g.op('Slice', [
@@ -143,23 +248,12 @@ export function buildTrackerGraph(): Uint8Array {
     g.slice(shapeNP, [0], [1], [0]),
     g.i64([0], [1]),
   ]); // [B,4], B ∈ {1, N}
-  const cover64 = boxCover(g, boxRows, CELL, G); // [B,4096]
-  const cover128 = g.reshape(boxCover(g, boxRows, CELL0, GRID0), [-1, 1, GRID0, GRID0]);
-  const boxArea = g.mul(g.op('MatMul', [cover64, fracT]), classWeight); // [B,P]
-  const isTop = g.op('Equal', [boxArea, g.reduce('ReduceMax', boxArea, [1], 1)]);
-  const boxOH = g.toFloat(g.op('And', [isTop, g.op('Greater', [boxArea, g.scalar(0)])]));
-  const inBox = g.op('Unsqueeze', [g.toFloat(g.op('Greater', [cover64, g.scalar(0)])), g.i64([1], [1])]);
-  const boxK = g.mul(g.mul(g.mul(g.op('Unsqueeze', [boxOH, g.i64([2], [1])]), onPC), inBox), keep); // [N,P,4096]
+  const box = boxSelection(g, regions, sel, boxRows);
 
-  // 4. Soft exact map at 128²: per class, the selected cells dilated by one cell × that class's fractions.
-  const frac0 = g.slice(emb0, [0], [P], [1]); // [1,P,128,128]
-  const soft128 = (k: string) => {
-    const dil = up2(g, g.maxPool2d(g.reshape(k, [-1, P, G, G]), 3, 1, 1));
-    return g.reduceSum(g.mul(dil, frac0), [1], 1); // [N,1,128,128]
-  };
-  const negUp = up2(g, g.reshape(neg, [-1, 1, G, G]));
-  const softAll = g.op('Max', [soft128(ptsK), g.mul(soft128(boxK), cover128)]);
-  const exact = g.mul(g.clip(softAll, 0, 1), g.sub(g.scalar(1), negUp)); // [N,1,128,128]
+  // 4. Soft exact map at 128².
+  const { exact } = exactMap(g, emb0, sel, box);
+  const { ptsK } = sel;
+  const { boxK } = box;
 
   // 5. Candidates [shrunk, exact, grown] as logits; IoU scores rank the exact one first.
   const grown = g.maxPool2d(exact, CANDIDATE_KERNEL, 1, (CANDIDATE_KERNEL - 1) / 2);

@@ -6,7 +6,7 @@
  */
 import type { VideoFrameInput, VideoFrameResult, VideoSessionOptions, TrackerSettings } from '../protocol/video';
 import type { ConceptPrompt, ObjectPrompt } from '../protocol/prompts';
-import type { InstanceResult, StageTimings } from '../protocol/results';
+import type { StageTimings } from '../protocol/results';
 import type { RawDetection } from '../pipelines/imageConcepts';
 import type { RawObjectDecode } from '../pipelines/clickRefine';
 import { keptQueries } from '../core/postprocess';

@@ -15,6 +15,12 @@ export function InstanceList() {
   const colors = result ? instanceColors(result) : null;
   const phraseOf = new Map(concepts.map((c) => [c.id, c.phrase]));
   for (const c of summaries) phraseOf.set(c.conceptId, c.phrase);
+  const labelOf = (conceptId: string) => {
+    const phrase = phraseOf.get(conceptId);
+    if (phrase === '') return 'visual';
+    if (phrase !== undefined) return phrase;
+    return conceptId.startsWith('object:') ? 'object (clicks)' : conceptId;
+  };
 
   return (
     <section className="panel instance-panel" aria-label="Instances">
@@ -46,6 +52,8 @@ export function InstanceList() {
               data-testid="instance-row"
               data-instance-id={inst.instanceId}
               data-score={inst.score}
+              data-source={inst.source}
+              data-object-id={inst.objectId}
               onPointerEnter={() => hoverInstance(inst.instanceId)}
             >
               <span
@@ -54,8 +62,8 @@ export function InstanceList() {
                 aria-hidden="true"
               />
               <span className="instance-row__id">#{inst.instanceId}</span>
-              <span className="instance-row__phrase" title={phraseOf.get(inst.conceptId)}>
-                {phraseOf.get(inst.conceptId) ?? inst.conceptId}
+              <span className="instance-row__phrase" title={labelOf(inst.conceptId)}>
+                {labelOf(inst.conceptId)}
               </span>
               <span className="instance-row__score">{inst.score.toFixed(2)}</span>
               <span className="instance-row__box" title="Box x1,y1,x2,y2 (px)">

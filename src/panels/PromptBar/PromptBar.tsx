@@ -1,6 +1,13 @@
-/** Concepts: chips plus a free-text field (comma-separated). Enter turns the text into chips. */
+/**
+ * Concepts: chips plus a free-text field (comma-separated). Enter turns the text into chips; a chip click makes it
+ * the active concept (new boxes go there). Ctrl/Cmd+Z in the field is the document's undo (the global shortcut
+ * handler prevents the browser's own text undo, so the field and the prompts never disagree).
+ */
 import type { CSSProperties } from 'react';
-import { commitPhraseText, removeChip, setPhraseText } from '../../actions/setPhrases';
+import { commitPhraseText, endPhraseTyping, removeChip, setPhraseText } from '../../actions/setPhrases';
+import { selectConcept } from '../../actions/tools';
+import { phraseConceptId } from '../../store/promptDocument';
+import { selectActiveConceptId } from '../../store/selectors';
 import { useAppStore } from '../../store/useAppStore';
 import { conceptHue } from '../../colors';
 
@@ -8,6 +15,7 @@ export function PromptBar() {
   const chips = useAppStore((s) => s.chips);
   const text = useAppStore((s) => s.phraseText);
   const concepts = useAppStore((s) => s.concepts);
+  const active = useAppStore(selectActiveConceptId);
   const hueOf = (phrase: string) => conceptHue(concepts.findIndex((c) => c.phrase === phrase));
 
   return (
@@ -19,8 +27,10 @@ export function PromptBar() {
         {chips.map((phrase) => (
           <span
             key={phrase}
-            className="chip"
+            className={`chip${active === phraseConceptId(phrase) ? ' chip--active' : ''}`}
             data-testid="concept-chip"
+            title="Select: new boxes go to this concept"
+            onClick={() => selectConcept(phraseConceptId(phrase))}
             style={{ '--chip-hue': hueOf(phrase) } as CSSProperties}
           >
             {phrase}
@@ -28,7 +38,10 @@ export function PromptBar() {
               type="button"
               className="chip__remove"
               aria-label={`Remove ${phrase}`}
-              onClick={() => removeChip(phrase)}
+              onClick={(e) => {
+                e.stopPropagation();
+                removeChip(phrase);
+              }}
             >
               ×
             </button>
@@ -43,6 +56,7 @@ export function PromptBar() {
           autoComplete="off"
           spellCheck={false}
           onChange={(e) => setPhraseText(e.currentTarget.value)}
+          onBlur={endPhraseTyping}
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
               e.preventDefault();

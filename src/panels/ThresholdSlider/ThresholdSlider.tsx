@@ -1,6 +1,7 @@
 /** Score threshold 0..1 (SAM 3 default 0.5). Changes apply at once: the engine only re-post-processes. */
 import { useEffect, useRef } from 'react';
-import { setThreshold } from '../../actions/setThreshold';
+import { commitThreshold, setThreshold } from '../../actions/setThreshold';
+import { beginGesture, endGesture } from '../../actions/tools';
 import { useAppStore } from '../../store/useAppStore';
 
 export function ThresholdSlider() {
@@ -12,12 +13,17 @@ export function ThresholdSlider() {
   useEffect(() => {
     const input = ref.current;
     if (!input) return;
+    // A drag is one undo entry: `change` fires on release (and once per key press).
     const onInput = () => setThreshold(Number(input.value));
+    const onChange = () => {
+      setThreshold(Number(input.value));
+      commitThreshold();
+    };
     input.addEventListener('input', onInput);
-    input.addEventListener('change', onInput);
+    input.addEventListener('change', onChange);
     return () => {
       input.removeEventListener('input', onInput);
-      input.removeEventListener('change', onInput);
+      input.removeEventListener('change', onChange);
     };
   }, []);
 
@@ -34,6 +40,12 @@ export function ThresholdSlider() {
         step={0.01}
         value={value}
         onChange={(e) => setThreshold(Number(e.currentTarget.value))}
+        onPointerDown={() => beginGesture('slider')}
+        onPointerUp={() => {
+          endGesture();
+          commitThreshold();
+        }}
+        onPointerCancel={() => endGesture()}
       />
       <output htmlFor="threshold-slider" data-testid="threshold-value" className="threshold__value">
         {value.toFixed(2)}

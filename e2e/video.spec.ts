@@ -1,0 +1,278 @@
+/**
+ * Video and webcam mode in Chromium: the fake camera plays tools/video-fixtures' LIVE_CLIP (written by
+ * video.setup.ts); file mode gets FILE_CLIP encoded to WebM inside the page with MediaRecorder.
+ * IDs are read from the video store's per-frame ID log (`window.__sam3.video`).
+ */
+import { test, expect, type Page } from '@playwright/test';
+import { PALETTE } from '../tools/demo-pack/palette';
+import { FILE_CLIP } from '../tools/video-fixtures/clips';
+import { openApp, typePhrase } from './helpers';
+
+interface IdLogEntry {
+  frameIndex: number;
+  ids: number[];
+}
+
+interface VideoHookState {
+  status: string;
+  message: string | null;
+  idLog: IdLogEntry[];
+  live: {
+    cameraFrames: number;
+    processedFrames: number;
+    droppedFrames: number;
+    maxInFlight: number;
+    latencyMs: number;
+    maxLatencyMs: number;
+  };
+  progress: { done: number; total: number } | null;
+  playback: { frameIndex: number; playing: boolean };
+  meta: { frameCount: number; fps: number; width: number; height: number } | null;
+}
+
+async function videoState(page: Page): Promise<VideoHookState> {
+  return page.evaluate(() => {
+    const s = (window as unknown as { __sam3: { video: { getState(): VideoHookState } } }).__sam3.video.getState();
+    return JSON.parse(JSON.stringify({ ...s, frames: undefined, latest: undefined, tracks: undefined }));
+  });
+}
+
+/** Polls the video store from Node (the page's CSP forbids eval, so no string predicates in the page). */
+async function waitForVideo(page: Page, predicate: (s: VideoHookState) => boolean, timeout = 120_000): Promise<void> {
+  await expect.poll(async () => predicate(await videoState(page)), { timeout, intervals: [200] }).toBe(true);
+}
+
+const rgbOf = (name: string) => PALETTE.find((c) => c.name === name)!.rgb;
+
+/** FILE_CLIP as a WebM, recorded in the page from a canvas (MediaRecorder), wrapped in a DataTransfer. */
+async function recordClipDataTransfer(page: Page) {
+  const frames = Array.from({ length: FILE_CLIP.frameCount }, (_, i) => {
+    const spec = FILE_CLIP.frame(i);
+    return {
+      background: [...(spec.background as readonly number[])],
+      rects: spec.shapes.map((s) =>
+        s.kind === 'rect' ? { x0: s.x0, y0: s.y0, x1: s.x1, y1: s.y1, rgb: [...rgbOf(s.colour)] } : null,
+      ),
+    };
+  });
+  return page.evaluateHandle(
+    async ({ frames, width, height, fps }) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const ctx = canvas.getContext('2d')!;
+      const draw = (f: (typeof frames)[number]) => {
+        ctx.fillStyle = `rgb(${f.background.join(',')})`;
+        ctx.fillRect(0, 0, width, height);
+        for (const r of f.rects) {
+          if (!r) continue;
+          ctx.fillStyle = `rgb(${r.rgb.join(',')})`;
+          ctx.fillRect(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0);
+        }
+      };
+      const stream = canvas.captureStream(0);
+      const track = stream.getVideoTracks()[0] as MediaStreamTrack & { requestFrame(): void };
+      const recorder = new MediaRecorder(stream, { mimeType: 'video/webm;codecs=vp8', videoBitsPerSecond: 4_000_000 });
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (e) => chunks.push(e.data);
+      const stopped = new Promise((r) => (recorder.onstop = r));
+      draw(frames[0]);
+      recorder.start();
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+      // Frames are timestamped by the wall clock: pace them against absolute times so jitter never accumulates.
+      const t0 = performance.now();
+      const paced = [...frames, frames[frames.length - 1]]; // the last frame twice: its duration then counts
+      for (const [k, f] of paced.entries()) {
+        await sleep(t0 + (k * 1000) / fps - performance.now());
+        draw(f);
+        track.requestFrame();
+      }
+      await sleep(t0 + (paced.length * 1000) / fps - performance.now());
+      recorder.stop();
+      await stopped;
+      const dt = new DataTransfer();
+      dt.items.add(new File(chunks, 'two-then-three.webm', { type: 'video/webm' }));
+      return dt;
+    },
+    { frames, width: FILE_CLIP.width, height: FILE_CLIP.height, fps: FILE_CLIP.fps },
+  );
+}
+
+async function dropOnVideoStage(page: Page, dt: Awaited<ReturnType<typeof recordClipDataTransfer>>) {
+  const stage = page.getByTestId('video-stage');
+  for (const ev of ['dragenter', 'dragover', 'drop']) await stage.dispatchEvent(ev, { dataTransfer: dt });
+}
+
+test('webcam: IDs stay stable over 30+ processed frames, a new square gets a new ID, frames are dropped', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  await typePhrase(page, 'red');
+  await page.getByTestId('source-mode-webcam').click();
+  await waitForVideo(page, (s) => s.status === 'live', 60_000);
+  await expect(page.getByTestId('camera-select')).not.toBeDisabled();
+  await expect(page.getByTestId('propagation-mode')).toBeVisible();
+
+  // 40 processed frames after the first one showing both squares.
+  await waitForVideo(page, (s) => s.idLog.findIndex((e) => e.ids.length === 2) >= 0, 90_000);
+  await waitForVideo(page, (s) => s.idLog.length - s.idLog.findIndex((e) => e.ids.length === 2) >= 40, 150_000);
+  let s = await videoState(page);
+  const start = s.idLog.findIndex((e) => e.ids.length === 2);
+  const base = [...s.idLog[start].ids].sort((a, b) => a - b);
+  const window = s.idLog.slice(start);
+  expect(window.length).toBeGreaterThanOrEqual(30);
+  for (const e of window)
+    expect(e.ids, `frame ${e.frameIndex} keeps IDs ${base}`).toEqual(expect.arrayContaining(base));
+
+  // The third square appears half-way through the clip: a new ID, above every earlier one.
+  await waitForVideo(page, (s) => s.idLog.some((e) => e.ids.some((id) => !base.includes(id))), 90_000);
+  s = await videoState(page);
+  const newIds = new Set(s.idLog.flatMap((e) => e.ids).filter((id) => !base.includes(id)));
+  for (const id of newIds) expect(id).toBeGreaterThan(Math.max(...base));
+
+  // Frames are dropped, never queued: one request in flight at most, latency bounded.
+  await page.waitForTimeout(600); // one more stats publication
+  s = await videoState(page);
+  const cameraFps = Number(await page.getByTestId('camera-fps').textContent());
+  const processedFps = Number(await page.getByTestId('processed-fps').textContent());
+  const latency = Number(await page.getByTestId('latency-ms').textContent());
+  console.log(
+    `live: camera ${s.live.cameraFrames} frames (${cameraFps} fps), processed ${s.live.processedFrames} ` +
+      `(${processedFps} fps), dropped ${s.live.droppedFrames}, latency ${latency} ms (max ${Math.round(s.live.maxLatencyMs)} ms), ` +
+      `max in flight ${s.live.maxInFlight}`,
+  );
+  expect(s.live.maxInFlight).toBe(1);
+  expect(s.live.processedFrames).toBeLessThan(s.live.cameraFrames);
+  expect(s.live.droppedFrames).toBeGreaterThan(0);
+  expect(cameraFps).toBeGreaterThan(0);
+  expect(processedFps).toBeGreaterThan(0);
+  expect(s.live.maxLatencyMs).toBeLessThan(15_000);
+
+  // The track list shows every ID with its first and last frame.
+  const rows = page.getByTestId('track-row');
+  for (const id of base) {
+    const row = rows.and(page.locator(`[data-track-id="${id}"]`));
+    await expect(row).toHaveCount(1);
+    expect(Number(await row.getAttribute('data-first-frame'))).toBeLessThanOrEqual(window[0].frameIndex);
+  }
+  await page.getByTestId('source-mode-image').click();
+});
+
+test('file mode: a generated WebM goes through; progress reaches 100 %; masklets have the expected IDs', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  await typePhrase(page, 'red');
+  await page.getByTestId('source-mode-video').click();
+  const dt = await recordClipDataTransfer(page);
+  await dropOnVideoStage(page, dt);
+  await waitForVideo(page, (s) => s.status === 'processing' || s.status === 'ready', 60_000);
+  await expect(page.getByTestId('video-eta')).toBeVisible();
+  await waitForVideo(page, (s) => s.status === 'ready', 180_000);
+  const s = await videoState(page);
+  expect(s.meta!.fps).toBe(FILE_CLIP.fps);
+  expect(Math.abs(s.meta!.frameCount - FILE_CLIP.frameCount)).toBeLessThanOrEqual(1);
+  const progress = page.getByTestId('video-progress');
+  await expect(progress).toHaveAttribute('data-percent', '100');
+  expect(s.progress!.done).toBe(s.progress!.total);
+
+  await page.getByTestId('export-masklets').click();
+  const m = await page.evaluate(
+    () =>
+      (
+        window as unknown as {
+          __sam3: {
+            lastMasklets: {
+              video: { width: number; height: number; frames: number; fps: number };
+              categories: { id: number; name: string }[];
+              frames: {
+                frameIndex: number;
+                objects: { id: number; categoryId: number; bbox: number[]; segmentation: { size: number[] } | null }[];
+              }[];
+            };
+          };
+        }
+      ).__sam3.lastMasklets,
+  );
+  expect(m.video).toMatchObject({ width: FILE_CLIP.width, height: FILE_CLIP.height, fps: FILE_CLIP.fps });
+  expect(m.frames.length).toBe(m.video.frames);
+  expect(m.categories).toEqual([{ id: 1, name: 'red' }]);
+  const late = FILE_CLIP.lateFrame;
+  const early = m.frames.filter((f) => f.frameIndex < late - 2);
+  const after = m.frames.filter((f) => f.frameIndex >= late + 3);
+  const base = early[0].objects.map((o) => o.id).sort((a, b) => a - b);
+  expect(base).toHaveLength(2);
+  for (const f of early)
+    expect(
+      f.objects.map((o) => o.id).sort((a, b) => a - b),
+      `frame ${f.frameIndex}`,
+    ).toEqual(base);
+  const third = after[0].objects.map((o) => o.id).find((id) => !base.includes(id));
+  expect(third).toBeGreaterThan(Math.max(...base));
+  for (const f of after)
+    expect(
+      f.objects.map((o) => o.id).sort((a, b) => a - b),
+      `frame ${f.frameIndex}`,
+    ).toEqual([...base, third]);
+  for (const f of m.frames)
+    for (const o of f.objects) {
+      expect(o.categoryId).toBe(1);
+      expect(o.segmentation?.size).toEqual([FILE_CLIP.height, FILE_CLIP.width]);
+      expect(o.bbox).toHaveLength(4);
+    }
+
+  // The track list: the third square's track starts near the late frame and lasts to the end.
+  const thirdRow = page.locator(`[data-testid="track-row"][data-track-id="${third}"]`);
+  expect(Math.abs(Number(await thirdRow.getAttribute('data-first-frame')) - late)).toBeLessThanOrEqual(2);
+  expect(Number(await thirdRow.getAttribute('data-last-frame'))).toBe(m.video.frames - 1);
+
+  // Scrub, then play and pause.
+  await page.getByTestId('video-scrub').fill('25');
+  await waitForVideo(page, (s) => s.playback.frameIndex === 25, 10_000);
+  await page.getByTestId('video-scrub').fill('0');
+  await waitForVideo(page, (s) => s.playback.frameIndex === 0, 10_000);
+  await page.getByTestId('video-play').click();
+  await waitForVideo(page, (s) => s.playback.playing && s.playback.frameIndex > 3, 20_000);
+  await page.getByTestId('video-play').click();
+  await waitForVideo(page, (s) => !s.playback.playing, 10_000);
+});
+
+test('file mode: cancel keeps the frames done; an undecodable file gets a clear message', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openApp(page);
+  await typePhrase(page, 'red');
+  await page.getByTestId('source-mode-video').click();
+  await dropOnVideoStage(page, await recordClipDataTransfer(page));
+  await waitForVideo(page, (s) => s.status === 'processing' && (s.progress?.done ?? 0) >= 2, 60_000);
+  await page.getByTestId('video-cancel').click();
+  await waitForVideo(page, (s) => s.status === 'cancelled', 20_000);
+  await expect(page.getByTestId('video-message')).toContainText(/cancelled/i);
+  const s = await videoState(page);
+  expect(s.progress!.done).toBeLessThan(s.progress!.total);
+
+  const bad = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(4096).fill(7)], 'broken.webm', { type: 'video/webm' }));
+    return dt;
+  });
+  await dropOnVideoStage(page, bad);
+  await expect(page.getByTestId('video-message')).toContainText(/broken\.webm/);
+  await expect(page.getByTestId('video-message')).toContainText(/MP4|WebM|decoded/);
+});
+
+test('webcam: a denied permission and a missing camera get clear messages', async ({ page }) => {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __denyCamera?: string };
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('denied', w.__denyCamera ?? 'NotAllowedError'));
+  });
+  await openApp(page);
+  await page.getByTestId('source-mode-webcam').click();
+  await expect(page.getByTestId('video-message')).toContainText(/permission was denied/i);
+  await page.getByTestId('source-mode-image').click();
+  await page.evaluate(() => ((window as unknown as { __denyCamera?: string }).__denyCamera = 'NotFoundError'));
+  await page.getByTestId('source-mode-webcam').click();
+  await expect(page.getByTestId('video-message')).toContainText(/no camera found/i);
+});

@@ -1,0 +1,105 @@
+/** Canvas tools (select, box, click), box polarity, undo/redo, the selected object's candidate, help. */
+import { cycleCandidate } from '../../actions/clickPoints';
+import { setHelpOpen, setTool, toggleBoxPolarity } from '../../actions/tools';
+import { redo, undo } from '../../actions/undoRedo';
+import type { Tool } from '../../store/appStore';
+import { selectCanRedo, selectCanUndo, selectCandidateInfo } from '../../store/selectors';
+import { useAppStore } from '../../store/useAppStore';
+import { formatCandidate } from '../format';
+import { isMacPlatform, useShortcuts } from './useShortcuts';
+
+const TOOLS: { tool: Tool; label: string; key: string; title: string }[] = [
+  { tool: 'select', label: 'Select', key: 'V', title: 'Hover instances' },
+  { tool: 'box', label: 'Box', key: 'B', title: 'Drag exemplar boxes (Alt or right-drag: negative)' },
+  { tool: 'click', label: 'Click', key: 'P', title: 'Click to refine an object (Alt or right-click: negative)' },
+];
+
+export function ToolBar() {
+  useShortcuts();
+  const tool = useAppStore((s) => s.tool);
+  const polarity = useAppStore((s) => s.boxPolarity);
+  const canUndo = useAppStore(selectCanUndo);
+  const canRedo = useAppStore(selectCanRedo);
+  // Primitives only: a fresh object per store read would re-render forever.
+  const candidateLabel = useAppStore((s) => {
+    const c = selectCandidateInfo(s);
+    return c ? formatCandidate(c.selected, c.count, c.iou) : null;
+  });
+  const candidateIndex = useAppStore((s) => selectCandidateInfo(s)?.selected ?? null);
+  const mod = isMacPlatform() ? '⌘' : 'Ctrl';
+
+  return (
+    <div className="tool-bar" role="toolbar" aria-label="Canvas tools">
+      <div className="tool-bar__group" role="radiogroup" aria-label="Tool">
+        {TOOLS.map((t) => (
+          <button
+            key={t.tool}
+            type="button"
+            role="radio"
+            aria-checked={tool === t.tool}
+            className={`tool-button${tool === t.tool ? ' tool-button--active' : ''}`}
+            data-testid={`tool-${t.tool}`}
+            title={`${t.title} (${t.key})`}
+            onClick={() => setTool(t.tool)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <button
+        type="button"
+        className={`tool-button polarity polarity--${polarity}`}
+        data-testid="polarity-toggle"
+        data-polarity={polarity}
+        aria-pressed={polarity === 'negative'}
+        title="Polarity of new boxes (X)"
+        onClick={toggleBoxPolarity}
+      >
+        {polarity === 'positive' ? '+ positive' : '− negative'}
+      </button>
+      <div className="tool-bar__group">
+        <button
+          type="button"
+          className="tool-button"
+          data-testid="undo"
+          disabled={!canUndo}
+          title={`Undo (${mod}+Z)`}
+          onClick={() => undo()}
+        >
+          Undo
+        </button>
+        <button
+          type="button"
+          className="tool-button"
+          data-testid="redo"
+          disabled={!canRedo}
+          title={`Redo (${mod}+Shift+Z)`}
+          onClick={() => redo()}
+        >
+          Redo
+        </button>
+      </div>
+      {candidateLabel !== null && (
+        <button
+          type="button"
+          className="tool-button candidate-info"
+          data-testid="candidate-info"
+          data-candidate={candidateIndex ?? undefined}
+          title="Next candidate mask (C)"
+          onClick={() => cycleCandidate(1)}
+        >
+          {candidateLabel}
+        </button>
+      )}
+      <button
+        type="button"
+        className="tool-button tool-bar__help"
+        data-testid="help-button"
+        title="Keyboard shortcuts (?)"
+        onClick={() => setHelpOpen(true)}
+      >
+        ?
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,223 @@
+/** The video/webcam toolbar: source controls, live statistics, file progress and playback, exports. */
+import { formatEta } from './videoModel';
+import { VIDEO_ACCEPT } from './mediaErrors';
+import { cancelProcessing, exportMasklets, openFirstVideoFile, processVideo, scrubTo, togglePlay } from './fileActions';
+import { setDetectEvery } from './modeActions';
+import { selectCamera } from './webcamActions';
+import { selectCanExportMasklets, selectProgressPercent, useVideoStore } from './videoStore';
+
+export function VideoControls() {
+  const mode = useVideoStore((s) => s.mode);
+  return (
+    <div className="video-controls" data-testid="video-controls">
+      <div className="toolbar__row">
+        {mode === 'webcam' ? <CameraPicker /> : <VideoFilePicker />}
+        <DetectEvery />
+        <PropagationMode />
+      </div>
+      <VideoMessage />
+      {mode === 'webcam' ? <LiveStatsBar /> : <FileBar />}
+    </div>
+  );
+}
+
+function CameraPicker() {
+  const devices = useVideoStore((s) => s.devices);
+  const deviceId = useVideoStore((s) => s.deviceId);
+  return (
+    <label className="video-field">
+      Camera
+      <select
+        data-testid="camera-select"
+        value={deviceId ?? ''}
+        onChange={(e) => selectCamera(e.currentTarget.value)}
+        disabled={devices.length === 0}
+      >
+        {devices.length === 0 && <option value="">No camera</option>}
+        {devices.map((d) => (
+          <option key={d.deviceId} value={d.deviceId}>
+            {d.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function VideoFilePicker() {
+  const status = useVideoStore((s) => s.status);
+  const hasVideo = useVideoStore((s) => s.meta !== null);
+  return (
+    <>
+      <label className="button button--secondary file-button">
+        Open video…
+        <input
+          type="file"
+          accept={VIDEO_ACCEPT}
+          data-testid="video-input"
+          className="visually-hidden"
+          onChange={(e) => {
+            openFirstVideoFile(e.currentTarget.files ? [...e.currentTarget.files] : null);
+            e.currentTarget.value = '';
+          }}
+        />
+      </label>
+      <button
+        type="button"
+        className="button"
+        data-testid="video-process"
+        disabled={!hasVideo || status === 'processing' || status === 'opening'}
+        onClick={() => void processVideo()}
+      >
+        {status === 'ready' || status === 'cancelled' ? 'Process again' : 'Process video'}
+      </button>
+    </>
+  );
+}
+
+function DetectEvery() {
+  const detectEvery = useVideoStore((s) => s.detectEvery);
+  return (
+    <label className="video-field" title="The detector runs every N frames; the tracker runs on every frame.">
+      Detector every
+      <input
+        type="number"
+        min={1}
+        max={120}
+        step={1}
+        data-testid="detect-every"
+        value={detectEvery}
+        onChange={(e) => setDetectEvery(e.currentTarget.valueAsNumber)}
+        className="video-field__number"
+      />
+      frames
+    </label>
+  );
+}
+
+function PropagationMode() {
+  const session = useVideoStore((s) => s.session);
+  if (!session) return null;
+  const fallback = session.propagation !== 'memory';
+  return (
+    <span
+      className={`video-badge${fallback ? ' video-badge--fallback' : ''}`}
+      data-testid="propagation-mode"
+      data-propagation={session.propagation}
+      title={session.propagationReason}
+    >
+      {fallback ? 'Tracker: fallback (prompt decoder)' : 'Tracker: memory'}
+      {session.propagationReason ? ` — ${session.propagationReason}` : ''}
+    </span>
+  );
+}
+
+function VideoMessage() {
+  const message = useVideoStore((s) => s.message);
+  const status = useVideoStore((s) => s.status);
+  if (!message) return null;
+  return (
+    <p
+      className={`video-message${status === 'error' ? ' video-message--error' : ''}`}
+      role="alert"
+      data-testid="video-message"
+    >
+      {message}
+    </p>
+  );
+}
+
+function LiveStatsBar() {
+  const live = useVideoStore((s) => s.live);
+  const status = useVideoStore((s) => s.status);
+  return (
+    <div className="video-stats" data-testid="live-stats" data-status={status}>
+      <span>
+        Camera <strong data-testid="camera-fps">{live.cameraFps.toFixed(1)}</strong> fps
+      </span>
+      <span>
+        Processed <strong data-testid="processed-fps">{live.processedFps.toFixed(1)}</strong> fps
+      </span>
+      <span>
+        Latency <strong data-testid="latency-ms">{Math.round(live.latencyMs)}</strong> ms
+      </span>
+      <span className="muted">
+        {live.processedFrames} processed · {live.droppedFrames} dropped
+      </span>
+    </div>
+  );
+}
+
+function FileBar() {
+  const status = useVideoStore((s) => s.status);
+  const meta = useVideoStore((s) => s.meta);
+  const progress = useVideoStore((s) => s.progress);
+  const percent = useVideoStore(selectProgressPercent);
+  const playback = useVideoStore((s) => s.playback);
+  const canExport = useVideoStore(selectCanExportMasklets);
+  if (!meta) return null;
+  const processed = status === 'ready' || status === 'cancelled';
+  return (
+    <div className="video-file-bar">
+      <span className="muted" data-testid="video-meta">
+        {meta.name} · {meta.width}×{meta.height} · {meta.frameCount} frames at {meta.fps} fps
+      </span>
+      {progress && (
+        <div className="video-progress-row">
+          <progress
+            data-testid="video-progress"
+            value={progress.done}
+            max={progress.total}
+            data-percent={percent}
+            aria-label="Processing progress"
+          />
+          <span data-testid="video-progress-text">
+            {percent}% ({progress.done}/{progress.total})
+          </span>
+          <span>
+            ETA <span data-testid="video-eta">{status === 'processing' ? formatEta(progress.etaSeconds) : '—'}</span>
+          </span>
+          {status === 'processing' && (
+            <button
+              type="button"
+              className="button button--danger"
+              data-testid="video-cancel"
+              onClick={() => void cancelProcessing()}
+            >
+              Cancel
+            </button>
+          )}
+        </div>
+      )}
+      {processed && (
+        <div className="video-playback-row">
+          <button type="button" className="button button--secondary" data-testid="video-play" onClick={togglePlay}>
+            {playback.playing ? 'Pause' : 'Play'}
+          </button>
+          <input
+            type="range"
+            min={0}
+            max={Math.max(0, meta.frameCount - 1)}
+            step={1}
+            value={playback.frameIndex}
+            data-testid="video-scrub"
+            aria-label="Frame"
+            onChange={(e) => void scrubTo(e.currentTarget.valueAsNumber)}
+          />
+          <span data-testid="video-frame-index">
+            Frame {playback.frameIndex + 1} / {meta.frameCount}
+          </span>
+          <button
+            type="button"
+            className="button button--secondary"
+            data-testid="export-masklets"
+            disabled={!canExport}
+            onClick={() => exportMasklets()}
+          >
+            Export masklets (JSON)
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * The video stage: hosts the session's <video> element (under the canvas) and one canvas that redraws the current
+ * camera/file frame plus the shown frame's masks on every animation frame, so the preview stays smooth whatever
+ * rate results arrive at. Drop a video file here in file mode.
+ */
+import { useLayoutEffect, useRef, useState, type DragEvent } from 'react';
+import { renderOverlay } from '../canvas/renderOverlay';
+import { openFirstVideoFile } from './fileActions';
+import { buildVideoScene } from './videoOverlay';
+import { videoElement } from './videoSession';
+import { selectShownFrame, useVideoStore, videoStore } from './videoStore';
+
+export function VideoStage() {
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const mediaHostRef = useRef<HTMLDivElement>(null);
+  const [dragging, setDragging] = useState(false);
+  const mode = useVideoStore((s) => s.mode);
+
+  // Mount the shared media element; draw every animation frame.
+  useLayoutEffect(() => {
+    const host = mediaHostRef.current;
+    const wrap = wrapRef.current;
+    const canvas = canvasRef.current;
+    if (!host || !wrap || !canvas) return;
+    const media = videoElement();
+    host.append(media);
+    let frame = 0;
+    const draw = () => {
+      frame = requestAnimationFrame(draw);
+      const r = wrap.getBoundingClientRect();
+      const width = Math.floor(r.width);
+      const height = Math.floor(r.height);
+      if (width === 0 || height === 0) return;
+      const dpr = window.devicePixelRatio || 1;
+      const bw = Math.round(width * dpr);
+      const bh = Math.round(height * dpr);
+      if (canvas.width !== bw) canvas.width = bw;
+      if (canvas.height !== bh) canvas.height = bh;
+      canvas.style.width = `${width}px`;
+      canvas.style.height = `${height}px`;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return;
+      const s = videoStore.getState();
+      const placeholder =
+        s.mode === 'webcam'
+          ? s.status === 'opening'
+            ? 'Starting the camera…'
+            : 'No camera picture'
+          : 'Drop or pick an MP4 or WebM video';
+      const { scene } = buildVideoScene({
+        width,
+        height,
+        dpr,
+        media,
+        frame: selectShownFrame(s),
+        tracks: s.tracks,
+        placeholder,
+      });
+      renderOverlay(ctx, scene);
+    };
+    frame = requestAnimationFrame(draw);
+    return () => {
+      cancelAnimationFrame(frame);
+      media.remove();
+    };
+  }, []);
+
+  const onDragOver = (e: DragEvent) => {
+    if (mode !== 'video') return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    setDragging(true);
+  };
+  const onDrop = (e: DragEvent) => {
+    if (mode !== 'video') return;
+    e.preventDefault();
+    setDragging(false);
+    openFirstVideoFile(e.dataTransfer.files);
+  };
+
+  return (
+    <section
+      className={`stage video-stage${dragging ? ' stage--dragging' : ''}`}
+      data-testid="video-stage"
+      aria-label={mode === 'webcam' ? 'Webcam preview with masks' : 'Video stage: drop a video file here'}
+      onDragEnter={onDragOver}
+      onDragOver={onDragOver}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
+      <div ref={wrapRef} className="overlay-wrap video-stage__wrap">
+        <div ref={mediaHostRef} className="video-stage__media-host" aria-hidden="true" />
+        <canvas ref={canvasRef} data-testid="video-canvas" className="overlay-canvas video-stage__canvas" />
+      </div>
+      {dragging && <div className="stage__drop-hint">Drop to open</div>}
+    </section>
+  );
+}

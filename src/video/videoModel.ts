@@ -1,0 +1,196 @@
+/**
+ * Pure video-mode rules: compact per-frame results, the track list (first/last frame per ID), colours that follow
+ * track IDs, and the live/file statistics (rates, ETA). No DOM, no store: Node tests import this directly.
+ */
+import type { RleMask, VideoFrameResult } from '../../workers/protocol';
+import { instanceColor, type InstanceColor } from '../colors';
+
+/** Instances made with clicks have no concept; they share their own hue family (as in image mode). */
+export const OBJECT_HUE_FAMILY = 6;
+
+export interface CocoRle {
+  size: [number, number];
+  counts: string;
+}
+
+/** One tracked object on one frame: only what drawing and export need (no timings, no candidates). */
+export interface CompactObject {
+  id: number;
+  conceptId: string;
+  conceptIndex: number;
+  score: number;
+  /** [x1, y1, x2, y2] in original frame pixels. */
+  boxXyxyPx: [number, number, number, number];
+  areaPx: number;
+  /** Row-major RLE at the frame's display size. */
+  mask: RleMask;
+  cocoRle?: CocoRle;
+}
+
+export interface CompactFrame {
+  frameIndex: number;
+  timestampMs: number;
+  width: number;
+  height: number;
+  displayWidth: number;
+  displayHeight: number;
+  detectorRan: boolean;
+  objects: CompactObject[];
+}
+
+export function compactFrame(result: VideoFrameResult): CompactFrame {
+  return {
+    frameIndex: result.frameIndex,
+    timestampMs: result.timestampMs,
+    width: result.width,
+    height: result.height,
+    displayWidth: result.displayWidth,
+    displayHeight: result.displayHeight,
+    detectorRan: result.detectorRan,
+    objects: result.instances.map((inst) => ({
+      id: inst.instanceId,
+      conceptId: inst.conceptId,
+      conceptIndex: inst.source === 'object' || inst.conceptIndex < 0 ? OBJECT_HUE_FAMILY : inst.conceptIndex,
+      score: inst.score,
+      boxXyxyPx: [...inst.boxXyxyPx],
+      areaPx: inst.areaPx,
+      mask: inst.mask,
+      ...(inst.cocoRle ? { cocoRle: inst.cocoRle } : {}),
+    })),
+  };
+}
+
+// ---- Tracks ------------------------------------------------------------------------------------------------
+
+export interface TrackInfo {
+  id: number;
+  conceptId: string;
+  /** Hue family at birth: the colour never changes afterwards, even if concepts are reordered. */
+  conceptIndex: number;
+  firstFrame: number;
+  lastFrame: number;
+  /** Frames the object was seen on. */
+  frameCount: number;
+}
+
+export type TrackTable = Readonly<Record<number, TrackInfo>>;
+
+/** The track table after one frame. Returns the same object when nothing changed (cheap React re-renders). */
+export function updateTracks(tracks: TrackTable, frame: CompactFrame): TrackTable {
+  if (frame.objects.length === 0) return tracks;
+  const next: Record<number, TrackInfo> = { ...tracks };
+  for (const o of frame.objects) {
+    const t = next[o.id];
+    if (!t) {
+      next[o.id] = {
+        id: o.id,
+        conceptId: o.conceptId,
+        conceptIndex: o.conceptIndex,
+        firstFrame: frame.frameIndex,
+        lastFrame: frame.frameIndex,
+        frameCount: 1,
+      };
+    } else {
+      next[o.id] = {
+        ...t,
+        firstFrame: Math.min(t.firstFrame, frame.frameIndex),
+        lastFrame: Math.max(t.lastFrame, frame.frameIndex),
+        frameCount: t.frameCount + 1,
+      };
+    }
+  }
+  return next;
+}
+
+export function sortedTracks(tracks: TrackTable): TrackInfo[] {
+  return Object.values(tracks).sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Colour of a track: hue family from its concept (at birth), shade from its ID. Depends on nothing else, so an
+ * object keeps its colour for its whole life whatever else appears or disappears.
+ */
+export function trackColor(conceptIndex: number, trackId: number): InstanceColor {
+  return instanceColor(conceptIndex, Math.max(0, trackId - 1));
+}
+
+/** The colour to draw an object with: its track's birth family when known. */
+export function objectColor(tracks: TrackTable, o: CompactObject): InstanceColor {
+  return trackColor(tracks[o.id]?.conceptIndex ?? o.conceptIndex, o.id);
+}
+
+// ---- Rates, latency, ETA -----------------------------------------------------------------------------------
+
+/** Events per second over a sliding window of timestamps (ms). */
+export class RateMeter {
+  private readonly times: number[] = [];
+  constructor(private readonly windowMs = 2000) {}
+
+  push(nowMs: number): void {
+    this.times.push(nowMs);
+    this.trim(nowMs);
+  }
+
+  rate(nowMs: number): number {
+    this.trim(nowMs);
+    const n = this.times.length;
+    if (n < 2) return 0;
+    const span = Math.max(nowMs, this.times[n - 1]) - this.times[0];
+    return span > 0 ? ((n - 1) * 1000) / span : 0;
+  }
+
+  private trim(nowMs: number): void {
+    while (this.times.length > 0 && nowMs - this.times[0] > this.windowMs) this.times.shift();
+  }
+}
+
+/** Remaining seconds from the average time per frame so far (null until one frame is done). */
+export function estimateEtaSeconds(done: number, total: number, elapsedMs: number): number | null {
+  if (done <= 0 || total <= 0) return null;
+  if (done >= total) return 0;
+  return ((elapsedMs / done) * (total - done)) / 1000;
+}
+
+export function formatEta(seconds: number | null): string {
+  if (seconds === null) return '—';
+  if (seconds < 1) return '<1 s';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+/** Median of a list (0 when empty). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const v = [...values].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/**
+ * Frame rate from the media times of consecutive presented frames (seconds). Within 3 % of a whole number it is
+ * rounded (10, 25, 30); without usable deltas it falls back to `fallback`.
+ */
+export function estimateFps(mediaTimes: readonly number[], fallback = 30): number {
+  const deltas: number[] = [];
+  for (let i = 1; i < mediaTimes.length; i++) {
+    const d = mediaTimes[i] - mediaTimes[i - 1];
+    if (d > 1e-4) deltas.push(d);
+  }
+  if (deltas.length === 0) return fallback;
+  const fps = 1 / median(deltas);
+  if (!Number.isFinite(fps) || fps <= 0 || fps > 240) return fallback;
+  const whole = Math.round(fps);
+  return Math.abs(fps - whole) / whole < 0.03 ? whole : Math.round(fps * 100) / 100;
+}
+
+/** Frame shown at a media time (frame i covers [i/fps, (i+1)/fps)). */
+export function frameAtTime(timeS: number, fps: number, frameCount: number): number {
+  if (frameCount <= 0) return 0;
+  return Math.min(frameCount - 1, Math.max(0, Math.floor(timeS * fps + 1e-6)));
+}
+
+/** Where to seek to show frame i: its middle, away from both edges. */
+export function timeOfFrame(frameIndex: number, fps: number): number {
+  return (frameIndex + 0.5) / fps;
+}

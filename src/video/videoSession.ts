@@ -1,0 +1,118 @@
+/**
+ * What the webcam and file sessions share: the one <video> element, starting/ending engine sessions, the prompts
+ * each frame carries, and folding a frame result into the store (latest frame, track list, ID log).
+ */
+import * as Comlink from 'comlink';
+import type { ConceptPrompt, VideoFrameInput, VideoFrameResult, VideoSessionOptions } from '../../workers/protocol';
+import { engine } from '../engine-client/engineClient';
+import { appStore } from '../store/appStore';
+import { compactFrame, updateTracks, type CompactFrame } from './videoModel';
+import { MAX_ID_LOG, videoStore } from './videoStore';
+
+let element: HTMLVideoElement | null = null;
+
+/** The one media element of video mode (camera preview or file); the stage mounts it. */
+export function videoElement(): HTMLVideoElement {
+  if (!element) {
+    element = document.createElement('video');
+    element.muted = true;
+    element.playsInline = true;
+    element.className = 'video-stage__media';
+    element.setAttribute('data-testid', 'video-element');
+  }
+  return element;
+}
+
+/**
+ * The prompts a frame carries: the document's phrases as they are now (so a change applies from the next frame
+ * on), and the threshold. Exemplar boxes and clicks of the still image are in that image's pixels, so they are
+ * not sent with video frames.
+ */
+export function framePrompts(): Pick<VideoFrameInput, 'concepts' | 'objects' | 'scoreThreshold'> {
+  const s = appStore.getState();
+  const concepts: ConceptPrompt[] = s.concepts
+    .filter((c) => c.phrase.trim() !== '')
+    .map((c) => (c.boxes.length === 0 ? c : { ...c, boxes: [] }));
+  return { concepts, scoreThreshold: s.scoreThreshold };
+}
+
+/** Concept ID → phrase of everything sent so far this session (categories of the masklet export). */
+export const sentPhrases = new Map<string, string>();
+
+export function rememberPhrases(concepts: readonly ConceptPrompt[]): void {
+  for (const c of concepts) if (!sentPhrases.has(c.id)) sentPhrases.set(c.id, c.phrase);
+}
+
+/** Waits until a pack is open (the engine can only track with one). */
+export function whenPackReady(): Promise<void> {
+  if (appStore.getState().pack) return Promise.resolve();
+  return new Promise((resolve) => {
+    const unsubscribe = appStore.subscribe((s) => {
+      if (s.pack) {
+        unsubscribe();
+        resolve();
+      }
+    });
+  });
+}
+
+let sessionId: string | null = null;
+
+export async function startSession(options: VideoSessionOptions): Promise<string> {
+  await endSession();
+  await whenPackReady();
+  const info = await engine().startVideo(options);
+  sessionId = info.sessionId;
+  sentPhrases.clear();
+  videoStore.setState((s) => ({
+    session: info,
+    tracks: {},
+    idLog: [],
+    latest: null,
+    frameVersion: s.frameVersion + 1,
+  }));
+  return info.sessionId;
+}
+
+export async function endSession(): Promise<void> {
+  const id = sessionId;
+  sessionId = null;
+  if (!id) return;
+  try {
+    await engine().endVideo(id);
+  } catch {
+    // The session is gone either way (worker restarted, pack changed).
+  }
+}
+
+export function currentSessionId(): string | null {
+  return sessionId;
+}
+
+/** Sends one frame; the bitmap is transferred to the worker. */
+export function sendFrame(input: VideoFrameInput): Promise<VideoFrameResult> {
+  rememberPhrases(input.concepts);
+  return engine().processFrame(input.bitmap ? Comlink.transfer(input, [input.bitmap]) : input);
+}
+
+/** A frame result into the store: the newest frame, the track list and the ID log. */
+export function recordFrame(result: VideoFrameResult, keepInFrames: boolean): CompactFrame {
+  const frame = compactFrame(result);
+  videoStore.setState((s) => {
+    let frames = s.frames;
+    if (keepInFrames) {
+      frames = s.frames.slice();
+      frames[frame.frameIndex] = frame;
+    }
+    const idLog = [...s.idLog, { frameIndex: frame.frameIndex, ids: frame.objects.map((o) => o.id) }];
+    if (idLog.length > MAX_ID_LOG) idLog.splice(0, idLog.length - MAX_ID_LOG);
+    return {
+      latest: frame,
+      frames,
+      tracks: updateTracks(s.tracks, frame),
+      idLog,
+      frameVersion: s.frameVersion + 1,
+    };
+  });
+  return frame;
+}

@@ -1,0 +1,154 @@
+/**
+ * The video slice (a separate zustand store so the image document stays untouched): source, session, live
+ * statistics, per-frame results of a file, playback position and the track list. Written only by the video
+ * actions (videoActions.ts); components read it through `useVideoStore` selectors.
+ */
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import type { VideoSessionInfo } from '../../workers/protocol';
+import type { MaskletExport } from './masklets';
+import type { CompactFrame, TrackTable } from './videoModel';
+
+export type SourceMode = 'image' | 'video' | 'webcam';
+
+export type VideoStatus =
+  | 'idle'
+  | 'opening' // asking for the camera / loading the file
+  | 'live' // webcam running
+  | 'loaded' // file open, not processed yet
+  | 'processing' // file: every frame in order
+  | 'ready' // file processed: play / scrub / export
+  | 'cancelled'
+  | 'error';
+
+export interface CameraDevice {
+  deviceId: string;
+  label: string;
+}
+
+export interface VideoMeta {
+  name: string;
+  width: number;
+  height: number;
+  fps: number;
+  frameCount: number;
+  durationS: number;
+}
+
+export interface LiveStats {
+  cameraFps: number;
+  processedFps: number;
+  /** Capture → result of the last processed frame. */
+  latencyMs: number;
+  /** Largest latency seen this session. */
+  maxLatencyMs: number;
+  cameraFrames: number;
+  processedFrames: number;
+  droppedFrames: number;
+  inFlight: number;
+  /** Most processFrame calls ever outstanding at once (the policy keeps it at 1). */
+  maxInFlight: number;
+}
+
+export interface FileProgress {
+  done: number;
+  total: number;
+  startedAtMs: number;
+  etaSeconds: number | null;
+}
+
+/** IDs seen on one processed frame (a bounded log for tests and the track list). */
+export interface IdLogEntry {
+  frameIndex: number;
+  ids: number[];
+}
+
+export interface VideoState {
+  mode: SourceMode;
+  status: VideoStatus;
+  /** A clear message for the person (permission denied, no camera, unsupported codec…). */
+  message: string | null;
+  devices: CameraDevice[];
+  deviceId: string | null;
+  detectEvery: number;
+  session: VideoSessionInfo | null;
+  meta: VideoMeta | null;
+  live: LiveStats;
+  /** The newest result (live, and the frame being processed in file mode). */
+  latest: CompactFrame | null;
+  /** File mode: results by frame index. */
+  frames: (CompactFrame | undefined)[];
+  progress: FileProgress | null;
+  playback: { frameIndex: number; playing: boolean };
+  tracks: TrackTable;
+  idLog: IdLogEntry[];
+  lastMasklets: MaskletExport | null;
+  /** Bumped whenever what the canvas shows changes. */
+  frameVersion: number;
+}
+
+export const MAX_ID_LOG = 2000;
+export const DEFAULT_DETECT_EVERY = 1;
+
+export const EMPTY_LIVE_STATS: LiveStats = {
+  cameraFps: 0,
+  processedFps: 0,
+  latencyMs: 0,
+  maxLatencyMs: 0,
+  cameraFrames: 0,
+  processedFrames: 0,
+  droppedFrames: 0,
+  inFlight: 0,
+  maxInFlight: 0,
+};
+
+export function initialVideoState(): VideoState {
+  return {
+    mode: 'image',
+    status: 'idle',
+    message: null,
+    devices: [],
+    deviceId: null,
+    detectEvery: DEFAULT_DETECT_EVERY,
+    session: null,
+    meta: null,
+    live: { ...EMPTY_LIVE_STATS },
+    latest: null,
+    frames: [],
+    progress: null,
+    playback: { frameIndex: 0, playing: false },
+    tracks: {},
+    idLog: [],
+    lastMasklets: null,
+    frameVersion: 0,
+  };
+}
+
+export const videoStore = createStore<VideoState>()(() => initialVideoState());
+
+export type VideoStore = typeof videoStore;
+
+export function resetVideoStore(): void {
+  videoStore.setState(initialVideoState(), true);
+}
+
+export function useVideoStore<T>(selector: (s: VideoState) => T): T {
+  return useStore(videoStore, selector);
+}
+
+/** The frame the canvas should show: the scrubbed/played frame of a processed file, else the newest result. */
+export function selectShownFrame(s: VideoState): CompactFrame | null {
+  if ((s.status === 'ready' || s.status === 'cancelled') && s.frames.length > 0)
+    return s.frames[s.playback.frameIndex] ?? null;
+  return s.latest;
+}
+
+export function selectProgressPercent(s: VideoState): number {
+  const p = s.progress;
+  if (!p || p.total === 0) return 0;
+  return Math.min(100, Math.round((p.done / p.total) * 1000) / 10);
+}
+
+export function selectCanExportMasklets(s: VideoState): boolean {
+  return s.mode === 'video' && (s.status === 'ready' || s.status === 'cancelled') && s.frames.some(Boolean);
+}

@@ -1,0 +1,68 @@
+/**
+ * Deterministic clips for video-mode tests, as scene specs per frame (tools/scenes/scene.ts draws them).
+ *
+ * - `LIVE_CLIP` (the fake camera): two red squares on two rows oscillating towards each other until their paths
+ *   cross (same x, different rows, so the colour detector always sees two objects); a third red square appears
+ *   half-way through every loop. Positions at the loop seam match, so tracks of the first two survive the loop;
+ *   the third one leaves at the seam and returns later (a new ID, never a reused one). Motion is slow (≤ 16 px/s)
+ *   because live mode processes only ~1–2 frames per second on WASM in CI, and the fallback tracker follows an
+ *   object only while consecutive processed masks overlap well.
+ * - `FILE_CLIP` (file mode): two red squares moving right on two rows; a third appears at `lateFrame`.
+ */
+import type { SceneSpec, ShapeSpec } from '../scenes/scene.ts';
+
+export interface ClipSpec {
+  name: string;
+  width: number;
+  height: number;
+  fps: number;
+  frameCount: number;
+  /** First frame (within a loop) on which the late square is visible. */
+  lateFrame: number;
+  frame(i: number): SceneSpec;
+}
+
+const BACKGROUND: [number, number, number] = [236, 236, 236];
+
+function square(x: number, y: number, size: number): ShapeSpec {
+  const x0 = Math.round(x);
+  const y0 = Math.round(y);
+  return { kind: 'rect', colour: 'red', x0, y0, x1: x0 + size, y1: y0 + size };
+}
+
+export const LIVE_CLIP: ClipSpec = {
+  name: 'fake-camera',
+  width: 320,
+  height: 240,
+  fps: 15,
+  frameCount: 300,
+  lateFrame: 150,
+  frame(i) {
+    const k = ((i % this.frameCount) + this.frameCount) % this.frameCount;
+    const phase = (1 - Math.cos((2 * Math.PI * k) / this.frameCount)) / 2; // 0 → 1 → 0 over the 20 s loop
+    const size = 48;
+    const shapes: ShapeSpec[] = [square(24 + 100 * phase, 24, size), square(224 - 100 * phase, 168, size)];
+    if (k >= this.lateFrame) shapes.push(square(136, 96, 44));
+    return { width: this.width, height: this.height, background: BACKGROUND, shapes };
+  },
+};
+
+export const FILE_CLIP: ClipSpec = {
+  name: 'two-then-three',
+  width: 320,
+  height: 240,
+  fps: 10,
+  frameCount: 40,
+  lateFrame: 20,
+  frame(i) {
+    const size = 44;
+    const shapes: ShapeSpec[] = [square(16 + 3 * i, 20, size), square(140 + 3 * i, 170, size)];
+    if (i >= this.lateFrame) shapes.push(square(40, 100, 40));
+    return { width: this.width, height: this.height, background: BACKGROUND, shapes };
+  },
+};
+
+/** Expected number of visible squares on frame i of a clip (ground truth for tests). */
+export function visibleSquares(clip: ClipSpec, i: number): number {
+  return clip.frame(i).shapes.length;
+}
