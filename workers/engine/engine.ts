@@ -5,7 +5,7 @@
  */
 import type { EngineApi, EngineOptions, ImageSource, PackSource, ProgressCallback } from '../protocol/api';
 import type { ExecutionProviderChoice } from '../protocol/manifest';
-import type { ObjectPrompt, SegmentRequest } from '../protocol/prompts';
+import type { ConceptPrompt, ObjectPrompt, SegmentRequest } from '../protocol/prompts';
 import {
   DEFAULT_TRACKER_SETTINGS,
   type VideoFrameInput,
@@ -326,23 +326,8 @@ export class Engine implements EngineApi {
           displayWidth: info.displayWidth,
           displayHeight: info.displayHeight,
           detect: async (concept) => {
-            const phrase = normalizePhrase(concept.phrase) || (concept.boxes.length > 0 ? VISUAL_PROMPT : '');
-            if (!phrase) return null;
-            const vision = await this.visionFor(image, pack, timings);
-            const text = await this.textFor(phrase, pack, timings);
-            const raw = await this.withRecovery(() =>
-              detectConcept(
-                pack,
-                this.runtime!,
-                vision,
-                text,
-                concept.boxes.map((b) => ({ xyxyPx: b.xyxyPx, positive: b.polarity === 'positive' })),
-                info.width,
-                info.height,
-              ),
-            );
-            this.runs.detector++;
-            return raw;
+            const phrase = conceptPhrase(concept);
+            return phrase ? this.detectOnImage(image, pack, concept, phrase, timings, () => false) : null;
           },
           decodeClicks: async (prompt) => (await this.decodeObjectFor(image, prompt, timings)).raw,
           runs: () => this.runs,
@@ -463,38 +448,52 @@ export class Engine implements EngineApi {
     const image = this.requireImage(request.imageId);
     const detections: ConceptDetection[] = [];
     for (const [conceptIndex, concept] of request.concepts.entries()) {
-      const phrase = normalizePhrase(concept.phrase) || (concept.boxes.length > 0 ? VISUAL_PROMPT : '');
+      const phrase = conceptPhrase(concept);
       const boxesKey = concept.boxes.map((b) => `${b.polarity[0]}${b.xyxyPx.map((v) => v.toFixed(1)).join(',')}`);
       const key = `${this.packGen}|${image.info.imageId}|${phrase}|${boxesKey.join(';')}`;
       if (!phrase) {
         detections.push({ concept, conceptIndex, key, raw: null });
         continue;
       }
-      let raw = this.detectionCache.get(key);
+      let raw = this.detectionCache.get(key) ?? null;
       if (!raw) {
-        const vision = await this.visionFor(image, pack, timings);
-        if (superseded()) return null;
-        const text = await this.textFor(phrase, pack, timings);
-        if (superseded()) return null;
-        const t0 = this.now();
-        raw = await this.withRecovery(() =>
-          detectConcept(
-            pack,
-            this.runtime!,
-            vision,
-            text,
-            concept.boxes.map((b) => ({ xyxyPx: b.xyxyPx, positive: b.polarity === 'positive' })),
-            image.info.width,
-            image.info.height,
-          ),
-        );
-        this.runs.detector++;
-        timings.detector = (timings.detector ?? 0) + this.now() - t0;
+        raw = await this.detectOnImage(image, pack, concept, phrase, timings, superseded);
+        if (!raw) return null;
         this.detectionCache.set(key, raw);
       }
       detections.push({ concept, conceptIndex, key, raw });
     }
     return detections;
+  }
+
+  /** Vision (cached per image) → text (cached per phrase) → detector for one concept; null when superseded. */
+  private async detectOnImage(
+    image: CurrentImage,
+    pack: OpenPack,
+    concept: ConceptPrompt,
+    phrase: string,
+    timings: StageTimings,
+    superseded: () => boolean,
+  ): Promise<RawDetection | null> {
+    const vision = await this.visionFor(image, pack, timings);
+    if (superseded()) return null;
+    const text = await this.textFor(phrase, pack, timings);
+    if (superseded()) return null;
+    const t0 = this.now();
+    const raw = await this.withRecovery(() =>
+      detectConcept(
+        pack,
+        this.runtime!,
+        vision,
+        text,
+        concept.boxes.map((b) => ({ xyxyPx: b.xyxyPx, positive: b.polarity === 'positive' })),
+        image.info.width,
+        image.info.height,
+      ),
+    );
+    this.runs.detector++;
+    timings.detector = (timings.detector ?? 0) + this.now() - t0;
+    return raw;
   }
 
   private async visionFor(image: CurrentImage, pack: OpenPack, timings: StageTimings): Promise<VisionFeatures> {
@@ -619,6 +618,11 @@ export class Engine implements EngineApi {
       throw toEngineErrorData(err, 'runtime');
     }
   }
+}
+
+/** The text a concept sends to the detector: its phrase, or "visual" when it has only exemplar boxes. */
+function conceptPhrase(concept: ConceptPrompt): string {
+  return normalizePhrase(concept.phrase) || (concept.boxes.length > 0 ? VISUAL_PROMPT : '');
 }
 
 function disposeVision(v: VisionFeatures): void {

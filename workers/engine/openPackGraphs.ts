@@ -2,7 +2,7 @@
  * Turns a loaded pack (manifest + bytes) into runnable graphs: chooses each graph's execution provider,
  * creates the sessions, checks every graph against its contract and builds the tokenizer.
  */
-import type { ExecutionProviderChoice, PackManifest } from '../protocol/manifest';
+import { GRAPH_ROLES, type ExecutionProviderChoice, type GraphRole, type PackManifest } from '../protocol/manifest';
 import type { GraphInfo, PackInfo } from '../protocol/results';
 import type { Graph, GraphRuntime, Provider, WebGpuProbe } from '../ort/graphRuntime';
 import { visionAdapter, type VisionAdapter } from '../adapters/visionAdapter';
@@ -24,18 +24,8 @@ import {
 import { createPhraseTokenizer, type PhraseTokenizer } from './textTokenizer';
 import type { LoadedPack } from '../packs/loadPack';
 
-export type Role =
-  'vision' | 'text' | 'detector' | 'tracker' | 'trackerVision' | 'memoryDecoder' | 'memoryAttention' | 'memoryEncoder';
-export const ROLES: readonly Role[] = [
-  'vision',
-  'text',
-  'detector',
-  'tracker',
-  'trackerVision',
-  'memoryDecoder',
-  'memoryAttention',
-  'memoryEncoder',
-];
+export type Role = GraphRole;
+export const ROLES = GRAPH_ROLES;
 
 export interface OpenPack {
   manifest: PackManifest;

@@ -3,7 +3,13 @@
  * URL packs go through the ByteStore (resumable, cached, usable offline); local files are read and checked in place.
  */
 import type { PackSource } from '../protocol/api';
-import type { GraphEntryBase, PackFileRef, PackManifest } from '../protocol/manifest';
+import {
+  GRAPH_ROLES,
+  type GraphEntryBase,
+  type GraphRole,
+  type PackFileRef,
+  type PackManifest,
+} from '../protocol/manifest';
 import type { ProgressEvent } from '../protocol/progress';
 import type { ByteStore } from './byteStore';
 import { baseName, concatBytes } from './bytes';
@@ -14,18 +20,7 @@ import { fetchManifest } from './manifestFetch';
 import { manifestFiles, validateManifest } from './manifestValidate';
 import { PackError } from './packError';
 
-export type GraphRole =
-  'vision' | 'text' | 'detector' | 'tracker' | 'trackerVision' | 'memoryDecoder' | 'memoryAttention' | 'memoryEncoder';
-export const GRAPH_ROLES: readonly GraphRole[] = [
-  'vision',
-  'text',
-  'detector',
-  'tracker',
-  'trackerVision',
-  'memoryDecoder',
-  'memoryAttention',
-  'memoryEncoder',
-];
+export { GRAPH_ROLES, type GraphRole } from '../protocol/manifest';
 
 export interface LoadedGraphFiles {
   model: Uint8Array;

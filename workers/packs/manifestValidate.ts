@@ -18,6 +18,7 @@ import type {
   VisionContract,
   VisionGraphEntry,
 } from '../protocol/manifest';
+import { GRAPH_ROLES } from '../protocol/manifest';
 import {
   arrayAt,
   booleanAt,
@@ -233,16 +234,7 @@ function readDetector(obj: JsonObject, options: ValidateOptions): DetectorGraphE
 export function manifestFiles(manifest: PackManifest): { role: string; ref: PackFileRef }[] {
   const files: { role: string; ref: PackFileRef }[] = [{ role: 'tokenizer', ref: manifest.tokenizer.file }];
   if (manifest.memoryConstants) files.push({ role: 'memory constants', ref: manifest.memoryConstants });
-  for (const role of [
-    'vision',
-    'text',
-    'detector',
-    'tracker',
-    'trackerVision',
-    'memoryDecoder',
-    'memoryAttention',
-    'memoryEncoder',
-  ] as const) {
+  for (const role of GRAPH_ROLES) {
     const graph = manifest.graphs[role];
     if (!graph) continue;
     files.push({ role: `${role} graph`, ref: graph.file });

@@ -158,3 +158,17 @@ export interface PackManifest {
     memoryEncoder?: MemoryGraphEntry;
   };
 }
+
+/** Every graph role a pack may have, in load order; the first three are required. */
+export const GRAPH_ROLES = [
+  'vision',
+  'text',
+  'detector',
+  'tracker',
+  'trackerVision',
+  'memoryDecoder',
+  'memoryAttention',
+  'memoryEncoder',
+] as const;
+
+export type GraphRole = (typeof GRAPH_ROLES)[number];
