@@ -2,7 +2,7 @@
  * Image concept segmentation in Debian Chromium (WASM provider): what a person sees and exports.
  */
 import { test, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { canvasPixelAt, dropFile, openApp, scenePng, typePhrase, waitIdle } from './helpers';
 import { SHAPES_SAMPLE, renderScene } from '../tools/scenes/scene';
 
@@ -102,14 +102,13 @@ test('a truncated or wrong-contract pack gives a clear message and the app keeps
   const dir = 'public/packs/demo';
   const manifest = readFileSync(`${dir}/manifest.json`);
   const vision = readFileSync(`${dir}/vision.onnx`);
-  const files = [
-    { name: 'manifest.json', mimeType: 'application/json', buffer: manifest },
-    { name: 'vision.onnx', mimeType: 'application/octet-stream', buffer: vision.subarray(0, vision.length >> 1) },
-    { name: 'text.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(`${dir}/text.onnx`) },
-    { name: 'detector.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(`${dir}/detector.onnx`) },
-    { name: 'tokenizer.json', mimeType: 'application/json', buffer: readFileSync(`${dir}/tokenizer.json`) },
-    { name: 'tracker.onnx', mimeType: 'application/octet-stream', buffer: readFileSync(`${dir}/tracker.onnx`) },
-  ];
+  // Every file of the pack, with vision.onnx cut in half.
+  const files = readdirSync(dir).map((name) => ({
+    name,
+    mimeType: 'application/octet-stream',
+    buffer: name === 'vision.onnx' ? vision.subarray(0, vision.length >> 1) : readFileSync(`${dir}/${name}`),
+  }));
+  const file = (name: string) => files.find((f) => f.name === name)!;
   await page.getByTestId('pack-files-input').setInputFiles(files);
   await expect(page.getByTestId('error-banner')).toContainText(/vision\.onnx/);
 
@@ -117,9 +116,9 @@ test('a truncated or wrong-contract pack gives a clear message and the app keeps
   const m = JSON.parse(manifest.toString('utf8'));
   const text = readFileSync(`${dir}/text.onnx`);
   m.graphs.detector.file = { path: 'detector.onnx', size: text.length };
-  files[0].buffer = Buffer.from(JSON.stringify(m));
-  files[1].buffer = vision;
-  files[3].buffer = text;
+  file('manifest.json').buffer = Buffer.from(JSON.stringify(m));
+  file('vision.onnx').buffer = vision;
+  file('detector.onnx').buffer = text;
   await page.getByTestId('pack-files-input').setInputFiles(files);
   await expect(page.getByTestId('error-banner')).toContainText(/does not have the usls-v2-decoder contract/);
 

@@ -5,6 +5,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoEngine } from './demoPackEngine';
+import { buildPack } from '../../tools/demo-pack/pack';
+import { createEngine } from '../../workers/engine/engine';
+import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
+import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { renderScene, type ShapeSpec } from '../../tools/scenes/scene';
 import type { Engine } from '../../workers/engine/engine';
 import type { VideoFrameResult, VideoSessionOptions } from '../../workers/protocol/video';
@@ -52,71 +56,98 @@ const centreX = (r: VideoFrameResult, id: number) => {
   return (b[0] + b[2]) / 2;
 };
 
-describe('video tracking on the demo pack', () => {
-  test('two red squares passing each other keep their IDs', async () => {
-    const engine = await demoEngine();
-    // A moves right on the top row, B left on the bottom row; they pass each other mid-clip.
-    const frames = Array.from({ length: 30 }, (_, t) => [square(20 + 8 * t, 30), square(260 - 8 * t, 150)]);
-    const results = await track(engine, frames);
-    for (const [t, r] of results.entries()) assert.deepEqual(ids(r), [1, 2], `frame ${t}`);
-    const last = results.at(-1)!;
-    assert.ok(centreX(last, 1) > centreX(last, 2), 'ID 1 is the square that started on the left');
-    for (const [t, r] of results.entries()) {
-      assert.ok(Math.abs(centreX(r, 1) - (40 + 8 * t)) <= 2, `frame ${t}: ID 1 at x ${centreX(r, 1)}`);
-    }
+/** The demo pack without its memory graphs: the engine's prompt-decoder fallback. */
+async function fallbackEngine(): Promise<Engine> {
+  const engine = createEngine({ createRuntime: () => createNodeRuntime(), store: new MemoryByteStore() });
+  await engine.init();
+  const files = buildPack('dual-no-memory');
+  await engine.openPack({
+    kind: 'files',
+    files: Object.entries(files).map(([path, b]) => ({
+      path,
+      data: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
+    })),
   });
+  return engine;
+}
 
-  test('an object that leaves for 20 frames comes back with a new ID; the old one is never reused', async () => {
-    const engine = await demoEngine();
-    const frames = Array.from({ length: 40 }, (_, t) => {
-      const shapes = [square(20, 150)];
-      if (t < 10 || t >= 30) shapes.push(square(200, 30, 'red'));
-      return shapes;
+for (const [mode, makeEngine] of [
+  ['memory', demoEngine],
+  ['prompt-decoder', fallbackEngine],
+] as const) {
+  describe(`video tracking on the demo pack (${mode} propagation)`, () => {
+    test('the session reports its propagation mode', async () => {
+      const engine = await makeEngine();
+      const session = await engine.startVideo({ mode: 'file', detectEvery: 1 });
+      assert.equal(session.propagation, mode);
+      await engine.endVideo(session.sessionId);
     });
-    const results = await track(engine, frames);
-    // IDs are born in raster order of the detections: the top square (the one that leaves) is 1.
-    const leaver = results[0].instances.find((i) => i.boxXyxyPx[1] < 100)!.instanceId;
-    const stayer = results[0].instances.find((i) => i.boxXyxyPx[1] > 100)!.instanceId;
-    assert.deepEqual([leaver, stayer], [1, 2]);
-    assert.deepEqual(ids(results[9]), [1, 2]);
-    for (let t = 10; t < 30; t++) assert.deepEqual(ids(results[t]), [2], `frame ${t}`);
-    assert.deepEqual(ids(results[30]), [2, 3]);
-    assert.deepEqual(ids(results[39]), [2, 3]);
-    assert.ok(
-      results[30].instances.find((i) => i.instanceId === 3)!.boxXyxyPx[1] < 100,
-      'ID 3 is the returning square',
-    );
-    const everyId = new Set(results.flatMap(ids));
-    assert.deepEqual([...everyId].sort(), [1, 2, 3]);
-  });
 
-  test('a square appearing late gets the next ID, the others keep theirs', async () => {
-    const engine = await demoEngine();
-    const frames = Array.from({ length: 20 }, (_, t) => {
-      const shapes = [square(20 + 2 * t, 30), square(200, 150)];
-      if (t >= 12) shapes.push(square(120, 100, 'red', 30));
-      return shapes;
+    test('two red squares passing each other keep their IDs', async () => {
+      const engine = await makeEngine();
+      // A moves right on the top row, B left on the bottom row; they pass each other mid-clip.
+      const frames = Array.from({ length: 30 }, (_, t) => [square(20 + 8 * t, 30), square(260 - 8 * t, 150)]);
+      const results = await track(engine, frames);
+      for (const [t, r] of results.entries()) assert.deepEqual(ids(r), [1, 2], `frame ${t}`);
+      const last = results.at(-1)!;
+      assert.ok(centreX(last, 1) > centreX(last, 2), 'ID 1 is the square that started on the left');
+      for (const [t, r] of results.entries()) {
+        assert.ok(Math.abs(centreX(r, 1) - (40 + 8 * t)) <= 2, `frame ${t}: ID 1 at x ${centreX(r, 1)}`);
+      }
     });
-    const results = await track(engine, frames);
-    assert.deepEqual(ids(results[11]), [1, 2]);
-    assert.equal(results[12].born.length, 1);
-    assert.deepEqual(ids(results[12]), [1, 2, 3]);
-    assert.deepEqual(ids(results[19]), [1, 2, 3]);
-  });
 
-  test('with the detector every 5 frames, the tracker carries objects in between', async () => {
-    const engine = await demoEngine();
-    const frames = Array.from({ length: 15 }, (_, t) => [square(20 + 6 * t, 60)]);
-    const results = await track(engine, frames, { detectEvery: 5 });
-    assert.deepEqual(
-      results.map((r) => r.detectorRan),
-      results.map((_, t) => t % 5 === 0),
-    );
-    for (const [t, r] of results.entries()) {
-      assert.deepEqual(ids(r), [1], `frame ${t}`);
-      assert.ok(Math.abs(centreX(r, 1) - (40 + 6 * t)) <= 2, `frame ${t}: x ${centreX(r, 1)}`);
-    }
-    assert.equal(results[3].graphRuns.detector, 0);
-    assert.equal(results[3].graphRuns.vision, 1);
+    test('an object that leaves for 20 frames comes back with a new ID; the old one is never reused', async () => {
+      const engine = await makeEngine();
+      const frames = Array.from({ length: 40 }, (_, t) => {
+        const shapes = [square(20, 150)];
+        if (t < 10 || t >= 30) shapes.push(square(200, 30, 'red'));
+        return shapes;
+      });
+      const results = await track(engine, frames);
+      // IDs are born in raster order of the detections: the top square (the one that leaves) is 1.
+      const leaver = results[0].instances.find((i) => i.boxXyxyPx[1] < 100)!.instanceId;
+      const stayer = results[0].instances.find((i) => i.boxXyxyPx[1] > 100)!.instanceId;
+      assert.deepEqual([leaver, stayer], [1, 2]);
+      assert.deepEqual(ids(results[9]), [1, 2]);
+      for (let t = 10; t < 30; t++) assert.deepEqual(ids(results[t]), [2], `frame ${t}`);
+      assert.deepEqual(ids(results[30]), [2, 3]);
+      assert.deepEqual(ids(results[39]), [2, 3]);
+      assert.ok(
+        results[30].instances.find((i) => i.instanceId === 3)!.boxXyxyPx[1] < 100,
+        'ID 3 is the returning square',
+      );
+      const everyId = new Set(results.flatMap(ids));
+      assert.deepEqual([...everyId].sort(), [1, 2, 3]);
+    });
+
+    test('a square appearing late gets the next ID, the others keep theirs', async () => {
+      const engine = await makeEngine();
+      const frames = Array.from({ length: 20 }, (_, t) => {
+        const shapes = [square(20 + 2 * t, 30), square(200, 150)];
+        if (t >= 12) shapes.push(square(120, 100, 'red', 30));
+        return shapes;
+      });
+      const results = await track(engine, frames);
+      assert.deepEqual(ids(results[11]), [1, 2]);
+      assert.equal(results[12].born.length, 1);
+      assert.deepEqual(ids(results[12]), [1, 2, 3]);
+      assert.deepEqual(ids(results[19]), [1, 2, 3]);
+    });
+
+    test('with the detector every 5 frames, the tracker carries objects in between', async () => {
+      const engine = await makeEngine();
+      const frames = Array.from({ length: 15 }, (_, t) => [square(20 + 6 * t, 60)]);
+      const results = await track(engine, frames, { detectEvery: 5 });
+      assert.deepEqual(
+        results.map((r) => r.detectorRan),
+        results.map((_, t) => t % 5 === 0),
+      );
+      for (const [t, r] of results.entries()) {
+        assert.deepEqual(ids(r), [1], `frame ${t}`);
+        assert.ok(Math.abs(centreX(r, 1) - (40 + 6 * t)) <= 2, `frame ${t}: x ${centreX(r, 1)}`);
+      }
+      assert.equal(results[3].graphRuns.detector, 0);
+      assert.equal(results[3].graphRuns.vision, 1);
+    });
   });
-});
+}

@@ -48,7 +48,7 @@ const CELLS = G * G;
 /** Input pixels per top-level token (14). */
 const TOKEN_PX = INPUT_SIZE / GRID2;
 
-function range(n: number, f: (i: number) => number): number[] {
+function range<T>(n: number, f: (i: number) => T): T[] {
   return Array.from({ length: n }, (_, i) => f(i));
 }
 
@@ -99,7 +99,12 @@ export function buildMemoryDecoderGraph(): Uint8Array {
   // 4. Memory path: the remembered colour c and mask m (written by memory attention), the regions of colour c,
   //    the one overlapping the blurred m most.
   const m32 = g.slice(feats2, [MEMORY_MASK_CHANNEL], [MEMORY_MASK_CHANNEL + 1], [1]); // [1,1,32,32]
-  const colour = g.reduce('ReduceMax', g.slice(feats2, [MEMORY_COLOUR_CHANNEL], [MEMORY_COLOUR_CHANNEL + P], [1]), [2, 3], 1); // [1,P,1,1]
+  const colour = g.reduce(
+    'ReduceMax',
+    g.slice(feats2, [MEMORY_COLOUR_CHANNEL], [MEMORY_COLOUR_CHANNEL + P], [1]),
+    [2, 3],
+    1,
+  ); // [1,P,1,1]
   const isTopColour = g.op('Equal', [colour, g.reduce('ReduceMax', colour, [1], 1)]);
   const colourOH = g.mul(
     g.toFloat(g.op('And', [isTopColour, g.op('Greater', [colour, g.scalar(MEMORY_COLOUR_MIN)])])),
@@ -144,8 +149,6 @@ export function buildMemoryDecoderGraph(): Uint8Array {
   });
   g.output('high_res_masks', high, 'float32', [1, 1, INPUT_SIZE, INPUT_SIZE]);
   g.output('iou_scores', g.reshape(g.mul(present, g.scalar(CANDIDATE_IOU[1])), [1, 1]), 'float32', [1, 1]);
-  const objLogit = g.mul(g.sub(g.mul(present, g.scalar(2)), g.scalar(1)), g.scalar(OBJECT_LOGIT));
-  g.output('object_score_logits', g.reshape(objLogit, [1, 1]), 'float32', [1, 1]);
 
   // 6. Object pointer (occlusion-gated: 0 when absent): [class shares of the region (P), centroid x, y in [0,1],
   //    area fraction of the 64² grid, 0 …].
@@ -153,18 +156,24 @@ export function buildMemoryDecoderGraph(): Uint8Array {
   const area = g.reduceSum(cells, [1], 1); // [1,1]
   const perArea = g.div(g.scalar(1), g.op('Max', [area, g.scalar(1)]));
   const shares = g.mul(g.reduceSum(selected, [2], 0), perArea); // [1,P]
-  const coords = new Float32Array(CELLS * 2);
-  for (let i = 0; i < CELLS; i++) {
-    coords[i * 2] = ((i % G) + 0.5) / G;
-    coords[i * 2 + 1] = (Math.floor(i / G) + 0.5) / G;
-  }
-  const centroid = g.mul(g.op('MatMul', [cells, g.f32(coords, [CELLS, 2])]), perArea); // [1,2]
+  const centres = range(G, (i) => (i + 0.5) / G);
+  const grid = g.i64([G, G, 1], [3]);
+  const xy = g.op(
+    'Concat',
+    [g.op('Expand', [g.f32(centres, [1, G, 1]), grid]), g.op('Expand', [g.f32(centres, [G, 1, 1]), grid])],
+    {
+      axis: 2,
+    },
+  ); // [64,64,2]: (x, y) of every cell centre
+  const centroid = g.mul(g.op('MatMul', [cells, g.reshape(xy, [CELLS, 2])]), perArea); // [1,2]
   const descriptor = g.op(
     'Concat',
     [shares, centroid, g.div(area, g.scalar(CELLS)), g.f32(new Float32Array(FEAT_DIM - P - 3), [1, FEAT_DIM - P - 3])],
     { axis: 1 },
   );
   g.output('object_pointer', g.reshape(g.mul(descriptor, present), [1, 1, FEAT_DIM]), 'float32', [1, 1, FEAT_DIM]);
+  const objLogit = g.mul(g.sub(g.mul(present, g.scalar(2)), g.scalar(1)), g.scalar(OBJECT_LOGIT));
+  g.output('object_score_logits', g.reshape(objLogit, [1, 1]), 'float32', [1, 1]);
   return g.toBytes();
 }
 
@@ -202,10 +211,18 @@ export function buildMemoryEncoderGraph(): Uint8Array {
   const prob = g.op('Where', [fromPoints, binary, g.op('Sigmoid', [masks])]); // [1,1,448,448]
   const m = g.avgPool2d(prob, TOKEN_PX, TOKEN_PX, 0); // [1,1,32,32]
   const colour = g.mul(g.slice(features, [0], [P], [1]), m); // [1,P,32,32]
-  const tok = g.op('Pad', [g.op('Concat', [m, colour], { axis: 1 }), g.i64([0, 0, 0, 0, 0, MEMORY_DIM - 1 - P, 0, 0], [8])], {
-    mode: 'constant',
-  }); // [1,64,32,32]
-  const tokens = g.reshape(g.op('Transpose', [g.reshape(tok, [MEMORY_DIM, TOKENS])], { perm: [1, 0] }), [TOKENS, 1, MEMORY_DIM]);
+  const tok = g.op(
+    'Pad',
+    [g.op('Concat', [m, colour], { axis: 1 }), g.i64([0, 0, 0, 0, 0, MEMORY_DIM - 1 - P, 0, 0], [8])],
+    {
+      mode: 'constant',
+    },
+  ); // [1,64,32,32]
+  const tokens = g.reshape(g.op('Transpose', [g.reshape(tok, [MEMORY_DIM, TOKENS])], { perm: [1, 0] }), [
+    TOKENS,
+    1,
+    MEMORY_DIM,
+  ]);
   g.output('memory_tokens', tokens, 'float32', [TOKENS, 1, MEMORY_DIM]);
   g.output('memory_pos_enc', memoryPositionEncoding(g), 'float32', [TOKENS, 1, MEMORY_DIM]);
   return g.toBytes();
@@ -215,8 +232,8 @@ export function buildMemoryEncoderGraph(): Uint8Array {
  * memory-attention.onnx (`jax-sam3-memory-attention`): current tokens [1024,1,256] and their positions, spatial
  * memory [S,1,64] (S = blocks·1024) and pointer memory [P,1,64] with positions → `conditioned_features`
  * [1,1,1024,256]: the current features with, from the LAST spatial block (the most recent memory), channel 200 =
- * its mask fraction per token (cells ≤ MEMORY_MASK_GATE → 0) and channels 201..212 = its colour weights
- * (Σ over gated tokens of channels 1..12, normalised to sum 1; all 0 for an empty mask) on every token.
+ * its mask fraction m per token (m ≤ MEMORY_MASK_GATE → 0) and channels 201..212 = its colour weights
+ * (Σ over tokens of m · channels 1..12, normalised to sum 1; all 0 for an empty mask) on every token.
  * Positions and pointers enter ×0.
  */
 export function buildMemoryAttentionGraph(): Uint8Array {
@@ -232,7 +249,10 @@ export function buildMemoryAttentionGraph(): Uint8Array {
   const last = g.reshape(g.slice(blocks, [-1], [2 ** 31 - 1], [0]), [TOKENS, MEMORY_DIM]);
   const m = g.slice(last, [0], [1], [1]); // [1024,1]
   const gate = g.toFloat(g.op('Greater', [m, g.scalar(MEMORY_MASK_GATE)]));
-  const mass = g.reduceSum(g.mul(g.slice(last, [1], [1 + P], [1]), gate), [0], 1); // [1,P]
+  const mg = g.mul(m, gate);
+  // Tokens weighted by their mask fraction once more, so that partly covered edge tokens (mask fraction × palette
+  // fractions mixes in the background) weigh less than the object's interior.
+  const mass = g.reduceSum(g.mul(g.slice(last, [1], [1 + P], [1]), mg), [0], 1); // [1,P]
   const total = g.reduceSum(mass, [1], 1);
   const colour = g.div(mass, g.op('Max', [total, g.scalar(1e-6)]));
   const cur = g.reshape(current, [TOKENS, FEAT_DIM]);
@@ -240,7 +260,7 @@ export function buildMemoryAttentionGraph(): Uint8Array {
     'Concat',
     [
       g.slice(cur, [0], [MEMORY_MASK_CHANNEL], [1]),
-      g.mul(m, gate),
+      mg,
       g.op('Expand', [colour, g.i64([TOKENS, P], [2])]),
       g.slice(cur, [MEMORY_COLOUR_CHANNEL + P], [FEAT_DIM], [1]),
     ],
@@ -272,7 +292,9 @@ export interface MemoryConstantsJson {
 export function buildMemoryConstants(): MemoryConstantsJson {
   const round = (v: number) => Math.round(v * 1e4) / 1e4;
   return {
-    memory_temporal_positional_encoding: range(NUM_MASKMEM, (r) => range(MEMORY_DIM, (c) => round(0.1 * Math.sin((r + 1) * (c + 1) * 0.1)))),
+    memory_temporal_positional_encoding: range(NUM_MASKMEM, (r) =>
+      range(MEMORY_DIM, (c) => round(0.1 * Math.sin((r + 1) * (c + 1) * 0.1))),
+    ),
     no_memory_embedding: range(FEAT_DIM, () => 0),
     // Identity on the first 64 dims of the pointer's sine temporal encoding.
     object_pointer_tpos_proj: {

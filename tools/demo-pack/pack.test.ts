@@ -10,7 +10,7 @@ import type { PackManifest } from '../../workers/protocol/manifest.ts';
 import { decodePng } from '../scenes/png.ts';
 import { renderScene } from '../scenes/scene.ts';
 import { makeAll, SAMPLES, writeDemoPack } from './make.ts';
-import { buildPack, PACK_DIR, PACK_FILES, SPLIT_EXTRA_FILES } from './pack.ts';
+import { buildPack, MEMORY_FILES, PACK_DIR, PACK_FILES, SPLIT_EXTRA_FILES } from './pack.ts';
 import { encodeImage, loadSessions } from './testUtil.ts';
 
 const require = createRequire(import.meta.url);
@@ -32,7 +32,7 @@ test('regenerating into a temp dir is byte-identical to the committed files', ()
   }
 });
 
-test('manifest: fields, sizes and sha256 of every file; total pack < 300 KB', () => {
+test('manifest: fields, memory graphs + constants, sizes and sha256 of every file; total pack < 400 KB', () => {
   const m = JSON.parse(readFileSync(join(packDir, 'manifest.json'), 'utf8')) as PackManifest;
   assert.equal(m.format, 'sam3-web-pack');
   assert.equal(m.version, 1);
@@ -51,19 +51,30 @@ test('manifest: fields, sizes and sha256 of every file; total pack < 300 KB', ()
     ioDtype: 'float32',
   });
   assert.equal(m.graphs.trackerVision, undefined);
+  const memory = (role: 'memoryDecoder' | 'memoryAttention' | 'memoryEncoder', path: string, contract: string) =>
+    assert.deepEqual(m.graphs[role], { file: { ...m.graphs[role]!.file, path }, contract, ioDtype: 'float32' });
+  memory('memoryDecoder', 'memory-decoder.onnx', 'jax-sam3-mask-decoder');
+  memory('memoryAttention', 'memory-attention.onnx', 'jax-sam3-memory-attention');
+  memory('memoryEncoder', 'memory-encoder.onnx', 'jax-sam3-memory-encoder');
+  assert.equal(m.memoryConstants?.path, 'constants.json');
   let total = 0;
   const refs = [m.tokenizer.file, m.graphs.vision.file, m.graphs.text.file, m.graphs.detector.file];
-  for (const ref of [...refs, m.graphs.tracker!.file]) {
+  const graphs = [m.graphs.tracker, m.graphs.memoryDecoder, m.graphs.memoryAttention, m.graphs.memoryEncoder];
+  for (const ref of [...refs, ...graphs.map((g) => g!.file), m.memoryConstants!]) {
     const bytes = readFileSync(join(packDir, ref.path));
     assert.equal(bytes.length, ref.size, ref.path);
     assert.equal(createHash('sha256').update(bytes).digest('hex'), ref.sha256, ref.path);
     total += bytes.length;
   }
-  assert.ok(total < 300 * 1024, `pack is ${total} bytes`);
+  const listed = [...refs, ...graphs.map((g) => g!.file), m.memoryConstants!].map((r) => r.path);
+  assert.deepEqual([...listed, 'manifest.json'].sort(), [...PACK_FILES].sort());
+  total += readFileSync(join(packDir, 'manifest.json')).length;
+  assert.ok(total < 400 * 1024, `pack is ${total} bytes`);
 });
 
 type Io = [name: string, elem: number, dims: (number | string)[]];
 const F = 1;
+const I32 = 6;
 const I64 = 7;
 const B = 9;
 const TRACKER_NECK: Io[] = [
@@ -123,6 +134,44 @@ const CONTRACT: Record<string, { inputs: Io[]; outputs: Io[] }> = {
       ['presence_logits', F, [1, 1]],
     ],
   },
+  'memory-decoder.onnx': {
+    inputs: [
+      ['feats0', F, [1, 32, 128, 128]],
+      ['feats1', F, [1, 64, 64, 64]],
+      ['feats2', F, [1, 256, 32, 32]],
+      ['input_points', F, [1, 1, 'num_points', 2]],
+      ['input_labels', I32, [1, 1, 'num_points']],
+    ],
+    outputs: [
+      ['pred_masks', F, [1, 1, 128, 128]],
+      ['high_res_masks', F, [1, 1, 448, 448]],
+      ['iou_scores', F, [1, 1]],
+      ['object_pointer', F, [1, 1, 256]],
+      ['object_score_logits', F, [1, 1]],
+    ],
+  },
+  'memory-attention.onnx': {
+    inputs: [
+      ['current_vision_features', F, [1024, 1, 256]],
+      ['current_vision_position_embeddings', F, [1024, 1, 256]],
+      ['spatial_memory', F, ['num_spatial_tokens', 1, 64]],
+      ['spatial_memory_position_embeddings', F, ['num_spatial_tokens', 1, 64]],
+      ['pointer_memory', F, ['num_pointer_tokens', 1, 64]],
+      ['pointer_memory_position_embeddings', F, ['num_pointer_tokens', 1, 64]],
+    ],
+    outputs: [['conditioned_features', F, [1, 1, 1024, 256]]],
+  },
+  'memory-encoder.onnx': {
+    inputs: [
+      ['vision_features', F, [1, 256, 32, 32]],
+      ['pred_masks_high_res', F, [1, 1, 448, 448]],
+      ['is_mask_from_pts', B, [1]],
+    ],
+    outputs: [
+      ['memory_tokens', F, [1024, 1, 64]],
+      ['memory_pos_enc', F, [1024, 1, 64]],
+    ],
+  },
 };
 
 function describeIo(v: OnnxProto.onnx.IValueInfoProto): Io {
@@ -145,7 +194,7 @@ const SPLIT_CONTRACT: Record<string, { inputs: Io[]; outputs: Io[] }> = {
 };
 
 const ALLOWED_OPS = new Set(
-  'Conv ArgMax Equal Cast AveragePool Transpose Reshape Pad Expand Concat Sin Add Sub Mul Div Unsqueeze MatMul Greater Less Not And Slice ReduceMax ReduceSum Relu Min Max Clip MaxPool TopK Resize Log Where Identity Shape'.split(
+  'Conv ArgMax Equal Cast AveragePool Transpose Reshape Pad Expand Concat Sin Add Sub Mul Div Unsqueeze MatMul Greater Less Not And Or Slice ReduceMax ReduceSum Relu Min Max Clip MaxPool TopK Resize Log Where Identity Shape Sigmoid'.split(
     ' ',
   ),
 );
@@ -173,19 +222,39 @@ function checkGraph(file: string, bytes: Uint8Array, io: { inputs: Io[]; outputs
 
 test('split variant (tests only): usls-v2 vision + separate tracker encoder; manifest entries', () => {
   const files = buildPack('split');
-  assert.deepEqual(Object.keys(files).sort(), [...PACK_FILES, ...SPLIT_EXTRA_FILES].sort());
+  const noMemory = PACK_FILES.filter((f) => !(MEMORY_FILES as readonly string[]).includes(f));
+  assert.deepEqual(Object.keys(files).sort(), [...noMemory, ...SPLIT_EXTRA_FILES].sort());
   for (const [file, io] of Object.entries(SPLIT_CONTRACT)) checkGraph(file, files[file], io);
   checkGraph('tracker.onnx', files['tracker.onnx'], CONTRACT['tracker.onnx']);
   const m = JSON.parse(new TextDecoder().decode(files['manifest.json'])) as PackManifest;
   assert.equal(m.graphs.vision.contract, 'usls-v2-vision');
   assert.equal(m.graphs.trackerVision?.contract, 'sam3-tracker-vision');
   assert.equal(m.graphs.tracker?.contract, 'sam3-tracker-decoder');
+  assert.equal(m.graphs.memoryDecoder, undefined);
+  assert.equal(m.memoryConstants, undefined);
   const tmp = mkdtempSync(join(tmpdir(), 'demo-pack-split-'));
   try {
-    assert.equal(writeDemoPack(tmp, { variant: 'split' }).length, PACK_FILES.length + SPLIT_EXTRA_FILES.length);
+    assert.equal(writeDemoPack(tmp, { variant: 'split' }).length, noMemory.length + SPLIT_EXTRA_FILES.length);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+});
+
+test('dual-no-memory variant (tests only): the committed pack without the memory graphs and constants.json', () => {
+  const files = buildPack('dual-no-memory');
+  const dual = buildPack('dual');
+  const noMemory = PACK_FILES.filter((f) => !(MEMORY_FILES as readonly string[]).includes(f));
+  assert.deepEqual(Object.keys(files).sort(), [...noMemory].sort());
+  for (const f of noMemory) if (f !== 'manifest.json') assert.ok(Buffer.from(files[f]).equals(Buffer.from(dual[f])), f);
+  const m = JSON.parse(new TextDecoder().decode(files['manifest.json'])) as PackManifest;
+  assert.equal(m.graphs.vision.contract, 'dual-encoder');
+  assert.equal(m.memoryConstants, undefined);
+  assert.deepEqual(
+    [m.graphs.memoryDecoder, m.graphs.memoryAttention, m.graphs.memoryEncoder],
+    [undefined, undefined, undefined],
+  );
+  const d = JSON.parse(new TextDecoder().decode(dual['manifest.json'])) as PackManifest;
+  assert.deepEqual(m.graphs.tracker, d.graphs.tracker);
 });
 
 test('split and dual variants give the same detector and tracker features', async () => {

@@ -2,8 +2,8 @@
  * Assembles the demo pack in memory: the graphs, tokenizer.json and manifest.json (with sizes and sha256 of every
  * file, paths relative to the manifest). Variants: `dual` (committed: one dual-encoder vision graph feeds the
  * detector, the tracker decoder and the video memory graphs), `split` (tests only: a usls-v2 vision graph plus a
- * separate tracker encoder; memory graphs too) and `dual-no-memory` (tests only: `dual` without the memory graphs
- * and constants.json, for the engine's prompt-decoder fallback).
+ * separate tracker encoder, no memory graphs) and `dual-no-memory` (tests only: `dual` without the memory graphs and
+ * constants.json, for the engine's prompt-decoder propagation fallback).
  */
 import { createHash } from 'node:crypto';
 import type { PackFileRef, PackManifest } from '../../workers/protocol/manifest.ts';
@@ -22,7 +22,7 @@ import { buildVisionGraph, INPUT_SIZE } from './visionGraph.ts';
 export const PACK_DIR = 'packs/demo';
 export type PackVariant = 'dual' | 'split' | 'dual-no-memory';
 export const PACK_VARIANTS: readonly PackVariant[] = ['dual', 'split', 'dual-no-memory'];
-/** The video memory graphs and their constants (every variant but `dual-no-memory`). */
+/** The video memory graphs and their constants (the `dual` variant only). */
 export const MEMORY_FILES = [
   'memory-decoder.onnx',
   'memory-attention.onnx',
@@ -42,7 +42,7 @@ export const PACK_FILES = [
 /** Extra files of the split variant. */
 export const SPLIT_EXTRA_FILES = ['tracker-vision.onnx'] as const;
 
-const withMemory = (variant: PackVariant) => variant !== 'dual-no-memory';
+const withMemory = (variant: PackVariant) => variant === 'dual';
 
 export function fileRef(path: string, bytes: Uint8Array): PackFileRef {
   return { path, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -59,12 +59,14 @@ export function buildManifest(files: Record<string, Uint8Array>, variant: PackVa
       'A tiny built-in stand-in with the real SAM 3 (usls v2) graph contract. It only segments colour words ' +
       '(red, green, blue, yellow, orange, purple, pink, cyan, white, black, gray/grey, brown) and the colour ' +
       'under a positive exemplar box; any other word finds nothing. Clicks and boxes refine one object through a ' +
-      'tracker prompt decoder (the same-colour region under a click). For real concepts, load one of the SAM 3 ' +
-      'packs in the model panel.',
+      'tracker prompt decoder (the same-colour region under a click). ' +
+      (withMemory(variant)
+        ? 'In video, memory graphs follow each object as the remembered colour region nearest to its last position. '
+        : '') +
+      'For real concepts, load one of the SAM 3 packs in the model panel.',
     demo: true,
     inputSize: INPUT_SIZE,
     image: { mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], resize: 'stretch' },
-    ...(withMemory(variant) ? { memoryConstants: ref('constants.json') } : {}),
     tokenizer: {
       file: ref('tokenizer.json'),
       contextLength: CONTEXT_LENGTH,
@@ -72,6 +74,7 @@ export function buildManifest(files: Record<string, Uint8Array>, variant: PackVa
       sotId: SOT_ID,
       eotId: EOT_ID,
     },
+    ...(withMemory(variant) ? { memoryConstants: ref('constants.json') } : {}),
     graphs: {
       vision: {
         file: ref('vision.onnx'),

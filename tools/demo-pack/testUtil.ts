@@ -5,12 +5,15 @@
 // The demo pack's own tests run its graphs on onnxruntime-node (CPU); the engine never imports this file.
 // eslint-disable-next-line no-restricted-imports
 import * as ort from 'onnxruntime-node';
+import { resizeBilinear } from '../../workers/core/masks.ts';
 import { preprocessImage } from '../../workers/core/resize.ts';
+import { fromTokens, toTokens } from '../../workers/pipelines/memoryFrame.ts';
 import type { Scene } from '../scenes/scene.ts';
 import { QUERIES } from './detectorGraph.ts';
 import { CONTEXT_LENGTH } from './textGraph.ts';
 import { EOT_ID } from './tokenizer.ts';
-import { GRID0, INPUT_SIZE } from './visionGraph.ts';
+import { MEMORY_DIM, TOKENS } from './memoryGraphs.ts';
+import { FEAT_DIM, GRID0, GRID2, INPUT_SIZE } from './visionGraph.ts';
 
 export interface Sessions {
   vision: ort.InferenceSession;
@@ -235,4 +238,121 @@ export async function track(
     masks: [0, 1, 2].map((c) => upsampleMask(pm, (i * 3 + c) * plane, GRID0, W, H)),
     logits: pm.slice(i * 3 * plane, (i + 1) * 3 * plane),
   }));
+}
+
+/** The three video memory graphs. */
+export interface MemorySessions {
+  decoder: ort.InferenceSession;
+  attention: ort.InferenceSession;
+  encoder: ort.InferenceSession;
+}
+
+export async function loadMemorySessions(files: Record<string, Uint8Array>): Promise<MemorySessions> {
+  const open = (f: string) => ort.InferenceSession.create(files[f]);
+  return {
+    decoder: await open('memory-decoder.onnx'),
+    attention: await open('memory-attention.onnx'),
+    encoder: await open('memory-encoder.onnx'),
+  };
+}
+
+export interface MemoryDecode {
+  /** pred_masks [128²] logits. */
+  logits: Float32Array;
+  /** high_res_masks [448²] logits. */
+  high: Float32Array;
+  iou: number;
+  pointer: Float32Array;
+  objectScore: number;
+}
+
+/**
+ * The memory decoder like the engine feeds it: `feats0/1` = the tracker neck's levels 0/1, `feats2` the given top
+ * level [1,256,32,32] (conditioned, or raw on conditioning frames), points [x, y, label] in 448-frame pixels.
+ */
+export async function memoryDecode(
+  m: MemorySessions,
+  vision: Vision,
+  feats2: Float32Array,
+  points: [number, number, number][],
+): Promise<MemoryDecode> {
+  const out = await m.decoder.run({
+    feats0: vision['image_embeddings.0'],
+    feats1: vision['image_embeddings.1'],
+    feats2: new ort.Tensor('float32', feats2, [1, FEAT_DIM, GRID2, GRID2]),
+    input_points: new ort.Tensor('float32', Float32Array.from(points.flatMap((p) => [p[0], p[1]])), [
+      1,
+      1,
+      points.length,
+      2,
+    ]),
+    input_labels: new ort.Tensor(
+      'int32',
+      Int32Array.from(points, (p) => p[2]),
+      [1, 1, points.length],
+    ),
+  });
+  return {
+    logits: out.pred_masks.data as Float32Array,
+    high: out.high_res_masks.data as Float32Array,
+    iou: (out.iou_scores.data as Float32Array)[0],
+    pointer: out.object_pointer.data as Float32Array,
+    objectScore: (out.object_score_logits.data as Float32Array)[0],
+  };
+}
+
+/** The memory encoder on the raw top level and 128² mask logits (bilinear to 448², like the engine). */
+export async function memoryEncode(
+  m: MemorySessions,
+  vision: Vision,
+  maskLogits: Float32Array,
+  fromPoints: boolean,
+): Promise<{ tokens: Float32Array; pos: Float32Array }> {
+  const out = await m.encoder.run({
+    vision_features: vision['image_embeddings.2'],
+    pred_masks_high_res: new ort.Tensor('float32', resizeBilinear(maskLogits, GRID0, GRID0, INPUT_SIZE, INPUT_SIZE), [
+      1,
+      1,
+      INPUT_SIZE,
+      INPUT_SIZE,
+    ]),
+    is_mask_from_pts: new ort.Tensor('bool', Uint8Array.of(fromPoints ? 1 : 0), [1]),
+  });
+  return { tokens: out.memory_tokens.data as Float32Array, pos: out.memory_pos_enc.data as Float32Array };
+}
+
+/**
+ * Memory attention over spatial blocks (each [1024·64] tokens, oldest first) and `pointerTokens` pointer tokens
+ * (deterministic filler); returns the conditioned top level [1,256,32,32] (the engine's transpose).
+ */
+export async function memoryAttend(
+  m: MemorySessions,
+  vision: Vision,
+  blocks: Float32Array[],
+  pointerTokens = 4,
+): Promise<Float32Array> {
+  const S = blocks.length * TOKENS;
+  const spatial = new Float32Array(S * MEMORY_DIM);
+  blocks.forEach((b, k) => spatial.set(b, k * TOKENS * MEMORY_DIM));
+  const filler = (n: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37));
+  const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
+  const out = await m.attention.run({
+    current_vision_features: f32(toTokens(vision['image_embeddings.2'].data as Float32Array, FEAT_DIM, TOKENS), [
+      TOKENS,
+      1,
+      FEAT_DIM,
+    ]),
+    current_vision_position_embeddings: f32(toTokens(vision.fpn_pos_2.data as Float32Array, FEAT_DIM, TOKENS), [
+      TOKENS,
+      1,
+      FEAT_DIM,
+    ]),
+    spatial_memory: f32(spatial, [S, 1, MEMORY_DIM]),
+    spatial_memory_position_embeddings: f32(filler(S * MEMORY_DIM), [S, 1, MEMORY_DIM]),
+    pointer_memory: f32(filler(pointerTokens * MEMORY_DIM), [pointerTokens, 1, MEMORY_DIM]),
+    pointer_memory_position_embeddings: f32(filler(pointerTokens * MEMORY_DIM), [pointerTokens, 1, MEMORY_DIM]),
+  });
+  const conditioned = out.conditioned_features;
+  if (conditioned.dims.join() !== [1, 1, TOKENS, FEAT_DIM].join()) throw new Error(`dims ${conditioned.dims}`);
+  return fromTokens(conditioned.data as Float32Array, FEAT_DIM, TOKENS);
 }

@@ -274,6 +274,7 @@ export class Engine implements EngineApi {
           throw new EngineError('aborted', 'That video session has ended.');
         }
         const pack = this.requirePack();
+        const runsBefore = { ...this.runs };
         const t0 = this.now();
         let decoded: DecodedImage;
         if (frame.rgba) decoded = decodeRgbaSource(frame.rgba);
@@ -334,6 +335,8 @@ export class Engine implements EngineApi {
           now: this.now,
         });
         result.timingsMs = { ...info.timingsMs, ...timings, ...result.timingsMs };
+        // Counted here, not in the session: the memory path runs vision while binding the frame.
+        result.graphRuns = Object.fromEntries(Object.entries(this.runs).map(([k, v]) => [k, v - (runsBefore[k] ?? 0)]));
         return result;
       }),
     );
