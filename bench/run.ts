@@ -1,6 +1,6 @@
 /**
- * npm run bench — per-stage times of the image pipeline on the demo pack, the cost of a keystroke and of a
- * threshold change after the first encode, and the graph runs each action causes. Runs the real engine in Node
+ * npm run bench — per-stage times of the image pipeline on the demo pack, the cost of a keystroke, an exemplar
+ * change, a click and a threshold change after the first encode, and the graph runs each action causes. Runs the real engine in Node
  * on onnxruntime-web's WASM kernels (the browser's) and on onnxruntime-node; reports medians of repeated runs and
  * ratios measured within this one run (absolute numbers depend on the machine).
  */
@@ -25,7 +25,11 @@ async function benchRuntime(label: string, createRuntime: () => Promise<GraphRun
   const stages: Record<string, number[]> = {};
   const add = (k: string, v: number | undefined) => v !== undefined && (stages[k] ??= []).push(v);
   const keystroke: number[] = [];
+  const exemplar: number[] = [];
+  const click: number[] = [];
   const threshold: number[] = [];
+  let runsExemplar: Record<string, number> = {},
+    runsClick: Record<string, number> = {};
   const firstRequest: number[] = [];
   let runsFirst = {},
     runsKeystroke = {},
@@ -58,6 +62,22 @@ async function benchRuntime(label: string, createRuntime: () => Promise<GraphRun
     keystroke.push(performance.now() - t);
     runsKeystroke = typed.graphRuns;
     t = performance.now();
+    const boxed = await engine.segment({
+      ...req('green'),
+      concepts: [
+        { id: 'green', phrase: 'green', boxes: [{ id: 'b', xyxyPx: [60, 60, 170, 170], polarity: 'negative' }] },
+      ],
+    });
+    exemplar.push(performance.now() - t);
+    runsExemplar = boxed.graphRuns;
+    t = performance.now();
+    const clicked = await engine.segment({
+      ...req('green'),
+      objects: [{ id: 'o', points: [{ id: 'p', xyPx: [115, 115], polarity: 'positive' }], candidate: 0 }],
+    });
+    click.push(performance.now() - t);
+    runsClick = clicked.graphRuns;
+    t = performance.now();
     const slid = await engine.segment(req('green', 0.3));
     threshold.push(performance.now() - t);
     runsThreshold = slid.graphRuns;
@@ -68,14 +88,24 @@ async function benchRuntime(label: string, createRuntime: () => Promise<GraphRun
   for (const [k, v] of Object.entries(m)) console.log(`| ${k} | ${fmt(v)} |`);
   const first = median(firstRequest),
     key = median(keystroke),
-    thr = median(threshold);
+    thr = median(threshold),
+    ex = median(exemplar),
+    cl = median(click);
   console.log(`| first request (preprocess + vision + text + detector + postprocess) | ${fmt(first)} |`);
   console.log(
     `| keystroke after the first encode (new phrase) | ${fmt(key)} (${((100 * key) / first).toFixed(0)} % of the first) |`,
   );
+  console.log(`| exemplar box change | ${fmt(ex)} (${((100 * ex) / first).toFixed(0)} % of the first) |`);
+  console.log(`| click (first on the image) | ${fmt(cl)} (${((100 * cl) / first).toFixed(0)} % of the first) |`);
   console.log(`| threshold change | ${fmt(thr)} (${((100 * thr) / first).toFixed(1)} % of the first) |`);
+  const runs = (r: Record<string, number>) =>
+    Object.entries(r)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none';
   console.log(
-    `graph runs: first request ${JSON.stringify(runsFirst)}; keystroke ${JSON.stringify(runsKeystroke)}; threshold ${JSON.stringify(runsThreshold)}`,
+    `graph runs per action — first request: ${runs(runsFirst)}; keystroke: ${runs(runsKeystroke)}; ` +
+      `exemplar change: ${runs(runsExemplar)}; click: ${runs(runsClick)}; threshold: ${runs(runsThreshold)}`,
   );
 }
 
