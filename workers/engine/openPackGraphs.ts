@@ -47,12 +47,13 @@ export interface ProviderDecision {
   reason: string;
 }
 
-/** Pure: which provider runs a graph, and why. */
+/** Pure: which provider runs a graph, and why. `float16` graphs need the adapter's shader-f16 feature on WebGPU. */
 export function chooseProvider(
   runtime: { providers: readonly Provider[] },
   probe: WebGpuProbe,
   manifestChoice: ExecutionProviderChoice | undefined,
   userChoice: ExecutionProviderChoice,
+  float16 = false,
 ): ProviderDecision {
   const has = (p: Provider) => runtime.providers.includes(p);
   if (!has('webgpu') && !has('wasm')) return { provider: runtime.providers[0], reason: 'the only provider here' };
@@ -65,6 +66,7 @@ export function chooseProvider(
   }
   if (manifestChoice === 'wasm') return fallback('the pack runs this graph on WASM');
   if (!has('webgpu')) return fallback(`WebGPU unavailable: ${probe.reason}`);
+  if (float16 && !probe.shaderF16) return fallback('this float16 graph needs shader-f16, which the adapter lacks');
   if (manifestChoice === 'webgpu') return { provider: 'webgpu', reason: 'the pack asks for WebGPU' };
   if (probe.adapter?.isFallbackAdapter) {
     return fallback('the WebGPU adapter is a software fallback, slower than WASM');
@@ -85,7 +87,10 @@ export async function openPackGraphs(
   const { manifest } = loaded;
   const roles = ROLES.filter((role) => manifest.graphs[role] && loaded.files.graphs[role]);
   const decisions = Object.fromEntries(
-    roles.map((role) => [role, chooseProvider(runtime, probe, manifest.graphs[role]!.executionProvider, userChoice)]),
+    roles.map((role) => {
+      const entry = manifest.graphs[role]!;
+      return [role, chooseProvider(runtime, probe, entry.executionProvider, userChoice, entry.ioDtype === 'float16')];
+    }),
   ) as Record<Role, ProviderDecision>;
   // Encoder outputs stay on the GPU only when every graph that consumes them runs there too.
   const onGpu = (role: Role) => !decisions[role] || decisions[role].provider === 'webgpu';

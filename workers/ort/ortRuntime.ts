@@ -3,6 +3,7 @@
  * onnxruntime-node (tests, benchmarks): they differ only in the module passed in and the providers offered.
  */
 import type * as OrtCommon from 'onnxruntime-common';
+import { float16ToFloat32, float32ToFloat16 } from '../core/float16';
 import {
   DeviceLostError,
   type Graph,
@@ -31,8 +32,13 @@ class OrtValue implements GraphValue {
   get location(): 'cpu' | 'gpu' {
     return this.tensor.location === 'gpu-buffer' ? 'gpu' : 'cpu';
   }
+  /** Host copy; float16 data is widened to float32 so the engine's post-processing sees one float type. */
   async read(): Promise<HostTensor> {
     const data = (await this.tensor.getData()) as HostTensor['data'];
+    if (this.type === 'float16') {
+      const bits = data instanceof Uint16Array ? data : new Uint16Array(data.buffer, data.byteOffset, data.length);
+      return { type: 'float32', dims: [...this.dims], data: float16ToFloat32(bits) };
+    }
     return { type: this.type, dims: [...this.dims], data };
   }
   dispose(): void {
@@ -73,6 +79,12 @@ export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRun
           : Object.fromEntries(spec.keepOnDevice.map((n) => [n, 'gpu-buffer' as const]));
       }
       const session = await ort.InferenceSession.create(spec.model, sessionOptions);
+      // Declared float type of each input: float16 graphs (q4f16/fp16 exports) get their float inputs narrowed.
+      const declared = new Map<string, string>();
+      for (const m of (session as { inputMetadata?: readonly { name: string; isTensor: boolean; type?: string }[] })
+        .inputMetadata ?? []) {
+        if (m.isTensor && m.type) declared.set(m.name, m.type);
+      }
       return {
         name: spec.name,
         provider: spec.provider,
@@ -81,7 +93,18 @@ export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRun
         async run(feeds, fetches) {
           const ortFeeds: Record<string, OrtTensor> = {};
           for (const [name, value] of Object.entries(feeds)) {
-            ortFeeds[name] = value instanceof OrtValue ? value.tensor : toOrt(await value.read());
+            const want = declared.get(name);
+            const isFloat = value.type === 'float32' || value.type === 'float16';
+            if (isFloat && (want === 'float16' || want === 'float32') && want !== value.type) {
+              // float32 ↔ float16 at the boundary between graphs of different precision (a copy through the host).
+              const host = await value.read(); // float32
+              ortFeeds[name] =
+                want === 'float16'
+                  ? toOrt({ type: 'float16', dims: host.dims, data: float32ToFloat16(host.data as Float32Array) })
+                  : toOrt(host);
+            } else {
+              ortFeeds[name] = value instanceof OrtValue ? value.tensor : toOrt(await value.read());
+            }
           }
           try {
             const out = fetches ? await session.run(ortFeeds, fetches as string[]) : await session.run(ortFeeds);
