@@ -14,7 +14,7 @@ export function toHalfBits(value: number): number {
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
     if (e < -10) return sign;
@@ -26,10 +26,10 @@ export function toHalfBits(value: number): number {
     if (rest > mid || (rest === mid && half & 1)) half++;
     return sign | half;
   }
+  // Rounding may carry into the exponent (up to Infinity), which the bit layout handles by itself.
   let half = (e << 10) | (mant >>> 13);
   const rest = mant & 0x1fff;
   if (rest > 0x1000 || (rest === 0x1000 && half & 1)) half++;
-  e = half >>> 10;
   return sign | half;
 }
 
