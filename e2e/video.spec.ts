@@ -5,7 +5,8 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { PALETTE } from '../tools/demo-pack/palette';
-import { FILE_CLIP } from '../tools/video-fixtures/clips';
+import { DEFAULT_TRACKER_SETTINGS } from '../workers/protocol/video';
+import { FILE_CLIP, LIVE_BLUE } from '../tools/video-fixtures/clips';
 import { openApp, typePhrase } from './helpers';
 
 interface IdLogEntry {
@@ -97,6 +98,78 @@ async function recordClipDataTransfer(page: Page) {
     { frames, width: FILE_CLIP.width, height: FILE_CLIP.height, fps: FILE_CLIP.fps },
   );
 }
+
+interface SentObject {
+  id: string;
+  trackId?: number;
+  points: { xyPx: [number, number]; polarity: string }[];
+}
+interface SentConcept {
+  id: string;
+  phrase: string;
+  boxes: { xyxyPx: number[]; polarity: string }[];
+}
+interface ShownObject {
+  id: number;
+  boxXyxyPx: [number, number, number, number];
+}
+
+/** What the last processFrame call carried, and the objects of the newest result. */
+async function sentAndLatest(page: Page): Promise<{
+  sent: { frameIndex: number; concepts: SentConcept[]; objects: SentObject[] } | null;
+  latest: ShownObject[];
+}> {
+  return page.evaluate(() => {
+    const s = (
+      window as unknown as {
+        __sam3: { video: { getState(): { lastSent: unknown; latest: { objects: ShownObject[] } | null } } };
+      }
+    ).__sam3.video.getState();
+    return JSON.parse(
+      JSON.stringify({
+        sent: s.lastSent,
+        latest: (s.latest?.objects ?? []).map((o) => ({ id: o.id, boxXyxyPx: o.boxXyxyPx })),
+      }),
+    );
+  });
+}
+
+/** Page coordinates of a frame pixel on the video canvas (the frame is fitted into it, centred). */
+async function frameToPage(page: Page, x: number, y: number): Promise<{ x: number; y: number }> {
+  const box = await page.getByTestId('video-canvas').boundingBox();
+  if (!box) throw new Error('video canvas not visible');
+  const [vw, vh] = await page.evaluate(() => {
+    const v = document.querySelector('[data-testid="video-element"]') as HTMLVideoElement;
+    return [v.videoWidth, v.videoHeight];
+  });
+  const scale = Math.min(Math.floor(box.width) / vw, Math.floor(box.height) / vh);
+  return {
+    x: box.x + (Math.floor(box.width) - vw * scale) / 2 + x * scale,
+    y: box.y + (Math.floor(box.height) - vh * scale) / 2 + y * scale,
+  };
+}
+
+async function clickOnFrame(page: Page, x: number, y: number): Promise<void> {
+  const p = await frameToPage(page, x, y);
+  await page.mouse.click(p.x, p.y);
+}
+
+async function dragOnFrame(
+  page: Page,
+  from: [number, number],
+  to: [number, number],
+  button: 'left' | 'right' = 'left',
+): Promise<void> {
+  const a = await frameToPage(page, ...from);
+  const b = await frameToPage(page, ...to);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down({ button });
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+  await page.mouse.move(b.x, b.y, { steps: 4 });
+  await page.mouse.up({ button });
+}
+
+const sortedIds = (ids: number[]) => [...ids].sort((a, b) => a - b);
 
 async function dropOnVideoStage(page: Page, dt: Awaited<ReturnType<typeof recordClipDataTransfer>>) {
   const stage = page.getByTestId('video-stage');
@@ -275,4 +348,173 @@ test('webcam: a denied permission and a missing camera get clear messages', asyn
   await page.evaluate(() => ((window as unknown as { __denyCamera?: string }).__denyCamera = 'NotFoundError'));
   await page.getByTestId('source-mode-webcam').click();
   await expect(page.getByTestId('video-message')).toContainText(/no camera found/i);
+});
+
+test('webcam: Click on a tracked square re-conditions it (same ID, trackId sent); a click on the blue square makes a new ID', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  await typePhrase(page, 'red');
+  await page.getByTestId('source-mode-webcam').click();
+  await waitForVideo(page, (s) => s.status === 'live', 60_000);
+  // IDs have settled: the same non-empty set on 5 processed frames in a row.
+  await waitForVideo(
+    page,
+    (s) => {
+      const last = s.idLog.slice(-5);
+      const key = (e: IdLogEntry) => sortedIds(e.ids).join(',');
+      return last.length === 5 && last[0].ids.length >= 2 && last.every((e) => key(e) === key(last[0]));
+    },
+    120_000,
+  );
+  // The click lands on the next frame sent, so the shown result must be fresh: the square moves meanwhile.
+  await waitForVideo(page, (s) => s.idLog.length >= 12 && s.live.latencyMs > 0 && s.live.latencyMs < 500, 120_000);
+
+  // The top-row square (always in the clip): click its centre with the Click tool.
+  await page.getByTestId('tool-click').click();
+  const { latest } = await sentAndLatest(page);
+  const top = latest.filter((o) => o.boxXyxyPx[3] < 100).sort((a, b) => a.boxXyxyPx[0] - b.boxXyxyPx[0])[0];
+  expect(top, 'a tracked square on the top row').toBeTruthy();
+  const [x1, y1, x2, y2] = top.boxXyxyPx;
+  await clickOnFrame(page, (x1 + x2) / 2, (y1 + y2) / 2);
+  await expect(page.locator('[data-testid="prompt-item"][data-kind="video-object"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="prompt-item"][data-kind="video-object"]')).toHaveAttribute(
+    'data-track-id',
+    String(top.id),
+  );
+  await expect
+    .poll(async () => (await sentAndLatest(page)).sent?.objects.map((o) => o.trackId) ?? [], { timeout: 30_000 })
+    .toEqual([top.id]);
+  const clickedAt = (await sentAndLatest(page)).sent!.frameIndex;
+  await waitForVideo(page, (s) => s.idLog.filter((e) => e.frameIndex >= clickedAt).length >= 10, 90_000);
+  let s = await videoState(page);
+  const after = s.idLog.filter((e) => e.frameIndex >= clickedAt);
+  for (const e of after) expect(e.ids, `frame ${e.frameIndex} keeps the clicked ID ${top.id}`).toContain(top.id);
+
+  // The blue square is not a "red" object: a click on it starts a new object with a new ID.
+  const maxBefore = Math.max(...s.idLog.flatMap((e) => e.ids));
+  await clickOnFrame(page, (LIVE_BLUE.x0 + LIVE_BLUE.x1) / 2, (LIVE_BLUE.y0 + LIVE_BLUE.y1) / 2);
+  await expect(page.locator('[data-testid="prompt-item"][data-kind="video-object"]')).toHaveCount(2);
+  await expect.poll(async () => (await sentAndLatest(page)).sent?.objects.length ?? 0, { timeout: 30_000 }).toBe(2);
+  const sent = (await sentAndLatest(page)).sent!;
+  expect(sent.objects.map((o) => o.trackId)).toEqual([top.id, undefined]);
+  const blueFrom = sent.frameIndex;
+  let blueId = 0;
+  await expect
+    .poll(
+      async () => {
+        const objs = (await sentAndLatest(page)).latest;
+        const blue = objs.find(
+          (o) =>
+            o.id > maxBefore &&
+            Math.abs(o.boxXyxyPx[0] - LIVE_BLUE.x0) <= 6 &&
+            Math.abs(o.boxXyxyPx[1] - LIVE_BLUE.y0) <= 6 &&
+            Math.abs(o.boxXyxyPx[2] - LIVE_BLUE.x1) <= 6 &&
+            Math.abs(o.boxXyxyPx[3] - LIVE_BLUE.y1) <= 6,
+        );
+        blueId = blue?.id ?? 0;
+        return blueId;
+      },
+      { timeout: 60_000 },
+    )
+    .toBeGreaterThan(maxBefore);
+  // Live frames are numbered by the frames sent, so the next ones are consecutive. The click-born object is
+  // tracked from its frame on. (It is not a "red" detection: the engine's hotstart rule currently removes such a
+  // young, never-matched track after 8 frames — see the report; so only its first frames are checked here.)
+  const firstFrames = Math.min(6, DEFAULT_TRACKER_SETTINGS.hotstartUnmatchThreshold - 1);
+  await waitForVideo(page, (s) => s.idLog.filter((e) => e.frameIndex > blueFrom).length >= firstFrames, 90_000);
+  s = await videoState(page);
+  const born = s.idLog.find((e) => e.ids.includes(blueId))!.frameIndex;
+  expect(born).toBeGreaterThanOrEqual(blueFrom);
+  for (const e of s.idLog.filter((e) => e.frameIndex >= born && e.frameIndex < born + firstFrames)) {
+    expect(e.ids, `frame ${e.frameIndex} keeps the blue object`).toContain(blueId);
+    expect(e.ids, `frame ${e.frameIndex} keeps the clicked square`).toContain(top.id);
+  }
+  await expect(page.locator(`[data-testid="track-row"][data-track-id="${blueId}"]`)).toHaveCount(1);
+  await waitForVideo(page, (s) => s.idLog.filter((e) => e.frameIndex > born).length >= 12, 90_000);
+  const seen = (await videoState(page)).idLog.filter((e) => e.ids.includes(blueId)).map((e) => e.frameIndex);
+  console.log(`live: clicked blue object #${blueId} seen on frames ${seen[0]}–${seen.at(-1)} (${seen.length} frames)`);
+
+  // Undo takes the last click out of the prompts (it is no longer sent).
+  await page.getByTestId('undo').click();
+  await expect(page.locator('[data-testid="prompt-item"][data-kind="video-object"]')).toHaveCount(1);
+  await expect.poll(async () => (await sentAndLatest(page)).sent?.objects.length ?? -1, { timeout: 30_000 }).toBe(1);
+  await page.getByTestId('source-mode-image').click();
+});
+
+test('file mode: pause, a negative box around the late square, resume: its ID goes from then on; re-run after removing the box', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await openApp(page);
+  await typePhrase(page, 'red');
+  await page.getByTestId('source-mode-video').click();
+  await dropOnVideoStage(page, await recordClipDataTransfer(page));
+  // Pause once the late square (frame 20 on) has its ID.
+  await waitForVideo(page, (s) => s.idLog.some((e) => e.ids.length === 3), 120_000);
+  await page.getByTestId('video-pause').click();
+  await waitForVideo(page, (s) => s.status === 'paused', 30_000);
+  await expect(page.getByTestId('video-pause')).toHaveText('Resume');
+  const s = await videoState(page);
+  const k = s.progress!.done; // the next frame to process: prompts added now apply from it
+  expect(k).toBeGreaterThanOrEqual(10);
+  expect(s.playback.frameIndex).toBe(k - 1);
+  const { hotstartDelay, hotstartUnmatchThreshold } = DEFAULT_TRACKER_SETTINGS;
+  // The late square's track is young enough for hotstart removal to show within the clip.
+  expect(k + hotstartUnmatchThreshold - 1 - FILE_CLIP.lateFrame).toBeLessThan(hotstartDelay);
+  const base = sortedIds(s.idLog.find((e) => e.frameIndex === 0)!.ids);
+  const lateId = s.idLog.find((e) => e.frameIndex === k - 1)!.ids.find((id) => !base.includes(id))!;
+  expect(lateId).toBeGreaterThan(Math.max(...base));
+
+  // A negative box (right-drag with the Box tool) around the late square, on the paused frame.
+  await page.getByTestId('tool-box').click();
+  await dragOnFrame(page, [30, 90], [92, 152], 'right');
+  const boxItem = page.locator('[data-testid="prompt-item"][data-kind="video-box"]');
+  await expect(boxItem).toHaveCount(1);
+  await expect(boxItem).toHaveAttribute('data-polarity', 'negative');
+  await expect(boxItem).toHaveAttribute('data-from-frame', String(k));
+  await expect(page.getByTestId('video-exemplar-box')).toHaveCount(1);
+  await page.getByTestId('video-pause').click(); // Resume
+  await waitForVideo(page, (s) => s.status === 'ready', 180_000);
+  const sent = (await sentAndLatest(page)).sent!;
+  expect(sent.frameIndex).toBe(FILE_CLIP.frameCount - 1);
+  expect(sent.concepts).toHaveLength(1);
+  expect(sent.concepts[0].boxes.map((b) => b.polarity)).toEqual(['negative']);
+  await expect(page.getByTestId('video-rerun')).toHaveCount(0);
+
+  type Masklets = { frames: { frameIndex: number; objects: { id: number; segmentation: unknown }[] }[] };
+  const masklets = async (): Promise<Masklets> => {
+    await page.getByTestId('export-masklets').click();
+    return page.evaluate(() => (window as unknown as { __sam3: { lastMasklets: Masklets } }).__sam3.lastMasklets);
+  };
+  const removedBy = k + hotstartUnmatchThreshold;
+  let m = await masklets();
+  for (const f of m.frames) {
+    const ids = sortedIds(f.objects.map((o) => o.id));
+    if (f.frameIndex > FILE_CLIP.lateFrame + 1 && f.frameIndex < k)
+      expect(ids, `frame ${f.frameIndex}, before the box, keeps ${lateId}`).toEqual([...base, lateId]);
+    if (f.frameIndex >= removedBy) expect(ids, `frame ${f.frameIndex}: ${lateId} removed, never back`).toEqual(base);
+    for (const o of f.objects) expect(o.segmentation).not.toBeNull();
+  }
+  const lastWithLate = Math.max(
+    ...m.frames.filter((f) => f.objects.some((o) => o.id === lateId)).map((f) => f.frameIndex),
+  );
+  expect(lastWithLate).toBeGreaterThanOrEqual(k - 1);
+  expect(lastWithLate).toBeLessThan(removedBy);
+  await expect(page.locator(`[data-testid="track-row"][data-track-id="${lateId}"]`)).toHaveAttribute(
+    'data-last-frame',
+    String(lastWithLate),
+  );
+
+  // Removing the box changes results from frame k on: "Re-run from here" replays the file without it.
+  await boxItem.getByTestId('prompt-remove').click();
+  await expect(page.getByTestId('video-rerun')).toHaveAttribute('data-from-frame', String(k));
+  await page.getByTestId('video-rerun').click();
+  await waitForVideo(page, (s) => s.status === 'processing', 30_000);
+  await waitForVideo(page, (s) => s.status === 'ready', 180_000);
+  await expect(page.getByTestId('video-rerun')).toHaveCount(0);
+  m = await masklets();
+  for (const f of m.frames.filter((f) => f.frameIndex > FILE_CLIP.lateFrame + 1))
+    expect(sortedIds(f.objects.map((o) => o.id)), `frame ${f.frameIndex} after the re-run`).toEqual([...base, lateId]);
 });

@@ -37,7 +37,7 @@ export function App() {
               <ThresholdSlider />
               {mode === 'image' && <ExportBar />}
             </div>
-            {mode === 'image' && <ToolBar />}
+            <ToolBar />
           </div>
           {mode === 'image' ? <Stage /> : <VideoWorkspace />}
         </div>

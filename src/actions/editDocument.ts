@@ -60,6 +60,7 @@ export function documentFields(doc: PromptDocument): PromptDocument {
     concepts: doc.concepts,
     objects: doc.objects,
     scoreThreshold: doc.scoreThreshold,
+    videoPrompts: doc.videoPrompts,
   };
 }
 

@@ -19,6 +19,7 @@ import type {
 } from '../../workers/protocol';
 import { emptyHistory, type History } from './history';
 import type { PromptDocument } from './promptDocument';
+import type { VideoPrompt } from './videoPrompts';
 
 /** SAM 3's default score threshold. */
 export const DEFAULT_SCORE_THRESHOLD = 0.5;
@@ -72,12 +73,13 @@ export interface AppState {
   image: ImageInfo | null;
   imageLoading: string | null;
 
-  // Prompt (the document: see promptDocument.ts; only these five fields are undone and redone)
+  // Prompt (the document: see promptDocument.ts; only these six fields are undone and redone)
   chips: string[];
   phraseText: string;
   concepts: ConceptPrompt[];
   objects: ObjectPrompt[];
   scoreThreshold: number;
+  videoPrompts: readonly VideoPrompt[];
   history: History<PromptDocument>;
 
   // Derived from the engine
@@ -123,6 +125,7 @@ export function initialAppState(): AppState {
     concepts: [],
     objects: [],
     scoreThreshold: DEFAULT_SCORE_THRESHOLD,
+    videoPrompts: [],
     history: emptyHistory<PromptDocument>(),
     segmentPending: false,
     result: null,

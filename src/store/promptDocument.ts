@@ -4,6 +4,7 @@
  * actions share one set of rules and Node tests cover them.
  */
 import type { ClickPoint, ConceptPrompt, ExemplarBox, ObjectPrompt, Polarity } from '../../workers/protocol';
+import type { VideoPrompt } from './videoPrompts';
 
 export interface PromptDocument {
   chips: string[];
@@ -13,6 +14,8 @@ export interface PromptDocument {
   concepts: ConceptPrompt[];
   objects: ObjectPrompt[];
   scoreThreshold: number;
+  /** Boxes and clicks drawn on video frames, each from its frame on (see videoPrompts.ts). */
+  videoPrompts: readonly VideoPrompt[];
 }
 
 type Box4 = [number, number, number, number];
@@ -126,15 +129,17 @@ export function removeConcept(doc: PromptDocument, conceptId: string): PromptDoc
   const concept = doc.concepts.find((c) => c.id === conceptId);
   if (!concept) return doc;
   const objects = doc.objects.filter((o) => o.refines?.conceptId !== conceptId);
+  const kept = doc.videoPrompts.filter((p) => p.kind !== 'box' || p.conceptId !== conceptId);
+  const videoPrompts = kept.length === doc.videoPrompts.length ? doc.videoPrompts : kept;
   if (concept.phrase === '') {
-    return { ...doc, concepts: doc.concepts.filter((c) => c !== concept), objects };
+    return { ...doc, concepts: doc.concepts.filter((c) => c !== concept), objects, videoPrompts };
   }
   const key = concept.phrase.toLowerCase();
   const chips = doc.chips.filter((c) => c.toLowerCase() !== key);
   const phrases = splitPhrases(doc.phraseText);
-  const kept = phrases.filter((p) => p.toLowerCase() !== key);
-  const phraseText = kept.length === phrases.length ? doc.phraseText : kept.join(', ');
-  return { ...withPhrases(doc, chips, phraseText), objects };
+  const rest = phrases.filter((p) => p.toLowerCase() !== key);
+  const phraseText = rest.length === phrases.length ? doc.phraseText : rest.join(', ');
+  return { ...withPhrases(doc, chips, phraseText), objects, videoPrompts };
 }
 
 export function newPoint(xyPx: readonly [number, number], polarity: Polarity): ClickPoint {
@@ -220,7 +225,8 @@ export function sameDocument(a: PromptDocument, b: PromptDocument): boolean {
       a.scoreThreshold === b.scoreThreshold &&
       samePlain(a.chips, b.chips) &&
       samePlain(a.concepts, b.concepts) &&
-      samePlain(a.objects, b.objects))
+      samePlain(a.objects, b.objects) &&
+      samePlain(a.videoPrompts, b.videoPrompts))
   );
 }
 

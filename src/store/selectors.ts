@@ -75,7 +75,8 @@ export function selectDocument(s: AppState): PromptDocument {
     lastDoc.phraseText === s.phraseText &&
     lastDoc.concepts === s.concepts &&
     lastDoc.objects === s.objects &&
-    lastDoc.scoreThreshold === s.scoreThreshold
+    lastDoc.scoreThreshold === s.scoreThreshold &&
+    lastDoc.videoPrompts === s.videoPrompts
   )
     return lastDoc;
   lastDoc = {
@@ -84,6 +85,7 @@ export function selectDocument(s: AppState): PromptDocument {
     concepts: s.concepts,
     objects: s.objects,
     scoreThreshold: s.scoreThreshold,
+    videoPrompts: s.videoPrompts,
   };
   return lastDoc;
 }

@@ -1,7 +1,19 @@
 /** The video/webcam toolbar: source controls, live statistics, file progress and playback, exports. */
 import { formatEta } from './videoModel';
 import { VIDEO_ACCEPT } from './mediaErrors';
-import { cancelProcessing, exportMasklets, openFirstVideoFile, processVideo, scrubTo, togglePlay } from './fileActions';
+import { useAppStore } from '../store/useAppStore';
+import {
+  cancelProcessing,
+  exportMasklets,
+  openFirstVideoFile,
+  processVideo,
+  rerunFrom,
+  rerunFromHere,
+  selectRerunInputs,
+  scrubTo,
+  togglePauseProcessing,
+  togglePlay,
+} from './fileActions';
 import { setDetectEvery } from './modeActions';
 import { selectCamera } from './webcamActions';
 import { selectCanExportMasklets, selectProgressPercent, useVideoStore } from './videoStore';
@@ -66,7 +78,7 @@ function VideoFilePicker() {
         type="button"
         className="button"
         data-testid="video-process"
-        disabled={!hasVideo || status === 'processing' || status === 'opening'}
+        disabled={!hasVideo || status === 'processing' || status === 'paused' || status === 'opening'}
         onClick={() => void processVideo()}
       >
         {status === 'ready' || status === 'cancelled' ? 'Process again' : 'Process video'}
@@ -177,15 +189,18 @@ function FileBar() {
           <span>
             ETA <span data-testid="video-eta">{status === 'processing' ? formatEta(progress.etaSeconds) : '—'}</span>
           </span>
-          {status === 'processing' && (
-            <button
-              type="button"
-              className="button button--danger"
-              data-testid="video-cancel"
-              onClick={() => void cancelProcessing()}
-            >
-              Cancel
-            </button>
+          {(status === 'processing' || status === 'paused') && (
+            <>
+              <PauseButton />
+              <button
+                type="button"
+                className="button button--danger"
+                data-testid="video-cancel"
+                onClick={() => void cancelProcessing()}
+              >
+                Cancel
+              </button>
+            </>
           )}
         </div>
       )}
@@ -207,6 +222,7 @@ function FileBar() {
           <span data-testid="video-frame-index">
             Frame {playback.frameIndex + 1} / {meta.frameCount}
           </span>
+          <RerunButton />
           <button
             type="button"
             className="button button--secondary"
@@ -219,5 +235,46 @@ function FileBar() {
         </div>
       )}
     </div>
+  );
+}
+
+function PauseButton() {
+  const status = useVideoStore((s) => s.status);
+  const pausing = useVideoStore((s) => s.pauseRequested && s.status === 'processing');
+  return (
+    <button
+      type="button"
+      className="button button--secondary"
+      data-testid="video-pause"
+      data-state={status === 'paused' ? 'paused' : pausing ? 'pausing' : 'running'}
+      disabled={pausing}
+      title={
+        status === 'paused'
+          ? 'Resume: boxes and clicks added while paused apply from the next frame on'
+          : 'Pause to add boxes and clicks on the frame shown'
+      }
+      onClick={togglePauseProcessing}
+    >
+      {status === 'paused' ? 'Resume' : pausing ? 'Pausing…' : 'Pause'}
+    </button>
+  );
+}
+
+/** Shown when prompts changed since the last run: the first frame they change, replayed from frame 0. */
+function RerunButton() {
+  const v = useVideoStore(selectRerunInputs);
+  const from = useAppStore((s) => rerunFrom(v, s));
+  if (from === null) return null;
+  return (
+    <button
+      type="button"
+      className="button"
+      data-testid="video-rerun"
+      data-from-frame={from}
+      title={`Replays the video from the start with your prompts; results change from frame ${from + 1} on`}
+      onClick={rerunFromHere}
+    >
+      Re-run from here (frame {from + 1})
+    </button>
   );
 }

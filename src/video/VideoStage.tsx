@@ -3,12 +3,16 @@
  * camera/file frame plus the shown frame's masks on every animation frame, so the preview stays smooth whatever
  * rate results arrive at. Drop a video file here in file mode.
  */
-import { useLayoutEffect, useRef, useState, type DragEvent } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { fitView, IDENTITY_VIEW } from '../canvas/coords';
 import { renderOverlay } from '../canvas/renderOverlay';
+import { useAppStore } from '../store/useAppStore';
 import { openFirstVideoFile } from './fileActions';
+import { useVideoPointer } from './useVideoPointer';
 import { buildVideoScene } from './videoOverlay';
+import { VideoPromptLayer } from './VideoPromptLayer';
 import { videoElement } from './videoSession';
-import { selectShownFrame, useVideoStore, videoStore } from './videoStore';
+import { selectCanPrompt, selectShownFrame, useVideoStore, videoStore } from './videoStore';
 
 export function VideoStage() {
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -16,6 +20,50 @@ export function VideoStage() {
   const mediaHostRef = useRef<HTMLDivElement>(null);
   const [dragging, setDragging] = useState(false);
   const mode = useVideoStore((s) => s.mode);
+  const canPrompt = useVideoStore(selectCanPrompt);
+  const tool = useAppStore((s) => s.tool);
+  // Sizes for the prompt layer and pointer mapping (the draw loop measures on its own every frame).
+  const [size, setSize] = useState({ width: 0, height: 0, mediaWidth: 0, mediaHeight: 0 });
+  useLayoutEffect(() => {
+    const wrap = wrapRef.current;
+    if (!wrap) return;
+    const media = videoElement();
+    const measure = () => {
+      const r = wrap.getBoundingClientRect();
+      const next = {
+        width: Math.floor(r.width),
+        height: Math.floor(r.height),
+        mediaWidth: media.videoWidth,
+        mediaHeight: media.videoHeight,
+      };
+      setSize((prev) =>
+        prev.width === next.width &&
+        prev.height === next.height &&
+        prev.mediaWidth === next.mediaWidth &&
+        prev.mediaHeight === next.mediaHeight
+          ? prev
+          : next,
+      );
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(wrap);
+    media.addEventListener('loadedmetadata', measure);
+    media.addEventListener('resize', measure);
+    return () => {
+      ro.disconnect();
+      media.removeEventListener('loadedmetadata', measure);
+      media.removeEventListener('resize', measure);
+    };
+  }, []);
+  const view = useMemo(
+    () =>
+      size.mediaWidth > 0 && size.mediaHeight > 0
+        ? fitView(size.mediaWidth, size.mediaHeight, size.width, size.height)
+        : { ...IDENTITY_VIEW },
+    [size],
+  );
+  const pointer = useVideoPointer(view);
 
   // Mount the shared media element; draw every animation frame.
   useLayoutEffect(() => {
@@ -89,9 +137,17 @@ export function VideoStage() {
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     >
-      <div ref={wrapRef} className="overlay-wrap video-stage__wrap">
+      <div ref={wrapRef} className="overlay-wrap video-stage__wrap" onContextMenu={pointer.onContextMenu}>
         <div ref={mediaHostRef} className="video-stage__media-host" aria-hidden="true" />
-        <canvas ref={canvasRef} data-testid="video-canvas" className="overlay-canvas video-stage__canvas" />
+        <canvas
+          ref={canvasRef}
+          data-testid="video-canvas"
+          data-tool={tool}
+          data-can-prompt={canPrompt}
+          className={`overlay-canvas video-stage__canvas${canPrompt ? ` overlay-canvas--${tool}` : ''}`}
+          {...pointer}
+        />
+        {size.mediaWidth > 0 && <VideoPromptLayer view={view} />}
       </div>
       {dragging && <div className="stage__drop-hint">Drop to open</div>}
     </section>

@@ -4,12 +4,14 @@
  */
 import { baseName, downloadBlob } from '../actions/download';
 import { reportEngineError } from '../engine-client/engineErrors';
-import { appStore } from '../store/appStore';
+import { appStore, type AppState } from '../store/appStore';
 import { buildMasklets } from './masklets';
 import { looksLikeVideo } from './mediaErrors';
 import { grabFileFrame, openVideoFile, seekTo, VideoOpenError } from './mediaSources';
-import { estimateEtaSeconds, frameAtTime, timeOfFrame } from './videoModel';
-import { videoStore } from './videoStore';
+import { firstChangedFrame, runInputs } from '../store/videoPrompts';
+import { pruneVideoPrompts } from './videoPromptActions';
+import { estimateEtaSeconds, frameAtTime, timeOfFrame, type CompactFrame } from './videoModel';
+import { videoStore, type VideoState } from './videoStore';
 import {
   endSession,
   framePrompts,
@@ -23,6 +25,9 @@ import {
 let fileUrl: string | null = null;
 let runToken = 0;
 let playHandle: number | null = null;
+let fileCount = 0;
+/** Resolves the paused processing loop (resume or cancel). */
+let resumeLoop: (() => void) | null = null;
 
 export function openFirstVideoFile(files: FileList | readonly File[] | null): void {
   const file = files?.[0];
@@ -49,7 +54,11 @@ export async function openVideo(file: File): Promise<void> {
       return;
     }
     fileUrl = opened.url;
+    const scope = `file:${++fileCount}`;
+    pruneVideoPrompts(scope);
     videoStore.setState((s) => ({
+      scope,
+      lastRun: null,
       status: 'loaded',
       meta: {
         name: opened.name,
@@ -73,19 +82,26 @@ export async function openVideo(file: File): Promise<void> {
   if (appStore.getState().concepts.some((c) => c.phrase.trim() !== '')) void processVideo();
 }
 
-/** Processes every frame in order with the prompts in force at each frame. */
-export async function processVideo(): Promise<void> {
+/**
+ * Processes every frame in order with the prompts in force at each frame. `keepBefore` (a re-run): the results of
+ * frames before it stay on screen while the file is replayed from frame 0 (the tracker state cannot be rewound);
+ * they are replaced by the replay's identical results, and frames from `keepBefore` on by new ones.
+ */
+export async function processVideo(options: { keepBefore?: number } = {}): Promise<void> {
   const meta = videoStore.getState().meta;
   if (!meta) return;
   pause();
   const my = ++runToken;
   const total = meta.frameCount;
+  const keepBefore = Math.max(0, Math.min(total, options.keepBefore ?? 0));
+  const kept = videoStore.getState().frames.slice(0, keepBefore);
   videoStore.setState({
     status: 'processing',
     message: null,
-    frames: new Array(total),
+    frames: Object.assign(new Array<CompactFrame | undefined>(total), kept),
     progress: { done: 0, total, startedAtMs: performance.now(), etaSeconds: null },
     playback: { frameIndex: 0, playing: false },
+    pauseRequested: false,
   });
   const video = videoElement();
   try {
@@ -94,9 +110,15 @@ export async function processVideo(): Promise<void> {
       detectEvery: videoStore.getState().detectEvery,
       withCocoRle: true,
     });
-    const startedAtMs = performance.now();
+    let startedAtMs = performance.now();
     for (let i = 0; i < total; i++) {
       if (my !== runToken) return;
+      if (videoStore.getState().pauseRequested) {
+        const pausedAt = performance.now();
+        await waitForResume(i);
+        if (my !== runToken) return;
+        startedAtMs += performance.now() - pausedAt; // the ETA counts working time only
+      }
       const bitmap = await grabFileFrame(video, i, meta.fps);
       if (my !== runToken) {
         bitmap.close();
@@ -107,7 +129,7 @@ export async function processVideo(): Promise<void> {
         frameIndex: i,
         timestampMs: (i * 1000) / meta.fps,
         bitmap,
-        ...framePrompts(),
+        ...framePrompts(i, null),
       });
       if (my !== runToken) return;
       recordFrame(result, true);
@@ -124,25 +146,90 @@ export async function processVideo(): Promise<void> {
     }
     await endSession();
     if (my !== runToken) return;
-    videoStore.setState({ status: 'ready' });
-    await showFrame(0);
+    videoStore.setState({ status: 'ready', lastRun: currentRunInputs() });
+    await showFrame(keepBefore);
   } catch (err) {
     if (my !== runToken) return;
     await endSession();
     const e = reportEngineError(err, 'Processing the video');
-    videoStore.setState({ status: 'error', message: `Processing stopped: ${e.message}` });
+    videoStore.setState({ status: 'error', message: `Processing stopped: ${e.message}`, pauseRequested: false });
   }
+}
+
+/** Paused before frame `next`: shows the last frame done (its results) until Resume or Cancel. */
+async function waitForResume(next: number): Promise<void> {
+  const resumed = new Promise<void>((resolve) => (resumeLoop = resolve));
+  videoStore.setState((s) => ({
+    status: 'paused',
+    message: `Paused before frame ${next + 1}: boxes and clicks you add now apply from frame ${next + 1} on.`,
+    playback: { frameIndex: Math.max(0, next - 1), playing: false },
+    frameVersion: s.frameVersion + 1,
+  }));
+  await resumed;
+}
+
+/** Pause (processing stops before the next frame) or Resume. */
+export function togglePauseProcessing(): void {
+  const s = videoStore.getState();
+  if (s.status === 'processing') {
+    videoStore.setState({ pauseRequested: true });
+    return;
+  }
+  if (s.status !== 'paused') return;
+  videoStore.setState({ status: 'processing', pauseRequested: false, message: null });
+  const resume = resumeLoop;
+  resumeLoop = null;
+  resume?.();
+}
+
+/** The video-side inputs of the re-run rule (a stable object while they are). */
+export function selectRerunInputs(s: VideoState): Pick<VideoState, 'scope' | 'status' | 'lastRun' | 'detectEvery'> {
+  if (
+    rerunInputsMemo &&
+    rerunInputsMemo.scope === s.scope &&
+    rerunInputsMemo.status === s.status &&
+    rerunInputsMemo.lastRun === s.lastRun &&
+    rerunInputsMemo.detectEvery === s.detectEvery
+  )
+    return rerunInputsMemo;
+  rerunInputsMemo = { scope: s.scope, status: s.status, lastRun: s.lastRun, detectEvery: s.detectEvery };
+  return rerunInputsMemo;
+}
+let rerunInputsMemo: ReturnType<typeof selectRerunInputs> | null = null;
+
+/**
+ * A processed (or cancelled) file whose prompts changed since its run: the first frame they change, else null.
+ */
+export function rerunFrom(v: ReturnType<typeof selectRerunInputs>, a: AppState): number | null {
+  if (!v.scope || (v.status !== 'ready' && v.status !== 'cancelled')) return null;
+  return firstChangedFrame(v.lastRun, runInputs(v.scope, a.concepts, a.videoPrompts, a.scoreThreshold, v.detectEvery));
+}
+
+/** Re-runs the file with the current prompts, keeping the results before the first frame they change. */
+export function rerunFromHere(): void {
+  const from = rerunFrom(videoStore.getState(), appStore.getState());
+  if (from === null) return;
+  void processVideo({ keepBefore: from });
+}
+
+function currentRunInputs() {
+  const a = appStore.getState();
+  const v = videoStore.getState();
+  return runInputs(v.scope ?? '', a.concepts, a.videoPrompts, a.scoreThreshold, v.detectEvery);
 }
 
 /** Stops processing; the frames done so far stay (play, scrub, export). */
 export async function cancelProcessing(): Promise<void> {
   const s = videoStore.getState();
-  if (s.status !== 'processing') return;
+  if (s.status !== 'processing' && s.status !== 'paused') return;
   runToken++;
+  releasePausedLoop();
   await endSession();
   const done = s.progress?.done ?? 0;
   videoStore.setState({
     status: 'cancelled',
+    pauseRequested: false,
+    lastRun: currentRunInputs(),
     message: `Cancelled after ${done} of ${s.progress?.total ?? 0} frames.`,
   });
   await showFrame(0);
@@ -221,6 +308,8 @@ export function exportMasklets(download = true): void {
 /** Leaves file mode: stops processing and playback, frees the file. */
 export async function closeVideo(): Promise<void> {
   runToken++;
+  releasePausedLoop();
+  videoStore.setState({ pauseRequested: false });
   pause();
   await endSession();
   const video = videoElement();
@@ -228,4 +317,10 @@ export async function closeVideo(): Promise<void> {
   video.load();
   if (fileUrl) URL.revokeObjectURL(fileUrl);
   fileUrl = null;
+}
+
+function releasePausedLoop(): void {
+  const resume = resumeLoop;
+  resumeLoop = null;
+  resume?.();
 }

@@ -41,7 +41,9 @@ export function buildMasklets(
 ): MaskletExport {
   const categoryOf = new Map<string, number>();
   const categories: { id: number; name: string }[] = [];
-  const category = (conceptId: string): number => {
+  const category = (instanceConceptId: string): number => {
+    // Objects made by clicks (`object:<track>`) share one category, "object".
+    const conceptId = instanceConceptId.startsWith('object:') ? 'object' : instanceConceptId;
     let id = categoryOf.get(conceptId);
     if (id === undefined) {
       id = categories.length + 1;

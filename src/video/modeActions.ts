@@ -1,7 +1,10 @@
 /** Switching between the still image, a video file and the webcam; the detector interval. */
 import { closeVideo } from './fileActions';
+import { pruneVideoPrompts } from './videoPromptActions';
 import { refreshCameras, restartLiveSession, startWebcam, stopWebcam } from './webcamActions';
 import { videoStore, type SourceMode } from './videoStore';
+
+let webcamRuns = 0;
 
 export async function setSourceMode(mode: SourceMode): Promise<void> {
   const prev = videoStore.getState().mode;
@@ -20,7 +23,13 @@ export async function setSourceMode(mode: SourceMode): Promise<void> {
     tracks: {},
     idLog: [],
     frameVersion: s.frameVersion + 1,
+    scope: mode === 'webcam' ? `webcam:${++webcamRuns}` : null,
+    pauseRequested: false,
+    lastSent: null,
+    lastRun: null,
   }));
+  const scope = videoStore.getState().scope;
+  if (scope) pruneVideoPrompts(scope);
   if (mode === 'webcam') {
     void refreshCameras();
     await startWebcam();

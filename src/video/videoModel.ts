@@ -3,6 +3,7 @@
  * track IDs, and the live/file statistics (rates, ETA). No DOM, no store: Node tests import this directly.
  */
 import type { RleMask, VideoFrameResult } from '../../workers/protocol';
+import { rleContains } from '../canvas/maskBitmap';
 import { instanceColor, type InstanceColor } from '../colors';
 
 /** Instances made with clicks have no concept; they share their own hue family (as in image mode). */
@@ -58,6 +59,14 @@ export function compactFrame(result: VideoFrameResult): CompactFrame {
       ...(inst.cocoRle ? { cocoRle: inst.cocoRle } : {}),
     })),
   };
+}
+
+/** The tracked object (track ID) whose mask covers frame pixel (x, y), or null (background). */
+export function objectAt(frame: CompactFrame | null, x: number, y: number): number | null {
+  if (!frame || frame.width <= 0 || frame.height <= 0) return null;
+  const mx = (x * frame.displayWidth) / frame.width;
+  const my = (y * frame.displayHeight) / frame.height;
+  return frame.objects.find((o) => rleContains(o.mask, mx, my))?.id ?? null;
 }
 
 // ---- Tracks ------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import type { ConceptPrompt, VideoFrameInput, VideoFrameResult, VideoSessionOptions } from '../../workers/protocol';
 import { engine } from '../engine-client/engineClient';
 import { appStore } from '../store/appStore';
+import { framePromptSet } from '../store/videoPrompts';
 import { compactFrame, updateTracks, type CompactFrame } from './videoModel';
 import { MAX_ID_LOG, videoStore } from './videoStore';
 
@@ -24,16 +25,21 @@ export function videoElement(): HTMLVideoElement {
 }
 
 /**
- * The prompts a frame carries: the document's phrases as they are now (so a change applies from the next frame
- * on), and the threshold. Exemplar boxes and clicks of the still image are in that image's pixels, so they are
- * not sent with video frames.
+ * The prompts frame `frameIndex` carries: the document's phrases as they are now (so a change applies from the
+ * next frame on), the boxes and clicks drawn on this video's frames that are in force from `frameIndex` on
+ * (videoPrompts.ts), and the threshold. The still image's boxes and clicks are in that image's pixels: never sent.
  */
-export function framePrompts(): Pick<VideoFrameInput, 'concepts' | 'objects' | 'scoreThreshold'> {
+export function framePrompts(
+  frameIndex: number,
+  session: string | null,
+): Pick<VideoFrameInput, 'concepts' | 'objects' | 'scoreThreshold'> {
   const s = appStore.getState();
-  const concepts: ConceptPrompt[] = s.concepts
-    .filter((c) => c.phrase.trim() !== '')
-    .map((c) => (c.boxes.length === 0 ? c : { ...c, boxes: [] }));
-  return { concepts, scoreThreshold: s.scoreThreshold };
+  const { concepts, objects } = framePromptSet(s.concepts, s.videoPrompts, {
+    scope: videoStore.getState().scope,
+    session,
+    frameIndex,
+  });
+  return { concepts, ...(objects.length > 0 ? { objects } : {}), scoreThreshold: s.scoreThreshold };
 }
 
 /** Concept ID → phrase of everything sent so far this session (categories of the masklet export). */
@@ -92,6 +98,9 @@ export function currentSessionId(): string | null {
 /** Sends one frame; the bitmap is transferred to the worker. */
 export function sendFrame(input: VideoFrameInput): Promise<VideoFrameResult> {
   rememberPhrases(input.concepts);
+  videoStore.setState({
+    lastSent: { frameIndex: input.frameIndex, concepts: input.concepts, objects: input.objects ?? [] },
+  });
   return engine().processFrame(input.bitmap ? Comlink.transfer(input, [input.bitmap]) : input);
 }
 

@@ -5,7 +5,8 @@
  */
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { VideoSessionInfo } from '../../workers/protocol';
+import type { ConceptPrompt, ObjectPrompt, VideoSessionInfo } from '../../workers/protocol';
+import type { RunInputs } from '../store/videoPrompts';
 import type { MaskletExport } from './masklets';
 import type { CompactFrame, TrackTable } from './videoModel';
 
@@ -17,6 +18,7 @@ export type VideoStatus =
   | 'live' // webcam running
   | 'loaded' // file open, not processed yet
   | 'processing' // file: every frame in order
+  | 'paused' // file: processing paused (prompts added now apply from the next frame)
   | 'ready' // file processed: play / scrub / export
   | 'cancelled'
   | 'error';
@@ -63,6 +65,13 @@ export interface IdLogEntry {
   ids: number[];
 }
 
+/** The prompts the last processFrame call carried (tests and the debug view read it). */
+export interface SentPrompts {
+  frameIndex: number;
+  concepts: ConceptPrompt[];
+  objects: ObjectPrompt[];
+}
+
 export interface VideoState {
   mode: SourceMode;
   status: VideoStatus;
@@ -85,6 +94,13 @@ export interface VideoState {
   lastMasklets: MaskletExport | null;
   /** Bumped whenever what the canvas shows changes. */
   frameVersion: number;
+  /** The video source that prompts drawn now belong to (`file:<n>`, `webcam:<n>`); null before any. */
+  scope: string | null;
+  /** File mode: Pause was pressed; the loop stops before the next frame. */
+  pauseRequested: boolean;
+  lastSent: SentPrompts | null;
+  /** File mode: what the last finished (or cancelled) run used, to offer a re-run when prompts change. */
+  lastRun: RunInputs | null;
 }
 
 export const MAX_ID_LOG = 2000;
@@ -121,6 +137,10 @@ export function initialVideoState(): VideoState {
     idLog: [],
     lastMasklets: null,
     frameVersion: 0,
+    scope: null,
+    pauseRequested: false,
+    lastSent: null,
+    lastRun: null,
   };
 }
 
@@ -138,7 +158,7 @@ export function useVideoStore<T>(selector: (s: VideoState) => T): T {
 
 /** The frame the canvas should show: the scrubbed/played frame of a processed file, else the newest result. */
 export function selectShownFrame(s: VideoState): CompactFrame | null {
-  if ((s.status === 'ready' || s.status === 'cancelled') && s.frames.length > 0)
+  if ((s.status === 'ready' || s.status === 'cancelled' || s.status === 'paused') && s.frames.length > 0)
     return s.frames[s.playback.frameIndex] ?? null;
   return s.latest;
 }
@@ -151,4 +171,38 @@ export function selectProgressPercent(s: VideoState): number {
 
 export function selectCanExportMasklets(s: VideoState): boolean {
   return s.mode === 'video' && (s.status === 'ready' || s.status === 'cancelled') && s.frames.some(Boolean);
+}
+
+/**
+ * Where a prompt drawn now goes: the source, the live session, and the first frame it applies to — live: the next
+ * frame sent; paused: the next frame to process (the shown one is done); a loaded or processed file: the shown
+ * frame (a re-run replays the file with the prompt from there). Null when prompts cannot be drawn now (no
+ * source, processing running, no picture). `nextLiveFrame` is the live session and its next frame number.
+ */
+export function selectPromptOrigin(
+  s: VideoState,
+  nextLiveFrame: { session: string; frameIndex: number } | null,
+): { scope: string; session: string | null; fromFrame: number } | null {
+  if (s.scope === null) return null;
+  if (s.mode === 'webcam')
+    return s.status === 'live' && nextLiveFrame
+      ? { scope: s.scope, session: nextLiveFrame.session, fromFrame: nextLiveFrame.frameIndex }
+      : null;
+  if (s.mode !== 'video' || !s.meta) return null;
+  if (s.status === 'paused') return { scope: s.scope, session: null, fromFrame: s.progress?.done ?? 0 };
+  if (s.status === 'ready' || s.status === 'cancelled' || s.status === 'loaded')
+    return { scope: s.scope, session: null, fromFrame: s.playback.frameIndex };
+  return null;
+}
+
+/** Boxes and clicks can be drawn on what is shown now. */
+export function selectCanPrompt(s: VideoState): boolean {
+  return selectPromptOrigin(s, { session: '', frameIndex: 0 }) !== null;
+}
+
+/** The frame whose prompts in force the stage shows (live: all of them). */
+export function selectPromptFrame(s: VideoState): number {
+  if (s.mode === 'webcam') return Number.MAX_SAFE_INTEGER;
+  if (s.status === 'paused') return s.progress?.done ?? 0;
+  return s.playback.frameIndex;
 }

@@ -87,7 +87,7 @@ function beginLoop(my: number, stream: MediaStream, video: HTMLVideoElement): vo
         frameIndex: f.seq,
         timestampMs: f.capturedAtMs - startedAtMs,
         bitmap: f.frame,
-        ...framePrompts(),
+        ...framePrompts(f.seq, sessionId),
       });
     },
     onResult: (result, _f, latencyMs) => {
@@ -164,6 +164,15 @@ export async function stopWebcam(clearStatus = true): Promise<void> {
   }
   if (clearStatus) videoStore.setState({ status: 'idle' });
   await endSession();
+}
+
+/** The live session and the number its next sent frame will have (where a prompt drawn now starts). */
+export function liveFrameCursor(): { session: string; frameIndex: number } | null {
+  const session = currentSessionId();
+  if (!run || !session) return null;
+  const p = run.pump.getStats();
+  // A frame in flight has read its prompts already; the next one to read them gets number `sent`.
+  return { session, frameIndex: p.sent };
 }
 
 export async function refreshCameras(): Promise<void> {

@@ -151,3 +151,81 @@ for (const [mode, makeEngine] of [
     });
   });
 }
+
+describe('prompts added on a frame apply from that frame on', () => {
+  test('a negative box added at frame 10 removes the track inside it; the other keeps its ID', async () => {
+    const engine = await demoEngine();
+    const session = await engine.startVideo({ mode: 'file', detectEvery: 1 });
+    const results: VideoFrameResult[] = [];
+    for (let t = 0; t < 25; t++) {
+      const scene = renderScene({
+        width: W,
+        height: H,
+        background: [236, 236, 236],
+        shapes: [square(20 + 2 * t, 30), square(200, 150)],
+      });
+      const boxes =
+        t >= 10
+          ? [
+              {
+                id: 'neg',
+                xyxyPx: [30, 20, 120, 90] as [number, number, number, number],
+                polarity: 'negative' as const,
+              },
+            ]
+          : [];
+      results.push(
+        await engine.processFrame({
+          sessionId: session.sessionId,
+          frameIndex: t,
+          timestampMs: t * 100,
+          rgba: { width: W, height: H, data: scene.data },
+          concepts: [{ id: 'red', phrase: 'red', boxes }],
+          scoreThreshold: 0.5,
+        }),
+      );
+    }
+    assert.deepEqual(ids(results[9]), [1, 2]);
+    assert.deepEqual(results[10].removed, [1]);
+    for (let t = 10; t < 25; t++) assert.deepEqual(ids(results[t]), [2], `frame ${t}`);
+  });
+
+  test('an object started by a click on frame 5 keeps its ID although no phrase matches it', async () => {
+    const engine = await demoEngine();
+    const session = await engine.startVideo({ mode: 'file', detectEvery: 1 });
+    const results: VideoFrameResult[] = [];
+    for (let t = 0; t < 30; t++) {
+      const scene = renderScene({
+        width: W,
+        height: H,
+        background: [236, 236, 236],
+        shapes: [square(20, 30), square(150 + t, 150, 'blue')],
+      });
+      const objects =
+        t >= 5
+          ? [
+              {
+                id: 'o',
+                points: [{ id: 'p', xyPx: [170 + 5, 170] as [number, number], polarity: 'positive' as const }],
+                candidate: 0,
+              },
+            ]
+          : [];
+      results.push(
+        await engine.processFrame({
+          sessionId: session.sessionId,
+          frameIndex: t,
+          timestampMs: t * 100,
+          rgba: { width: W, height: H, data: scene.data },
+          concepts: [{ id: 'red', phrase: 'red', boxes: [] }],
+          objects,
+          scoreThreshold: 0.5,
+        }),
+      );
+    }
+    assert.deepEqual(ids(results[4]), [1]);
+    for (let t = 5; t < 30; t++) assert.deepEqual(ids(results[t]), [1, 2], `frame ${t}`);
+    const blue = results[29].instances.find((i) => i.instanceId === 2)!;
+    assert.ok(Math.abs((blue.boxXyxyPx[0] + blue.boxXyxyPx[2]) / 2 - (150 + 29 + 20)) <= 3, 'follows the blue square');
+  });
+});

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Export sam3-web's pack (vision, text, detector, tracker prompt decoder + manifest.json) from transformers SAM 3.
+"""Export sam3-web's pack (vision, text, detector, tracker prompt decoder, video memory graphs + constants.json,
+manifest.json) from transformers SAM 3 (Sam3Model, Sam3TrackerModel, Sam3TrackerVideoModel).
 
   python tools/export/export_pack.py --checkpoint facebook/sam3 --out packs/sam3 --tokenizer path/tokenizer.json
   python tools/export/export_pack.py --tiny --seed 0 --out /tmp/sam3-tiny
@@ -20,8 +21,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import log, require_transformers  # noqa: E402
-from manifest import GraphFiles, write_manifest  # noqa: E402
-from models import Sam3Pair, build_from_checkpoint, build_tiny  # noqa: E402
+from manifest import MEMORY_ROLES, GraphFiles, write_manifest  # noqa: E402
+from models import Sam3Pair, build_from_checkpoint, build_tiny, build_tiny_video, video_from_checkpoint  # noqa: E402
 
 import torch  # noqa: E402
 
@@ -38,14 +39,16 @@ class ExportResult:
 
 
 def _export(module: torch.nn.Module, args: tuple[Any, ...], path: Path, inputs: list[str], outputs: list[str],
-            dynamic_axes: dict[str, dict[int, str]] | None, opset: int) -> None:
+            dynamic_axes: dict[str, dict[int, str]] | None, opset: int, fold: bool = True) -> None:
+    """`fold=False` keeps one copy of each weight when a module is called twice (folding would duplicate the
+    transposed weights per call); onnxruntime folds them when the session loads."""
     path.parent.mkdir(parents=True, exist_ok=True)
     common_kw = dict(input_names=inputs, output_names=outputs, dynamic_axes=dynamic_axes)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with torch.no_grad():
             try:  # the legacy tracer (usls v2 exports use it too): plain ops, RoiAlign from torchvision
-                torch.onnx.export(module, args, str(path), opset_version=opset, do_constant_folding=True,
+                torch.onnx.export(module, args, str(path), opset_version=opset, do_constant_folding=fold,
                                   dynamo=False, **common_kw)
             except Exception as exc:  # noqa: BLE001
                 log(f"legacy exporter failed for {path.name} ({type(exc).__name__}: {exc}); trying dynamo=True")
@@ -136,7 +139,82 @@ def export_tracker(pair: Sam3Pair, out: Path, opset: int) -> Path:
     return path
 
 
-def export_all(pair: Sam3Pair, out: Path, opset: int, tokenizer: Path | None, pack_id: str, name: str) -> ExportResult:
+def video_features(video: Any, pixel_values: torch.Tensor) -> dict[str, torch.Tensor]:
+    """The memory graphs' per-frame inputs from Sam3TrackerVideoModel's own vision path: feats0/1 (after
+    conv_s0/conv_s1), raw feats2 and its sine position encoding pos2, all [1,C,h,w]."""
+    with torch.no_grad():
+        out = video.get_image_features(pixel_values, return_dict=True)
+    sizes = video.backbone_feature_sizes
+    b = pixel_values.shape[0]
+    feats = [f.permute(1, 2, 0).reshape(b, -1, *s) for f, s in zip(out.fpn_hidden_states, sizes)]
+    pos = [p.permute(1, 2, 0).reshape(b, -1, *s) for p, s in zip(out.fpn_position_encoding, sizes)]
+    return {"feats0": feats[0], "feats1": feats[1], "feats2": feats[2], "pos2": pos[2]}
+
+
+def to_tokens(x: torch.Tensor) -> torch.Tensor:
+    """[1,C,h,w] -> [h*w,1,C] (the memory graphs' token-major layout)."""
+    return x.flatten(2).permute(2, 0, 1).contiguous()
+
+
+def export_memory(video: Any, out: Path, opset: int, input_size: int) -> dict[str, Path]:
+    """mask_decoder.onnx, memory_attention.onnx, memory_encoder.onnx and constants.json (jax-image-tools contract).
+    Example shapes differ from the goldens' (3 spatial blocks, 3 pointers, 2 points) so that the goldens also check
+    the dynamic axes."""
+    import json
+
+    import memory_wrappers as MW
+
+    files: dict[str, Path] = {}
+    f = video_features(video, example_vision_input(input_size))
+    s = float(input_size)
+    points = torch.tensor([[[[0.3 * s, 0.4 * s], [0.6 * s, 0.5 * s]]]], dtype=torch.float32)
+    labels = torch.tensor([[[1, 0]]], dtype=torch.int32)
+    dec = MW.MemoryMaskDecoder(video).eval()
+    path = out / "mask_decoder.onnx"
+    _export(dec, (f["feats0"], f["feats1"], f["feats2"], points, labels), path, MW.DECODER_INPUTS,
+            MW.DECODER_OUTPUTS, {"input_points": {2: "num_points"}, "input_labels": {2: "num_points"}}, opset,
+            fold=False)
+    files["memoryDecoder"] = path
+
+    mem = int(video.mem_dim)
+    t = f["feats2"].shape[-1] * f["feats2"].shape[-2]
+    g = torch.Generator().manual_seed(7)
+    n_spatial, n_ptr = 3 * t, 3 * max(1, int(video.hidden_dim) // mem)
+    att_args = (to_tokens(f["feats2"]), to_tokens(f["pos2"]), torch.randn(n_spatial, 1, mem, generator=g),
+                torch.randn(n_spatial, 1, mem, generator=g), torch.randn(n_ptr, 1, mem, generator=g),
+                torch.randn(n_ptr, 1, mem, generator=g))
+    att = MW.MemoryAttention(video).eval()
+    path = out / "memory_attention.onnx"
+    axes = {"spatial_memory": {0: "num_spatial_tokens"}, "spatial_memory_position_embeddings": {0: "num_spatial_tokens"},
+            "pointer_memory": {0: "num_pointer_tokens"}, "pointer_memory_position_embeddings": {0: "num_pointer_tokens"}}
+    _export(att, att_args, path, MW.ATTENTION_INPUTS, MW.ATTENTION_OUTPUTS, axes, opset, fold=False)
+    files["memoryAttention"] = path
+
+    enc = MW.MemoryEncoder(video).eval()
+    masks = torch.randn(1, 1, input_size, input_size, generator=g) * 4
+    path = out / "memory_encoder.onnx"
+    _export(enc, (f["feats2"], masks, torch.tensor([False])), path, MW.ENCODER_INPUTS, MW.ENCODER_OUTPUTS, None, opset,
+            fold=False)
+    files["memoryEncoder"] = path
+
+    try:  # lossless: merges the tracer's duplicated RoPE tables, short value names (≈ half the tiny files' bytes)
+        from onnx_compact import compact
+
+        for role in ("memoryDecoder", "memoryAttention", "memoryEncoder"):
+            compact(files[role])
+    except Exception as exc:  # noqa: BLE001
+        log(f"compaction skipped ({type(exc).__name__}: {exc})")
+
+    path = out / "constants.json"
+    path.write_text(json.dumps(MW.memory_constants(video)) + "\n")
+    log(f"wrote {path}")
+    files["memoryConstants"] = path
+    return files
+
+
+def export_all(pair: Sam3Pair, out: Path, opset: int, tokenizer: Path | None, pack_id: str, name: str,
+               video: Any = None) -> ExportResult:
+    """Every graph of the pack; with `video` (a Sam3TrackerVideoModel) also the memory graphs + constants.json."""
     res = ExportResult()
     steps = {
         "vision": lambda: export_vision(pair, out, opset),
@@ -157,15 +235,27 @@ def export_all(pair: Sam3Pair, out: Path, opset: int, tokenizer: Path | None, pa
             traceback.print_exc()
             res.errors[key] = f"{type(exc).__name__}: {exc}"
             log(f"EXPORT FAILED {key}: {res.errors[key]}")
+    memory: dict[str, Path] = {}
+    if video is not None:
+        try:
+            memory = export_memory(video, out, opset, pair.input_size)
+            res.files.update(memory)
+        except Exception as exc:  # noqa: BLE001
+            import traceback
+
+            traceback.print_exc()
+            res.errors["memory"] = f"{type(exc).__name__}: {exc}"
+            log(f"EXPORT FAILED memory: {res.errors['memory']}")
     tok_path = None
     if tokenizer is not None:
         tok_path = out / "tokenizer.json"
         if tokenizer.resolve() != tok_path.resolve():
             shutil.copyfile(tokenizer, tok_path)
-    if len(res.files) == 4 and tok_path is not None:
+    if all(k in res.files for k in ("vision", "text", "detector", "tracker")) and tok_path is not None:
         write_manifest(
             out,
-            GraphFiles(**{k: res.files[k] for k in ("vision", "text", "detector", "tracker")}, tokenizer=tok_path),
+            GraphFiles(**{k: res.files[k] for k in ("vision", "text", "detector", "tracker")}, tokenizer=tok_path,
+                       **{k: memory.get(k) for k in MEMORY_ROLES}),
             pair,
             pack_id=pack_id,
             name=name,
@@ -185,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--opset", type=int, default=17)
     p.add_argument("--tokenizer", type=Path, help="tokenizer.json to bundle (default: the checkpoint's, if any)")
     p.add_argument("--id", default=None, help="pack id for the manifest")
+    p.add_argument("--no-memory", action="store_true",
+                   help="skip the video memory graphs (mask_decoder, memory_attention, memory_encoder, constants.json)")
     a = p.parse_args(argv)
     require_transformers()
     pair = build_tiny(a.seed) if a.tiny else build_from_checkpoint(a.checkpoint)
@@ -192,7 +284,10 @@ def main(argv: list[str] | None = None) -> int:
     if tok is None and a.checkpoint and Path(a.checkpoint, "tokenizer.json").is_file():
         tok = Path(a.checkpoint, "tokenizer.json")
     pack_id = a.id or ("sam3-tiny-random" if a.tiny else "sam3-" + Path(a.checkpoint).name)
-    res = export_all(pair, a.out, a.opset, tok, pack_id, pack_id)
+    video = None
+    if not a.no_memory:
+        video = build_tiny_video(a.seed, pair.detector) if a.tiny else video_from_checkpoint(a.checkpoint)
+    res = export_all(pair, a.out, a.opset, tok, pack_id, pack_id, video=video)
     if res.errors:
         for k, v in res.errors.items():
             print(f"error: {k}: {v}", file=sys.stderr)

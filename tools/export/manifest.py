@@ -17,15 +17,37 @@ class GraphFiles:
     detector: Path
     tracker: Path
     tokenizer: Path
+    memoryDecoder: Path | None = None
+    memoryAttention: Path | None = None
+    memoryEncoder: Path | None = None
+    memoryConstants: Path | None = None
+
+
+MEMORY_ROLES = ("memoryDecoder", "memoryAttention", "memoryEncoder", "memoryConstants")
+MEMORY_CONTRACTS = {
+    "memoryDecoder": "jax-sam3-mask-decoder",
+    "memoryAttention": "jax-sam3-memory-attention",
+    "memoryEncoder": "jax-sam3-memory-encoder",
+}
 
 
 def file_ref(path: Path, root: Path) -> dict[str, Any]:
     return {"path": path.relative_to(root).as_posix(), "size": path.stat().st_size, "sha256": sha256_file(path)}
 
 
+def add_memory_entries(manifest: dict[str, Any], root: Path, files: GraphFiles) -> dict[str, Any]:
+    """The three memory graphs + memoryConstants, only when all four files exist (the engine needs all of them)."""
+    if all(getattr(files, k) is not None for k in MEMORY_ROLES):
+        for role, contract in MEMORY_CONTRACTS.items():
+            manifest["graphs"][role] = {"file": file_ref(getattr(files, role), root), "contract": contract,
+                                        "ioDtype": "float32"}
+        manifest["memoryConstants"] = file_ref(files.memoryConstants, root)
+    return manifest
+
+
 def build_manifest(root: Path, files: GraphFiles, pair: Any, pack_id: str, name: str) -> dict[str, Any]:
     queries = int(pair.detector.config.detr_decoder_config.num_queries)
-    return {
+    manifest: dict[str, Any] = {
         "format": "sam3-web-pack",
         "version": 1,
         "id": pack_id,
@@ -60,6 +82,7 @@ def build_manifest(root: Path, files: GraphFiles, pair: Any, pack_id: str, name:
             "tracker": {"file": file_ref(files.tracker, root), "contract": "sam3-tracker-decoder", "ioDtype": "float32"},
         },
     }
+    return add_memory_entries(manifest, root, files)
 
 
 def write_manifest(root: Path, files: GraphFiles, pair: Any, pack_id: str, name: str) -> Path:

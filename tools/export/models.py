@@ -196,3 +196,123 @@ def full_size_pair() -> Sam3Pair:
         m.eval()
     size = int(detector.config.vision_config.backbone_config.image_size)
     return Sam3Pair(detector, tracker, size, "full-size default config, random weights")
+
+
+# --- video memory model (Sam3TrackerVideoModel) ---------------------------------------------------------------------
+
+# Sam3TrackerVideoModel hard-codes 64-d memory keys (`cross_attn_image` kv_in_dim=64) and concatenates object
+# pointers (hidden-wide, split into hidden/64 tokens) with the 64-d spatial memory, so its hidden width must be a
+# multiple of 64. 64 is the smallest; 256 (the real one) would be ~9 MB of fp32 graphs for the fixtures.
+TINY_VIDEO_HIDDEN = 64
+TINY_MEMORY_DIM = 64
+
+
+def tiny_video_config_kwargs() -> dict[str, Any]:
+    h = TINY_VIDEO_HIDDEN
+    vision = tiny_vision_config()
+    vision["fpn_hidden_size"] = h
+    return {
+        "vision_config": vision,
+        "prompt_encoder_config": {
+            "hidden_size": h,
+            "image_size": TINY_INPUT_SIZE,
+            "patch_size": 14,
+            "mask_input_channels": 4,
+            "num_point_embeddings": 4,
+        },
+        "mask_decoder_config": {
+            "hidden_size": h,
+            "mlp_dim": 64,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "attention_downsample_rate": 2,
+            "num_multimask_outputs": 3,
+            "iou_head_depth": 3,
+            "iou_head_hidden_dim": 32,
+        },
+        "memory": {
+            "memory_attention_hidden_size": h,
+            "memory_attention_num_layers": 2,
+            "memory_attention_num_attention_heads": 1,
+            "memory_attention_feed_forward_hidden_size": 64,
+            "memory_encoder_hidden_size": h,
+            "memory_encoder_output_channels": TINY_MEMORY_DIM,
+            "mask_downsampler_embed_dim": h,
+            "memory_fuser_embed_dim": h,
+            "memory_fuser_intermediate_dim": 64,
+            "memory_fuser_num_layers": 2,
+        },
+        "image_size": TINY_INPUT_SIZE,
+    }
+
+
+def _build_video_config(tf: Any) -> Any:
+    kw = tiny_video_config_kwargs()
+    vision = dict(kw["vision_config"])
+    vision["backbone_config"] = _sub(tf, "Sam3ViTConfig", vision["backbone_config"])
+    cfg_cls = tf.Sam3TrackerVideoConfig
+    cfg = cfg_cls(
+        vision_config=_sub(tf, "Sam3VisionConfig", vision),
+        prompt_encoder_config=kw["prompt_encoder_config"],
+        mask_decoder_config=kw["mask_decoder_config"],
+        **filter_kwargs(cfg_cls, kw["memory"]),
+    )
+    # The image_size setter propagates to the prompt encoder, backbone_feature_sizes and the RoPE grid.
+    cfg.image_size = kw["image_size"]
+    log(f"video config: image_size={cfg.image_size} backbone_feature_sizes={cfg.vision_config.backbone_feature_sizes} "
+        f"rope={cfg.memory_attention_rope_feat_sizes} fpn_hidden={cfg.vision_config.fpn_hidden_size}")
+    return cfg
+
+
+def randomize_zero_inits(video: Any, seed: int) -> None:
+    """transformers initialises these to zero (the real checkpoint does not have zeros): give them seeded random
+    values so the goldens exercise every path (no-memory embedding, temporal encodings, no-object pointer, occlusion
+    embedding, memory-fuser layer scale)."""
+    import torch
+
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name in ("no_memory_embedding", "memory_temporal_positional_encoding", "no_object_pointer",
+                     "occlusion_spatial_embedding_parameter", "no_memory_positional_encoding"):
+            p = getattr(video, name, None)
+            if p is not None:
+                p.copy_(torch.randn(p.shape, generator=g) * 0.5)
+        for layer in video.memory_encoder.memory_fuser.layers:
+            layer.scale.copy_(torch.randn(layer.scale.shape, generator=g) * 0.5)
+
+
+def calibrate_tiny_video(video: Any) -> None:
+    """Random weights put the object score near 0 and all three IoU predictions near 0.5, so presence and the best
+    mask would hinge on 1e-3 margins. Shift the object-score head (+1.5: the object is present on every golden frame)
+    and spread the IoU head (x20) so both decisions have clear margins (documented in the fixtures README)."""
+    import torch
+
+    with torch.no_grad():
+        video.mask_decoder.pred_obj_score_head.proj_out.bias.add_(1.5)
+        video.mask_decoder.iou_prediction_head.proj_out.weight.mul_(20.0)
+
+
+def build_tiny_video(seed: int, detector: Any) -> Any:
+    """Tiny random Sam3TrackerVideoModel (seed + 3) on the detector's trunk (one trunk, as in facebook/sam3)."""
+    tf = require_transformers()
+    import torch
+
+    if not hasattr(tf, "Sam3TrackerVideoModel"):
+        raise RuntimeError(f"transformers {tf.__version__} has no Sam3TrackerVideoModel")
+    torch.manual_seed(seed + 3)
+    video = _from_config(tf.Sam3TrackerVideoModel, _build_video_config(tf))
+    res = video.vision_encoder.backbone.load_state_dict(detector.vision_encoder.backbone.state_dict())
+    log(f"video backbone <- detector backbone: {res}")
+    randomize_zero_inits(video, seed + 4)
+    calibrate_tiny_video(video)
+    force_eager(video)
+    video.eval()
+    return video
+
+
+def video_from_checkpoint(checkpoint: str) -> Any:
+    tf = require_transformers()
+    video = tf.Sam3TrackerVideoModel.from_pretrained(checkpoint, attn_implementation="eager")
+    force_eager(video)
+    video.eval()
+    return video

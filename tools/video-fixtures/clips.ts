@@ -4,7 +4,9 @@
  * - `LIVE_CLIP` (the fake camera): two red squares on two rows oscillating towards each other until their paths
  *   cross (same x, different rows, so the colour detector always sees two objects); a third red square appears
  *   half-way through every loop. Positions at the loop seam match, so tracks of the first two survive the loop;
- *   the third one leaves at the seam and returns later (a new ID, never a reused one). Motion is slow (≤ 16 px/s)
+ *   the third one leaves at the seam and returns later (a new ID, never a reused one). A still blue square
+ *   (`LIVE_BLUE`) sits in the top-right corner, away from every red path: with the phrase "red" it is not
+ *   tracked until someone clicks it (a new object, a new ID). Motion is slow (≤ 16 px/s)
  *   because live mode processes only ~1–2 frames per second on WASM in CI, and the fallback tracker follows an
  *   object only while consecutive processed masks overlap well.
  * - `FILE_CLIP` (file mode): two red squares moving right on two rows; a third appears at `lateFrame`.
@@ -30,6 +32,9 @@ function square(x: number, y: number, size: number): ShapeSpec {
   return { kind: 'rect', colour: 'red', x0, y0, x1: x0 + size, y1: y0 + size };
 }
 
+/** The still blue square of LIVE_CLIP (pixel edges, x1/y1 exclusive). */
+export const LIVE_BLUE = { x0: 256, y0: 24, x1: 300, y1: 68 } as const;
+
 export const LIVE_CLIP: ClipSpec = {
   name: 'fake-camera',
   width: 320,
@@ -43,6 +48,7 @@ export const LIVE_CLIP: ClipSpec = {
     const size = 48;
     const shapes: ShapeSpec[] = [square(24 + 100 * phase, 24, size), square(224 - 100 * phase, 168, size)];
     if (k >= this.lateFrame) shapes.push(square(136, 96, 44));
+    shapes.push({ kind: 'rect', colour: 'blue', ...LIVE_BLUE });
     return { width: this.width, height: this.height, background: BACKGROUND, shapes };
   },
 };
@@ -62,7 +68,7 @@ export const FILE_CLIP: ClipSpec = {
   },
 };
 
-/** Expected number of visible squares on frame i of a clip (ground truth for tests). */
+/** Expected number of visible red squares on frame i of a clip (ground truth for tests). */
 export function visibleSquares(clip: ClipSpec, i: number): number {
-  return clip.frame(i).shapes.length;
+  return clip.frame(i).shapes.filter((s) => s.colour === 'red').length;
 }

@@ -79,14 +79,18 @@ export function memoryAdapter(decoder: Names, attention: Names, encoder: Names, 
   return m;
 }
 
-/** constants.json of the memory graphs. */
+/** constants.json of the memory graphs. Widths come from the file (SAM 3: hidden 256, memory 64). */
 export interface MemoryConstants {
-  /** [7][64]: row 6 for conditioning frames, row 6 − r for the frame r steps back. */
+  /** [7][M]: row 6 for conditioning frames, row 6 − r for the frame r steps back. */
   temporalEncoding: Float32Array[];
-  /** [256], added to the raw top-level features on conditioning frames. */
+  /** [C], added to the raw top-level features on conditioning frames. */
   noMemoryEmbedding: Float32Array;
-  /** Linear 256 → 64 of the pointers' sine temporal encoding; absent → zero positions (with a warning). */
+  /** Linear C → M of the pointers' sine temporal encoding; absent → zero positions. */
   pointerTposProj?: { weight: Float32Array[]; bias: Float32Array };
+  /** C: width of the top-level features and of object pointers. */
+  hiddenDim: number;
+  /** M: width of memory tokens; each pointer becomes C / M tokens. */
+  memoryDim: number;
 }
 
 export function parseMemoryConstants(bytes: Uint8Array): MemoryConstants {
@@ -107,19 +111,30 @@ export function parseMemoryConstants(bytes: Uint8Array): MemoryConstants {
       throw new ContractError(`memory constants: ${name} must have ${n} numbers.`);
     return Float32Array.from(v as number[]);
   };
-  const temporalEncoding = rows(json.memory_temporal_positional_encoding, 'memory_temporal_positional_encoding', 64);
-  const noMemoryEmbedding = json.no_memory_embedding
-    ? vec(json.no_memory_embedding, 'no_memory_embedding', 256)
-    : new Float32Array(256);
+  const tpos = json.memory_temporal_positional_encoding;
+  const memoryDim = Array.isArray(tpos) && Array.isArray(tpos[0]) ? (tpos[0] as unknown[]).length : 0;
+  if (!memoryDim)
+    throw new ContractError('memory constants: memory_temporal_positional_encoding must be rows of numbers.');
+  const temporalEncoding = rows(tpos, 'memory_temporal_positional_encoding', memoryDim);
+  const noMem = json.no_memory_embedding;
+  const hiddenDim = Array.isArray(noMem) ? noMem.length : 256;
+  if (hiddenDim % memoryDim !== 0) {
+    throw new ContractError(
+      `memory constants: hidden width ${hiddenDim} is not a multiple of memory width ${memoryDim}.`,
+    );
+  }
+  const noMemoryEmbedding = noMem ? vec(noMem, 'no_memory_embedding', hiddenDim) : new Float32Array(hiddenDim);
   const proj = json.object_pointer_tpos_proj as { weight?: unknown; bias?: unknown } | undefined;
   return {
     temporalEncoding,
     noMemoryEmbedding,
+    hiddenDim,
+    memoryDim,
     ...(proj
       ? {
           pointerTposProj: {
-            weight: rows(proj.weight, 'object_pointer_tpos_proj.weight', 256),
-            bias: vec(proj.bias, 'object_pointer_tpos_proj.bias', 64),
+            weight: rows(proj.weight, 'object_pointer_tpos_proj.weight', hiddenDim),
+            bias: vec(proj.bias, 'object_pointer_tpos_proj.bias', memoryDim),
           },
         }
       : {}),

@@ -49,6 +49,8 @@ export class VideoSession {
   /** Object prompts already applied (id + prompt signature). */
   private readonly appliedObjects = new Map<string, string>();
   private readonly objectTrack = new Map<string, number>();
+  /** Exemplar boxes already seen (a negative box removes tracks once, on the frame it arrives). */
+  private readonly seenBoxes = new Set<string>();
   private grid = { width: 0, height: 0 };
 
   constructor(
@@ -85,14 +87,18 @@ export class VideoSession {
       );
     }
 
+    const negated = this.applyNewNegativeBoxes(frame.concepts, trackMasks, svc);
+    for (const id of negated) this.drop(id, trackMasks, trackLogits);
+    const tracked = ids.filter((id) => trackMasks.has(id));
+
     const assoc = detectorRan
       ? associate(
           detections,
-          ids.map((id) => ({ id, mask: trackMasks.get(id)! })),
+          tracked.map((id) => ({ id, mask: trackMasks.get(id)! })),
           this.settings,
         )
       : null;
-    const objectScores = new Map(ids.map((id) => [id, predictions.get(id)!.objectScoreLogit]));
+    const objectScores = new Map(tracked.map((id) => [id, predictions.get(id)!.objectScoreLogit]));
     const plan = this.book.plan(
       frame.frameIndex,
       assoc,
@@ -150,7 +156,7 @@ export class VideoSession {
       displayHeight: svc.displayHeight,
       detectorRan,
       born: plan.born.map((b) => b.id),
-      removed: plan.removed,
+      removed: [...negated, ...plan.removed],
       timingsMs: timings,
       graphRuns: Object.fromEntries(Object.entries(runsAfter).map(([k, v]) => [k, v - (runsBefore[k] ?? 0)])),
     };
@@ -179,6 +185,47 @@ export class VideoSession {
     return out;
   }
 
+  /**
+   * A negative exemplar box added on this frame also removes the tracks of its concept that lie mostly (≥ 50 %)
+   * inside it — the same rule the detector applies to detections — so it takes effect from this frame on.
+   */
+  private applyNewNegativeBoxes(
+    concepts: ConceptPrompt[],
+    masks: Map<number, Uint8Array>,
+    svc: FrameServices,
+  ): number[] {
+    const removed: number[] = [];
+    const { width: gw, height: gh } = this.grid;
+    for (const [conceptIndex, concept] of concepts.entries()) {
+      for (const box of concept.boxes) {
+        if (box.polarity !== 'negative' || this.seenBoxes.has(box.id)) continue;
+        this.seenBoxes.add(box.id);
+        const [x0, y0, x1, y1] = box.xyxyPx;
+        const gx0 = (x0 * gw) / svc.imageWidth;
+        const gx1 = (x1 * gw) / svc.imageWidth;
+        const gy0 = (y0 * gh) / svc.imageHeight;
+        const gy1 = (y1 * gh) / svc.imageHeight;
+        for (const [id, mask] of masks) {
+          if (this.live.get(id)?.conceptIndex !== conceptIndex) continue;
+          let area = 0;
+          let inside = 0;
+          for (let i = 0; i < mask.length; i++) {
+            if (!mask[i]) continue;
+            area++;
+            const x = (i % gw) + 0.5;
+            const y = Math.floor(i / gw) + 0.5;
+            if (x >= gx0 && x <= gx1 && y >= gy0 && y <= gy1) inside++;
+          }
+          if (area > 0 && inside >= 0.5 * area) {
+            removed.push(id);
+            this.book.remove(id);
+          }
+        }
+      }
+    }
+    return removed;
+  }
+
   /** Clicked objects on this frame: a click on a track re-conditions it; elsewhere it starts a new track. */
   private async applyClicks(
     frameIndex: number,
@@ -203,11 +250,12 @@ export class VideoSession {
       const target = this.objectTrack.get(obj.id) ?? obj.trackId;
       let id = target !== undefined && this.live.has(target) ? target : undefined;
       if (id === undefined) {
-        const born = this.book.birth(frameIndex, -1);
+        const born = this.book.birth(frameIndex, -1, true);
         if (born === null) continue;
         id = born;
         this.live.set(id, { conceptIndex: -1, score: raw.iou[c] });
       }
+      this.book.pin(id);
       this.objectTrack.set(obj.id, id);
       trackLogits.set(id, logits);
       trackMasks.set(

@@ -86,15 +86,16 @@ export async function bindMemoryFrame(
     decode,
     async attend(memory) {
       const a = names.attention;
-      const P = memory.pointerCount * 4;
+      const P = memory.pointerCount * memory.tokensPerPointer;
+      const M = constants.memoryDim;
       const out = await pack.graphs.memoryAttention!.run(
         {
           [a.current]: f32([T, 1, C], current),
           [a.currentPos]: f32([T, 1, C], currentPos),
-          [a.spatial]: f32([memory.blocks * T, 1, 64], memory.spatial),
-          [a.spatialPos]: f32([memory.blocks * T, 1, 64], memory.spatialPos),
-          [a.pointers]: f32([P, 1, 64], memory.pointers),
-          [a.pointersPos]: f32([P, 1, 64], memory.pointersPos),
+          [a.spatial]: f32([memory.blocks * T, 1, M], memory.spatial),
+          [a.spatialPos]: f32([memory.blocks * T, 1, M], memory.spatialPos),
+          [a.pointers]: f32([P, 1, M], memory.pointers),
+          [a.pointersPos]: f32([P, 1, M], memory.pointersPos),
         },
         [a.out],
       );

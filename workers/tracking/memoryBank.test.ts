@@ -16,25 +16,27 @@ const entry = (frame: number) => ({
 const constants: MemoryConstants = {
   temporalEncoding: Array.from({ length: 7 }, (_, r) => new Float32Array(64).fill(100 * r)),
   noMemoryEmbedding: new Float32Array(256),
+  hiddenDim: 256,
+  memoryDim: 64,
 };
 const limits = { maxConditioningFrames: 4, maxRecentFrames: 6, maxObjectPointers: 16 };
 /** [frame of block, temporal row] per spatial block. */
 const blocksOf = (m: ReturnType<MemoryBank['assemble']>) =>
   Array.from({ length: m.blocks }, (_, k) => [m.spatial[k * T * 64], m.spatialPos[k * T * 64] / 100]);
 
-test('conditioning frames come first with row 6; recent frames at offsets 6…1 use row 6 − r', () => {
+test('conditioning frames come first with row 6; recent frames at offsets 6…1 use row r − 1', () => {
   const bank = new MemoryBank(limits);
   bank.addConditioning(entry(0));
   for (let f = 1; f <= 9; f++) bank.addRecent(entry(f));
   const m = bank.assemble(10, constants, T);
   assert.deepEqual(blocksOf(m), [
     [0, 6],
-    [4, 0],
-    [5, 1],
-    [6, 2],
-    [7, 3],
-    [8, 4],
-    [9, 5],
+    [4, 5],
+    [5, 4],
+    [6, 3],
+    [7, 2],
+    [8, 1],
+    [9, 0],
   ]);
 });
 

@@ -1,6 +1,6 @@
 /**
  * One object's memory bank and its assembly for a tracked frame (reference.md §10.3–10.5): conditioning frames
- * (≤ maxConditioningFrames, temporally closest, temporal row 6), recent frames at offsets 6…1 (row 6 − r), object
+ * (≤ maxConditioningFrames, temporally closest, temporal row 6), recent frames at offsets 6…1 (row r − 1), object
  * pointers from conditioning frames then recent frames (nearest first, ≤ maxObjectPointers), each pointer split
  * into 4 tokens of 64 with a projected sine temporal encoding. Storage is capped: nothing grows with the stream.
  */
@@ -28,11 +28,11 @@ export interface AssembledMemory {
   blocks: number;
   pointers: Float32Array;
   pointersPos: Float32Array;
-  /** Number of pointers (P = 4 · pointers). */
+  /** Number of pointers (P = tokensPerPointer · pointers). */
   pointerCount: number;
+  tokensPerPointer: number;
 }
 
-const MEMORY_DIM = 64;
 const NUM_MASKMEM = 7;
 
 export class MemoryBank {
@@ -81,17 +81,19 @@ export class MemoryBank {
     for (const e of cond) blocks.push({ tokens: e.tokens!, pos: e.pos!, row: NUM_MASKMEM - 1 });
     for (let r = Math.min(this.limits.maxRecentFrames, NUM_MASKMEM - 1); r >= 1; r--) {
       const e = this.recent.find((x) => x.frame === frame - r);
-      if (e?.tokens && e.pos) blocks.push({ tokens: e.tokens, pos: e.pos, row: NUM_MASKMEM - 1 - r });
+      // Row r − 1 for the frame r steps back (transformers' table order, which packs exported from it carry).
+      if (e?.tokens && e.pos) blocks.push({ tokens: e.tokens, pos: e.pos, row: r - 1 });
     }
     const T = tokensPerFrame;
-    const spatial = new Float32Array(blocks.length * T * MEMORY_DIM);
-    const spatialPos = new Float32Array(blocks.length * T * MEMORY_DIM);
+    const M = c.memoryDim;
+    const spatial = new Float32Array(blocks.length * T * M);
+    const spatialPos = new Float32Array(blocks.length * T * M);
     blocks.forEach((b, k) => {
-      spatial.set(b.tokens, k * T * MEMORY_DIM);
+      spatial.set(b.tokens, k * T * M);
       const tpos = c.temporalEncoding[b.row];
       for (let t = 0; t < T; t++) {
-        const o = (k * T + t) * MEMORY_DIM;
-        for (let ch = 0; ch < MEMORY_DIM; ch++) spatialPos[o + ch] = b.pos[t * MEMORY_DIM + ch] + tpos[ch];
+        const o = (k * T + t) * M;
+        for (let ch = 0; ch < M; ch++) spatialPos[o + ch] = b.pos[t * M + ch] + tpos[ch];
       }
     });
 
@@ -104,37 +106,48 @@ export class MemoryBank {
       const e = this.recent.find((x) => x.frame === frame - d);
       if (e) ptrs.push({ pointer: e.pointer, offset: d });
     }
-    const pointers = new Float32Array(ptrs.length * 4 * MEMORY_DIM);
-    const pointersPos = new Float32Array(ptrs.length * 4 * MEMORY_DIM);
+    // Each C-wide pointer becomes C/M tokens of M (row-major split: 256 → 4 × 64 for SAM 3).
+    const split = c.hiddenDim / M;
+    const pointers = new Float32Array(ptrs.length * split * M);
+    const pointersPos = new Float32Array(ptrs.length * split * M);
     ptrs.forEach((p, k) => {
-      pointers.set(p.pointer.subarray(0, 4 * MEMORY_DIM), k * 4 * MEMORY_DIM); // 256 → 4 tokens of 64, row-major
+      pointers.set(p.pointer.subarray(0, split * M), k * split * M);
       const pe = pointerTemporalEncoding(p.offset, maxPtrs, c);
-      for (let j = 0; j < 4; j++) pointersPos.set(pe, (k * 4 + j) * MEMORY_DIM);
+      for (let j = 0; j < split; j++) pointersPos.set(pe, (k * split + j) * M);
     });
-    return { spatial, spatialPos, blocks: blocks.length, pointers, pointersPos, pointerCount: ptrs.length };
+    return {
+      spatial,
+      spatialPos,
+      blocks: blocks.length,
+      pointers,
+      pointersPos,
+      pointerCount: ptrs.length,
+      tokensPerPointer: split,
+    };
   }
 }
 
 /**
- * SAM 3's pointer temporal encoding: Linear(256 → 64) of the 1-D sine encoding of offset / (maxPtrs − 1)
- * (sin for the first 128 dims, cos for the last, frequencies 10000^(2⌊i/2⌋/128)). Zeros when the pack has no
- * projection (correct for EdgeTAM only).
+ * SAM 3's pointer temporal encoding: Linear(C → M) of the 1-D sine encoding of offset / (maxPtrs − 1)
+ * (sin for the first C/2 dims, cos for the rest, frequencies 10000^(2⌊i/2⌋/(C/2)); C = 256, M = 64 for SAM 3).
+ * Zeros when the pack has no projection (correct for EdgeTAM only).
  */
 export function pointerTemporalEncoding(offset: number, maxPtrs: number, c: MemoryConstants): Float32Array {
-  const out = new Float32Array(MEMORY_DIM);
+  const out = new Float32Array(c.memoryDim);
   const proj = c.pointerTposProj;
   if (!proj) return out;
+  const half = c.hiddenDim / 2;
   const x = offset / Math.max(1, maxPtrs - 1);
-  const pe = new Float32Array(256);
-  for (let i = 0; i < 128; i++) {
-    const freq = Math.pow(10000, (2 * Math.floor(i / 2)) / 128);
+  const pe = new Float32Array(c.hiddenDim);
+  for (let i = 0; i < half; i++) {
+    const freq = Math.pow(10000, (2 * Math.floor(i / 2)) / half);
     pe[i] = Math.sin(x / freq);
-    pe[i + 128] = Math.cos(x / freq);
+    pe[i + half] = Math.cos(x / freq);
   }
-  for (let o = 0; o < MEMORY_DIM; o++) {
+  for (let o = 0; o < c.memoryDim; o++) {
     let v = proj.bias[o];
     const w = proj.weight[o];
-    for (let i = 0; i < 256; i++) v += w[i] * pe[i];
+    for (let i = 0; i < c.hiddenDim; i++) v += w[i] * pe[i];
     out[o] = v;
   }
   return out;

@@ -82,7 +82,12 @@ export class MemoryPropagator implements Propagator {
     const { tokens, pos } = await f.encode(input.logits, input.width, input.height, input.fromClicks);
     let bank = this.banks.get(id);
     if (!bank) this.banks.set(id, (bank = new MemoryBank(this.limits)));
-    bank.addConditioning({ frame: f.frame, tokens, pos, pointer: d?.pointer ?? new Float32Array(256) });
+    bank.addConditioning({
+      frame: f.frame,
+      tokens,
+      pos,
+      pointer: d?.pointer ?? new Float32Array(this.constants.hiddenDim),
+    });
     this.conditionedThisFrame.add(id);
   }
 

@@ -16,6 +16,8 @@ export interface TrackRecord {
   lastOccluded: number;
   /** Frames on which this track and an earlier-born one matched the same detection, by that track's ID. */
   duplicateFrames: Map<number, number>;
+  /** Started or re-conditioned by the user's clicks: exempt from hotstart removal (the user asked for it). */
+  pinned: boolean;
 }
 
 export interface BirthCandidate {
@@ -56,7 +58,9 @@ export class TrackBook {
         const t = this.tracks.get(id);
         if (!t) continue;
         t.unmatchedFrames++;
-        if (this.isYoung(t, frame) && t.unmatchedFrames >= this.s.hotstartUnmatchThreshold) removed.push(id);
+        if (!t.pinned && this.isYoung(t, frame) && t.unmatchedFrames >= this.s.hotstartUnmatchThreshold) {
+          removed.push(id);
+        }
       }
       for (const ids of assoc.tracksOfDetection) {
         if (ids.length < 2) continue;
@@ -66,7 +70,12 @@ export class TrackBook {
         for (const other of others) {
           const n = (other.duplicateFrames.get(first.id) ?? 0) + 1;
           other.duplicateFrames.set(first.id, n);
-          if (n >= this.s.hotstartDupThreshold && this.isYoung(other, frame) && !removed.includes(other.id)) {
+          if (
+            n >= this.s.hotstartDupThreshold &&
+            !other.pinned &&
+            this.isYoung(other, frame) &&
+            !removed.includes(other.id)
+          ) {
             removed.push(other.id);
           }
         }
@@ -90,8 +99,8 @@ export class TrackBook {
     return { born, removed, recondition };
   }
 
-  /** A track started by the user (clicks) rather than a detection; null when the cap is reached. */
-  birth(frame: number, conceptIndex: number): number | null {
+  /** A new track (pinned when the user started it with clicks); null when the cap is reached. */
+  birth(frame: number, conceptIndex: number, pinned = false): number | null {
     if (this.tracks.size >= this.s.maxObjects) return null;
     const id = this.nextId++;
     this.tracks.set(id, {
@@ -101,8 +110,15 @@ export class TrackBook {
       unmatchedFrames: 0,
       lastOccluded: -1,
       duplicateFrames: new Map(),
+      pinned,
     });
     return id;
+  }
+
+  /** Marks a track as the user's (a click re-conditioned it). */
+  pin(id: number): void {
+    const t = this.tracks.get(id);
+    if (t) t.pinned = true;
   }
 
   isReconditionFrame(frame: number): boolean {

@@ -270,3 +270,21 @@ describe('non-overlapping masks', () => {
     );
   });
 });
+
+describe('tracks started by clicks', () => {
+  test('are exempt from hotstart removal while unmatched', () => {
+    const book = new TrackBook(S);
+    const id = book.birth(0, -1, true)!;
+    const assoc = {
+      iou: [],
+      matched: new Set<number>(),
+      unmatched: new Set([id]),
+      empty: new Set<number>(),
+      newDetections: [],
+      tracksOfDetection: [],
+      highConfidence: new Map(),
+    };
+    for (let f = 1; f <= 12; f++) assert.deepEqual(book.plan(f, assoc, [], new Map()).removed, []);
+    assert.equal(book.size, 1);
+  });
+});

@@ -7,6 +7,9 @@ import { removeExemplarBox } from '../../actions/exemplarBoxes';
 import { removeConceptPrompt, selectConcept, selectObject } from '../../actions/tools';
 import { selectActiveConceptId, selectSelectedObjectId } from '../../store/selectors';
 import { useAppStore } from '../../store/useAppStore';
+import { promptsOfScope, type VideoPrompt } from '../../store/videoPrompts';
+import { removeVideoClickPoint, removeVideoPromptItem } from '../../video/videoPromptActions';
+import { useVideoStore } from '../../video/videoStore';
 import { formatBox } from '../format';
 
 function RemoveButton({ label, onClick }: { label: string; onClick: () => void }) {
@@ -30,10 +33,18 @@ const sign = (p: string) => (p === 'positive' ? '+' : '−');
 
 export function PromptList() {
   const concepts = useAppStore((s) => s.concepts);
-  const objects = useAppStore((s) => s.objects);
+  const imageObjects = useAppStore((s) => s.objects);
   const active = useAppStore(selectActiveConceptId);
   const selected = useAppStore(selectSelectedObjectId);
-  const empty = concepts.length === 0 && objects.length === 0;
+  const mode = useVideoStore((s) => s.mode);
+  const scope = useVideoStore((s) => s.scope);
+  const allVideoPrompts = useAppStore((s) => s.videoPrompts);
+  const selectedVideo = useAppStore((s) => s.selectedObjectId);
+  // Video mode lists the boxes and clicks drawn on this video's frames; the still image's stay with the image.
+  const video = mode !== 'image';
+  const videoPrompts = video ? promptsOfScope(allVideoPrompts, scope) : [];
+  const objects = video ? [] : imageObjects;
+  const empty = concepts.length === 0 && objects.length === 0 && videoPrompts.length === 0;
 
   return (
     <section className="panel prompt-panel" aria-label="Prompts">
@@ -59,7 +70,7 @@ export function PromptList() {
                 onClick={() => removeConceptPrompt(c.id)}
               />
             </div>
-            {c.boxes.length > 0 && (
+            {!video && c.boxes.length > 0 && (
               <ul className="prompt-list__sub">
                 {c.boxes.map((b) => (
                   <li
@@ -116,7 +127,70 @@ export function PromptList() {
             </ul>
           </li>
         ))}
+        {videoPrompts.map((p) => (
+          <VideoPromptRow key={p.id} prompt={p} selected={p.id === selectedVideo} />
+        ))}
       </ul>
     </section>
+  );
+}
+
+/** A box or clicked object drawn on a video frame, with the frame it applies from. */
+function VideoPromptRow({ prompt: p, selected }: { prompt: VideoPrompt; selected: boolean }) {
+  const from = p.session === null ? ` · from frame ${p.fromFrame + 1}` : '';
+  if (p.kind === 'box')
+    return (
+      <li
+        className={`prompt-item prompt-item--box prompt-item--${p.box.polarity}`}
+        data-testid="prompt-item"
+        data-kind="video-box"
+        data-id={p.id}
+        data-polarity={p.box.polarity}
+        data-from-frame={p.fromFrame}
+      >
+        <span className="prompt-item__text">
+          {sign(p.box.polarity)} box [{formatBox(p.box.xyxyPx)}]{from}
+        </span>
+        <RemoveButton label="Remove box" onClick={() => removeVideoPromptItem(p.id)} />
+      </li>
+    );
+  const o = p.object;
+  return (
+    <li>
+      <div
+        className={`prompt-item prompt-item--object${selected ? ' prompt-item--active' : ''}`}
+        data-testid="prompt-item"
+        data-kind="video-object"
+        data-id={p.id}
+        data-track-id={o.trackId ?? ''}
+        data-from-frame={p.fromFrame}
+        aria-selected={selected}
+        role="option"
+        onClick={() => selectObject(p.id)}
+      >
+        <span className="prompt-item__text">
+          {o.trackId !== undefined ? `Track #${o.trackId}` : 'New object'}
+          {from}
+        </span>
+        <RemoveButton label="Remove clicked object" onClick={() => removeVideoPromptItem(p.id)} />
+      </div>
+      <ul className="prompt-list__sub">
+        {o.points.map((pt) => (
+          <li
+            key={pt.id}
+            className={`prompt-item prompt-item--point prompt-item--${pt.polarity}`}
+            data-testid="prompt-item"
+            data-kind="video-point"
+            data-id={pt.id}
+            data-polarity={pt.polarity}
+          >
+            <span className="prompt-item__text">
+              {sign(pt.polarity)} point ({formatBox(pt.xyPx)})
+            </span>
+            <RemoveButton label="Remove point" onClick={() => removeVideoClickPoint(pt.id)} />
+          </li>
+        ))}
+      </ul>
+    </li>
   );
 }
