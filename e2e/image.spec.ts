@@ -3,7 +3,7 @@
  */
 import { test, expect } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
-import { canvasPixelAt, dropFile, openApp, scenePng, typePhrase, waitIdle } from './helpers';
+import { canvasPixelAt, dropFile, imageToPage, openApp, scenePng, typePhrase, waitIdle } from './helpers';
 import { SHAPES_SAMPLE, renderScene } from '../tools/scenes/scene';
 
 const sample = renderScene(SHAPES_SAMPLE);
@@ -50,6 +50,13 @@ test('drop an image, type a colour: one row per object, IDs numbered; hover high
   await expect(rows).toHaveCount(3);
   await expect(rows.nth(0)).toHaveAttribute('data-instance-id', '1');
   await expect(rows.nth(2)).toHaveAttribute('data-instance-id', '3');
+  // Hovering a row highlights its mask on the canvas; hovering a mask highlights its row.
+  await rows.nth(1).hover();
+  await expect.poll(() => page.evaluate(() => window.__sam3!.store.getState().hoveredInstanceId)).toBe(2);
+  const firstBox = await page.evaluate(() => window.__sam3!.store.getState().result!.instances[0].boxXyxyPx);
+  const target = await imageToPage(page, (firstBox[0] + firstBox[2]) / 2, (firstBox[1] + firstBox[3]) / 2);
+  await page.mouse.move(target.x, target.y);
+  await expect(rows.nth(0)).toHaveClass(/instance-row--hovered/);
   // Several concepts at once.
   await typePhrase(page, 'blue, green');
   await expect(rows).toHaveCount(4);
@@ -67,6 +74,13 @@ test('the threshold slider filters instantly; export JSON matches what is drawn'
   await slider.fill(String(cut));
   await expect(page.getByTestId('threshold-value')).toContainText(cut.toFixed(2));
   await expect(rows).toHaveCount(4);
+
+  // The overlay PNG downloads as a real PNG of the image's display size.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  expect(download.suggestedFilename()).toBe('shapes-sam3.png');
+  const png = readFileSync(await download.path());
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([640, 480]);
 
   await page.getByTestId('export-json').click();
   const exported = await page.waitForFunction(() => window.__sam3?.lastExport ?? null);
