@@ -61,10 +61,9 @@ def tiny_detector_config_kwargs() -> dict[str, Any]:
     }
 
 
-def tiny_tracker_config_kwargs() -> dict[str, Any]:
-    h = TINY_HIDDEN
+def _tiny_prompt_and_mask_decoder_configs(h: int) -> dict[str, Any]:
+    """The tracker's prompt encoder and mask decoder, shared by the image tracker and the video tracker."""
     return {
-        "vision_config": tiny_vision_config(),
         "prompt_encoder_config": {
             "hidden_size": h,
             "image_size": TINY_INPUT_SIZE,
@@ -82,6 +81,14 @@ def tiny_tracker_config_kwargs() -> dict[str, Any]:
             "iou_head_depth": 3,
             "iou_head_hidden_dim": 32,
         },
+    }
+
+
+def tiny_tracker_config_kwargs() -> dict[str, Any]:
+    h = TINY_HIDDEN
+    return {
+        "vision_config": tiny_vision_config(),
+        **_tiny_prompt_and_mask_decoder_configs(h),
     }
 
 
@@ -213,23 +220,7 @@ def tiny_video_config_kwargs() -> dict[str, Any]:
     vision["fpn_hidden_size"] = h
     return {
         "vision_config": vision,
-        "prompt_encoder_config": {
-            "hidden_size": h,
-            "image_size": TINY_INPUT_SIZE,
-            "patch_size": 14,
-            "mask_input_channels": 4,
-            "num_point_embeddings": 4,
-        },
-        "mask_decoder_config": {
-            "hidden_size": h,
-            "mlp_dim": 64,
-            "num_hidden_layers": 2,
-            "num_attention_heads": 4,
-            "attention_downsample_rate": 2,
-            "num_multimask_outputs": 3,
-            "iou_head_depth": 3,
-            "iou_head_hidden_dim": 32,
-        },
+        **_tiny_prompt_and_mask_decoder_configs(h),
         "memory": {
             "memory_attention_hidden_size": h,
             "memory_attention_num_layers": 2,
