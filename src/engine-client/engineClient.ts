@@ -4,7 +4,7 @@
  * older one, and a result that arrives after a newer request was made is dropped.
  */
 import * as Comlink from 'comlink';
-import type { EngineApi, ProgressCallback, SegmentRequest } from '../../workers/protocol';
+import type { EngineApi, EngineErrorData, ProgressCallback, SegmentRequest } from '../../workers/protocol';
 import { appStore } from '../store/appStore';
 import { buildSegmentRequest } from '../store/selectors';
 import { reportEngineError } from './engineErrors';
@@ -19,13 +19,53 @@ export interface EngineConnection {
 /** Starts the engine worker and wraps it. */
 export function connectWorkerEngine(): EngineConnection {
   const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module' });
-  const remote = Comlink.wrap<EngineApi>(worker);
+  const remote = Comlink.wrap<EngineApi>(worker) as unknown as EngineApi;
   return {
-    // comlink's Remote<EngineApi> has the same call shapes; callbacks are proxied by `proxyCallback`.
-    api: remote as unknown as EngineApi,
+    api: rejectWhenDead(remote, worker),
     proxyCallback: (cb) => Comlink.proxy(cb),
     dispose: () => worker.terminate(),
   };
+}
+
+/**
+ * If the worker itself dies (an uncaught error, a WebAssembly abort, out of memory), comlink's pending calls would
+ * wait forever and the UI would stay "working". Every call is raced against the worker's death instead, so it
+ * fails with a clear message; the page, the image and the prompts stay.
+ */
+export function rejectWhenDead(api: EngineApi, worker: Pick<Worker, 'addEventListener'>): EngineApi {
+  let dead: EngineErrorData | null = null;
+  const pending = new Set<(err: EngineErrorData) => void>();
+  const die = (detail: string) => {
+    if (dead) return;
+    dead = {
+      code: 'internal',
+      message: 'The model engine stopped unexpectedly. Reload the page to restart it; nothing was sent anywhere.',
+      detail,
+    };
+    for (const reject of pending) reject(dead);
+    pending.clear();
+    reportEngineError(dead, 'Engine');
+  };
+  worker.addEventListener('error', (e) => {
+    e.preventDefault();
+    die(e.message || 'the worker crashed');
+  });
+  worker.addEventListener('messageerror', () => die('a message from the worker could not be read'));
+  return new Proxy(api, {
+    get(target, prop, receiver) {
+      const member = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof member !== 'function') return member;
+      return (...args: unknown[]) => {
+        if (dead) return Promise.reject(dead);
+        return new Promise((resolve, reject) => {
+          pending.add(reject);
+          (member as (...a: unknown[]) => Promise<unknown>)(...args)
+            .then(resolve, reject)
+            .finally(() => pending.delete(reject));
+        });
+      };
+    },
+  });
 }
 
 /** An in-process engine (tests). */
