@@ -145,9 +145,16 @@ async function runSegment(token: number): Promise<void> {
   } catch (err) {
     if (token !== latestToken) return;
     appStore.setState({ segmentPending: false });
-    reportEngineError(err, 'Segmenting');
+    const e = reportEngineError(err, 'Segmenting');
+    // The engine reopened its graphs on WASM after losing the GPU: run the same request again, once.
+    if (e.code === 'gpu-lost' && !retriedAfterGpuLoss) {
+      retriedAfterGpuLoss = true;
+      scheduleSegment(0);
+    }
   }
 }
+
+let retriedAfterGpuLoss = false;
 
 function applyResult(request: SegmentRequest, result: Awaited<ReturnType<EngineApi['segment']>>): void {
   appStore.setState((s) => {
