@@ -11,25 +11,7 @@ import { promptsOfScope, type VideoPrompt } from '../../store/videoPrompts';
 import { removeVideoClickPoint, removeVideoPromptItem } from '../../video/videoPromptActions';
 import { useVideoStore } from '../../video/videoStore';
 import { formatBox } from '../format';
-
-function RemoveButton({ label, onClick }: { label: string; onClick: () => void }) {
-  return (
-    <button
-      type="button"
-      className="prompt-item__remove"
-      data-testid="prompt-remove"
-      aria-label={label}
-      onClick={(e) => {
-        e.stopPropagation();
-        onClick();
-      }}
-    >
-      ×
-    </button>
-  );
-}
-
-const sign = (p: string) => (p === 'positive' ? '+' : '−');
+import { PromptHeadRow, PromptLeafRow, sign } from './PromptRows';
 
 export function PromptList() {
   const concepts = useAppStore((s) => s.concepts);
@@ -53,39 +35,31 @@ export function PromptList() {
       <ul className="prompt-list" data-testid="prompt-list">
         {concepts.map((c) => (
           <li key={c.id}>
-            <div
-              className={`prompt-item prompt-item--concept${c.id === active ? ' prompt-item--active' : ''}`}
-              data-testid="prompt-item"
-              data-kind="concept"
-              data-id={c.id}
-              aria-selected={c.id === active}
-              role="option"
-              onClick={() => selectConcept(c.id)}
+            <PromptHeadRow
+              type="concept"
+              kind="concept"
+              id={c.id}
+              active={c.id === active}
+              onSelect={() => selectConcept(c.id)}
+              removeLabel={`Remove concept ${c.phrase || 'visual'}`}
+              onRemove={() => removeConceptPrompt(c.id)}
             >
-              <span className="prompt-item__text">
-                {c.phrase === '' ? <em>visual (boxes only)</em> : `“${c.phrase}”`}
-              </span>
-              <RemoveButton
-                label={`Remove concept ${c.phrase || 'visual'}`}
-                onClick={() => removeConceptPrompt(c.id)}
-              />
-            </div>
+              {c.phrase === '' ? <em>visual (boxes only)</em> : `“${c.phrase}”`}
+            </PromptHeadRow>
             {!video && c.boxes.length > 0 && (
               <ul className="prompt-list__sub">
                 {c.boxes.map((b) => (
-                  <li
+                  <PromptLeafRow
                     key={b.id}
-                    className={`prompt-item prompt-item--box prompt-item--${b.polarity}`}
-                    data-testid="prompt-item"
-                    data-kind="box"
-                    data-id={b.id}
-                    data-polarity={b.polarity}
+                    type="box"
+                    kind="box"
+                    id={b.id}
+                    polarity={b.polarity}
+                    removeLabel="Remove box"
+                    onRemove={() => removeExemplarBox(b.id)}
                   >
-                    <span className="prompt-item__text">
-                      {sign(b.polarity)} box [{formatBox(b.xyxyPx)}]
-                    </span>
-                    <RemoveButton label="Remove box" onClick={() => removeExemplarBox(b.id)} />
-                  </li>
+                    {sign(b.polarity)} box [{formatBox(b.xyxyPx)}]
+                  </PromptLeafRow>
                 ))}
               </ul>
             )}
@@ -93,36 +67,31 @@ export function PromptList() {
         ))}
         {objects.map((o, i) => (
           <li key={o.id}>
-            <div
-              className={`prompt-item prompt-item--object${o.id === selected ? ' prompt-item--active' : ''}`}
-              data-testid="prompt-item"
-              data-kind="object"
-              data-id={o.id}
-              aria-selected={o.id === selected}
-              role="option"
-              onClick={() => selectObject(o.id)}
+            <PromptHeadRow
+              type="object"
+              kind="object"
+              id={o.id}
+              active={o.id === selected}
+              onSelect={() => selectObject(o.id)}
+              removeLabel={`Remove object ${i + 1}`}
+              onRemove={() => removeClickObject(o.id)}
             >
-              <span className="prompt-item__text">
-                Object {i + 1}
-                {o.refines ? ' (refines a detection)' : ' (new)'} · candidate {o.candidate + 1}
-              </span>
-              <RemoveButton label={`Remove object ${i + 1}`} onClick={() => removeClickObject(o.id)} />
-            </div>
+              Object {i + 1}
+              {o.refines ? ' (refines a detection)' : ' (new)'} · candidate {o.candidate + 1}
+            </PromptHeadRow>
             <ul className="prompt-list__sub">
               {o.points.map((p) => (
-                <li
+                <PromptLeafRow
                   key={p.id}
-                  className={`prompt-item prompt-item--point prompt-item--${p.polarity}`}
-                  data-testid="prompt-item"
-                  data-kind="point"
-                  data-id={p.id}
-                  data-polarity={p.polarity}
+                  type="point"
+                  kind="point"
+                  id={p.id}
+                  polarity={p.polarity}
+                  removeLabel="Remove point"
+                  onRemove={() => removeClickPoint(p.id)}
                 >
-                  <span className="prompt-item__text">
-                    {sign(p.polarity)} point ({formatBox(p.xyPx)})
-                  </span>
-                  <RemoveButton label="Remove point" onClick={() => removeClickPoint(p.id)} />
-                </li>
+                  {sign(p.polarity)} point ({formatBox(p.xyPx)})
+                </PromptLeafRow>
               ))}
             </ul>
           </li>
@@ -140,55 +109,48 @@ function VideoPromptRow({ prompt: p, selected }: { prompt: VideoPrompt; selected
   const from = p.session === null ? ` · from frame ${p.fromFrame + 1}` : '';
   if (p.kind === 'box')
     return (
-      <li
-        className={`prompt-item prompt-item--box prompt-item--${p.box.polarity}`}
-        data-testid="prompt-item"
-        data-kind="video-box"
-        data-id={p.id}
-        data-polarity={p.box.polarity}
-        data-from-frame={p.fromFrame}
+      <PromptLeafRow
+        type="box"
+        kind="video-box"
+        id={p.id}
+        polarity={p.box.polarity}
+        fromFrame={p.fromFrame}
+        removeLabel="Remove box"
+        onRemove={() => removeVideoPromptItem(p.id)}
       >
-        <span className="prompt-item__text">
-          {sign(p.box.polarity)} box [{formatBox(p.box.xyxyPx)}]{from}
-        </span>
-        <RemoveButton label="Remove box" onClick={() => removeVideoPromptItem(p.id)} />
-      </li>
+        {sign(p.box.polarity)} box [{formatBox(p.box.xyxyPx)}]{from}
+      </PromptLeafRow>
     );
   const o = p.object;
   return (
     <li>
-      <div
-        className={`prompt-item prompt-item--object${selected ? ' prompt-item--active' : ''}`}
-        data-testid="prompt-item"
-        data-kind="video-object"
-        data-id={p.id}
-        data-track-id={o.trackId ?? ''}
-        data-from-frame={p.fromFrame}
-        aria-selected={selected}
-        role="option"
-        onClick={() => selectObject(p.id)}
+      <PromptHeadRow
+        type="object"
+        kind="video-object"
+        id={p.id}
+        active={selected}
+        trackId={o.trackId ?? ''}
+        fromFrame={p.fromFrame}
+        onSelect={() => selectObject(p.id)}
+        removeLabel="Remove clicked object"
+        onRemove={() => removeVideoPromptItem(p.id)}
       >
-        <span className="prompt-item__text">
-          {o.trackId !== undefined ? `Track #${o.trackId}` : 'New object'}
-          {from}
-        </span>
-        <RemoveButton label="Remove clicked object" onClick={() => removeVideoPromptItem(p.id)} />
-      </div>
+        {o.trackId !== undefined ? `Track #${o.trackId}` : 'New object'}
+        {from}
+      </PromptHeadRow>
       <ul className="prompt-list__sub">
         {o.points.map((pt) => (
-          <li
+          <PromptLeafRow
             key={pt.id}
-            className={`prompt-item prompt-item--point prompt-item--${pt.polarity}`}
-            data-testid="prompt-item"
-            data-kind="video-point"
-            data-id={pt.id}
-            data-polarity={pt.polarity}
+            type="point"
+            kind="video-point"
+            id={pt.id}
+            polarity={pt.polarity}
+            removeLabel="Remove point"
+            onRemove={() => removeVideoClickPoint(pt.id)}
           >
-            <span className="prompt-item__text">
-              {sign(pt.polarity)} point ({formatBox(pt.xyPx)})
-            </span>
-            <RemoveButton label="Remove point" onClick={() => removeVideoClickPoint(pt.id)} />
-          </li>
+            {sign(pt.polarity)} point ({formatBox(pt.xyPx)})
+          </PromptLeafRow>
         ))}
       </ul>
     </li>
