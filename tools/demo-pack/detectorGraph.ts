@@ -3,6 +3,7 @@
  * concept classes (text ∪ positive boxes) → concept map f on the 64² grid → 8-connected components of f > 0.5
  * (label propagation, unrolled) → one component per query, in raster order of its first cell.
  */
+import { backgroundClass, componentLabels, gridCover, overlap, range, up2 } from './gridSteps.ts';
 import { GraphBuilder } from './onnxBuilder.ts';
 import { NUM_CLASSES } from './palette.ts';
 import { CONTEXT_LENGTH } from './textGraph.ts';
@@ -23,23 +24,6 @@ const P = NUM_CLASSES;
 const G = GRID1;
 const CELLS = G * G;
 const Q = QUERIES;
-
-function range(n: number, f: (i: number) => number): number[] {
-  return Array.from({ length: n }, (_, i) => f(i));
-}
-
-/** Fraction of each grid cell [N,64] covered by each box's [lo, hi) extent (in cell units). */
-function overlap(g: GraphBuilder, lo: string, hi: string): string {
-  const cellLo = g.f32(
-    range(G, (j) => j),
-    [1, G],
-  );
-  const cellHi = g.f32(
-    range(G, (j) => j + 1),
-    [1, G],
-  );
-  return g.op('Relu', [g.sub(g.op('Min', [hi, cellHi]), g.op('Max', [lo, cellLo]))]);
-}
 
 /** Near and far edges [1,Q] (cell units) of per-query profiles [1,Q,128], with sub-cell accuracy. */
 function profileEdges(g: GraphBuilder, profile: string): [string, string] {
@@ -90,24 +74,15 @@ export function buildDetectorGraph(): Uint8Array {
   const col = (i: number) => g.slice(bx, [i], [i + 1], [1]); // [N,1]
   const halfW = g.mul(col(2), g.scalar(0.5));
   const halfH = g.mul(col(3), g.scalar(0.5));
-  const ovX = overlap(g, g.sub(col(0), halfW), g.add(col(0), halfW));
-  const ovY = overlap(g, g.sub(col(1), halfH), g.add(col(1), halfH));
-  const cover3 = g.mul(g.op('Unsqueeze', [ovY, g.i64([2], [1])]), g.op('Unsqueeze', [ovX, g.i64([1], [1])]));
-  const cover = g.reshape(cover3, [-1, CELLS]); // [N,4096]
+  const ovX = overlap(g, g.sub(col(0), halfW), g.add(col(0), halfW), G);
+  const ovY = overlap(g, g.sub(col(1), halfH), g.add(col(1), halfH), G);
+  const cover = gridCover(g, ovX, ovY, G); // [N,4096]
   const labels = g.reshape(inputLabels, [-1]);
   const isPos = g.toFloat(g.op('Equal', [labels, g.i64([1], [])])); // [N]
   const isNeg = g.toFloat(g.op('Equal', [labels, g.i64([0], [])]));
 
   // 4. Dominant class inside each positive box, the background (border-dominant) class down-weighted.
-  const border = new Float32Array(CELLS);
-  for (let i = 0; i < CELLS; i++) {
-    const r = Math.floor(i / G);
-    const c = i % G;
-    border[i] = r === 0 || c === 0 || r === G - 1 || c === G - 1 ? 1 : 0;
-  }
-  const bg = g.op('MatMul', [g.f32(border, [1, CELLS]), fracT]); // [1,P]
-  const isBg = g.toFloat(g.op('Equal', [bg, g.reduce('ReduceMax', bg, [1], 1)]));
-  const classWeight = g.sub(g.scalar(1), g.mul(isBg, g.scalar(1 - BACKGROUND_WEIGHT)));
+  const { classWeight } = backgroundClass(g, fracT, BACKGROUND_WEIGHT);
   const boxArea = g.mul(g.op('MatMul', [cover, fracT]), classWeight); // [N,P]
   const isTop = g.op('Equal', [boxArea, g.reduce('ReduceMax', boxArea, [1], 1)]);
   const boxOneHot = g.mul(
@@ -129,12 +104,7 @@ export function buildDetectorGraph(): Uint8Array {
 
   // 6. 8-connected components of f > 0.5: every cell takes the max of (4096 − index) over its component.
   const on = g.toFloat(g.op('Greater', [f, g.scalar(0.5)]));
-  const rev = g.f32(
-    range(CELLS, (i) => CELLS - i),
-    [1, 1, G, G],
-  );
-  let label = g.mul(on, rev);
-  for (let s = 0; s < PROPAGATION_STEPS; s++) label = g.mul(g.maxPool2d(label, 3, 1, 1), on);
+  const { rev, label } = componentLabels(g, on, PROPAGATION_STEPS);
 
   // 7. Roots (a component's first cell in raster order) → queries, first-cell raster order.
   const root = g.mul(label, g.toFloat(g.op('Equal', [label, rev])));
@@ -150,11 +120,7 @@ export function buildDetectorGraph(): Uint8Array {
 
   // 8. Masks: f restricted to the component dilated by one cell, as logits at 128².
   const dil = g.maxPool2d(g.reshape(member, [1, Q, G, G]), 3, 1, 1); // [1,Q,64,64]
-  const dil128 = g.op('Resize', [dil, '', g.f32([1, 1, 2, 2], [4])], {
-    mode: 'nearest',
-    coordinate_transformation_mode: 'asymmetric',
-    nearest_mode: 'floor',
-  });
+  const dil128 = up2(g, dil);
   const soft = g.mul(dil128, f128);
   const masks = g.mul(g.sub(soft, g.scalar(0.5)), g.scalar(MASK_GAIN));
   g.output('pred_masks', masks, 'float32', [1, Q, GRID0, GRID0]);

@@ -10,17 +10,10 @@
  *   blurred copy of the remembered mask most.
  */
 import { MASK_GAIN } from './detectorGraph.ts';
+import { up2 } from './gridSteps.ts';
 import { GraphBuilder } from './onnxBuilder.ts';
 import { NUM_CLASSES } from './palette.ts';
-import {
-  boxSelection,
-  CANDIDATE_IOU,
-  colourRegions,
-  exactMap,
-  OBJECT_LOGIT,
-  pointSelection,
-  up2,
-} from './trackerGraph.ts';
+import { boxSelection, CANDIDATE_IOU, colourRegions, exactMap, OBJECT_LOGIT, pointSelection } from './trackerGraph.ts';
 import { EMB_DIMS, FEAT_DIM, GRID0, GRID1, GRID2, INPUT_SIZE } from './visionGraph.ts';
 
 const P = NUM_CLASSES;

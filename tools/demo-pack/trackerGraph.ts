@@ -4,6 +4,7 @@
  * inside it, a negative point cuts its region out; three candidates [shrunk, exact, grown] ranked by IoU scores.
  */
 import { MASK_GAIN } from './detectorGraph.ts';
+import { backgroundClass, componentLabels, gridCover, overlap, range, up2 } from './gridSteps.ts';
 import { GraphBuilder } from './onnxBuilder.ts';
 import { NUM_CLASSES } from './palette.ts';
 import { CELL, EMB_DIMS, GRID0, GRID1, GRID2 } from './visionGraph.ts';
@@ -28,40 +29,13 @@ const CELLS = G * G;
 /** 128² cell size in input pixels (3.5). */
 const CELL0 = CELL / 2;
 
-function range(n: number, f: (i: number) => number): number[] {
-  return Array.from({ length: n }, (_, i) => f(i));
-}
-
-/** Fraction of each of `n` cells covered by [lo, hi) (cell units), for rows [M,1] → [M,n]. */
-function overlap(g: GraphBuilder, lo: string, hi: string, n: number): string {
-  const cellLo = g.f32(
-    range(n, (j) => j),
-    [1, n],
-  );
-  const cellHi = g.f32(
-    range(n, (j) => j + 1),
-    [1, n],
-  );
-  return g.op('Relu', [g.sub(g.op('Min', [hi, cellHi]), g.op('Max', [lo, cellLo]))]);
-}
-
 /** Box coverage of every cell of an n×n grid: xyxy rows [M,4] in pixels → [M,n·n]. */
 function boxCover(g: GraphBuilder, boxes: string, cellPx: number, n: number): string {
   const b = g.div(boxes, g.scalar(cellPx));
   const col = (i: number) => g.slice(b, [i], [i + 1], [1]);
   const ovX = overlap(g, col(0), col(2), n);
   const ovY = overlap(g, col(1), col(3), n);
-  const cover = g.mul(g.op('Unsqueeze', [ovY, g.i64([2], [1])]), g.op('Unsqueeze', [ovX, g.i64([1], [1])]));
-  return g.reshape(cover, [-1, n * n]);
-}
-
-/** Nearest ×2 upsample of [A,B,64,64] → [A,B,128,128]. */
-export function up2(g: GraphBuilder, x: string): string {
-  return g.op('Resize', [x, '', g.f32([1, 1, 2, 2], [4])], {
-    mode: 'nearest',
-    coordinate_transformation_mode: 'asymmetric',
-    nearest_mode: 'floor',
-  });
+  return gridCover(g, ovX, ovY, n);
 }
 
 /** Step 1: per-class same-colour components on the 64² grid and the background class. */
@@ -93,23 +67,10 @@ export function colourRegions(g: GraphBuilder, emb1: string): ColourRegions {
   const frac1 = g.slice(emb1, [0], [P], [1]); // [1,P,64,64]
   const fracPC = g.reshape(frac1, [P, CELLS]);
   const on = g.toFloat(g.op('Greater', [frac1, g.scalar(0.5)])); // [1,P,64,64]
-  const rev = g.f32(
-    range(CELLS, (i) => CELLS - i),
-    [1, 1, G, G],
-  );
-  let label = g.mul(on, rev);
-  for (let s = 0; s < TRACKER_PROPAGATION_STEPS; s++) label = g.mul(g.maxPool2d(label, 3, 1, 1), on);
+  const { rev, label } = componentLabels(g, on, TRACKER_PROPAGATION_STEPS);
   // The background class (the 64² border's dominant one) is never selected: its cells get label 0.
   const fracT = g.op('Transpose', [fracPC], { perm: [1, 0] }); // [4096,P]
-  const border = new Float32Array(CELLS);
-  for (let i = 0; i < CELLS; i++) {
-    const r = Math.floor(i / G);
-    const c = i % G;
-    border[i] = r === 0 || c === 0 || r === G - 1 || c === G - 1 ? 1 : 0;
-  }
-  const bg = g.op('MatMul', [g.f32(border, [1, CELLS]), fracT]); // [1,P]
-  const isBg = g.toFloat(g.op('Equal', [bg, g.reduce('ReduceMax', bg, [1], 1)]));
-  const classWeight = g.sub(g.scalar(1), g.mul(isBg, g.scalar(1 - TRACKER_BACKGROUND_WEIGHT)));
+  const { isBg, classWeight } = backgroundClass(g, fracT, TRACKER_BACKGROUND_WEIGHT);
   const notBg = g.reshape(g.sub(g.scalar(1), isBg), [1, P, 1, 1]);
   const labelFlat = g.reshape(g.reduceSum(g.mul(label, notBg), [1], 0), [1, CELLS]); // one class per cell
   return { fracPC, fracT, on, rev, label, isBg, classWeight, notBg, labelFlat };
