@@ -4,19 +4,12 @@
  * so handles are real buttons and the static canvas never repaints while a box is dragged [excalidraw's two
  * scenes]. It lets pointer events through to the canvas except on the handles.
  */
-import type { CSSProperties } from 'react';
 import type { ImageInfo } from '../../workers/protocol';
 import { removeExemplarBox } from '../actions/exemplarBoxes';
-import { normalizeBox } from '../store/promptDocument';
 import { selectActiveConceptId, selectSelectedObjectId } from '../store/selectors';
 import { useAppStore } from '../store/useAppStore';
 import { originalToCanvas, type ViewTransform } from './coords';
-
-function boxStyle(view: ViewTransform, image: ImageInfo, xyxy: readonly number[]): CSSProperties {
-  const [x1, y1] = originalToCanvas(view, image, image, xyxy[0], xyxy[1]);
-  const [x2, y2] = originalToCanvas(view, image, image, xyxy[2], xyxy[3]);
-  return { left: `${x1}px`, top: `${y1}px`, width: `${x2 - x1}px`, height: `${y2 - y1}px` };
-}
+import { DraftBoxMark, PromptBoxMark, PromptPointMark, type ToCanvas } from './PromptMarks';
 
 export function InteractionLayer({ view, image }: { view: ViewTransform; image: ImageInfo }) {
   const concepts = useAppStore((s) => s.concepts);
@@ -24,54 +17,38 @@ export function InteractionLayer({ view, image }: { view: ViewTransform; image: 
   const draft = useAppStore((s) => s.draftBox);
   const active = useAppStore(selectActiveConceptId);
   const selected = useAppStore(selectSelectedObjectId);
+  const toCanvas: ToCanvas = (x, y) => originalToCanvas(view, image, image, x, y);
 
   return (
     <div className="interaction-layer">
       {concepts.flatMap((c) =>
         c.boxes.map((b) => (
-          <div
+          <PromptBoxMark
             key={b.id}
-            className={`exemplar-box exemplar-box--${b.polarity}${c.id === active ? '' : ' exemplar-box--inactive'}`}
-            data-testid="exemplar-box"
-            data-polarity={b.polarity}
-            data-concept-id={c.id}
-            data-box={b.xyxyPx.map((v) => Math.round(v)).join(',')}
-            style={boxStyle(view, image, b.xyxyPx)}
-          >
-            <button
-              type="button"
-              className="exemplar-box__delete"
-              data-testid="exemplar-delete"
-              aria-label={`Remove ${b.polarity} box`}
-              onPointerDown={(e) => e.stopPropagation()}
-              onClick={() => removeExemplarBox(b.id)}
-            >
-              ×
-            </button>
-          </div>
+            toCanvas={toCanvas}
+            xyxyPx={b.xyxyPx}
+            polarity={b.polarity}
+            inactive={c.id !== active}
+            testId="exemplar-box"
+            deleteTestId="exemplar-delete"
+            data={{ 'data-concept-id': c.id, 'data-box': b.xyxyPx.map((v) => Math.round(v)).join(',') }}
+            onRemove={() => removeExemplarBox(b.id)}
+          />
         )),
       )}
-      {draft && (
-        <div
-          className={`exemplar-box exemplar-box--${draft.polarity} exemplar-box--draft`}
-          data-testid="exemplar-draft"
-          style={boxStyle(view, image, normalizeBox([...draft.startPx, ...draft.endPx]))}
-        />
-      )}
+      {draft && <DraftBoxMark toCanvas={toCanvas} draft={draft} />}
       {objects.flatMap((o) =>
-        o.points.map((p) => {
-          const [x, y] = originalToCanvas(view, image, image, p.xyPx[0], p.xyPx[1]);
-          return (
-            <div
-              key={p.id}
-              className={`object-point object-point--${p.polarity}${o.id === selected ? ' object-point--selected' : ''}`}
-              data-testid="object-point"
-              data-polarity={p.polarity}
-              data-object-id={o.id}
-              style={{ left: `${x}px`, top: `${y}px` }}
-            />
-          );
-        }),
+        o.points.map((p) => (
+          <PromptPointMark
+            key={p.id}
+            toCanvas={toCanvas}
+            xyPx={p.xyPx}
+            polarity={p.polarity}
+            selected={o.id === selected}
+            testId="object-point"
+            objectId={o.id}
+          />
+        )),
       )}
     </div>
   );
