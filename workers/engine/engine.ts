@@ -202,7 +202,7 @@ export class Engine implements EngineApi {
           scoreThreshold: request.scoreThreshold,
           ...built,
           timingsMs: timings,
-          graphRuns: Object.fromEntries(Object.entries(this.runs).map(([k, v]) => [k, v - (runsBefore[k] ?? 0)])),
+          graphRuns: this.runsSince(runsBefore),
         });
         if (seq !== this.seq) return result(true);
         const resolved = await this.resolveRequest(request, timings, () => seq !== this.seq);
@@ -331,13 +331,11 @@ export class Engine implements EngineApi {
             return phrase ? this.detectOnImage(image, pack, concept, phrase, timings, () => false) : null;
           },
           decodeClicks: async (prompt) => (await this.decodeObjectFor(image, prompt, timings)).raw,
-          runs: () => this.runs,
           now: this.now,
         });
         result.timingsMs = { ...info.timingsMs, ...timings, ...result.timingsMs };
         // Counted here, not in the session: the memory path runs vision while binding the frame.
-        result.graphRuns = Object.fromEntries(Object.entries(this.runs).map(([k, v]) => [k, v - (runsBefore[k] ?? 0)]));
-        return result;
+        return { ...result, graphRuns: this.runsSince(runsBefore) };
       }),
     );
   }
@@ -585,6 +583,11 @@ export class Engine implements EngineApi {
   private lastLoaded: Parameters<typeof openPackGraphs>[0] | null = null;
   private video: VideoSession | null = null;
   private videoCounter = 0;
+
+  /** Graph runs by role since a snapshot of the counters. */
+  private runsSince(before: Record<string, number>): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.runs).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+  }
 
   private runtimeInfo(): RuntimeInfo {
     return {

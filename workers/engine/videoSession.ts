@@ -27,7 +27,6 @@ export interface FrameServices {
   detect(concept: ConceptPrompt): Promise<RawDetection | null>;
   /** The prompt decoder on the current frame (clicks). */
   decodeClicks(prompt: ObjectPrompt): Promise<RawObjectDecode>;
-  runs(): Record<string, number>;
   now(): number;
 }
 
@@ -62,9 +61,9 @@ export class VideoSession {
     this.book = new TrackBook(settings);
   }
 
-  async processFrame(frame: VideoFrameInput, svc: FrameServices): Promise<VideoFrameResult> {
+  /** One frame; the engine adds the graph-run counts (it runs vision before the session for the memory path). */
+  async processFrame(frame: VideoFrameInput, svc: FrameServices): Promise<Omit<VideoFrameResult, 'graphRuns'>> {
     const timings: StageTimings = {};
-    const runsBefore = { ...svc.runs() };
     const detectorRan = frame.concepts.length > 0 && frame.frameIndex % Math.max(1, this.options.detectEvery) === 0;
     let t = svc.now();
     const detections = detectorRan ? await this.detect(frame.concepts, svc) : [];
@@ -144,7 +143,6 @@ export class VideoSession {
     t = svc.now();
     const instances = this.render(frame, output, trackLogits, svc);
     timings.postprocess = svc.now() - t;
-    const runsAfter = svc.runs();
     return {
       sessionId: this.id,
       frameIndex: frame.frameIndex,
@@ -158,7 +156,6 @@ export class VideoSession {
       born: plan.born.map((b) => b.id),
       removed: [...negated, ...plan.removed],
       timingsMs: timings,
-      graphRuns: Object.fromEntries(Object.entries(runsAfter).map(([k, v]) => [k, v - (runsBefore[k] ?? 0)])),
     };
   }
 
