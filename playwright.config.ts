@@ -2,6 +2,9 @@ import { defineConfig } from '@playwright/test';
 import path from 'node:path';
 import { fakeCameraPath } from './tools/video-fixtures/paths.ts';
 
+/** Port of the preview server; E2E_PORT lets several checkouts run their end-to-end tests side by side. */
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+
 /** The fake camera's clip, written by e2e/video.setup.ts (outside test-results/, which Playwright empties). */
 const FAKE_CAMERA_Y4M = fakeCameraPath();
 
@@ -27,7 +30,7 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: path.resolve('test-results'),
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${PORT}`,
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
     viewport: { width: 1280, height: 800 },
   },
@@ -47,5 +50,9 @@ export default defineConfig({
       },
     },
   ],
-  webServer: { command: 'npx vite preview', url: 'http://127.0.0.1:4173', reuseExistingServer: !process.env.CI },
+  webServer: {
+    command: `npx vite preview --port ${PORT}`,
+    url: `http://127.0.0.1:${PORT}`,
+    reuseExistingServer: !process.env.CI,
+  },
 });

@@ -38,6 +38,41 @@ describe('validateManifest', () => {
     invalidWith((m) => (m.demo = 'yes'), /demo must be true or false/);
   });
 
+  test('a variant states its precision, build steps and what the GPU must offer', () => {
+    const variant = {
+      precision: 'q4f16',
+      transforms: ['fold-shapes', 'fused-attention', 'q4f16', 'chunked-external-data'],
+      requires: { shaderF16: true, maxBufferSize: 84_934_656, maxStorageBufferBindingSize: 84_934_656 },
+      baseId: 'sam3-fp32',
+    };
+    const out = validateManifest({ ...structuredClone(sampleManifest()), variant });
+    assert.deepEqual(out.variant, variant);
+    const withVariant = (mutate: (v: Json) => void) => (m: Json) => {
+      m.variant = structuredClone(variant);
+      mutate(m.variant);
+    };
+    invalidWith(
+      withVariant((v) => (v.precision = 'int3')),
+      /variant\.precision must be one of 'fp32', 'fp16'/,
+    );
+    invalidWith(
+      withVariant((v) => (v.transforms = [''])),
+      /variant\.transforms\[0\] must be a non-empty string/,
+    );
+    invalidWith(
+      withVariant((v) => delete v.requires),
+      /variant\.requires must be an object/,
+    );
+    invalidWith(
+      withVariant((v) => (v.requires.shaderF16 = 1)),
+      /variant\.requires\.shaderF16 must be true or false/,
+    );
+    invalidWith(
+      withVariant((v) => (v.requires.maxBufferSize = -1)),
+      /variant\.requires\.maxBufferSize must be/,
+    );
+  });
+
   test('image geometry and normalisation', () => {
     invalidWith((m) => (m.inputSize = 1000), /inputSize must be a positive multiple of 14/);
     invalidWith((m) => (m.inputSize = 0), /inputSize must be a positive multiple of 14/);

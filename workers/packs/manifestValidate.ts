@@ -12,6 +12,8 @@ import type {
   GraphEntryBase,
   PackFileRef,
   PackManifest,
+  PackPrecision,
+  PackVariant,
   TextContract,
   TextGraphEntry,
   TokenizerEntry,
@@ -87,7 +89,30 @@ export function validateManifest(json: unknown, options: ValidateOptions = {}): 
   if (license !== undefined) manifest.license = license;
   const homepage = optionalStringAt(root, 'homepage', '');
   if (homepage !== undefined) manifest.homepage = homepage;
+  if (root.variant !== undefined) manifest.variant = readVariant(objectAt(root.variant, 'variant'));
   return manifest;
+}
+
+const PRECISIONS: readonly PackPrecision[] = ['fp32', 'fp16', 'q8f16', 'q4f16'];
+
+function readVariant(obj: JsonObject): PackVariant {
+  const requires = objectAt(obj.requires, 'variant.requires');
+  const bytes = (key: string) =>
+    integerAt(requires, key, 'variant.requires', 0, 'must be a non-negative integer (bytes)');
+  const variant: PackVariant = {
+    precision: oneOfAt(obj, 'precision', 'variant', PRECISIONS),
+    transforms: arrayAt(obj, 'transforms', 'variant', 0).map((t, i) =>
+      typeof t === 'string' && t.length > 0 ? t : invalid(`variant.transforms[${i}]`, 'must be a non-empty string', t),
+    ),
+    requires: {
+      shaderF16: booleanAt(requires, 'shaderF16', 'variant.requires'),
+      maxBufferSize: bytes('maxBufferSize'),
+      maxStorageBufferBindingSize: bytes('maxStorageBufferBindingSize'),
+    },
+  };
+  const baseId = optionalStringAt(obj, 'baseId', 'variant');
+  if (baseId !== undefined) variant.baseId = baseId;
+  return variant;
 }
 
 function readTriple(obj: JsonObject, key: string, path: string, positive: boolean): [number, number, number] {

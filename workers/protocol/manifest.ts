@@ -121,6 +121,29 @@ export interface TokenizerEntry {
   eotId: number;
 }
 
+/** Numeric precision of a pack's weights and compute. */
+export type PackPrecision = 'fp32' | 'fp16' | 'q8f16' | 'q4f16';
+
+/**
+ * How a browser-deployable variant was built from an exported pack (tools/export/build_variants.py), and what a
+ * GPU must offer to run it on WebGPU. The app checks `requires` against the adapter before any download.
+ */
+export interface PackVariant {
+  precision: PackPrecision;
+  /** Build steps applied, in order, e.g. ["fold-shapes", "fused-attention", "fp16", "chunked-external-data"]. */
+  transforms: string[];
+  requires: {
+    /** Every graph that computes in float16 needs the adapter's shader-f16 feature. */
+    shaderF16: boolean;
+    /** Bytes of the largest single tensor (weight or activation): the adapter's maxBufferSize must reach it. */
+    maxBufferSize: number;
+    /** Bytes of the largest tensor bound to one shader: maxStorageBufferBindingSize must reach it. */
+    maxStorageBufferBindingSize: number;
+  };
+  /** id of the pack it was built from. */
+  baseId?: string;
+}
+
 export interface PackManifest {
   format: 'sam3-web-pack';
   version: 1;
@@ -131,6 +154,8 @@ export interface PackManifest {
   demo?: boolean;
   license?: string;
   homepage?: string;
+  /** Present on packs made by the variant build step. */
+  variant?: PackVariant;
   /** Square side the vision graph takes (1008 for SAM 3). */
   inputSize: number;
   image: {
