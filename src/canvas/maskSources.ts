@@ -57,7 +57,11 @@ function tint(bitmap: ImageBitmap, rgb: readonly number[], alpha: number): Sourc
 
 function fromBitmaps(b: MaskBitmaps, style: MaskStyle): Source {
   const out = tint(b.fill, style.fill, style.fillAlpha);
-  if (style.outline1px) context(out).drawImage(tint(b.edge, style.outline, style.outlineAlpha), 0, 0);
+  if (style.outline1px) {
+    const ctx = context(out);
+    ctx.globalCompositeOperation = 'source-over'; // tint() left it at source-in
+    ctx.drawImage(tint(b.edge, style.outline, style.outlineAlpha), 0, 0);
+  }
   return out;
 }
 
