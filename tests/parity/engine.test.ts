@@ -17,7 +17,7 @@ import { decodeRowMajorRle } from '../../workers/core/rle';
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { loadPack } from '../../workers/packs/loadPack';
-import { openPackGraphs, type OpenPack } from '../../workers/engine/openPackGraphs';
+import { openPackGraphs, type OpenPack } from '../../workers/graphs/openPackGraphs';
 import { renderInstances, resolveInstances } from '../../workers/engine/instances';
 import { RenderedMaskCache } from '../../workers/engine/instanceMasks';
 import { InstanceIdRegistry } from '../../workers/engine/instanceIds';

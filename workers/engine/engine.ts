@@ -42,7 +42,7 @@ import {
   type TextFeatures,
   type VisionFeatures,
 } from '../pipelines/imageConcepts';
-import { openPackGraphs, releaseGraphs, type OpenPack } from './openPackGraphs';
+import { openPackGraphs, releaseGraphs, type OpenPack } from '../graphs/openPackGraphs';
 import { RunQueue } from './runQueue';
 import { Lru } from './lru';
 import { EngineError, toEngineErrorData } from './engineError';

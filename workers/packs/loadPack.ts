@@ -1,6 +1,9 @@
 /**
- * Opens a pack from any PackSource and returns its manifest and the bytes of every file, verified.
- * URL packs go through the ByteStore (resumable, cached, usable offline); local files are read and checked in place.
+ * Opens a pack from any PackSource and returns its manifest and every file, verified — the graphs' files as Blob
+ * handles, never joined or copied here: a cached download is a Blob over Cache Storage's parts, a local file is the
+ * picked File, and onnxruntime reads each one itself when it creates the session. Only the small files (tokenizer,
+ * memory constants) are read into memory.
+ * URL packs go through the ByteStore (resumable, cached, usable offline); local files are checked in place.
  */
 import type { PackSource } from '../protocol/api';
 import {
@@ -12,7 +15,7 @@ import {
 } from '../protocol/manifest';
 import type { ProgressEvent } from '../protocol/progress';
 import type { ByteStore } from './byteStore';
-import { baseName, concatBytes } from './bytes';
+import { baseName } from './bytes';
 import { isCatalogueManifest } from './catalogue';
 import { fetchPackFile } from './download';
 import { findManifest, readVerified, requireAll } from './localFiles';
@@ -23,9 +26,12 @@ import { PackError } from './packError';
 export { GRAPH_ROLES, type GraphRole } from '../protocol/manifest';
 
 export interface LoadedGraphFiles {
-  model: Uint8Array;
-  /** `path` = the location stored in the graph (what onnxruntime-web matches `externalData[].path` against). */
-  externalData: { path: string; data: Uint8Array }[];
+  model: Blob;
+  /**
+   * `path` = the location stored in the graph (what onnxruntime matches `externalData[].path` against). Chunks a
+   * manifest lists for one location are one Blob made of the chunk Blobs (no bytes are copied to join them).
+   */
+  externalData: { path: string; data: Blob }[];
 }
 
 export interface LoadedPack {
@@ -51,7 +57,7 @@ export interface LoadPackOptions {
   allowUnknownSizes?: boolean;
 }
 
-type FileReader = (ref: PackFileRef) => Promise<Uint8Array>;
+type FileReader = (ref: PackFileRef) => Promise<Blob>;
 
 export async function loadPack(source: PackSource, store: ByteStore, opts: LoadPackOptions = {}): Promise<LoadedPack> {
   switch (source.kind) {
@@ -92,7 +98,7 @@ export async function loadPack(source: PackSource, store: ByteStore, opts: LoadP
 }
 
 function remoteReader(base: string, store: ByteStore, opts: LoadPackOptions): FileReader {
-  const pending = new Map<string, Promise<Uint8Array>>();
+  const pending = new Map<string, Promise<Blob>>();
   return (ref) => {
     const url = resolveUrl(ref.path, base);
     let bytes = pending.get(url);
@@ -112,13 +118,14 @@ function remoteReader(base: string, store: ByteStore, opts: LoadPackOptions): Fi
 
 /** Reads every file in manifest order, one at a time (clear progress; the bandwidth is shared anyway). */
 async function assemble(manifest: PackManifest, sourceLabel: string, read: FileReader): Promise<LoadedPack> {
-  const tokenizer = await read(manifest.tokenizer.file);
+  const small = async (ref: PackFileRef) => new Uint8Array(await (await read(ref)).arrayBuffer());
+  const tokenizer = await small(manifest.tokenizer.file);
   const graphs = {} as LoadedPack['files']['graphs'];
   for (const role of GRAPH_ROLES) {
     const entry = manifest.graphs[role];
     if (entry) graphs[role] = await readGraph(entry, read);
   }
-  const memoryConstants = manifest.memoryConstants ? await read(manifest.memoryConstants) : undefined;
+  const memoryConstants = manifest.memoryConstants ? await small(manifest.memoryConstants) : undefined;
   return { manifest, sourceLabel, files: { tokenizer, graphs, ...(memoryConstants ? { memoryConstants } : {}) } };
 }
 
@@ -126,9 +133,9 @@ async function readGraph(graph: GraphEntryBase, read: FileReader): Promise<Loade
   const model = await read(graph.file);
   const externalData: LoadedGraphFiles['externalData'] = [];
   for (const ext of graph.externalData ?? []) {
-    const chunks: Uint8Array[] = [];
+    const chunks: Blob[] = [];
     for (const chunk of ext.chunks) chunks.push(await read(chunk));
-    externalData.push({ path: ext.location, data: concatBytes(chunks) });
+    externalData.push({ path: ext.location, data: chunks.length === 1 ? chunks[0] : new Blob(chunks) });
   }
   return { model, externalData };
 }

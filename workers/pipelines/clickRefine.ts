@@ -3,7 +3,7 @@
  * pixels → three candidate masks with predicted IoUs and an object score.
  */
 import type { GraphValue, GraphRuntime } from '../ort/graphRuntime';
-import type { OpenPack } from '../engine/openPackGraphs';
+import type { OpenPack } from '../graphs/openPackGraphs';
 import type { TrackerFeature } from '../adapters/visionAdapter';
 import { scalePointsToInput, type PromptPoint } from '../core/prompts';
 
