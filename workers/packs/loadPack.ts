@@ -15,7 +15,7 @@ import {
 } from '../protocol/manifest';
 import type { ProgressEvent } from '../protocol/progress';
 import type { ByteStore } from './byteStore';
-import { baseName } from './bytes';
+import { baseName, formatMegabytes } from './bytes';
 import { isCatalogueManifest } from './catalogue';
 import { fetchPackFile } from './download';
 import { findManifest, readVerified, requireAll } from './localFiles';
@@ -55,6 +55,13 @@ export interface LoadPackOptions {
   verifyCachedHash?: boolean;
   /** Accept `size: 0` (unknown). Default: only for manifests identical to a built-in catalogue entry. */
   allowUnknownSizes?: boolean;
+  /**
+   * Free bytes the browser lets this site store (quota − usage), or null when it does not say. Checked against what
+   * is still to download before the first byte is fetched.
+   */
+  freeBytes?: () => Promise<number | null>;
+  /** Told each stored file's key before it is fetched (so a cancelled load can drop its partial files). */
+  onFetch?: (key: string) => void;
 }
 
 type FileReader = (ref: PackFileRef) => Promise<Blob>;
@@ -68,12 +75,14 @@ export async function loadPack(source: PackSource, store: ByteStore, opts: LoadP
         fetchImpl: opts.fetchImpl,
         allowUnknownSizes: opts.allowUnknownSizes ?? false,
       });
+      await checkSpace(manifest, manifestUrl, store, opts);
       return assemble(manifest, manifestUrl, remoteReader(manifestUrl, store, opts));
     }
     case 'manifest': {
       const allowUnknownSizes = opts.allowUnknownSizes ?? isCatalogueManifest(source.manifest);
       const manifest = validateManifest(source.manifest, { allowUnknownSizes });
       const base = absoluteUrl(source.baseUrl);
+      await checkSpace(manifest, base, store, opts);
       return assemble(manifest, `${manifest.id} (${base})`, remoteReader(base, store, opts));
     }
     case 'files': {
@@ -97,12 +106,39 @@ export async function loadPack(source: PackSource, store: ByteStore, opts: LoadP
   }
 }
 
+/** Fails before downloading when the files still missing from the store do not fit the space left. */
+async function checkSpace(
+  manifest: PackManifest,
+  base: string,
+  store: ByteStore,
+  opts: LoadPackOptions,
+): Promise<void> {
+  if (!opts.freeBytes) return;
+  let missing = 0;
+  for (const { ref } of manifestFiles(manifest)) {
+    const key = resolveUrl(ref.path, base);
+    if ((await store.completeSize(key)) !== null) continue;
+    const partial = (await store.partSizes(key)).reduce((a, b) => a + b, 0);
+    missing += Math.max(0, ref.size - partial);
+  }
+  if (missing === 0) return;
+  const free = await opts.freeBytes();
+  if (free !== null && missing > free) {
+    throw new PackError(
+      'storage-full',
+      `${manifest.name} needs ${formatMegabytes(missing)} more storage, but the browser lets this site store only ` +
+        `${formatMegabytes(free)} more. Free disk space, or remove cached packs in the model panel, then try again.`,
+    );
+  }
+}
+
 function remoteReader(base: string, store: ByteStore, opts: LoadPackOptions): FileReader {
   const pending = new Map<string, Promise<Blob>>();
   return (ref) => {
     const url = resolveUrl(ref.path, base);
     let bytes = pending.get(url);
     if (!bytes) {
+      opts.onFetch?.(url);
       bytes = fetchPackFile(url, ref, store, {
         onProgress: opts.onProgress,
         signal: opts.signal,
