@@ -11,7 +11,7 @@ import { createNodeRuntime } from '../workers/ort/nodeRuntime';
 import { createNodeWasmRuntime } from '../workers/ort/nodeWasmRuntime';
 import { MemoryByteStore } from '../workers/packs/byteStore';
 import { decodePng } from '../tools/scenes/png';
-import { packFilesSource } from '../tests/integration/demoPackEngine';
+import { packFilesSource } from '../tests/helpers/demoPackEngine';
 import { decodeRowMajorRle } from '../workers/core/rle';
 import type { GraphRuntime } from '../workers/ort/graphRuntime';
 import type { SegmentRequest } from '../workers/protocol/prompts';

@@ -6,7 +6,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoEngine, DEMO_PACK_DIR, packFilesSource } from './demoPackEngine';
+import { demoEngine, DEMO_PACK_DIR, packFilesSource } from '../helpers/demoPackEngine';
 import { renderScene, SHAPES_SAMPLE, type Scene, type SceneSpec } from '../../tools/scenes/scene';
 import { decodeMaskToFrame, decodeCocoRle } from '../../workers/core/rle';
 import { maskBoundingBox, maskIou } from '../../workers/core/masks';

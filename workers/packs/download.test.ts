@@ -5,9 +5,9 @@ import { MemoryByteStore } from './byteStore';
 import { sha256Hex, totalLength } from './bytes';
 import { CacheStorageByteStore } from './cacheStorageByteStore';
 import { fetchPackFile } from './download';
-import { FakeCacheStorage } from './fakeCacheStorage';
+import { FakeCacheStorage } from '../../tests/helpers/fakeCacheStorage';
 import { PackError } from './packError';
-import { randomBytes, startTestServer, type TestServer } from './testServer';
+import { randomBytes, startTestServer, type TestServer } from '../../tests/helpers/testServer';
 
 /** The bytes behind a downloaded file's Blob handle. */
 async function bytesOf(blob: Promise<Blob>): Promise<Uint8Array> {

@@ -5,9 +5,9 @@ import type { ProgressEvent } from '../protocol/progress';
 import { MemoryByteStore } from './byteStore';
 import { concatBytes, sha256Hex } from './bytes';
 import { loadPack } from './loadPack';
-import { sampleManifest } from './manifestTestData';
+import { sampleManifest } from '../../tests/helpers/manifestTestData';
 import { PackError } from './packError';
-import { randomBytes, startTestServer } from './testServer';
+import { randomBytes, startTestServer } from '../../tests/helpers/testServer';
 
 const CONTENT: Record<string, Uint8Array> = {
   'tokenizer.json': new TextEncoder().encode('{"model":{"vocab":{}}}'),
