@@ -12,6 +12,7 @@ import type {
   ImageInfo,
   ObjectPrompt,
   PackInfo,
+  PackSource,
   Polarity,
   RuntimeInfo,
   SegmentRequest,
@@ -49,6 +50,14 @@ export interface PackLoadState {
   files: Record<string, FileProgress>;
   /** Graph being compiled, if any. */
   compiling: string | null;
+  /** A download the user paused (it resumes from what was stored). */
+  paused?: boolean;
+}
+
+/** A pack download that was started and not finished (kept across reloads, so it can be resumed). */
+export interface PendingPack {
+  label: string;
+  source: PackSource;
 }
 
 /** Canvas tools: select/hover, exemplar boxes, clicks. */
@@ -66,6 +75,8 @@ export interface AppState {
   runtime: RuntimeInfo | null;
   pack: PackInfo | null;
   packLoad: PackLoadState | null;
+  /** A download left unfinished (paused, interrupted, or the page was closed). */
+  pendingPack: PendingPack | null;
   catalogue: CatalogueEntry[];
   cache: CacheEntryInfo[] | null;
 
@@ -116,6 +127,7 @@ export function initialAppState(): AppState {
     runtime: null,
     pack: null,
     packLoad: null,
+    pendingPack: null,
     catalogue: [],
     cache: null,
     image: null,

@@ -113,7 +113,12 @@ export class Engine implements EngineApi {
 
   async stopPackLoad(mode: 'pause' | 'cancel') {
     return this.guard(async () => {
-      this.load?.controller.abort(mode === 'pause' ? PAUSE : 'cancel');
+      if (this.load) {
+        this.load.controller.abort(mode === 'pause' ? PAUSE : 'cancel');
+      } else if (mode === 'cancel') {
+        // Nothing downloading: drop what a paused or interrupted download left.
+        for (const entry of await this.deps.store.list()) if (!entry.complete) await this.deps.store.delete(entry.url);
+      }
     });
   }
 

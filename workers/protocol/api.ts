@@ -59,7 +59,8 @@ export interface EngineApi {
   openPack(source: PackSource, onProgress?: ProgressCallback): Promise<PackInfo>;
   /**
    * Stops the pack download in progress: `pause` keeps what was downloaded (openPack with the same source resumes,
-   * also after a reload); `cancel` also deletes it. The pending openPack rejects with code 'aborted'.
+   * also after a reload); `cancel` also deletes it — with no download in progress, `cancel` deletes whatever a paused
+   * or interrupted download left (incomplete cache entries). The pending openPack rejects with code 'aborted'.
    */
   stopPackLoad(mode: 'pause' | 'cancel'): Promise<void>;
   cacheState(): Promise<CacheEntryInfo[]>;

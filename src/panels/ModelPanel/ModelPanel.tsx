@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useAppStore } from '../../store/useAppStore';
 import { CacheSection } from './CacheSection';
 import { Catalogue } from './Catalogue';
+import { DownloadControls } from './DownloadControls';
 import { DownloadProgress } from './DownloadProgress';
 import { PackSources } from './PackSources';
 import { RuntimeSummary } from './RuntimeSummary';
@@ -30,6 +31,7 @@ export function ModelPanel() {
           This small built-in pack recognises colours only. For real objects, download one of the SAM 3 packs below.
         </p>
       )}
+      <DownloadControls />
       {open && (
         <div className="model-panel__body">
           {pack && pack.graphs.length > 0 && (
