@@ -48,7 +48,7 @@ export async function openPack(source: PackSource, label: string): Promise<boole
   const download = isDownload(source, label);
   if (download) {
     // Ask the browser not to evict the cached weights under storage pressure (best effort; window-only API).
-    await navigator.storage?.persist?.().catch(() => false);
+    if (typeof navigator !== 'undefined') await navigator.storage?.persist?.().catch(() => false);
     rememberPending({ label, source });
   }
   appStore.setState({ packLoad: { label, active: true, files: {}, compiling: null } });
