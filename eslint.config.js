@@ -43,30 +43,37 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['workers/core/**/*.ts'],
+  // The worker's layers (ARCHITECTURE.md): each folder imports only the folders listed for it, so the data flows
+  // one way and there are no import cycles. Tests may reach further (helpers, fixtures).
+  ...Object.entries({
+    protocol: [],
+    core: [],
+    adapters: ['protocol'],
+    packs: ['protocol', 'core'],
+    graphs: ['protocol', 'core', 'ort', 'adapters', 'packs'],
+    tracking: ['protocol', 'core', 'adapters'],
+    pipelines: ['protocol', 'core', 'ort', 'adapters', 'graphs', 'tracking'],
+    media: ['protocol', 'core', 'engine'],
+    engine: ['protocol', 'core', 'ort', 'adapters', 'packs', 'graphs', 'tracking', 'pipelines'],
+  }).map(([layer, allowed]) => ({
+    files: [`workers/${layer}/**/*.ts`],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             ...ortImports,
-            { regex: '^\\.\\./(?!core)', message: 'workers/core is pure: it imports only workers/core.' },
+            {
+              regex: `^\\.\\./(?!(${[layer, ...allowed].join('|')})(/|$))`,
+              message: `workers/${layer} imports only ${allowed.length ? allowed.join(', ') : 'itself'} (ARCHITECTURE.md).`,
+            },
+            { regex: '(^|/)src/', message: 'The worker never imports the UI.' },
           ],
         },
       ],
     },
-  },
-  {
-    files: ['workers/**/*.ts'],
-    ignores: ['workers/core/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [...ortImports, { regex: '(^|/)src/', message: 'The worker never imports the UI.' }] },
-      ],
-    },
-  },
+  })),
   {
     files: ['workers/ort/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
