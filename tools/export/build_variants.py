@@ -111,22 +111,22 @@ def largest_activation(g: Graph) -> dict[str, Any]:
     the dynamic axes at PLANNING sizes. Measured once on the float32 graph, where shape inference sees every op; the
     float16 variants hold the same elements in 2 bytes."""
     shapes = g.infer_shapes(planning_dims(g))
-    best, name, unknown = 0, "", 0
+    best, name, unknown, is_float = 0, "", 0, False
     for k, info in shapes.items():
         if k in g.weights:
             continue
-        n = info.numel()
+        n = info.nbytes()
         if n is None:
             unknown += 1
             continue
         if n > best:
-            best, name = n, k
-    return {"elements": best, "tensor": name, "valuesWithoutStaticShape": unknown}
+            best, name, is_float = n, k, info.elem_type == onnx.TensorProto.FLOAT
+    return {"bytesFp32": best, "tensor": name, "float": is_float, "valuesWithoutStaticShape": unknown}
 
 
 def largest_tensor(g: Graph, activation: dict[str, Any], fp16: bool) -> dict[str, Any]:
     w_name, w_bytes = max(((k, v.nbytes) for k, v in g.weights.items()), key=lambda kv: kv[1], default=("", 0))
-    a_bytes = activation["elements"] * (2 if fp16 else 4)
+    a_bytes = activation["bytesFp32"] // (2 if fp16 and activation["float"] else 1)
     if w_bytes >= a_bytes:
         return {"bytes": int(w_bytes), "tensor": w_name, "kind": "weight"}
     return {"bytes": int(a_bytes), "tensor": activation["tensor"], "kind": "activation"}
@@ -160,9 +160,8 @@ def prepare(path: Path) -> tuple[Graph, dict[str, Any]]:
         "duplicateWeightsMerged": merged,
         "dynamicAxes": dynamic_axes(g),
         "largestActivation": largest_activation(g),
-        "prepareSeconds": round(time.time() - t0, 1),
     }
-    log(f"{path.name}: {raw['nodes']} -> {folded['nodes']} nodes folded -> {stats['afterFusion']['nodes']} fused; "
+    log(f"{path.name} ({time.time() - t0:.1f} s): {raw['nodes']} -> {folded['nodes']} nodes folded -> {stats['afterFusion']['nodes']} fused; "
         f"attention {att.fused}/{att.softmax}; shape ops left {stats['afterFusion']['shapeOps']}")
     return g, stats
 

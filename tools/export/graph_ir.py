@@ -83,6 +83,7 @@ class Graph:
     weights: dict[str, np.ndarray]
     shapes: dict[str, TensorInfo] = field(default_factory=dict)
     _names: Iterator[int] = field(default_factory=itertools.count)
+    _used: set[str] | None = None
 
     # --- loading / saving -------------------------------------------------------------------------------------------
 
@@ -146,18 +147,20 @@ class Graph:
     # --- names and nodes --------------------------------------------------------------------------------------------
 
     def fresh(self, hint: str) -> str:
-        """A value or node name not used anywhere in the graph."""
+        """A value or node name not used anywhere in the graph (names handed out are remembered; the names already
+        in the graph are collected once)."""
+        if self._used is None:
+            self._used = {v.name for v in self.model.graph.input} | {v.name for v in self.model.graph.output}
+            self._used.update(self.weights)
+            for n in self.nodes:
+                self._used.update(n.output)
+                self._used.update(n.input)
+                self._used.add(n.name)
         while True:
             name = f"{hint}__{next(self._names)}"
-            if name not in self.weights and name not in self._all_value_names():
+            if name not in self._used and name not in self.weights:
+                self._used.add(name)
                 return name
-
-    def _all_value_names(self) -> set[str]:
-        names = {v.name for v in self.model.graph.input} | {v.name for v in self.model.graph.output}
-        for n in self.nodes:
-            names.update(n.output)
-            names.update(n.input)
-        return names
 
     def add_weight(self, hint: str, value: np.ndarray) -> str:
         name = self.fresh(hint)
