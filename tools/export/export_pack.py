@@ -79,11 +79,23 @@ def example_text_input() -> tuple[torch.Tensor, torch.Tensor]:
     return ids, mask
 
 
+_VISION_EXAMPLE: dict[int, tuple[torch.Tensor, ...]] = {}
+
+
+def vision_example_outputs(pair: Sam3Pair) -> tuple[torch.Tensor, ...]:
+    """The dual vision encoder's outputs on the example input, computed once per model (a full-size CPU forward at
+    1008² takes tens of seconds; the vision, detector and tracker exports all need it)."""
+    if id(pair) not in _VISION_EXAMPLE:
+        enc = W.DualVisionEncoder.from_pair(pair.detector, pair.tracker).eval()
+        with torch.no_grad():
+            _VISION_EXAMPLE[id(pair)] = tuple(enc(example_vision_input(pair.input_size)))
+    return _VISION_EXAMPLE[id(pair)]
+
+
 def export_vision(pair: Sam3Pair, out: Path, opset: int) -> tuple[Path, list[str]]:
     enc = W.DualVisionEncoder.from_pair(pair.detector, pair.tracker).eval()
     x = example_vision_input(pair.input_size)
-    with torch.no_grad():
-        outs = enc(x)
+    outs = vision_example_outputs(pair)
     n_levels = len(pair.detector.config.vision_config.scale_factors)
     names = W.vision_output_names(n_levels, enc.num_tracker_levels)
     assert len(names) == len(outs), f"vision: {len(outs)} outputs for {len(names)} names"
@@ -100,9 +112,8 @@ def export_text(pair: Sam3Pair, out: Path, opset: int) -> Path:
 
 
 def detector_example_inputs(pair: Sam3Pair) -> tuple[torch.Tensor, ...]:
-    enc = W.DualVisionEncoder.from_pair(pair.detector, pair.tracker).eval()
+    v = vision_example_outputs(pair)
     with torch.no_grad():
-        v = enc(example_vision_input(pair.input_size))
         ids, mask = example_text_input()
         feats, tmask = W.TextEncoder(pair.detector)(ids, mask)
     boxes = torch.tensor([[[0.5, 0.5, 0.4, 0.3], [0.0, 0.0, 0.0, 0.0]]], dtype=torch.float32)
@@ -122,9 +133,7 @@ def export_detector(pair: Sam3Pair, out: Path, opset: int) -> Path:
 
 
 def tracker_example_inputs(pair: Sam3Pair) -> tuple[torch.Tensor, ...]:
-    enc = W.DualVisionEncoder.from_pair(pair.detector, pair.tracker).eval()
-    with torch.no_grad():
-        v = enc(example_vision_input(pair.input_size))
+    v = vision_example_outputs(pair)
     emb = v[-3:]
     s = float(pair.input_size)
     points = torch.tensor([[[[0.3 * s, 0.4 * s], [0.6 * s, 0.5 * s]]]], dtype=torch.float32)
