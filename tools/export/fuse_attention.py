@@ -16,8 +16,9 @@ How the MultiHeadAttention node is fed (formats every onnxruntime EP implements)
 - present_key / present_value outputs are declared: older onnxruntime WebGPU builds take the flash path only when
   they exist;
 - attention_bias is [1 or B', 1 or N', S, T]: broadcast over batch/heads as the graph had it. onnxruntime issue
-  #26766 (WebGPU MHA ignored the broadcast of a [1,1,S,T] bias) was fixed by PR #26769 (Dec 2025), which the
-  onnxruntime 1.30 runtimes used here include; `expand_bias_heads=True` expands biases to every head for older ones.
+  #26766 (WebGPU MHA gave wrong results with a broadcast attention_bias) was fixed by PR #26769 (Dec 2025); the
+  onnxruntime-node 1.30 Linux binary used here has the fix (its flash-attention shader indexes the bias through
+  `attn_bias_dim0` / `attn_bias_dim1`). `expand_bias_heads=True` expands biases to every head for older runtimes.
 """
 
 from __future__ import annotations
