@@ -83,6 +83,23 @@ def _inline_constant_if(g: Graph, node: onnx.NodeProto) -> list[onnx.NodeProto] 
     return out
 
 
+def drop_noop_casts(g: Graph) -> int:
+    """Cast nodes whose input already has the target type (the tracer's `.to(dtype)` on float32 values) are bypassed:
+    they cost a dispatch each and confuse onnxruntime's CPU cast insertion once the graph is float16."""
+    removed = 0
+    outputs = g.output_names
+    for n in list(g.nodes):
+        if n.op_type != "Cast" or n.domain or n.output[0] in outputs:
+            continue
+        to = next((a.i for a in n.attribute if a.name == "to"), None)
+        src = g.shapes.get(n.input[0])
+        if src is not None and src.elem_type == to:
+            g.nodes.remove(n)
+            g.rename_value(n.output[0], n.input[0])
+            removed += 1
+    return removed
+
+
 def fold(g: Graph, max_rounds: int = 8) -> int:
     """Folds until nothing changes; returns the number of nodes removed."""
     before = len(g.nodes)
@@ -104,6 +121,7 @@ def fold(g: Graph, max_rounds: int = 8) -> int:
                 continue
             new_nodes.append(node)
         g.nodes = new_nodes
+        changed = drop_noop_casts(g) > 0 or changed
         g.prune()
         if not changed:
             break

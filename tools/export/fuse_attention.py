@@ -188,6 +188,8 @@ def fuse_one(g: Graph, m: Match, expand_bias_heads: bool = False) -> tuple[list[
     H, Hv = qd[-1], vd[-1]
     if not isinstance(H, int) or not isinstance(Hv, int) or (isinstance(kd[-2], int) and kd[-2] != H):
         return None
+    if isinstance(kd[-1], int) and isinstance(vd[-2], int) and kd[-1] != vd[-2]:
+        return None  # the MatMul found is not Q·Kᵀ of this V (e.g. a relative-position term): leave it unfused
     b = _Builder(g, m.av.name or "attention")
     elem = g.shapes[q_name].elem_type
     # Normalise to 4D BNSH.

@@ -20,17 +20,6 @@ from onnx import TensorProto, helper, numpy_helper
 
 INLINE_LIMIT = 4096  # initializers with at most this many elements stay inside the light model for shape inference
 
-FLOAT_TYPES = (TensorProto.FLOAT, TensorProto.FLOAT16)
-NP_OF = {
-    TensorProto.FLOAT: np.float32,
-    TensorProto.FLOAT16: np.float16,
-    TensorProto.INT64: np.int64,
-    TensorProto.INT32: np.int32,
-    TensorProto.BOOL: np.bool_,
-    TensorProto.UINT8: np.uint8,
-    TensorProto.INT8: np.int8,
-    TensorProto.DOUBLE: np.float64,
-}
 BYTES_OF = {TensorProto.FLOAT: 4, TensorProto.FLOAT16: 2, TensorProto.INT64: 8, TensorProto.INT32: 4,
             TensorProto.BOOL: 1, TensorProto.UINT8: 1, TensorProto.INT8: 1, TensorProto.DOUBLE: 8}
 

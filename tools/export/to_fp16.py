@@ -11,8 +11,9 @@ float32 islands (kept float32, a Cast at their edges):
   ReduceSumSquare, ReduceL1/L2, ReduceLogSumExp, ReduceProd, CumSum), `Range`, `RoiAlign` (float32 only on CPU, no
   WebGPU kernel) and any Softmax left unfused;
 - coordinate → sine/cosine position encodings: every Sin/Cos and its ancestors up to the nearest heavy op (MatMul,
-  Conv, attention, normalisation) or graph input — the prompt points, exemplar boxes and DETR reference boxes feed
-  sin(x·2π·f) with arguments in the tens, where float16's rounding (≈0.01–0.03 rad) would blur the encodings.
+  Conv, attention, normalisation) or graph input, the random-Fourier projection of ≤ 4 coordinates included — the
+  prompt points, exemplar boxes and DETR reference boxes feed sin(x·2π·f) with arguments in the tens, where
+  float16's rounding (≈0.01–0.03 rad) would blur the encodings.
 LayerNormalization stays float16: its `stash_type` (1 = float32) makes onnxruntime accumulate in float32 (the WebGPU
 kernel sums in f32). Attention runs in float16 inside MultiHeadAttention (flash attention keeps its running max/sum
 per query).
@@ -62,13 +63,24 @@ def fp32_islands(g: Graph) -> set[int]:
         n = frontier.pop()
         for i in n.input:
             p = prod.get(i)
-            if p is None or id(p) in keep or p.op_type in HEAVY_OPS or p.domain not in ("", "ai.onnx") or subgraphs(p):
+            if p is None or id(p) in keep or p.domain not in ("", "ai.onnx") or subgraphs(p):
+                continue
+            if p.op_type in HEAVY_OPS and not _is_coordinate_projection(g, p):
                 continue
             if not _has_float_output(g, p):
                 continue
             keep.add(id(p))
             frontier.append(p)
     return keep
+
+
+def _is_coordinate_projection(g: Graph, n: onnx.NodeProto) -> bool:
+    """A MatMul/Gemm of coordinates (≤ 4 per row) by a constant: the random-Fourier projection of prompt points and box
+    corners before their sine/cosine. It belongs to the float32 island (cheap; float16 would round the phases)."""
+    if n.op_type not in ("MatMul", "Gemm") or len(n.input) < 2:
+        return False
+    w = g.weights.get(n.input[1])
+    return w is not None and w.ndim == 2 and w.shape[0] <= 4
 
 
 def _is_float(g: Graph, name: str) -> bool:
@@ -86,7 +98,6 @@ def convert(g: Graph) -> dict[str, object]:
     island = fp32_islands(g)
     prod = g.producers()
     cons = g.consumers()
-    graph_outputs = g.output_names
     # Precision each float value is produced in.
     produced: dict[str, int] = {}
     for n in g.nodes:
@@ -172,9 +183,17 @@ def convert(g: Graph) -> dict[str, object]:
             new_nodes.append(helper.make_node("Cast", [inner], [vi.name], name=g.fresh("cast_out"), to=F16))
         vi.type.tensor_type.elem_type = F16
     g.nodes = new_nodes
+    # Casts to float16 of values that are float16 now (the float32 → float32 casts of the original graph).
+    noop = 0
+    for n in list(g.nodes):
+        to = next((a.i for a in n.attribute if a.name == "to"), None) if n.op_type == "Cast" else None
+        if to is not None and to == produced.get(n.input[0]) and n.output[0] not in g.output_names:
+            g.nodes.remove(n)
+            g.rename_value(n.output[0], n.input[0])
+            noop += 1
     g.toposort()
     g.shapes = {}
-    return {"fp32IslandNodes": n_island, "castsInserted": len(casts),
+    return {"fp32IslandNodes": n_island, "castsInserted": len(casts), "noopCastsRemoved": noop,
             "float32Inputs": sorted(k for k, v in input_types.items() if v == F32)}
 
 

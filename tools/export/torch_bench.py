@@ -196,7 +196,7 @@ def run_dtype(b: Bench, dtype_name: str, det: Any, trk: Any, video: Any, size: i
         bx, lb = boxes_for({}, 0, 0)
         out = detect(det.get_vision_features(pixel_values=pixels[si["image"]]), txt, mask, bx, lb)
         record_detection("second", out, si["image"])
-        del vision, kvision, evision, out
+        vision = kvision = evision = out = None  # free GPU memory before the tracker and video cases
 
     try:
         with torch.no_grad():
