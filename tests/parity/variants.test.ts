@@ -28,12 +28,15 @@ import {
 } from './fixtures';
 import { preprocessImage } from '../../workers/core/resize';
 import { maskIou } from '../../workers/core/masks';
-import { decodeRowMajorRle } from '../../workers/core/rle';
+import { decodeMaskToFrame } from '../../workers/core/rle';
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { loadPack } from '../../workers/packs/loadPack';
-import { openPackGraphs, type OpenPack } from '../../workers/engine/openPackGraphs';
-import { buildInstances, MaskCache } from '../../workers/engine/instances';
+import { openPackGraphs, type OpenPack } from '../../workers/graphs/openPackGraphs';
+import { renderInstances, resolveInstances } from '../../workers/engine/instances';
+import { RenderedMaskCache } from '../../workers/engine/instanceMasks';
+import { InstanceIdRegistry } from '../../workers/engine/instanceIds';
+import { queryBoxXyxyPx } from '../../workers/core/postprocess';
 import { detectConcept, encodeImage, encodeTokens, type VisionFeatures } from '../../workers/pipelines/imageConcepts';
 import { decodeObject } from '../../workers/pipelines/clickRefine';
 import type { Graph, GraphRuntime, GraphValue, HostTensor } from '../../workers/ort/graphRuntime';
@@ -104,18 +107,21 @@ async function measureDetector(pack: OpenPack, runtime: GraphRuntime, d: string,
   const goldenScores = Array.from(logits, (l) => sigmoid(l) * presence);
   const goldenBoxes = g().get(`detector/${d}/torch/pred_boxes`).data as Float32Array;
   const threshold = g().index.meta.threshold;
-  const { instances } = buildInstances(
-    [{ concept: { id: d, phrase: d, boxes: [] }, conceptIndex: 0, key: d, raw }],
-    [],
-    threshold,
-    { imageWidth: W, imageHeight: H, maskWidth: W, maskHeight: H, boxOutput: 'xyxy-norm', maskThreshold: 0 },
-    new MaskCache(),
+  const { instances } = renderInstances(
+    resolveInstances([{ concept: { id: d, phrase: d, boxes: [] }, conceptIndex: 0, key: d, raw }], [], threshold),
+    { displayWidth: W, displayHeight: H, fullWidth: W, fullHeight: H, threshold: 0 },
+    new RenderedMaskCache(),
+    new InstanceIdRegistry(),
   );
-  const keptGolden = Array.from(g().get(`detector/${d}/post/kept_indices`).data as BigInt64Array, Number);
-  const keptEngine = instances.map((i) => i.query).sort((a, b) => a - b);
   const postScores = g().get(`detector/${d}/post/scores`).data as Float32Array;
   const postBoxes = g().get(`detector/${d}/post/boxes`).data as Float32Array;
   const postMasks = g().get(`detector/${d}/post/masks`).data as Uint8Array;
+  // An empty mask is never an instance: the reference's kept set minus its empty masks.
+  const keptGolden = Array.from(g().get(`detector/${d}/post/kept_indices`).data as BigInt64Array, Number).filter(
+    (_, k) => postMasks.subarray(k * W * H, (k + 1) * W * H).some((v) => v !== 0),
+  );
+  const keptEngine = instances.map((i) => i.query).sort((a, b) => a - b);
+  const allKept = Array.from(g().get(`detector/${d}/post/kept_indices`).data as BigInt64Array, Number);
   const m: DetectorMetrics = {
     scoreAll: maxAbsDiff(raw.scores, goldenScores),
     boxAll: maxAbsDiff(raw.boxes, goldenBoxes),
@@ -126,15 +132,16 @@ async function measureDetector(pack: OpenPack, runtime: GraphRuntime, d: string,
     minIouBoth: 1,
     disagreements: [],
   };
-  for (const [k, q] of keptGolden.entries()) {
+  for (const [k, q] of allKept.entries()) {
     const inst = instances.find((i) => i.query === q);
     if (!inst) continue;
     m.scoreBoth = Math.max(m.scoreBoth, Math.abs(inst.score - postScores[k]));
     const norm = [W, H, W, H];
+    const modelBox = queryBoxXyxyPx(raw.boxes, q, pack.manifest.graphs.detector.boxOutput, W, H);
     for (let j = 0; j < 4; j++) {
-      m.boxBoth = Math.max(m.boxBoth, Math.abs(inst.boxXyxyPx[j] - postBoxes[k * 4 + j]) / norm[j]);
+      m.boxBoth = Math.max(m.boxBoth, Math.abs(modelBox[j] - postBoxes[k * 4 + j]) / norm[j]);
     }
-    const engineMask = decodeRowMajorRle(inst.mask.counts, W, H);
+    const engineMask = decodeMaskToFrame(inst.rendered.display);
     const goldenMask = postMasks.subarray(k * W * H, (k + 1) * W * H);
     const empty = engineMask.every((v) => v === 0) && goldenMask.every((v) => v === 0);
     m.minIouBoth = Math.min(m.minIouBoth, empty ? 1 : maskIou(engineMask, goldenMask));
