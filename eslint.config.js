@@ -68,6 +68,21 @@ export default tseslint.config(
     },
   },
   {
+    // Evaluation metrics are pure (the eval CLI, the batch UI's evaluation worker and tests import them).
+    files: ['workers/eval/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...ortImports,
+            { regex: '^\\.\\./(?!core/|eval/)', message: 'workers/eval is pure: it imports only workers/core.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['workers/ort/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
