@@ -44,6 +44,24 @@ export default tseslint.config(
     },
   },
   {
+    // The folder workspace also runs the shared batch, dataset and evaluation code (in its dataset worker).
+    files: ['src/batch/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...ortImports,
+            {
+              regex: '^(\\.\\./)+workers/(?!protocol(/|$)|batch/|dataset/|eval/)',
+              message: 'The folder workspace imports only workers/protocol, batch, dataset and eval.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['workers/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [
