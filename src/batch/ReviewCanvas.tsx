@@ -9,13 +9,15 @@ import { annotationAt, overlayPixels } from './reviewCanvas';
 import { addExemplar, addFixPrompt, selectAnnotation } from './reviewActions';
 import { useBatchStore } from './useBatchStore';
 
+const NO_PHRASES: string[] = [];
+
 export function ReviewCanvas() {
   const current = useBatchStore((s) => s.current);
   const selected = useBatchStore((s) => s.selectedAnnotation);
   const fix = useBatchStore((s) => s.fix);
   const tool = useBatchStore((s) => s.tool);
   const negative = useBatchStore((s) => s.negative);
-  const phrases = useBatchStore((s) => s.meta?.phrases ?? []);
+  const phrases = useBatchStore((s) => s.meta?.phrases ?? NO_PHRASES);
   const [loaded, setLoaded] = useState<{ key: string; bitmap: ImageBitmap } | null>(null);
   const imageCanvas = useRef<HTMLCanvasElement>(null);
   const maskCanvas = useRef<HTMLCanvasElement>(null);

@@ -15,6 +15,8 @@ import {
 } from './reviewActions';
 import { batchStore, type ReviewTool } from './batchStore';
 import { useBatchStore } from './useBatchStore';
+
+const NO_PHRASES: string[] = [];
 import { categoryHue } from './format';
 
 const TOOLS: { tool: ReviewTool; label: string; key: string; hint: string }[] = [
@@ -39,7 +41,7 @@ export function ReviewPane() {
   const tool = useBatchStore((s) => s.tool);
   const selected = useBatchStore((s) => s.selectedAnnotation);
   const fix = useBatchStore((s) => s.fix);
-  const phrases = useBatchStore((s) => s.meta?.phrases ?? []);
+  const phrases = useBatchStore((s) => s.meta?.phrases ?? NO_PHRASES);
   const active = useBatchStore((s) => s.activeCategory);
   const history = useBatchStore((s) => s.history);
   const negative = useBatchStore((s) => s.negative);

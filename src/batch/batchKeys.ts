@@ -10,6 +10,7 @@ import {
   setTool,
   stepImage,
   toggleAccept,
+  serially,
   toggleReject,
   undo,
 } from './reviewActions';
@@ -41,20 +42,20 @@ export function handleReviewKey(e: KeyboardEvent): boolean {
   const s = batchStore.getState();
   const mod = e.ctrlKey || e.metaKey;
   const k = e.key.toLowerCase();
-  if (mod && k === 'z') return (void (e.shiftKey ? redo() : undo()), true);
-  if (mod && k === 'y') return (void redo(), true);
+  if (mod && k === 'z') return (serially(() => (e.shiftKey ? redo() : undo())), true);
+  if (mod && k === 'y') return (serially(() => redo()), true);
   if (mod || e.altKey) return false;
   switch (k) {
     case 'arrowleft':
     case 'j':
-      void stepImage(-1);
+      serially(() => stepImage(-1));
       return true;
     case 'arrowright':
     case 'k':
-      void stepImage(1);
+      serially(() => stepImage(1));
       return true;
     case 'a':
-      void toggleAccept();
+      serially(() => toggleAccept());
       return true;
     case 'tab':
       selectNextAnnotation(e.shiftKey ? -1 : 1);
@@ -62,10 +63,10 @@ export function handleReviewKey(e: KeyboardEvent): boolean {
     case 'x':
     case 'delete':
     case 'backspace':
-      void toggleReject();
+      serially(() => toggleReject());
       return true;
     case 'enter':
-      if (s.fix) void commitFix();
+      if (s.fix) serially(() => commitFix());
       else return false;
       return true;
     case 'escape':
@@ -94,7 +95,8 @@ export function handleReviewKey(e: KeyboardEvent): boolean {
     ];
     const phrase = phrases[Number(k) - 1];
     if (!phrase) return false;
-    if (s.selectedAnnotation) void setAnnotationCategory(s.selectedAnnotation, phrase);
+    const selected = s.selectedAnnotation;
+    if (selected) serially(() => setAnnotationCategory(selected, phrase));
     else setActiveCategory(phrase);
     return true;
   }

@@ -16,6 +16,13 @@ export function noteEngineImage(key: string, imageId: string): void {
   engineImage = { key, imageId };
 }
 
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs review actions one after another (a fast second key press acts on the state the first one left). */
+export function serially(fn: () => unknown): void {
+  queue = queue.then(fn).catch((err) => say('error', (err as { message?: string })?.message ?? String(err)));
+}
+
 type Editable = Pick<BatchImage, 'annotations' | 'accepted' | 'exemplars'>;
 const editable = (i: BatchImage): Editable => ({
   annotations: i.annotations,

@@ -37,7 +37,12 @@ export async function closeWorkspace(): Promise<void> {
 export async function loadSavedBatch(): Promise<void> {
   try {
     const [meta, images] = await Promise.all([loadMeta(), loadImages()]);
-    batchStore.setState({ loaded: true, meta: meta ?? null, images: images.map((i) => summarize(i)) });
+    batchStore.setState({
+      loaded: true,
+      meta: meta ?? defaultMeta(),
+      activeCategory: (meta ?? defaultMeta()).phrases[0] ?? null,
+      images: images.map((i) => summarize(i)),
+    });
     const left = images.filter((i) => i.status === 'pending').length;
     if (meta?.wasRunning && left > 0) {
       say('info', `The page closed during a run: ${left} images are left. Press Resume to continue where it stopped.`);
