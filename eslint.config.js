@@ -101,6 +101,24 @@ export default tseslint.config(
     },
   },
   {
+    // The batch runner and the dataset writers are shared by the app and the CLI: no engine internals, no UI.
+    files: ['workers/batch/**/*.ts', 'workers/dataset/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...ortImports,
+            {
+              regex: '^\\.\\./(?!core/|protocol(/|$)|batch/|dataset/)',
+              message: 'workers/batch and workers/dataset use the engine only through workers/protocol.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['workers/ort/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
