@@ -103,6 +103,7 @@ export default tseslint.config(
   {
     // The batch runner and the dataset writers are shared by the app and the CLI: no engine internals, no UI.
     files: ['workers/batch/**/*.ts', 'workers/dataset/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

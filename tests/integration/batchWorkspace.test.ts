@@ -11,16 +11,16 @@ import { createEngine } from '../../workers/engine/engine';
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { decodeRgbaSource } from '../../workers/engine/decodedImage';
-import { packFilesSource } from '../../tests/integration/demoPackEngine';
+import { packFilesSource } from './demoPackEngine';
 import { decodeImageFile } from '../../tools/label/decodeImageFile';
 import { encodePng } from '../../tools/scenes/png';
 import { randomScene, renderScene, type Scene } from '../../tools/scenes/scene';
-import { connectInProcessEngine, setEngineConnection } from '../engine-client/engineClient';
-import { appStore } from '../store/appStore';
-import { batchStore, initialBatchState } from './batchStore';
-import { loadImage, resetBatchDbConnection } from './batchDb';
-import { addCollected, loadSavedBatch, openWorkspace, setBatchPhrases } from './workspaceActions';
-import { pauseRun, resumeRun, startRun } from './runActions';
+import { connectInProcessEngine, setEngineConnection } from '../../src/engine-client/engineClient';
+import { appStore } from '../../src/store/appStore';
+import { batchStore, initialBatchState } from '../../src/batch/batchStore';
+import { loadImage, resetBatchDbConnection } from '../../src/batch/batchDb';
+import { addCollected, loadSavedBatch, openWorkspace, setBatchPhrases } from '../../src/batch/workspaceActions';
+import { pauseRun, resumeRun, startRun } from '../../src/batch/runActions';
 import {
   addExemplar,
   addFixPrompt,
@@ -31,7 +31,7 @@ import {
   toggleAccept,
   toggleReject,
   undo,
-} from './reviewActions';
+} from '../../src/batch/reviewActions';
 
 const scenes: { name: string; scene: Scene }[] = Array.from({ length: 5 }, (_, i) => ({
   name: `f/s${i}.png`,
