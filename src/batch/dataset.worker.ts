@@ -22,11 +22,14 @@ const api: DatasetWorkerApi = {
     const images = (await loadImages()).filter((i) => i.accepted && i.status === 'done');
     if (images.length === 0) throw new Error('No accepted images yet: accept images in review (A) to export them.');
     const parts: Uint8Array[] = [];
-    const writer = new DatasetZipWriter(meta?.phrases ?? [], options, (chunk) => parts.push(chunk), {
+    // Categories: the phrases, then any other phrase a label still carries (phrases edited after the run).
+    const categories = [
+      ...new Set([...(meta?.phrases ?? []), ...images.flatMap((i) => liveAnnotations(i).map((a) => a.category))]),
+    ];
+    const writer = new DatasetZipWriter(categories, options, (chunk) => parts.push(chunk), {
       pack: meta?.packName ?? '',
       now: new Date(),
     });
-    // Phrases that were renamed after the run still export: categories are the union of phrases and labels used.
     for (const [k, image] of images.entries()) {
       const file = options.includeImages ? await loadFile(image.key) : undefined;
       writer.addImage({
