@@ -70,6 +70,27 @@ test('label a folder: run, counts, review, reload, export, re-import the COCO fi
   // Review: select the first image, reject its first detection, undo, then accept every image with A.
   await (await tileOf(page, loose[0].name)).click();
   await expect(page.getByTestId('review-name')).toHaveText(loose[0].name);
+  // The tile shows a thumbnail; the review canvas tints exactly the shapes of the phrases.
+  await expect
+    .poll(() =>
+      page
+        .locator('[data-testid="batch-tile"] img')
+        .first()
+        .evaluate((img: HTMLImageElement) => img.naturalWidth),
+    )
+    .toBeGreaterThan(0);
+  const alphaAt = (x: number, y: number) =>
+    page
+      .getByTestId('review-masks')
+      .evaluate((c: HTMLCanvasElement, [x, y]) => c.getContext('2d')!.getImageData(x, y, 1, 1).data[3], [x, y]);
+  for (const shape of loose[0].scene.shapes) {
+    const cx = Math.floor((shape.box[0] + shape.box[2]) / 2);
+    const cy = Math.floor((shape.box[1] + shape.box[3]) / 2);
+    if (!shape.mask[cy * loose[0].scene.width + cx]) continue;
+    const tinted = (await alphaAt(cx, cy)) > 0;
+    expect(tinted, `${shape.colour} shape at ${cx},${cy}`).toBe(shape.colour !== 'green');
+  }
+  expect(await alphaAt(1, 1)).toBe(0);
   await page.getByTestId('review-canvas').click({ position: { x: 2, y: 2 } });
   await page.keyboard.press('Tab');
   await page.keyboard.press('x');
