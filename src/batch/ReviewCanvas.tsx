@@ -54,11 +54,14 @@ export function ReviewCanvas() {
 
   useEffect(() => {
     const c = imageCanvas.current;
-    if (!c || !bitmap || !width) return;
+    if (!c || !width) return;
     c.width = width;
     c.height = height;
-    c.getContext('2d')!.drawImage(bitmap, 0, 0, width, height);
-  }, [bitmap, width, height]);
+    // Cleared while the next image decodes, so its masks never sit on the previous picture.
+    const ctx = c.getContext('2d')!;
+    ctx.clearRect(0, 0, width, height);
+    if (bitmap) ctx.drawImage(bitmap, 0, 0, width, height);
+  }, [bitmap, width, height, key]);
 
   useEffect(() => {
     const c = maskCanvas.current;

@@ -13,7 +13,9 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 2).toFixed(1)} MB`;
 }
 
-/** Hue of the k-th phrase (the same family order as the single-image view's concepts). */
+const HUES = [12, 215, 130, 45, 285, 175, 330, 80];
+
+/** Hue of the k-th phrase: eight well-separated hues, then the golden angle. */
 export function categoryHue(index: number): number {
-  return (index * 137.508 + 10) % 360;
+  return index < HUES.length ? HUES[index] : (index * 137.508 + 10) % 360;
 }
