@@ -106,9 +106,11 @@ export function BatchBar() {
             disabled={pending === 0}
             onClick={() => void startRun()}
           >
-            {images.some((i) => i.status !== 'pending') && pending > 0
-              ? `Resume (${pending} left)`
-              : `Run on ${pending} images`}
+            {pending === 0
+              ? 'All images labelled'
+              : images.some((i) => i.status !== 'pending')
+                ? `Resume (${pending} left)`
+                : `Run on ${pending} images`}
           </button>
         )}
         {!active && failed > 0 && (
