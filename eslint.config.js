@@ -12,7 +12,19 @@ const ortImports = [
 
 export default tseslint.config(
   {
-    ignores: ['dist', 'node_modules', 'public', 'test-results', 'playwright-report', 'tools/export', '.bench', '.tmp'],
+    ignores: [
+      'dist',
+      'node_modules',
+      'public',
+      'test-results',
+      'playwright-report',
+      'tools/export',
+      '.bench',
+      '.tmp',
+      '.gpu',
+      '.gl',
+      '.whl',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -43,6 +55,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The folder workspace also runs the shared batch, dataset and evaluation code (in its dataset worker).
+    files: ['src/batch/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...ortImports,
+            {
+              regex: '^(\\.\\./)+workers/(?!protocol(/|$)|batch/|dataset/|eval/)',
+              message: 'The folder workspace imports only workers/protocol, batch, dataset and eval.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // The worker's layers (ARCHITECTURE.md): each folder imports only the folders listed for it, so the data flows
   // one way and there are no import cycles. Tests may reach further (helpers, fixtures).
   ...Object.entries({
@@ -54,6 +84,10 @@ export default tseslint.config(
     tracking: ['protocol', 'core', 'adapters'],
     pipelines: ['protocol', 'core', 'ort', 'adapters', 'graphs', 'tracking'],
     media: ['protocol', 'core', 'engine'],
+    // Metrics are pure; the batch runner and dataset writers use the engine only through its protocol.
+    eval: ['core'],
+    batch: ['protocol', 'core', 'dataset'],
+    dataset: ['protocol', 'core', 'batch'],
     engine: ['protocol', 'core', 'ort', 'adapters', 'packs', 'graphs', 'tracking', 'pipelines'],
   }).map(([layer, allowed]) => ({
     files: [`workers/${layer}/**/*.ts`],

@@ -3,6 +3,7 @@ import { engine, scheduleSegment } from '../engine-client/engineClient';
 import { reportEngineError } from '../engine-client/engineErrors';
 import { appStore, pushError } from '../store/appStore';
 import { emptyHistory } from '../store/history';
+import { rememberSingleImage } from '../batch/singleImage';
 import type { PromptDocument } from '../store/promptDocument';
 
 /** Boxes and clicks are in the old image's pixels: a new image keeps the phrases only, and starts a new history. */
@@ -21,6 +22,7 @@ export async function openImage(blob: Blob, name: string): Promise<boolean> {
   appStore.setState({ imageLoading: name });
   try {
     const info = await engine().setImage({ kind: 'blob', blob, name });
+    rememberSingleImage(blob, name);
     const previous = appStore.getState().image;
     appStore.setState((s) => ({
       image: info,
