@@ -4,9 +4,11 @@
  */
 import { reportEngineError } from '../engine-client/engineErrors';
 import { LivePump } from './livePump';
+import { clearBitmap } from './picture';
 import { describeCameraError } from './mediaErrors';
 import { attachStream, listCameras, openCamera, stopStream } from './mediaSources';
 import { RateMeter } from './videoModel';
+import { FrameStore } from './results/frameStore';
 import { EMPTY_LIVE_STATS, videoStore } from './videoStore';
 import {
   currentSessionId,
@@ -37,7 +39,13 @@ let token = 0;
 export async function startWebcam(deviceId: string | null = videoStore.getState().deviceId): Promise<void> {
   await stopWebcam();
   const my = ++token;
-  videoStore.setState({ status: 'opening', message: null, live: { ...EMPTY_LIVE_STATS }, meta: null, frames: [] });
+  videoStore.setState({
+    status: 'opening',
+    message: null,
+    live: { ...EMPTY_LIVE_STATS },
+    meta: null,
+    frames: new FrameStore(0),
+  });
   let stream: MediaStream;
   try {
     stream = await openCamera(deviceId);
@@ -52,6 +60,7 @@ export async function startWebcam(deviceId: string | null = videoStore.getState(
     return;
   }
   const video = videoElement();
+  clearBitmap(); // the stage shows the camera element
   try {
     await attachStream(video, stream);
     const activeId = stream.getVideoTracks()[0]?.getSettings().deviceId ?? deviceId;
@@ -95,7 +104,7 @@ function beginLoop(my: number, stream: MediaStream, video: HTMLVideoElement): vo
       processedMeter.push(now());
       run.lastLatencyMs = latencyMs;
       run.maxLatencyMs = Math.max(run.maxLatencyMs, latencyMs);
-      recordFrame(result, false);
+      recordFrame(result, true);
     },
     onError: (err) => {
       if (!run || run.token !== my) return;

@@ -61,7 +61,7 @@ export interface EngineDeps {
   /** Decodes a Blob (browser: createImageBitmap; absent in Node, where only RGBA sources work). */
   decodeBlob?: ImageDecoder;
   /** Reads a video frame's pixels (browser; Node sends RGBA). */
-  decodeFrame?: (bitmap: ImageBitmap) => DecodedImage;
+  decodeFrame?: (bitmap: ImageBitmap, sourceSize?: { width: number; height: number }) => DecodedImage;
   fetchImpl?: typeof fetch;
   now?: () => number;
 }
@@ -278,7 +278,7 @@ export class Engine implements EngineApi {
         const t0 = this.now();
         let decoded: DecodedImage;
         if (frame.rgba) decoded = decodeRgbaSource(frame.rgba);
-        else if (frame.bitmap && this.deps.decodeFrame) decoded = this.deps.decodeFrame(frame.bitmap);
+        else if (frame.bitmap && this.deps.decodeFrame) decoded = this.deps.decodeFrame(frame.bitmap, frame.sourceSize);
         else throw new EngineError('decode-failed', 'A video frame arrived without pixels.');
         const info: ImageInfo = {
           imageId: `${session.id}-f${frame.frameIndex}`,

@@ -4,7 +4,13 @@
  * by mask IoU, ID birth, hotstart removal, periodic re-conditioning, overlap suppression, non-overlapping output
  * masks. Only the current frame's features and each object's memory are kept: nothing grows with stream length.
  */
-import type { VideoFrameInput, VideoFrameResult, VideoSessionOptions, TrackerSettings } from '../protocol/video';
+import type {
+  VideoFrameInput,
+  VideoFrameResult,
+  VideoInstance,
+  VideoSessionOptions,
+  TrackerSettings,
+} from '../protocol/video';
 import type { ConceptPrompt, ObjectPrompt } from '../protocol/prompts';
 import type { StageTimings } from '../protocol/results';
 import type { RawDetection } from '../pipelines/imageConcepts';
@@ -155,6 +161,10 @@ export class VideoSession {
       detectorRan,
       born: plan.born.map((b) => b.id),
       removed: [...negated, ...plan.removed],
+      removedReasons: Object.fromEntries([
+        ...negated.map((id) => [id, 'negative-box'] as const),
+        ...plan.reasons.entries(),
+      ]),
       timingsMs: timings,
     };
   }
@@ -268,11 +278,11 @@ export class VideoSession {
     masks: Map<number, Uint8Array>,
     logits: Map<number, Float32Array>,
     svc: FrameServices,
-  ): VideoFrameResult['instances'] {
+  ): VideoInstance[] {
     const { width: gw, height: gh } = this.grid;
     const dw = svc.displayWidth;
     const dh = svc.displayHeight;
-    const instances: VideoFrameResult['instances'] = [];
+    const instances: VideoInstance[] = [];
     for (const [id, mask] of [...masks].sort((a, b) => a[0] - b[0])) {
       if (!mask.some((v) => v)) continue;
       const live = this.live.get(id)!;
@@ -282,7 +292,7 @@ export class VideoSession {
       const sx = svc.imageWidth / dw;
       const sy = svc.imageHeight / dh;
       const concept = frame.concepts[live.conceptIndex];
-      const inst: VideoFrameResult['instances'][number] = {
+      const inst: VideoInstance = {
         instanceId: id,
         conceptId: concept?.id ?? `object:${id}`,
         conceptIndex: concept ? live.conceptIndex : -1,
@@ -294,6 +304,7 @@ export class VideoSession {
         mask: { width: dw, height: dh, counts: encodeRowMajorRle(display, dw, dh) },
         source: concept ? 'concept' : 'object',
       };
+      if (this.book.isProvisional(id, frame.frameIndex)) inst.provisional = true;
       if (this.options.withCocoRle) inst.cocoRle = encodeCocoRle(display, dw, dh);
       instances.push(inst);
     }
