@@ -95,22 +95,24 @@ export function rowMajorToCocoCounts(counts: ArrayLike<number>, width: number, h
   }
   const out: number[] = [];
   let value = 0;
-  let length = minX * height; // every column left of the box is empty
-  for (let cx = 0; cx < bw; cx++) {
-    length += minY; // rows above the box in this column
-    const col = cx * bh;
-    for (let y = 0; y < bh; y++) {
-      const bit = box[col + y];
-      if (bit !== value) {
-        out.push(length);
-        value = bit;
-        length = 0;
-      }
-      length++;
+  let length = 0;
+  const push = (bit: number, n: number) => {
+    if (n <= 0) return;
+    if (bit !== value) {
+      out.push(length);
+      value = bit;
+      length = 0;
     }
-    length += height - 1 - maxY; // rows below the box
+    length += n;
+  };
+  push(0, minX * height); // every column left of the box is empty
+  for (let cx = 0; cx < bw; cx++) {
+    push(0, minY); // rows above the box in this column
+    const col = cx * bh;
+    for (let y = 0; y < bh; y++) push(box[col + y], 1);
+    push(0, height - 1 - maxY); // rows below the box
   }
-  length += (width - 1 - maxX) * height;
+  push(0, (width - 1 - maxX) * height);
   out.push(length);
   return out;
 }
