@@ -26,14 +26,19 @@ interface FileState {
   notices: { id: number; text: string }[];
   runStats: { frames: number; decoder: string } | null;
   exportJob: { status: string; format: string | null; message: string | null } | null;
-  lastYtvis: { id: number; category_name: string; segmentations: ({ size: number[]; counts: string } | null)[] }[] | null;
+  lastYtvis:
+    { id: number; category_name: string; segmentations: ({ size: number[]; counts: string } | null)[] }[] | null;
 }
 
 async function fileState(page: Page): Promise<FileState> {
   return page.evaluate(() => {
-    const s = (window as unknown as { __sam3: { video: { getState(): Record<string, unknown> } } }).__sam3.video.getState();
+    const s = (
+      window as unknown as { __sam3: { video: { getState(): Record<string, unknown> } } }
+    ).__sam3.video.getState();
     const { status, message, idLog, meta, progress, notices, runStats, exportJob, lastYtvis } = s;
-    return JSON.parse(JSON.stringify({ status, message, idLog, meta, progress, notices, runStats, exportJob, lastYtvis }));
+    return JSON.parse(
+      JSON.stringify({ status, message, idLog, meta, progress, notices, runStats, exportJob, lastYtvis }),
+    );
   });
 }
 
@@ -53,7 +58,10 @@ async function decodeLastExport(page: Page, probes: { frame: number; x: number; 
   return page.evaluate(async (probes) => {
     type Tools = {
       lastExport(): Blob | null;
-      decodeSummary(b: Blob, p: unknown): Promise<{ frameCount: number; timestampsMs: number[]; codec: string; container: string; pixels: number[][] }>;
+      decodeSummary(
+        b: Blob,
+        p: unknown,
+      ): Promise<{ frameCount: number; timestampsMs: number[]; codec: string; container: string; pixels: number[][] }>;
     };
     const tools = await (window as unknown as { __sam3: { videoTools(): Promise<Tools> } }).__sam3.videoTools();
     return tools.decodeSummary(tools.lastExport()!, probes);
@@ -100,7 +108,14 @@ test('MP4/H.264: every frame once with the container timestamps, IDs as expected
   await openVideoMode(page);
   await dropOnVideoStage(page, await clipDataTransfer(page, FILE_CLIP, { container: 'mp4', codec: 'avc' }));
   const s = await waitFor(page, (s) => s.status === 'ready', 240_000);
-  expect(s.meta).toMatchObject({ decoder: 'webcodecs', codec: 'avc', container: 'mp4', frameCount: FILE_CLIP.frameCount, fps: FILE_CLIP.fps, variableFrameRate: false });
+  expect(s.meta).toMatchObject({
+    decoder: 'webcodecs',
+    codec: 'avc',
+    container: 'mp4',
+    frameCount: FILE_CLIP.frameCount,
+    fps: FILE_CLIP.fps,
+    variableFrameRate: false,
+  });
   const expectedTs = Array.from({ length: FILE_CLIP.frameCount }, (_, i) => (i * 1000) / FILE_CLIP.fps);
   expect(s.meta!.timestampsMs).toEqual(expectedTs);
   // Every frame processed exactly once, in order, with its own timestamp.
@@ -158,7 +173,9 @@ test('MP4/H.264: every frame once with the container timestamps, IDs as expected
   expect(out).toMatchObject({ codec: 'avc', container: 'mp4', frameCount: FILE_CLIP.frameCount });
   expect(out.timestampsMs).toEqual(expectedTs);
   const [lateTinted, bg, firstTinted, beforeLate] = out.pixels;
-  console.log(`annotated export pixels: late square ${lateTinted}, first square ${firstTinted}, background ${bg}, before ${beforeLate}; png ${png.at.slice(0, 3)}`);
+  console.log(
+    `annotated export pixels: late square ${lateTinted}, first square ${firstTinted}, background ${bg}, before ${beforeLate}; png ${png.at.slice(0, 3)}`,
+  );
   expect(dist(bg, [236, 236, 236]), 'background untouched').toBeLessThan(16);
   expect(dist(beforeLate, [236, 236, 236]), 'no mask before the late square exists').toBeLessThan(16);
   // Inside a mask the picture is tinted: neither the background nor the plain square colour.
@@ -175,9 +192,18 @@ test('WebM/VP9 with a variable frame rate: exact timestamps, every frame once; V
   await openVideoMode(page);
   const short: ClipSpec = { ...FILE_CLIP, name: 'vfr', frameCount: 18, frame: FILE_CLIP.frame.bind(FILE_CLIP) };
   const ts = vfrTimestamps(short.frameCount);
-  await dropOnVideoStage(page, await clipDataTransfer(page, short, { container: 'webm', codec: 'vp9', timestampsS: ts }));
+  await dropOnVideoStage(
+    page,
+    await clipDataTransfer(page, short, { container: 'webm', codec: 'vp9', timestampsS: ts }),
+  );
   const s = await waitFor(page, (s) => s.status === 'ready', 180_000);
-  expect(s.meta).toMatchObject({ decoder: 'webcodecs', codec: 'vp9', container: 'webm', frameCount: 18, variableFrameRate: true });
+  expect(s.meta).toMatchObject({
+    decoder: 'webcodecs',
+    codec: 'vp9',
+    container: 'webm',
+    frameCount: 18,
+    variableFrameRate: true,
+  });
   const expectedMs = ts.map((t) => t * 1000);
   expect(s.meta!.timestampsMs).toEqual(expectedMs);
   expect(s.idLog.map((e) => e.frameIndex)).toEqual(ts.map((_, i) => i));
@@ -191,7 +217,10 @@ test('WebM/VP9 with a variable frame rate: exact timestamps, every frame once; V
     ['mkv', 'vp9'],
     ['mov', 'avc'],
   ] as const) {
-    await dropOnVideoStage(page, await clipDataTransfer(page, { ...short, name: `clip-${container}` }, { container, codec }));
+    await dropOnVideoStage(
+      page,
+      await clipDataTransfer(page, { ...short, name: `clip-${container}` }, { container, codec }),
+    );
     const o = await waitFor(page, (s) => s.status === 'loaded' && s.meta?.container === container, 60_000);
     expect(o.meta).toMatchObject({ codec, frameCount: 18, fps: FILE_CLIP.fps });
     expect(o.meta!.timestampsMs).toEqual(Array.from({ length: 18 }, (_, i) => i * 100));
@@ -207,7 +236,11 @@ test('a truncated MP4 stops with "stopped at frame k of 40: the file ends early"
     page,
     await clipDataTransfer(page, FILE_CLIP, { container: 'mp4', codec: 'avc', truncateTo: 0.35, name: 'cut.mp4' }),
   );
-  const s = await waitFor(page, (s) => s.status === 'cancelled' || s.status === 'error' || s.status === 'ready', 180_000);
+  const s = await waitFor(
+    page,
+    (s) => s.status === 'cancelled' || s.status === 'error' || s.status === 'ready',
+    180_000,
+  );
   expect(s.status).toBe('cancelled');
   const m = /stopped at frame (\d+) of 40: the file ends early/.exec(s.message ?? '');
   expect(m, s.message ?? '').not.toBeNull();
@@ -247,11 +280,10 @@ test('output delay on (default): a track the hotstart rule removes never reaches
   expect(s.notices.map((n) => n.text).join('\n')).toMatch(/removed: not confirmed/);
   const removed = s.notices[0].id;
   await page.getByTestId('export-masklets').click();
-  const held = await page.evaluate(
-    () =>
-      (window as unknown as { __sam3: { lastMasklets: { frames: { objects: { id: number }[] }[] } } }).__sam3.lastMasklets.frames.map(
-        (f) => f.objects.map((o) => o.id),
-      ),
+  const held = await page.evaluate(() =>
+    (
+      window as unknown as { __sam3: { lastMasklets: { frames: { objects: { id: number }[] }[] } } }
+    ).__sam3.lastMasklets.frames.map((f) => f.objects.map((o) => o.id)),
   );
   expect(held).toHaveLength(BLINK_CLIP.frameCount);
   expect(held.flat().includes(removed), 'never in the delayed results').toBe(false);
@@ -263,11 +295,10 @@ test('output delay on (default): a track the hotstart rule removes never reaches
   s = await waitFor(page, (s) => s.status === 'processing', 30_000);
   s = await waitFor(page, (s) => s.status === 'ready', 180_000);
   await page.getByTestId('export-masklets').click();
-  const direct = await page.evaluate(
-    () =>
-      (window as unknown as { __sam3: { lastMasklets: { frames: { objects: { id: number }[] }[] } } }).__sam3.lastMasklets.frames.map(
-        (f) => f.objects.map((o) => o.id),
-      ),
+  const direct = await page.evaluate(() =>
+    (
+      window as unknown as { __sam3: { lastMasklets: { frames: { objects: { id: number }[] }[] } } }
+    ).__sam3.lastMasklets.frames.map((f) => f.objects.map((o) => o.id)),
   );
   const shownOn = direct.flatMap((ids, i) => (ids.includes(removed) ? [i] : []));
   expect(shownOn.length).toBeGreaterThan(2);
@@ -275,7 +306,9 @@ test('output delay on (default): a track the hotstart rule removes never reaches
   await expect(page.getByTestId('track-notice').first()).toBeVisible();
 });
 
-test('tracks panel: timeline strips, click to jump, rename a concept (exported), delete a track from a frame on', async ({ page }) => {
+test('tracks panel: timeline strips, click to jump, rename a concept (exported), delete a track from a frame on', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await openVideoMode(page);
   await dropOnVideoStage(page, await clipDataTransfer(page, FILE_CLIP, { container: 'webm', codec: 'vp8' }));
@@ -287,10 +320,10 @@ test('tracks panel: timeline strips, click to jump, rename a concept (exported),
   const [first, last] = spans.split('-').map(Number);
   expect(Math.abs(first - FILE_CLIP.lateFrame)).toBeLessThanOrEqual(2);
   expect(last).toBe(FILE_CLIP.frameCount - 1);
-  // Click near the end of the strip: the player jumps there.
+  // Click on frame 36's cell of the strip: the player jumps there.
   const box = (await row.getByTestId('track-timeline').boundingBox())!;
-  await page.mouse.click(box.x + box.width * 0.9, box.y + box.height / 2);
-  await expect(page.getByTestId('video-frame-index')).toContainText(`Frame ${Math.floor(0.9 * FILE_CLIP.frameCount) + 1} `);
+  await page.mouse.click(box.x + (box.width * 36.5) / FILE_CLIP.frameCount, box.y + box.height / 2);
+  await expect(page.getByTestId('video-frame-index')).toContainText('Frame 37 ');
 
   await row.getByTestId('track-rename').click();
   await row.getByTestId('track-rename-input').fill('late square');
