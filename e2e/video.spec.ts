@@ -45,7 +45,10 @@ async function waitForVideo(page: Page, predicate: (s: VideoHookState) => boolea
 
 const rgbOf = (name: string) => PALETTE.find((c) => c.name === name)!.rgb;
 
-/** FILE_CLIP as a WebM, recorded in the page from a canvas (MediaRecorder), wrapped in a DataTransfer. */
+/**
+ * FILE_CLIP as a WebM recorded in the page from a canvas (MediaRecorder, as a screen or camera recording would be),
+ * wrapped in a DataTransfer. Exact-frame tests with encoded clips are in videoFile.spec.ts.
+ */
 async function recordClipDataTransfer(page: Page) {
   const frames = Array.from({ length: FILE_CLIP.frameCount }, (_, i) => {
     const spec = FILE_CLIP.frame(i);
@@ -138,10 +141,10 @@ async function sentAndLatest(page: Page): Promise<{
 async function frameToPage(page: Page, x: number, y: number): Promise<{ x: number; y: number }> {
   const box = await page.getByTestId('video-canvas').boundingBox();
   if (!box) throw new Error('video canvas not visible');
-  const [vw, vh] = await page.evaluate(() => {
-    const v = document.querySelector('[data-testid="video-element"]') as HTMLVideoElement;
-    return [v.videoWidth, v.videoHeight];
-  });
+  // The stage publishes the size of the picture it shows (camera element or decoded frame).
+  const canvas = page.getByTestId('video-canvas');
+  const vw = Number(await canvas.getAttribute('data-media-width'));
+  const vh = Number(await canvas.getAttribute('data-media-height'));
   const scale = Math.min(Math.floor(box.width) / vw, Math.floor(box.height) / vh);
   return {
     x: box.x + (Math.floor(box.width) - vw * scale) / 2 + x * scale,
@@ -245,7 +248,8 @@ test('file mode: a generated WebM goes through; progress reaches 100 %; masklets
   await expect(page.getByTestId('video-eta')).toBeVisible();
   await waitForVideo(page, (s) => s.status === 'ready', 180_000);
   const s = await videoState(page);
-  expect(s.meta!.fps).toBe(FILE_CLIP.fps);
+  // A MediaRecorder file: timestamps follow the recording's wall clock, so the rate is close to, not exactly, 10.
+  expect(s.meta!.fps).toBeCloseTo(FILE_CLIP.fps, 0);
   expect(Math.abs(s.meta!.frameCount - FILE_CLIP.frameCount)).toBeLessThanOrEqual(1);
   const progress = page.getByTestId('video-progress');
   await expect(progress).toHaveAttribute('data-percent', '100');
@@ -518,4 +522,43 @@ test('file mode: pause, a negative box around the late square, resume: its ID go
   m = await masklets();
   for (const f of m.frames.filter((f) => f.frameIndex > FILE_CLIP.lateFrame + 1))
     expect(sortedIds(f.objects.map((o) => o.id)), `frame ${f.frameIndex} after the re-run`).toEqual([...base, lateId]);
+});
+
+test('webcam with the output delay: results and their frames are shown a hotstart window late, confirmed only', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await openApp(page);
+  await typePhrase(page, 'red');
+  await page.getByTestId('source-mode-webcam').click();
+  await waitForVideo(page, (s) => s.status === 'live', 60_000);
+  await page.getByTestId('live-delay').check();
+  const delay = DEFAULT_TRACKER_SETTINGS.hotstartDelay;
+  await waitForVideo(page, (s) => s.idLog.length >= delay + 4, 180_000);
+  const shown = await page.evaluate(() => {
+    const s = (
+      window as unknown as {
+        __sam3: {
+          video: {
+            getState(): {
+              latest: { frameIndex: number; objects: { provisional?: boolean }[] } | null;
+              idLog: { frameIndex: number }[];
+            };
+          };
+        };
+      }
+    ).__sam3.video.getState();
+    return {
+      latest: s.latest
+        ? { frameIndex: s.latest.frameIndex, provisional: s.latest.objects.filter((o) => o.provisional).length }
+        : null,
+      newest: Math.max(...s.idLog.map((e) => e.frameIndex)),
+    };
+  });
+  expect(shown.latest).not.toBeNull();
+  // The shown frame is the one released `delay` processed frames ago (or one more while a result lands).
+  expect(shown.newest - shown.latest!.frameIndex).toBeGreaterThanOrEqual(delay - 1);
+  expect(shown.latest!.provisional, 'released results are confirmed').toBe(0);
+  await expect(page.getByTestId('video-canvas')).toHaveAttribute('data-media-width', '320');
+  await page.getByTestId('source-mode-image').click();
 });

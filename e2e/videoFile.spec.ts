@@ -292,7 +292,7 @@ test('output delay on (default): a track the hotstart rule removes never reaches
   // Without the delay the same track is in the results for a few frames, and the track list says why it went.
   await page.getByTestId('output-delay').uncheck();
   await page.getByTestId('video-process').click();
-  s = await waitFor(page, (s) => s.status === 'processing', 30_000);
+  await waitFor(page, (s) => s.status === 'processing', 30_000);
   s = await waitFor(page, (s) => s.status === 'ready', 180_000);
   await page.getByTestId('export-masklets').click();
   const direct = await page.evaluate(() =>
@@ -339,4 +339,21 @@ test('tracks panel: timeline strips, click to jump, rename a concept (exported),
   expect(late.segmentations.slice(30).every((r) => r === null)).toBe(true);
   expect(late.segmentations[29]).not.toBeNull();
   expect(y.filter((t) => t.id !== lateId).every((t) => t.category_name === 'red')).toBe(true);
+});
+
+test('where WebCodecs is missing (forced here with ?videoDecode=seek), the <video> seek path still processes the file', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await openApp(page, '?videoDecode=seek');
+  await typePhrase(page, 'red');
+  await page.getByTestId('source-mode-video').click();
+  const short: ClipSpec = { ...FILE_CLIP, name: 'seek', frameCount: 10, frame: FILE_CLIP.frame.bind(FILE_CLIP) };
+  await dropOnVideoStage(page, await clipDataTransfer(page, short, { container: 'webm', codec: 'vp9' }));
+  const s = await waitFor(page, (s) => s.status === 'ready', 150_000);
+  expect(s.meta).toMatchObject({ decoder: 'seek', frameCount: 10 });
+  await expect(page.getByTestId('video-meta')).toContainText('decoded by seeking');
+  expect(s.idLog.map((e) => e.frameIndex)).toEqual([...Array(10).keys()]);
+  for (const e of s.idLog) expect(e.ids).toHaveLength(2);
+  await expect(page.getByTestId('export-video')).toBeDisabled();
 });

@@ -16,7 +16,7 @@ import {
 } from './fileActions';
 import { cancelAnnotatedExport, exportAnnotated, exportFramePng, exportMasklets, exportYtvis } from './exportActions';
 import { setDetectEvery } from './modeActions';
-import { selectCamera } from './webcamActions';
+import { selectCamera, setLiveDelay } from './webcamActions';
 import { selectCanExportMasklets, selectProgressPercent, useVideoStore } from './videoStore';
 
 export function VideoControls() {
@@ -24,7 +24,14 @@ export function VideoControls() {
   return (
     <div className="video-controls" data-testid="video-controls">
       <div className="toolbar__row">
-        {mode === 'webcam' ? <CameraPicker /> : <VideoFilePicker />}
+        {mode === 'webcam' ? (
+          <>
+            <CameraPicker />
+            <LiveDelayToggle />
+          </>
+        ) : (
+          <VideoFilePicker />
+        )}
         <DetectEvery />
         <PropagationMode />
       </div>
@@ -106,6 +113,26 @@ function OutputDelayToggle() {
         onChange={(e) => setOutputDelay(e.currentTarget.checked)}
       />
       Confirm tracks before showing ({delay} frames)
+    </label>
+  );
+}
+
+/** Live mode: show results (and their frames) a hotstart window late, so no track is shown and then removed. */
+function LiveDelayToggle() {
+  const on = useVideoStore((s) => s.liveDelay);
+  const delay = useVideoStore((s) => s.session?.settings.hotstartDelay ?? 15);
+  return (
+    <label
+      className="video-field"
+      title={`Shows each processed frame ${delay} processed frames late with its confirmed tracks only (SAM 3's output delay). Off: the live picture with young tracks drawn faint until confirmed.`}
+    >
+      <input
+        type="checkbox"
+        data-testid="live-delay"
+        checked={on}
+        onChange={(e) => setLiveDelay(e.currentTarget.checked)}
+      />
+      Delay output until confirmed
     </label>
   );
 }

@@ -132,6 +132,8 @@ export interface VideoState {
   frames: FrameStore;
   /** File mode: hold output back by the hotstart window so unconfirmed tracks never show (reference default). */
   outputDelay: boolean;
+  /** Live mode: the same delay as an option (off by default: the picture then lags by the window). */
+  liveDelay: boolean;
   notices: TrackNotice[];
   runStats: RunStats | null;
   exportJob: ExportJob | null;
@@ -184,6 +186,7 @@ export function initialVideoState(): VideoState {
     latest: null,
     frames: new FrameStore(0),
     outputDelay: true,
+    liveDelay: false,
     notices: [],
     runStats: null,
     exportJob: null,
