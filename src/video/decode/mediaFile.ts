@@ -51,7 +51,14 @@ export async function openMediaFile(file: File): Promise<MediaFile> {
   try {
     const format = await input.getFormat();
     const track = await input.getPrimaryVideoTrack();
-    if (!track) throw new VideoOpenError(`“${file.name}” has no video track.`);
+    if (!track) {
+      const tracks = await input.getTracks();
+      throw new VideoOpenError(
+        tracks.length === 0
+          ? `“${file.name}” holds no tracks: it is empty, truncated or damaged.`
+          : `“${file.name}” has no video track (only ${tracks.map((t) => t.type).join(', ')}).`,
+      );
+    }
     const codec = await track.getCodec();
     if (!codec) {
       throw new VideoOpenError(
