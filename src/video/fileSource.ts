@@ -128,8 +128,12 @@ export function frameStream(opened: OpenedFile, inputSize: number): FrameStream 
 /** Shows frame i on the stage (decoded, or the element seeked to it). */
 export async function showFileFrame(opened: OpenedFile, i: number): Promise<void> {
   if (opened.kind === 'webcodecs') {
-    const bitmap = await opened.player.frame(i);
-    if (bitmap) showBitmap(bitmap);
+    try {
+      const bitmap = await opened.player.frame(i);
+      if (bitmap) showBitmap(bitmap);
+    } catch {
+      // A frame past the end of a truncated file (or a closed file): the stage keeps the last picture.
+    }
     return;
   }
   const { meta } = opened;
