@@ -58,7 +58,11 @@ async function runOnce(page: Page, query: string): Promise<RunStats> {
   );
 }
 
-const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+// Its own process group, so the server (npx → node) is stopped as a whole at the end.
+const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
+  stdio: 'ignore',
+  detached: true,
+});
 try {
   for (let i = 0; i < 60; i++) {
     try {
@@ -100,5 +104,5 @@ try {
   console.log(`WebCodecs / seek throughput: ${(fps(best) / fps(seek)).toFixed(2)}× (target ≥ 3×)`);
   console.log('decode share = time the loop waited for a decoded frame / wall time (what pipelining did not hide)');
 } finally {
-  server.kill();
+  if (server.pid) process.kill(-server.pid);
 }
