@@ -239,7 +239,7 @@ test('webcam: IDs stay stable over 30+ processed frames, a new square gets a new
 test('file mode: a generated WebM goes through; progress reaches 100 %; masklets have the expected IDs', async ({
   page,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   await openApp(page);
   await typePhrase(page, 'red');
   await page.getByTestId('source-mode-video').click();
@@ -247,7 +247,7 @@ test('file mode: a generated WebM goes through; progress reaches 100 %; masklets
   await dropOnVideoStage(page, dt);
   await waitForVideo(page, (s) => s.status === 'processing' || s.status === 'ready', 60_000);
   await expect(page.getByTestId('video-eta')).toBeVisible();
-  await waitForVideo(page, (s) => s.status === 'ready', 180_000);
+  await waitForVideo(page, (s) => s.status === 'ready', 400_000);
   const s = await videoState(page);
   expect(s.meta!.fps).toBe(FILE_CLIP.fps);
   expect(s.meta!.frameCount).toBe(FILE_CLIP.frameCount);
