@@ -104,10 +104,10 @@ function cocoHas(rle: { size: number[]; counts: string }, x: number, y: number):
 test('MP4/H.264: every frame once with the container timestamps, IDs as expected; YouTube-VIS, PNG and annotated video exports read back', async ({
   page,
 }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(600_000);
   await openVideoMode(page);
   await dropOnVideoStage(page, await clipDataTransfer(page, FILE_CLIP, { container: 'mp4', codec: 'avc' }));
-  const s = await waitFor(page, (s) => s.status === 'ready', 240_000);
+  const s = await waitFor(page, (s) => s.status === 'ready', 400_000);
   expect(s.meta).toMatchObject({
     decoder: 'webcodecs',
     codec: 'avc',
@@ -188,7 +188,7 @@ test('MP4/H.264: every frame once with the container timestamps, IDs as expected
 test('WebM/VP9 with a variable frame rate: exact timestamps, every frame once; VP8 WebM, MKV and MOV open with their frame tables', async ({
   page,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   await openVideoMode(page);
   const short: ClipSpec = { ...FILE_CLIP, name: 'vfr', frameCount: 18, frame: FILE_CLIP.frame.bind(FILE_CLIP) };
   const ts = vfrTimestamps(short.frameCount);
@@ -196,7 +196,7 @@ test('WebM/VP9 with a variable frame rate: exact timestamps, every frame once; V
     page,
     await clipDataTransfer(page, short, { container: 'webm', codec: 'vp9', timestampsS: ts }),
   );
-  const s = await waitFor(page, (s) => s.status === 'ready', 180_000);
+  const s = await waitFor(page, (s) => s.status === 'ready', 400_000);
   expect(s.meta).toMatchObject({
     decoder: 'webcodecs',
     codec: 'vp9',
@@ -230,7 +230,7 @@ test('WebM/VP9 with a variable frame rate: exact timestamps, every frame once; V
 test('a truncated MP4 stops with "stopped at frame k of 40: the file ends early", keeping its frames; empty and unreadable files are named clearly', async ({
   page,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   await openVideoMode(page);
   await dropOnVideoStage(
     page,
@@ -271,11 +271,11 @@ test('a truncated MP4 stops with "stopped at frame k of 40: the file ends early"
 test('output delay on (default): a track the hotstart rule removes never reaches the results; off: it shows, and a notice says why it went', async ({
   page,
 }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(600_000);
   await openVideoMode(page);
   await expect(page.getByTestId('output-delay')).toBeChecked();
   await dropOnVideoStage(page, await clipDataTransfer(page, BLINK_CLIP, { container: 'webm', codec: 'vp9' }));
-  let s = await waitFor(page, (s) => s.status === 'ready', 180_000);
+  let s = await waitFor(page, (s) => s.status === 'ready', 400_000);
   // The person saw the young track (drawn provisional while processing) and is told why it went.
   expect(s.notices.map((n) => n.text).join('\n')).toMatch(/removed: not confirmed/);
   const removed = s.notices[0].id;
@@ -293,7 +293,7 @@ test('output delay on (default): a track the hotstart rule removes never reaches
   await page.getByTestId('output-delay').uncheck();
   await page.getByTestId('video-process').click();
   await waitFor(page, (s) => s.status === 'processing', 30_000);
-  s = await waitFor(page, (s) => s.status === 'ready', 180_000);
+  s = await waitFor(page, (s) => s.status === 'ready', 400_000);
   await page.getByTestId('export-masklets').click();
   const direct = await page.evaluate(() =>
     (
@@ -309,10 +309,10 @@ test('output delay on (default): a track the hotstart rule removes never reaches
 test('tracks panel: timeline strips, click to jump, rename a concept (exported), delete a track from a frame on', async ({
   page,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   await openVideoMode(page);
   await dropOnVideoStage(page, await clipDataTransfer(page, FILE_CLIP, { container: 'webm', codec: 'vp8' }));
-  const s = await waitFor(page, (s) => s.status === 'ready', 180_000);
+  const s = await waitFor(page, (s) => s.status === 'ready', 400_000);
   const base = s.idLog[0].ids;
   const lateId = s.idLog[s.idLog.length - 1].ids.find((id) => !base.includes(id))!;
   const row = page.locator(`[data-testid="track-row"][data-track-id="${lateId}"]`);
@@ -344,13 +344,13 @@ test('tracks panel: timeline strips, click to jump, rename a concept (exported),
 test('where WebCodecs is missing (forced here with ?videoDecode=seek), the <video> seek path still processes the file', async ({
   page,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   await openApp(page, '?videoDecode=seek');
   await typePhrase(page, 'red');
   await page.getByTestId('source-mode-video').click();
   const short: ClipSpec = { ...FILE_CLIP, name: 'seek', frameCount: 10, frame: FILE_CLIP.frame.bind(FILE_CLIP) };
   await dropOnVideoStage(page, await clipDataTransfer(page, short, { container: 'webm', codec: 'vp9' }));
-  const s = await waitFor(page, (s) => s.status === 'ready', 150_000);
+  const s = await waitFor(page, (s) => s.status === 'ready', 300_000);
   expect(s.meta).toMatchObject({ decoder: 'seek', frameCount: 10 });
   await expect(page.getByTestId('video-meta')).toContainText('decoded by seeking');
   expect(s.idLog.map((e) => e.frameIndex)).toEqual([...Array(10).keys()]);
