@@ -239,7 +239,7 @@ test('a truncated MP4 stops with "stopped at frame k of 40: the file ends early"
   const s = await waitFor(
     page,
     (s) => s.status === 'cancelled' || s.status === 'error' || s.status === 'ready',
-    180_000,
+    400_000,
   );
   expect(s.status).toBe('cancelled');
   const m = /stopped at frame (\d+) of 40: the file ends early/.exec(s.message ?? '');
