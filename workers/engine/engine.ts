@@ -33,7 +33,7 @@ export interface EngineDeps {
   /** Decodes a Blob (browser: createImageBitmap; absent in Node, where only RGBA sources work). */
   decodeBlob?: ImageDecoder;
   /** Reads a video frame's pixels (browser; Node sends RGBA). */
-  decodeFrame?: (bitmap: ImageBitmap) => DecodedImage;
+  decodeFrame?: (bitmap: ImageBitmap, sourceSize?: { width: number; height: number }) => DecodedImage;
   fetchImpl?: typeof fetch;
   now?: () => number;
   /** Makes a mask's bitmaps (browser): sent with the first result that shows the mask. */

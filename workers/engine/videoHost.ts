@@ -22,7 +22,7 @@ import { VideoSession } from './videoSession';
 
 export interface VideoHostDeps {
   /** Reads a video frame's pixels (browser; Node sends RGBA). */
-  decodeFrame?: (bitmap: ImageBitmap) => DecodedImage;
+  decodeFrame?: (bitmap: ImageBitmap, sourceSize?: { width: number; height: number }) => DecodedImage;
   now: () => number;
 }
 
@@ -69,7 +69,7 @@ export class VideoHost {
     const t0 = now();
     let decoded: DecodedImage;
     if (frame.rgba) decoded = decodeRgbaSource(frame.rgba);
-    else if (frame.bitmap && this.deps.decodeFrame) decoded = this.deps.decodeFrame(frame.bitmap);
+    else if (frame.bitmap && this.deps.decodeFrame) decoded = this.deps.decodeFrame(frame.bitmap, frame.sourceSize);
     else throw new EngineError('decode-failed', 'A video frame arrived without pixels.');
     const info: ImageInfo = {
       imageId: `${session.id}-f${frame.frameIndex}`,
