@@ -81,6 +81,11 @@ export interface GraphRuntime {
   createGraph(spec: GraphSpec): Promise<Graph>;
   /** Wraps host data as a graph input. */
   tensor(t: HostTensor): GraphValue;
+  /**
+   * Copies host data to the GPU once, as a value WebGPU graphs read without another upload (absent where the
+   * runtime has no GPU device to write to, e.g. the CPU runtimes). Dispose it when done.
+   */
+  upload?(t: HostTensor): Promise<GraphValue>;
 }
 
 /** Thrown when the GPU device is lost: the engine recreates its graphs on WASM. */

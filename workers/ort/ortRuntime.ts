@@ -45,6 +45,8 @@ export interface OrtRuntimeOptions {
   readGpu?: (tensor: OrtTensor) => Promise<HostTensor['data']>;
   /** Whether outputs may stay on the GPU at all (default true). */
   gpuOutputs?: boolean;
+  /** Copies host data into a GPU buffer on onnxruntime's device (web: `Tensor.fromGpuBuffer`). */
+  upload?: (t: HostTensor) => Promise<OrtTensor>;
 }
 
 class OrtValue implements GraphValue {
@@ -97,6 +99,7 @@ export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRun
     wasmThreads: options.wasmThreads,
     probeWebGpu: options.probeWebGpu,
     tensor: (t) => wrap(toOrt(t)),
+    ...(options.upload ? { upload: async (t: HostTensor) => wrap(await options.upload!(t)) } : {}),
     async createGraph(spec: GraphSpec): Promise<Graph> {
       const sessionOptions: SessionOptions = {
         executionProviders: options.providerOptions?.(spec.provider) ?? [spec.provider],

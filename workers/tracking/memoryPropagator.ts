@@ -23,6 +23,8 @@ export interface MemoryFrame {
   frame: number;
   /** Tokens of the top-level grid (T = g²). */
   tokensPerFrame: number;
+  /** Frees what the frame holds (GPU buffers of its shared features); called when the next frame is bound. */
+  release?(): void;
   /** Mask decoder on conditioned features [1,256,g,g] (or raw + no_memory_embedding); points normalised to [0,1]. */
   decode(feats2: Float32Array | 'no-memory', points: { xy: [number, number]; label: number }[]): Promise<DecodeOutput>;
   attend(memory: ReturnType<MemoryBank['assemble']>): Promise<Float32Array>;
