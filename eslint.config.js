@@ -77,7 +77,7 @@ export default tseslint.config(
   // one way and there are no import cycles. Tests may reach further (helpers, fixtures).
   ...Object.entries({
     protocol: [],
-    core: [],
+    core: ['protocol'],
     adapters: ['protocol'],
     packs: ['protocol', 'core'],
     graphs: ['protocol', 'core', 'ort', 'adapters', 'packs'],

@@ -14,7 +14,7 @@ import { renderScene, SHAPES_SAMPLE } from '../../tools/scenes/scene';
 import { DEMO_PACK_DIR, packFilesSource } from '../helpers/demoPackEngine';
 import { startTestServer, type TestServer } from '../helpers/testServer';
 import { SAM3_TINY_VARIANTS_DIR } from '../parity/fixtures';
-import type { GraphRuntime } from '../../workers/ort/graphRuntime';
+import { browserLikeRuntime } from '../helpers/browserLikeRuntime';
 
 let server: TestServer;
 let engine: Engine;
@@ -109,20 +109,9 @@ describe('pack downloads', () => {
       60_000,
     );
     try {
-      const node = await createNodeRuntime();
-      const noF16: GraphRuntime = {
-        ...node,
-        providers: ['webgpu', 'wasm'],
-        probeWebGpu: async () => ({
-          available: true,
-          reason: 'hardware adapter',
-          adapter: { vendor: 'test', architecture: 'test', isFallbackAdapter: false },
-          shaderF16: false,
-          maxBufferSize: 2 ** 30,
-          maxStorageBufferBindingSize: 2 ** 30,
-        }),
-        createGraph: (spec) => node.createGraph({ ...spec, provider: 'cpu' }),
-      };
+      const noF16 = await browserLikeRuntime({
+        probe: { shaderF16: false, maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30 },
+      });
       const gpuEngine = createEngine({ createRuntime: async () => noF16, store: new MemoryByteStore() });
       await gpuEngine.init();
       await assert.rejects(
@@ -145,7 +134,7 @@ describe('pack downloads', () => {
       const wasmEngine = createEngine({ createRuntime: async () => noF16, store: new MemoryByteStore() });
       await wasmEngine.init({ provider: 'wasm' });
       const info = await wasmEngine.openPack({ kind: 'url', manifestUrl: `${variantServer.baseUrl}manifest.json` });
-      assert.ok(info.graphs.every((g) => g.executionProvider !== 'webgpu' && /WASM chosen/.test(g.reason)));
+      assert.ok(info.graphs.every((g) => g.executionProvider === 'wasm' && /WASM chosen/.test(g.reason)));
     } finally {
       await variantServer.close();
     }

@@ -8,35 +8,15 @@ import assert from 'node:assert/strict';
 import { createEngine } from '../../workers/engine/engine';
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
-import type { GraphRuntime } from '../../workers/ort/graphRuntime';
 import { renderScene, type ShapeSpec } from '../../tools/scenes/scene';
 import { packFilesSource } from '../helpers/demoPackEngine';
+import { browserLikeRuntime } from '../helpers/browserLikeRuntime';
 
 async function uploadsPerFrame(objects: number): Promise<number[]> {
   const node = await createNodeRuntime();
   let uploads = 0;
   let disposed = 0;
-  const runtime: GraphRuntime = {
-    ...node,
-    providers: ['webgpu', 'wasm'],
-    probeWebGpu: async () => ({
-      available: true,
-      reason: 'hardware adapter',
-      adapter: { vendor: 'test', architecture: 'test', isFallbackAdapter: false },
-      shaderF16: true,
-    }),
-    async createGraph(spec) {
-      const graph = await node.createGraph({ ...spec, provider: 'cpu' });
-      return {
-        ...graph,
-        name: graph.name,
-        inputNames: graph.inputNames,
-        outputNames: graph.outputNames,
-        provider: spec.provider,
-        run: graph.run,
-        release: graph.release,
-      };
-    },
+  const runtime = await browserLikeRuntime({
     async upload(t) {
       uploads++;
       const value = node.tensor(t);
@@ -49,7 +29,7 @@ async function uploadsPerFrame(objects: number): Promise<number[]> {
         dispose: () => void disposed++,
       };
     },
-  };
+  });
   const engine = createEngine({ createRuntime: async () => runtime, store: new MemoryByteStore() });
   await engine.init();
   await engine.openPack(packFilesSource());
