@@ -21,9 +21,12 @@
  *  - further clicks on the same image (different points each time): the decoder and post-processing only when the
  *    image embedding is reused — vision runs counted (ours: `result.graphRuns`; theirs: the vision session's
  *    `run` wrapped with a counter);
- *  - for reference, the model card's one-call flow for a further click (`processor(image, …)` + `model(inputs)`),
- *    which encodes the image again on every click.
- * Both sides' best candidates (highest predicted IoU) are compared: mask IoU and predicted-IoU differences.
+ *  - for reference, once per round: the model card's one-call flow for a further click (`processor(image, …)` +
+ *    `model(inputs)`), which encodes the image again on every click; and a further click where transformers.js
+ *    post-processes only the best candidate (sliced out before `post_process_masks`) rather than all three.
+ * Both sides' best candidates (highest predicted IoU) are compared on the first measured round: mask IoU as each
+ * side post-processes, with transformers.js's logits upsampled our way, and with its model fed our pixel_values
+ * (isolating the graphs and prompt encoding from the two pre-processings); predicted-IoU differences.
  *
  * Absolute times depend on the machine and its load; the ratios, measured in this one run, are what to read.
  */
