@@ -18,7 +18,8 @@ export type Command =
   | 'previous-candidate'
   | 'delete-object'
   | 'help'
-  | 'escape';
+  | 'escape'
+  | 'leave-field';
 
 export interface KeyLike {
   key: string;
@@ -54,13 +55,17 @@ export function shortcutHelp(isMac: boolean): ShortcutHelp[] {
     { keys: 'Delete', does: 'Remove the selected object' },
     { keys: 'Enter', does: 'In the phrase field: turn the text into chips' },
     { keys: '?', does: 'Show or hide this help' },
-    { keys: 'Esc', does: 'Cancel a drag, close this help, clear the selection' },
+    {
+      keys: 'Esc',
+      does: 'Leave the text field (then the letter shortcuts work); cancel a drag, close this help, clear the selection',
+    },
   ];
 }
 
 /**
  * The command for a key press, or null. `inTextField`: the focus is in a text input, where only the history
- * keys (and Escape) are ours; everything else is typing.
+ * keys and Escape are ours (Escape leaves the field); everything else, letters and `?` included, is typing.
+ * Anywhere else (the canvas, a button, the slider, the page) every shortcut works.
  */
 export function commandForKey(e: KeyLike, isMac: boolean, inTextField: boolean): Command | null {
   const mod = isMac ? e.metaKey : e.ctrlKey;
@@ -70,7 +75,7 @@ export function commandForKey(e: KeyLike, isMac: boolean, inTextField: boolean):
     if (key === 'y' && !e.shiftKey) return 'redo';
     return null;
   }
-  if (key === 'Escape') return 'escape';
+  if (key === 'Escape') return inTextField ? 'leave-field' : 'escape';
   if (inTextField || e.ctrlKey || e.metaKey || e.altKey) return null;
   switch (key) {
     case '?':
@@ -133,6 +138,13 @@ export function runCommand(command: Command): boolean {
       return true;
     case 'escape':
       return escape();
+    case 'leave-field': {
+      // The field keeps its text; focus goes back to the page, where the letter shortcuts work.
+      const el = typeof document === 'undefined' ? null : document.activeElement;
+      if (el instanceof HTMLElement) el.blur();
+      escape();
+      return true;
+    }
     default: {
       const never: never = command;
       return never;

@@ -212,6 +212,13 @@ test('shortcut table: Ctrl/Cmd+Z, Shift+Z, Y; letters only outside text fields',
   assert.equal(commandForKey(k('c'), false, false), 'next-candidate');
   assert.equal(commandForKey(k('c'), false, true), null);
   assert.equal(commandForKey(k('?', { shiftKey: true }), false, false), 'help');
-  assert.equal(commandForKey(k('Escape'), false, true), 'escape');
+  assert.equal(commandForKey(k('Escape'), false, true), 'leave-field');
+  assert.equal(commandForKey(k('Escape'), false, false), 'escape');
+  // In a text field the letters and `?` are text; outside it they are shortcuts.
+  for (const key of ['b', 'B', 'p', 'x', 'v', '?', '[', ']', 'Delete']) {
+    assert.equal(commandForKey(k(key, { shiftKey: key === '?' || key === 'B' }), false, true), null, key);
+  }
+  assert.equal(commandForKey(k('p'), false, false), 'tool-click');
+  assert.equal(commandForKey(k('x'), false, false), 'toggle-polarity');
   assert.equal(commandForKey(k('b'), false, false), 'tool-box');
 });

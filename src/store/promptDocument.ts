@@ -34,6 +34,34 @@ export function splitPhrases(text: string): string[] {
     .filter((p) => p.length > 0);
 }
 
+/**
+ * The most concepts one request carries. Each concept runs the text encoder and the detector once per image and
+ * adds up to the detector's 200 queries of masks, so the cost of a request grows with every concept: 5,000
+ * characters of comma-separated words made 576 concepts, 21 s of work, near-second UI stalls and 72 masks
+ * stacked on each object (issue 10). Sixteen is more than a person names for one image, keeps a real pack's
+ * answer within a few detector runs' time, and keeps the labels on the canvas readable. Phrases past the cap
+ * stay in the text field and are reported (selectIgnoredPhrases), never silently run.
+ */
+export const MAX_CONCEPTS = 16;
+
+/** Distinct phrases of chips + text (first spelling wins), in order, before the cap. */
+export function distinctPhrases(chips: readonly string[], text: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const phrase of [...chips, ...splitPhrases(text)]) {
+    const id = phraseConceptId(phrase);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(phrase);
+  }
+  return out;
+}
+
+/** How many phrase concepts fit next to `boxOnly` box-only concepts. */
+export function phraseCapacity(boxOnly: number): number {
+  return Math.max(0, MAX_CONCEPTS - boxOnly);
+}
+
 export function phraseConceptId(phrase: string): string {
   return `concept:${phrase.toLowerCase()}`;
 }
@@ -41,6 +69,7 @@ export function phraseConceptId(phrase: string): string {
 /**
  * Concepts for chips + text. A phrase concept's id derives from its phrase; it keeps the boxes it had in any of
  * `previous` (first match wins), so boxes survive retyping within one edit. Box-only concepts of `current` stay.
+ * At most MAX_CONCEPTS in all: the first phrases win, later ones are left out.
  */
 export function deriveConcepts(
   chips: readonly string[],
@@ -55,17 +84,15 @@ export function deriveConcepts(
     }
     return [];
   };
-  const seen = new Set<string>();
+  const boxOnly = current.filter((c) => c.phrase === '' && c.boxes.length > 0);
   const out: ConceptPrompt[] = [];
-  for (const phrase of [...chips, ...splitPhrases(text)]) {
+  for (const phrase of distinctPhrases(chips, text).slice(0, phraseCapacity(boxOnly.length))) {
     const id = phraseConceptId(phrase);
-    if (seen.has(id)) continue;
-    seen.add(id);
     const prev = current.find((c) => c.id === id);
     const boxes = boxesOf(id);
     out.push(prev && prev.phrase === phrase && prev.boxes === boxes ? prev : { id, phrase, boxes });
   }
-  for (const c of current) if (c.phrase === '' && c.boxes.length > 0) out.push(c);
+  out.push(...boxOnly);
   return out;
 }
 

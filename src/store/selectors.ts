@@ -6,7 +6,7 @@ import type { ConceptSummary, InstanceResult, SegmentRequest, SegmentResult } fr
 import { instanceColor, type InstanceColor } from '../colors';
 import type { AppState } from './appStore';
 import { canRedo, canUndo } from './history';
-import { sameDocument, type PromptDocument } from './promptDocument';
+import { distinctPhrases, MAX_CONCEPTS, sameDocument, type PromptDocument } from './promptDocument';
 
 /** Instances made or refined with clicks have no concept; they share their own hue family. */
 const OBJECT_HUE_FAMILY = 6;
@@ -170,3 +170,11 @@ export function buildSegmentRequest(s: AppState): SegmentRequest | null {
 export function selectCanExport(s: AppState): boolean {
   return selectCurrentResult(s) !== null && s.resultRequest !== null && !s.exporting;
 }
+
+/** How many typed or chipped phrases the concept cap (MAX_CONCEPTS) leaves out: they are not run. */
+export function selectIgnoredPhraseCount(s: AppState): number {
+  const used = s.concepts.filter((c) => c.phrase !== '').length;
+  return Math.max(0, distinctPhrases(s.chips, s.phraseText).length - used);
+}
+
+export { MAX_CONCEPTS };

@@ -3,6 +3,7 @@ import { hoverInstance } from '../../actions/hoverInstance';
 import { rgbCss } from '../../colors';
 import { instanceColors, selectConceptSummaries, selectCurrentResult, selectNoMatches } from '../../store/selectors';
 import { useAppStore } from '../../store/useAppStore';
+import { truncateText } from '../format';
 import { ConceptSummaries } from './ConceptSummaries';
 
 export function InstanceList() {
@@ -34,8 +35,8 @@ export function InstanceList() {
           {summaries.length > 0 && (
             <span className="no-matches__hint">
               {' '}
-              Presence: {summaries.map((c) => `“${c.phrase}” ${c.presence.toFixed(2)}`).join(', ')}. Try lowering the
-              threshold or another phrase.
+              Presence: {summaries.map((c) => `“${truncateText(c.phrase)}” ${c.presence.toFixed(2)}`).join(', ')}. Try
+              lowering the threshold or another phrase.
             </span>
           )}
         </div>
@@ -63,7 +64,7 @@ export function InstanceList() {
               />
               <span className="instance-row__id">#{inst.instanceId}</span>
               <span className="instance-row__phrase" title={labelOf(inst.conceptId)}>
-                {labelOf(inst.conceptId)}
+                {truncateText(labelOf(inst.conceptId))}
               </span>
               <span className="instance-row__score">{inst.score.toFixed(2)}</span>
               <span className="instance-row__box" title="Box x1,y1,x2,y2 (px)">
