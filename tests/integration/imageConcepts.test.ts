@@ -5,6 +5,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { demoEngine, DEMO_PACK_DIR, packFilesSource } from './demoPackEngine';
 import { renderScene, SHAPES_SAMPLE, type Scene, type SceneSpec } from '../../tools/scenes/scene';
@@ -210,6 +211,25 @@ describe('bad packs', () => {
     });
     const r = await engine.segment(request([concept('red')]));
     assert.equal(r.instances.length, 2);
+  });
+
+  test('a graph file whose size and sha256 match the manifest but that is not ONNX is refused with its file name', async () => {
+    const junk = new Uint8Array(4096).map((_, i) => (i * 7919) % 251);
+    const manifest = JSON.parse(readFileSync(join(DEMO_PACK_DIR, 'manifest.json'), 'utf8'));
+    const sha256 = createHash('sha256').update(junk).digest('hex');
+    manifest.graphs.text.file = { path: 'text.onnx', size: junk.byteLength, sha256 };
+    const source = packFilesSource(DEMO_PACK_DIR, {
+      'text.onnx': junk,
+      'manifest.json': new TextEncoder().encode(JSON.stringify(manifest)),
+    });
+    await assert.rejects(engine.openPack(source), (err: { code: string; message: string; detail?: string }) => {
+      assert.equal(err.code, 'pack-invalid');
+      assert.match(err.message, /^The text graph “text\.onnx” could not be opened: it is not a valid ONNX model/);
+      assert.ok(err.detail && err.detail.length > 0, 'onnxruntime’s own message is kept as the detail');
+      return true;
+    });
+    const r = await engine.segment(request([concept('red')]));
+    assert.equal(r.instances.length, 2, 'the demo pack keeps working');
   });
 
   test('a truncated graph file is refused with its name and sizes', async () => {

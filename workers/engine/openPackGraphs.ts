@@ -97,8 +97,10 @@ export async function openPackGraphs(
   const keepVisionOnDevice = onGpu('vision') && onGpu('detector') && onGpu('tracker');
   const keepTrackerOnDevice = onGpu('trackerVision') && onGpu('tracker');
   const graphs = {} as OpenPack['graphs'];
+  let opening: Role = roles[0];
   try {
     for (const role of roles) {
+      opening = role;
       onCompile(role);
       const files = loaded.files.graphs[role]!;
       graphs[role] = await runtime.createGraph({
@@ -114,7 +116,7 @@ export async function openPackGraphs(
     }
   } catch (err) {
     await releaseGraphs(graphs);
-    throw err;
+    throw graphOpenError(opening, manifest.graphs[opening]!.file.path, err);
   }
   try {
     const file = (role: Role) => manifest.graphs[role]!.file.path;
@@ -179,6 +181,21 @@ export async function openPackGraphs(
     await releaseGraphs(graphs);
     throw err;
   }
+}
+
+/** A graph onnxruntime would not open: the message names the role and file; onnxruntime's text is the detail. */
+export function graphOpenError(role: Role, path: string, err: unknown): Error {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return err as Error; // already ours (a lost GPU, a contract): keep it
+  const raw = err instanceof Error ? err.message : String(err);
+  const file = path.split('/').pop() || path;
+  return Object.assign(
+    new Error(
+      `The ${role} graph “${file}” could not be opened: it is not a valid ONNX model for onnxruntime (damaged, or ` +
+        `another file under that name). onnxruntime said: ${raw.split('\n')[0].slice(0, 200)}`,
+    ),
+    { code: 'pack-invalid', detail: raw },
+  );
 }
 
 export async function releaseGraphs(graphs: Partial<Record<Role, Graph>>): Promise<void> {
