@@ -5,6 +5,7 @@ import { reportEngineError } from '../engine-client/engineErrors';
 import { packProgressHandler } from '../engine-client/engineEvents';
 import { appStore, pushError } from '../store/appStore';
 import { refreshCacheState } from './manageCache';
+import { blockedUrlMessage } from '../security/csp';
 
 export async function openPack(source: PackSource, label: string): Promise<boolean> {
   if (appStore.getState().packLoad?.active) {
@@ -29,9 +30,18 @@ export async function openPack(source: PackSource, label: string): Promise<boole
   }
 }
 
+/**
+ * A pack from a manifest URL. A host outside the Content-Security-Policy is refused before any request (the browser
+ * would block it and report only a network error), with how to allow one.
+ */
 export function openPackUrl(url: string): Promise<boolean> {
   const trimmed = url.trim();
   if (!trimmed) return Promise.resolve(false);
+  const blocked = typeof location === 'undefined' ? null : blockedUrlMessage(trimmed, location.origin);
+  if (blocked) {
+    pushError('network', blocked, `Loading ${trimmed}`);
+    return Promise.resolve(false);
+  }
   return openPack({ kind: 'url', manifestUrl: trimmed }, trimmed);
 }
 
