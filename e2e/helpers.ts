@@ -136,3 +136,10 @@ export async function clickOnImage(
   const p = await imageToPage(page, x, y);
   await page.mouse.click(p.x, p.y, { button: options.button ?? 'left' });
 }
+
+/** Opens the model panel (it collapses to a summary once a pack is ready). */
+export async function openModelPanel(page: Page): Promise<void> {
+  const toggle = page.getByTestId('model-panel').locator('.panel__toggle');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+}

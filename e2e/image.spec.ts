@@ -3,7 +3,16 @@
  */
 import { test, expect } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
-import { canvasPixelAt, dropFile, imageToPage, openApp, scenePng, typePhrase, waitIdle } from './helpers';
+import {
+  canvasPixelAt,
+  dropFile,
+  imageToPage,
+  openApp,
+  openModelPanel,
+  scenePng,
+  typePhrase,
+  waitIdle,
+} from './helpers';
 import { SHAPES_SAMPLE, renderScene } from '../tools/scenes/scene';
 
 const sample = renderScene(SHAPES_SAMPLE);
@@ -113,6 +122,7 @@ test('a corrupt image gives a clear message and loses nothing', async ({ page })
 
 test('a truncated or wrong-contract pack gives a clear message and the app keeps working', async ({ page }) => {
   await openApp(page);
+  await openModelPanel(page);
   const dir = 'public/packs/demo';
   const manifest = readFileSync(`${dir}/manifest.json`);
   const vision = readFileSync(`${dir}/vision.onnx`);

@@ -30,6 +30,10 @@ export interface UiError {
   message: string;
   /** What the user was doing ("Opening image", "Loading pack"). */
   context: string;
+  /** `error`: something failed; `info`: something to know (a click that found nothing). */
+  tone: 'error' | 'info';
+  /** How many times this same notice was raised while shown (repeats are counted, not stacked). */
+  count: number;
 }
 
 export interface FileProgress {
@@ -155,10 +159,24 @@ export function resetAppStore(): void {
 }
 
 let nextErrorId = 1;
-const MAX_ERRORS = 3;
+/** Notices shown at once; older ones give way (they never pile up over the page). */
+export const MAX_NOTICES = 3;
+
+/**
+ * Raises a notice. The same notice again (same context and message) is counted on the one shown and moved to the
+ * front instead of being stacked; at most MAX_NOTICES are kept, the newest.
+ */
+export function pushNotice(code: UiError['code'], message: string, context: string, tone: UiError['tone']): void {
+  appStore.setState((s) => {
+    const same = s.errors.find((e) => e.message === message && e.context === context && e.tone === tone);
+    const others = s.errors.filter((e) => e !== same);
+    const notice: UiError = same
+      ? { ...same, code, count: same.count + 1 }
+      : { id: nextErrorId++, code, message, context, tone, count: 1 };
+    return { errors: [...others, notice].slice(-MAX_NOTICES) };
+  });
+}
 
 export function pushError(code: UiError['code'], message: string, context: string): void {
-  appStore.setState((s) => ({
-    errors: [...s.errors, { id: nextErrorId++, code, message, context }].slice(-MAX_ERRORS),
-  }));
+  pushNotice(code, message, context, 'error');
 }
