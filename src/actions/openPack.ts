@@ -3,16 +3,17 @@ import type { CatalogueEntry, PackSource } from '../../workers/protocol';
 import { engine, progressCallback, scheduleSegment } from '../engine-client/engineClient';
 import { reportEngineError } from '../engine-client/engineErrors';
 import { packProgressHandler } from '../engine-client/engineEvents';
-import { appStore, pushError } from '../store/appStore';
+import { appStore, pushError, type PackLoadState } from '../store/appStore';
+import { packFacts } from '../panels/ModelPanel/packFacts';
 import { refreshCacheState } from './manageCache';
 import { blockedUrlMessage } from '../security/csp';
 
-export async function openPack(source: PackSource, label: string): Promise<boolean> {
+export async function openPack(source: PackSource, label: string, checks?: PackLoadState['checks']): Promise<boolean> {
   if (appStore.getState().packLoad?.active) {
     pushError('ui', 'A pack is already loading; wait for it to finish.', `Loading ${label}`);
     return false;
   }
-  appStore.setState({ packLoad: { label, active: true, files: {}, compiling: null } });
+  appStore.setState({ packLoad: { label, active: true, files: {}, compiling: null, ...(checks ? { checks } : {}) } });
   try {
     const info = await engine().openPack(source, progressCallback(packProgressHandler()));
     appStore.setState((s) => ({
@@ -56,7 +57,10 @@ export function openPackFiles(files: FileList | readonly File[]): Promise<boolea
 }
 
 export function openCatalogueEntry(entry: CatalogueEntry): Promise<boolean> {
-  if (entry.manifest) return openPack({ kind: 'manifest', manifest: entry.manifest, baseUrl: '' }, entry.name);
+  if (entry.manifest) {
+    const checks = Object.fromEntries(packFacts(entry.manifest).files.map((f) => [f.name, f.check]));
+    return openPack({ kind: 'manifest', manifest: entry.manifest, baseUrl: '' }, entry.name, checks);
+  }
   if (entry.manifestUrl) return openPack({ kind: 'url', manifestUrl: entry.manifestUrl }, entry.name);
   pushError('pack-invalid', `${entry.name} has neither a manifest nor a manifest URL.`, 'Loading pack');
   return Promise.resolve(false);

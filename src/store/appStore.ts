@@ -53,6 +53,11 @@ export interface PackLoadState {
   files: Record<string, FileProgress>;
   /** Graph being compiled, if any. */
   compiling: string | null;
+  /**
+   * What will be checked for each file (by file name), when known before the download (catalogue entries):
+   * `sha256` size and hash, `size` the size only, `none` nothing (no size or hash on record).
+   */
+  checks?: Record<string, 'sha256' | 'size' | 'none'>;
 }
 
 /** Canvas tools: select/hover, exemplar boxes, clicks. */
