@@ -12,6 +12,7 @@ export function InstanceList() {
   const hovered = useAppStore((s) => s.hoveredInstanceId);
   const noMatches = useAppStore(selectNoMatches);
   const summaries = useAppStore(selectConceptSummaries);
+  const demoPack = useAppStore((s) => s.pack?.demo === true);
   const instances = result?.instances ?? [];
   const colors = result ? instanceColors(result) : null;
   const phraseOf = new Map(concepts.map((c) => [c.id, c.phrase]));
@@ -38,6 +39,13 @@ export function InstanceList() {
               Presence: {summaries.map((c) => `“${truncateText(c.phrase)}” ${c.presence.toFixed(2)}`).join(', ')}. Try
               lowering the threshold or another phrase.
             </span>
+          )}
+          {demoPack && (
+            <p className="no-matches__demo" data-testid="no-matches-demo">
+              The demo pack knows only colour words (red, green, blue, yellow, orange, purple, pink, cyan, white, black,
+              gray, brown); any other word finds nothing. For real objects, open the Model panel and download a SAM 3
+              pack.
+            </p>
           )}
         </div>
       )}
