@@ -5,6 +5,8 @@
 import { appStore } from '../store/appStore';
 import { cycleCandidate, removeClickObject } from './clickPoints';
 import { redo, undo } from './undoRedo';
+import { deleteInstance, setInstanceHidden } from './instanceEdits';
+import { actualSizeStage, fitStage, zoomStage, ZOOM_STEP } from './viewZoom';
 import { escape, setHelpOpen, setTool, toggleBoxPolarity } from './tools';
 
 export type Command =
@@ -17,6 +19,11 @@ export type Command =
   | 'next-candidate'
   | 'previous-candidate'
   | 'delete-object'
+  | 'toggle-hidden'
+  | 'zoom-in'
+  | 'zoom-out'
+  | 'zoom-fit'
+  | 'zoom-actual'
   | 'help'
   | 'escape'
   | 'leave-field';
@@ -52,7 +59,11 @@ export function shortcutHelp(isMac: boolean): ShortcutHelp[] {
     { keys: 'Alt+click  /  right-click', does: 'Click tool: a negative point' },
     { keys: 'C  /  ]', does: 'Next candidate mask of the selected object' },
     { keys: '[', does: 'Previous candidate mask of the selected object' },
-    { keys: 'Delete', does: 'Remove the selected object' },
+    { keys: 'Delete', does: 'Delete the selected detection (Select tool), or remove the selected clicked object' },
+    { keys: 'H', does: 'Hide or show the selected detection (hidden ones are not drawn or exported)' },
+    { keys: 'Wheel  /  +  /  −', does: 'Zoom the image about the pointer (keys: about the centre)' },
+    { keys: 'Drag (Select tool)  /  middle-drag  /  Space+drag', does: 'Pan the zoomed image' },
+    { keys: '0  /  1', does: 'Fit the image to the view  /  1:1 (one image pixel per screen pixel)' },
     { keys: 'Enter', does: 'In the phrase field: turn the text into chips' },
     { keys: '?', does: 'Show or hide this help' },
     {
@@ -96,6 +107,18 @@ export function commandForKey(e: KeyLike, isMac: boolean, inTextField: boolean):
     case 'Delete':
     case 'Backspace':
       return 'delete-object';
+    case 'h':
+      return 'toggle-hidden';
+    case '+':
+    case '=':
+      return 'zoom-in';
+    case '-':
+    case '_':
+      return 'zoom-out';
+    case '0':
+      return 'zoom-fit';
+    case '1':
+      return 'zoom-actual';
     default:
       return null;
   }
@@ -127,12 +150,28 @@ export function runCommand(command: Command): boolean {
     case 'previous-candidate':
       return cycleCandidate(-1);
     case 'delete-object': {
-      const id = appStore.getState().selectedObjectId;
-      if (!id) return false;
-      removeClickObject(id);
+      const { selectedInstanceId, selectedObjectId } = appStore.getState();
+      if (selectedInstanceId !== null) return deleteInstance(selectedInstanceId);
+      if (!selectedObjectId) return false;
+      removeClickObject(selectedObjectId);
       appStore.setState({ selectedObjectId: null });
       return true;
     }
+    case 'toggle-hidden': {
+      const s = appStore.getState();
+      if (s.selectedInstanceId === null) return false;
+      const hidden = s.edits.some((e) => e.instanceId === s.selectedInstanceId && e.hidden);
+      return setInstanceHidden(s.selectedInstanceId, !hidden);
+    }
+    case 'zoom-in':
+      return zoomStage(ZOOM_STEP);
+    case 'zoom-out':
+      return zoomStage(1 / ZOOM_STEP);
+    case 'zoom-fit':
+      fitStage();
+      return true;
+    case 'zoom-actual':
+      return actualSizeStage();
     case 'help':
       setHelpOpen(!appStore.getState().helpOpen);
       return true;

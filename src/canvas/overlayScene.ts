@@ -4,7 +4,7 @@
  */
 import type { ImageInfo, SegmentResult } from '../../workers/protocol';
 import { rgbCss } from '../colors';
-import { instanceColors } from '../store/selectors';
+import { instanceColors, instanceName } from '../store/selectors';
 import { boxToCanvas, originalToDisplayScale, type ViewTransform } from './coords';
 import { cachedMaskRgba, DEFAULT_MASK_STYLE } from './maskBitmap';
 import { formatInstanceLabel, type OverlayMask, type OverlayScene } from './renderOverlay';
@@ -48,11 +48,12 @@ export function buildOverlayScene(args: {
     const { sx, sy } = originalToDisplayScale(image, image);
     const colors = instanceColors(result);
     result.instances.forEach((inst, i) => {
+      if (inst.hidden) return; // hidden by an edit: listed, not drawn
       const color = colors.get(inst.instanceId)!;
       masks.push({
         instanceId: inst.instanceId,
         source: maskSource(result, i),
-        label: formatInstanceLabel(inst.instanceId, inst.score),
+        label: formatInstanceLabel(inst.instanceId, inst.score, instanceName(result, inst)),
         boxCanvas: boxToCanvas(args.view, inst.boxXyxyPx, sx, sy),
         color: color.css,
         outlineColor: rgbCss(color.outline),

@@ -30,7 +30,7 @@ export interface OverlayMask {
   instanceId: number;
   /** RGBA mask at display-image resolution (fill + outline already coloured). */
   source: CanvasImageSource;
-  /** "#3 0.92" */
+  /** "#3 red 0.92" */
   label: string;
   /** Box in canvas CSS pixels. */
   boxCanvas: [number, number, number, number];
@@ -106,9 +106,10 @@ export function renderOverlay(ctx: OverlayContext, scene: OverlayScene): void {
 }
 
 function drawLabel(ctx: OverlayContext, m: OverlayMask, scene: OverlayScene, alpha: number): void {
+  const [x1, y1, x2, y2] = m.boxCanvas;
+  if (x2 < 0 || y2 < 0 || x1 > scene.width || y1 > scene.height) return; // zoomed or panned out of view
   const textWidth = ctx.measureText(m.label).width;
   const w = textWidth + LABEL_PAD * 2;
-  const [x1, y1] = m.boxCanvas;
   // Above the box when there is room, else just inside it; always inside the canvas.
   let y = y1 - LABEL_HEIGHT - 1;
   if (y < 0) y = y1 + 1;
@@ -122,6 +123,12 @@ function drawLabel(ctx: OverlayContext, m: OverlayMask, scene: OverlayScene, alp
   ctx.globalAlpha = 1;
 }
 
-export function formatInstanceLabel(instanceId: number, score: number): string {
-  return `#${instanceId} ${score.toFixed(2)}`;
+/** Longest concept name in a canvas label; longer ones end in "…". */
+const LABEL_NAME_CHARS = 20;
+
+/** "#3 red 0.92": ID, the concept's name when known, score. */
+export function formatInstanceLabel(instanceId: number, score: number, name?: string): string {
+  if (!name) return `#${instanceId} ${score.toFixed(2)}`;
+  const short = name.length > LABEL_NAME_CHARS ? `${name.slice(0, LABEL_NAME_CHARS - 1)}…` : name;
+  return `#${instanceId} ${short} ${score.toFixed(2)}`;
 }

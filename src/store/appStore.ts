@@ -10,6 +10,7 @@ import type {
   ConceptPrompt,
   EngineErrorCode,
   ImageInfo,
+  InstanceEdit,
   ObjectPrompt,
   PackInfo,
   Polarity,
@@ -18,6 +19,7 @@ import type {
   SegmentResult,
 } from '../../workers/protocol';
 import { emptyHistory, type History } from './history';
+import type { StageSize, ViewTransform } from '../canvas/coords';
 import type { PromptDocument } from './promptDocument';
 import type { VideoPrompt } from './videoPrompts';
 
@@ -89,6 +91,7 @@ export interface AppState {
   objects: ObjectPrompt[];
   scoreThreshold: number;
   videoPrompts: readonly VideoPrompt[];
+  edits: InstanceEdit[];
   history: History<PromptDocument>;
 
   // Derived from the engine
@@ -107,12 +110,18 @@ export interface AppState {
   boxPolarity: Polarity;
   /** The concept new boxes go to (null: the first one, or a new box-only concept). */
   activeConceptId: string | null;
+  /** The instance selected for editing (hide, delete, move), by ID. */
+  selectedInstanceId: number | null;
   /** The object candidate cycling and negative clicks on the background apply to. */
   selectedObjectId: string | null;
   /** A pointer gesture is in progress (box drag, slider drag): undo is refused meanwhile. */
   gesture: 'box' | 'click' | 'slider' | null;
   draftBox: DraftBox | null;
   helpOpen: boolean;
+  /** The image stage's size in CSS pixels (set by the canvas). */
+  stageSize: StageSize;
+  /** Zoom and pan of the image stage; null = fit to view (follows the stage's size). */
+  zoom: ViewTransform | null;
 
   // Feedback
   errors: UiError[];
@@ -135,6 +144,7 @@ export function initialAppState(): AppState {
     objects: [],
     scoreThreshold: DEFAULT_SCORE_THRESHOLD,
     videoPrompts: [],
+    edits: [],
     history: emptyHistory<PromptDocument>(),
     segmentPending: false,
     result: null,
@@ -144,10 +154,13 @@ export function initialAppState(): AppState {
     tool: 'select',
     boxPolarity: 'positive',
     activeConceptId: null,
+    selectedInstanceId: null,
     selectedObjectId: null,
     gesture: null,
     draftBox: null,
     helpOpen: false,
+    stageSize: { width: 0, height: 0 },
+    zoom: null,
     errors: [],
     lastExport: null,
     exporting: false,

@@ -14,7 +14,9 @@ import { addExemplarBox, removeExemplarBox } from '../actions/exemplarBoxes';
 import { clickAt, cycleCandidate, removeClickObject, removeClickPoint } from '../actions/clickPoints';
 import { beginGesture, endGesture, removeConceptPrompt, selectConcept } from '../actions/tools';
 import { redo, undo } from '../actions/undoRedo';
-import { commandForKey } from '../actions/shortcuts';
+import { commandForKey, runCommand } from '../actions/shortcuts';
+import { clearAll, deleteInstance, moveInstance, selectInstance, setInstanceHidden } from '../actions/instanceEdits';
+import { editInstance } from './promptDocument';
 import { appStore, resetAppStore } from './appStore';
 import { selectCandidateInfo, selectDocument, selectInstances, selectStatus } from './selectors';
 import type { PromptDocument } from './promptDocument';
@@ -221,4 +223,45 @@ test('shortcut table: Ctrl/Cmd+Z, Shift+Z, Y; letters only outside text fields',
   assert.equal(commandForKey(k('p'), false, false), 'tool-click');
   assert.equal(commandForKey(k('x'), false, false), 'toggle-polarity');
   assert.equal(commandForKey(k('b'), false, false), 'tool-box');
+});
+
+test('edits of detections: hide, delete, move and clear all are undoable and sent with the request', async () => {
+  setPhraseText('red, blue');
+  await sleep(200);
+  await settled();
+  const [r1, r2] = selectInstances(appStore.getState());
+  const lastRequest = () =>
+    (fake.calls.filter((c) => c.method === 'segment').at(-1)!.arg as { edits?: unknown[] }).edits ?? [];
+  await checkUndoRedo('hide', () => setInstanceHidden(r1.instanceId, true));
+  assert.deepEqual(lastRequest(), [{ instanceId: r1.instanceId, hidden: true }]);
+  await checkUndoRedo('move to blue', () => moveInstance(r2.instanceId, 'concept:blue'));
+  await checkUndoRedo('delete', () => deleteInstance(r2.instanceId));
+  assert.deepEqual(lastRequest(), [
+    { instanceId: r1.instanceId, hidden: true },
+    { instanceId: r2.instanceId, deleted: true, conceptId: 'concept:blue' },
+  ]);
+  await checkUndoRedo('show again', () => setInstanceHidden(r1.instanceId, false));
+  assert.deepEqual(doc().edits, [{ instanceId: r2.instanceId, deleted: true, conceptId: 'concept:blue' }]);
+  await checkUndoRedo('clear all', () => clearAll());
+  assert.deepEqual([appStore.getState().concepts.length, doc().edits.length], [0, 0], 'clear all empties the prompts');
+  assert.equal(undo(), true);
+  await settled();
+  assert.equal(appStore.getState().phraseText, 'red, blue', 'undo brings everything back');
+
+  // Keyboard: a selected detection is hidden with H and deleted with Delete.
+  const b = selectInstances(appStore.getState()).find((i) => i.conceptId === 'concept:blue')!;
+  selectInstance(b);
+  assert.equal(runCommand('toggle-hidden'), true);
+  assert.ok(doc().edits.some((e) => e.instanceId === b.instanceId && e.hidden));
+  assert.equal(runCommand('delete-object'), true);
+  assert.ok(doc().edits.some((e) => e.instanceId === b.instanceId && e.deleted));
+  assert.equal(appStore.getState().selectedInstanceId, null);
+});
+
+test('editInstance: an edit emptied again leaves the document as it was', () => {
+  const d = { ...doc(), edits: [] };
+  const hidden = editInstance(d, 4, { hidden: true });
+  assert.deepEqual(hidden.edits, [{ instanceId: 4, hidden: true }]);
+  assert.deepEqual(editInstance(hidden, 4, { hidden: false }).edits, []);
+  assert.equal(editInstance(d, 4, { hidden: false }), d);
 });

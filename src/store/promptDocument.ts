@@ -3,7 +3,14 @@
  * Results are derived from it and never part of it. Every edit is a pure function here, so undo/redo and the
  * actions share one set of rules and Node tests cover them.
  */
-import type { ClickPoint, ConceptPrompt, ExemplarBox, ObjectPrompt, Polarity } from '../../workers/protocol';
+import type {
+  ClickPoint,
+  ConceptPrompt,
+  ExemplarBox,
+  InstanceEdit,
+  ObjectPrompt,
+  Polarity,
+} from '../../workers/protocol';
 import type { VideoPrompt } from './videoPrompts';
 
 export interface PromptDocument {
@@ -16,6 +23,8 @@ export interface PromptDocument {
   scoreThreshold: number;
   /** Boxes and clicks drawn on video frames, each from its frame on (see videoPrompts.ts). */
   videoPrompts: readonly VideoPrompt[];
+  /** Edits of the still image's instances (hide, delete, move), one per instance ID. */
+  edits: InstanceEdit[];
 }
 
 type Box4 = [number, number, number, number];
@@ -231,6 +240,32 @@ export function setScoreThreshold(doc: PromptDocument, value: number): PromptDoc
   return !Number.isFinite(v) || v === doc.scoreThreshold ? doc : { ...doc, scoreThreshold: v };
 }
 
+/**
+ * Edits one instance: `patch` is merged into its edit (hidden, deleted, conceptId); an edit left with nothing in
+ * it is dropped, so hiding and showing again leaves the document as it was.
+ */
+export function editInstance(
+  doc: PromptDocument,
+  instanceId: number,
+  patch: Partial<Omit<InstanceEdit, 'instanceId'>>,
+): PromptDocument {
+  const current = doc.edits.find((e) => e.instanceId === instanceId);
+  const merged: InstanceEdit = { ...current, ...patch, instanceId };
+  const next: InstanceEdit = { instanceId };
+  if (merged.hidden) next.hidden = true;
+  if (merged.deleted) next.deleted = true;
+  if (merged.conceptId !== undefined) next.conceptId = merged.conceptId;
+  const empty = Object.keys(next).length === 1;
+  const others = doc.edits.filter((e) => e !== current);
+  const edits = empty ? others : current ? doc.edits.map((e) => (e === current ? next : e)) : [...doc.edits, next];
+  return samePlain(edits, doc.edits) ? doc : { ...doc, edits };
+}
+
+/** Clear all: every phrase, box, clicked object and instance edit of the image (threshold and video prompts stay). */
+export function clearImagePrompts(doc: PromptDocument): PromptDocument {
+  return { ...doc, chips: [], phraseText: '', concepts: [], objects: [], edits: [] };
+}
+
 /** Structural equality of plain data (arrays, objects, primitives). Documents are small. */
 export function samePlain(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -253,11 +288,17 @@ export function sameDocument(a: PromptDocument, b: PromptDocument): boolean {
       samePlain(a.chips, b.chips) &&
       samePlain(a.concepts, b.concepts) &&
       samePlain(a.objects, b.objects) &&
+      samePlain(a.edits, b.edits) &&
       samePlain(a.videoPrompts, b.videoPrompts))
   );
 }
 
 /** The parts the engine sees are the same (the text's spacing alone re-runs nothing). */
 export function sameRequestInputs(a: PromptDocument, b: PromptDocument): boolean {
-  return a.scoreThreshold === b.scoreThreshold && samePlain(a.concepts, b.concepts) && samePlain(a.objects, b.objects);
+  return (
+    a.scoreThreshold === b.scoreThreshold &&
+    samePlain(a.concepts, b.concepts) &&
+    samePlain(a.objects, b.objects) &&
+    samePlain(a.edits, b.edits)
+  );
 }

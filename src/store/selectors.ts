@@ -4,6 +4,7 @@
  */
 import type { ConceptSummary, InstanceResult, SegmentRequest, SegmentResult } from '../../workers/protocol';
 import { instanceColor, type InstanceColor } from '../colors';
+import { fitView, IDENTITY_VIEW, type ViewTransform } from '../canvas/coords';
 import type { AppState } from './appStore';
 import { canRedo, canUndo } from './history';
 import { distinctPhrases, MAX_CONCEPTS, sameDocument, type PromptDocument } from './promptDocument';
@@ -76,7 +77,8 @@ export function selectDocument(s: AppState): PromptDocument {
     lastDoc.concepts === s.concepts &&
     lastDoc.objects === s.objects &&
     lastDoc.scoreThreshold === s.scoreThreshold &&
-    lastDoc.videoPrompts === s.videoPrompts
+    lastDoc.videoPrompts === s.videoPrompts &&
+    lastDoc.edits === s.edits
   )
     return lastDoc;
   lastDoc = {
@@ -86,6 +88,7 @@ export function selectDocument(s: AppState): PromptDocument {
     objects: s.objects,
     scoreThreshold: s.scoreThreshold,
     videoPrompts: s.videoPrompts,
+    edits: s.edits,
   };
   return lastDoc;
 }
@@ -163,6 +166,7 @@ export function buildSegmentRequest(s: AppState): SegmentRequest | null {
     imageId: s.image.imageId,
     concepts: s.concepts,
     ...(s.objects.length > 0 ? { objects: s.objects } : {}),
+    ...(s.edits.length > 0 ? { edits: s.edits } : {}),
     scoreThreshold: s.scoreThreshold,
   };
 }
@@ -178,3 +182,50 @@ export function selectIgnoredPhraseCount(s: AppState): number {
 }
 
 export { MAX_CONCEPTS };
+
+let lastView: {
+  zoom: AppState['zoom'];
+  image: AppState['image'];
+  stage: AppState['stageSize'];
+  view: ViewTransform;
+} | null = null;
+
+/**
+ * The image stage's view (display-image px → canvas CSS px): the user's zoom and pan, or the view that fits the
+ * image. Every pointer mapping, the renderer and the prompt marks use this one transform. Stable while its inputs are.
+ */
+export function selectImageView(s: AppState): ViewTransform {
+  if (lastView && lastView.zoom === s.zoom && lastView.image === s.image && lastView.stage === s.stageSize)
+    return lastView.view;
+  const view =
+    s.zoom ??
+    (s.image?.display
+      ? fitView(s.image.displayWidth, s.image.displayHeight, s.stageSize.width, s.stageSize.height)
+      : { ...IDENTITY_VIEW });
+  lastView = { zoom: s.zoom, image: s.image, stage: s.stageSize, view };
+  return view;
+}
+
+/** Zoom relative to the fitted view (1 = fit), for the toolbar. */
+export function selectZoomPercent(s: AppState): number {
+  const image = s.image;
+  if (!image || !s.zoom) return 100;
+  const fit = fitView(image.displayWidth, image.displayHeight, s.stageSize.width, s.stageSize.height);
+  return fit.scale > 0 ? Math.round((s.zoom.scale / fit.scale) * 100) : 100;
+}
+
+/**
+ * What an instance is, in words: its concept's phrase ("visual" for a box-only concept), "object" for one made by
+ * clicks. The list, the canvas labels and the export's categories say the same.
+ */
+export function instanceName(result: SegmentResult, inst: InstanceResult): string {
+  const summary = result.concepts.find((c) => c.conceptId === inst.conceptId);
+  if (summary) return summary.phrase === '' ? 'visual' : summary.phrase;
+  return inst.source === 'object' ? 'object' : inst.conceptId;
+}
+
+/** The instance selected for editing, if it is in the result on screen. */
+export function selectSelectedInstance(s: AppState): InstanceResult | null {
+  if (s.selectedInstanceId === null) return null;
+  return selectInstances(s).find((i) => i.instanceId === s.selectedInstanceId) ?? null;
+}

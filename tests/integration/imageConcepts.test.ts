@@ -154,6 +154,44 @@ describe('image concepts on the demo pack', () => {
   });
 });
 
+describe('annotator edits on the demo pack', () => {
+  test('hide, delete and move are applied to what is shown and to the export alike, without running a graph', async () => {
+    const red = concept('red');
+    const blue = concept('blue');
+    const plain = await engine.segment(request([red, blue]));
+    assert.equal(plain.instances.length, 3);
+    const [r1, r2, b1] = plain.instances;
+    const req: SegmentRequest = {
+      ...request([red, blue]),
+      edits: [
+        { instanceId: r1.instanceId, hidden: true },
+        { instanceId: r2.instanceId, conceptId: blue.id },
+        { instanceId: b1.instanceId, deleted: true },
+      ],
+    };
+    const shown = await engine.segment(req);
+    assert.deepEqual(shown.graphRuns, runs(0, 0, 0));
+    assert.deepEqual(
+      shown.instances.map((i) => [i.instanceId, i.conceptId, i.conceptIndex, i.hidden === true]),
+      [
+        [r1.instanceId, red.id, 0, true],
+        [r2.instanceId, blue.id, 1, false],
+      ],
+    );
+    assert.deepEqual(
+      shown.concepts.map((c) => c.count),
+      [0, 1],
+    );
+    const coco = await engine.exportCoco({ imageId, request: req });
+    assert.deepEqual(
+      coco.annotations.map((a) => [a.id, a.category_id]),
+      [[r2.instanceId, 2]],
+      'hidden and deleted ones are not exported; the moved one is exported as "blue"',
+    );
+    assert.equal(coco.categories[1].name, 'blue');
+  });
+});
+
 describe('exemplar boxes on the demo pack', () => {
   test('a negative box on one of two red squares removes it and keeps the other', async () => {
     const [first, second] = shapesOf('red');

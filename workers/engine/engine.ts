@@ -52,6 +52,7 @@ import {
   type TrackerEmbeddings,
 } from '../pipelines/clickRefine';
 import { buildCocoExport } from './cocoExport';
+import { applyInstanceEdits } from './instanceEdits';
 import type { DecodedImage, ImageDecoder } from './decodedImage';
 import { decodeRgbaSource } from './decodedImage';
 
@@ -216,7 +217,7 @@ export class Engine implements EngineApi {
           this.maskCache,
         );
         timings.postprocess = this.now() - t0;
-        return result(false, built);
+        return result(false, applyInstanceEdits(built, request, 'display'));
       }),
     );
   }
@@ -227,7 +228,11 @@ export class Engine implements EngineApi {
         const { detections, objects } = (await this.resolveRequest(request, {}, () => false))!;
         const image = this.requireImage(request.imageId);
         const g = this.maskGeometry(true);
-        const { instances } = resolveInstances(detections, objects, request.scoreThreshold, g);
+        const { instances } = applyInstanceEdits(
+          resolveInstances(detections, objects, request.scoreThreshold, g),
+          request,
+          'export',
+        );
         return buildCocoExport(
           instances,
           request.concepts.map((c) => normalizePhrase(c.phrase)),
