@@ -8,6 +8,7 @@ import { createEngine } from './engine/engine';
 import { createWebRuntime } from './ort/webRuntime';
 import { CacheStorageByteStore } from './packs/cacheStorageByteStore';
 import { decodeImageBlob, decodeVideoFrame } from './media/decodeImageBlob';
+import { makeMaskBitmaps } from './media/maskBitmaps';
 import type { EngineApi } from './protocol/api';
 
 const engine = createEngine({
@@ -15,6 +16,7 @@ const engine = createEngine({
   store: new CacheStorageByteStore(),
   decodeBlob: decodeImageBlob,
   decodeFrame: decodeVideoFrame,
+  makeMaskBitmaps,
 });
 
 // setImage transfers the display bitmap instead of copying it.
@@ -28,7 +30,12 @@ const api: EngineApi = {
     const info = await engine.setImage(s);
     return info.display ? Comlink.transfer(info, [info.display]) : info;
   },
-  segment: (r) => engine.segment(r),
+  // Mask bitmaps are transferred, not copied.
+  segment: async (r) => {
+    const result = await engine.segment(r);
+    const bitmaps = result.instances.flatMap((i) => (i.bitmaps ? [i.bitmaps.fill, i.bitmaps.edge] : []));
+    return bitmaps.length > 0 ? Comlink.transfer(result, bitmaps) : result;
+  },
   exportCoco: (r) => engine.exportCoco(r),
   stats: () => engine.stats(),
   startVideo: (o) => engine.startVideo(o),

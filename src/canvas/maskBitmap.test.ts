@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { InstanceResult, RleMask } from '../../workers/protocol';
-import { buildLabelMap, decodeRle, maskToRgba, rleContains } from './maskBitmap';
+import type { InstanceResult, RleMask, SegmentResult } from '../../workers/protocol';
+import { decodeCrop, decodeRle, instanceAt, maskToRgba, rleContains } from './maskBitmap';
 
 // 4×3 mask:
 // . X X .
@@ -46,19 +46,41 @@ test('maskToRgba paints fill inside, outline on the boundary, nothing outside', 
   assert.deepEqual(at(0, 0), [0, 0, 0, 0]);
 });
 
-test('buildLabelMap: later instances win where masks overlap', () => {
-  const inst = (id: number, counts: number[]): InstanceResult => ({
+test('a cropped mask decodes into its frame at its box; contains agrees', () => {
+  // 6×4 frame, crop (2,1)–(5,3) holding . X X / X X .
+  const m: RleMask = { width: 6, height: 4, box: [2, 1, 5, 3], counts: Uint32Array.from([1, 4, 1]) };
+  assert.deepEqual([...decodeCrop(m)], [0, 1, 1, 1, 1, 0]);
+  const frame = decodeRle(m);
+  assert.deepEqual([...frame], [0, 0, 0, 0, 0, 0, /**/ 0, 0, 0, 1, 1, 0, /**/ 0, 0, 1, 1, 0, 0, /**/ 0, 0, 0, 0, 0, 0]);
+  for (let y = 0; y < 4; y++) for (let x = 0; x < 6; x++) assert.equal(rleContains(m, x, y), frame[y * 6 + x] === 1);
+  const px = maskToRgba(m, {
+    fill: [9, 9, 9],
+    outline: [1, 1, 1],
+    fillAlpha: 100,
+    outlineAlpha: 200,
+    outline1px: true,
+  });
+  assert.equal(px.width, 3);
+  assert.equal(px.height, 2);
+});
+
+test('instanceAt: the last instance drawn at a pixel wins; none outside every mask', () => {
+  const inst = (id: number, box: [number, number, number, number]): InstanceResult => ({
     instanceId: id,
     conceptId: 'c',
     conceptIndex: 0,
     query: 0,
     score: 1,
     presence: 1,
-    boxXyxyPx: [0, 0, 1, 1],
+    boxXyxyPx: box,
     areaPx: 1,
-    mask: { width: 3, height: 1, counts: Uint32Array.from(counts) },
+    mask: { width: 3, height: 1, box, counts: Uint32Array.from([0, (box[2] - box[0]) * (box[3] - box[1])]) },
     source: 'concept',
   });
-  const map = buildLabelMap([inst(1, [0, 2, 1]), inst(2, [1, 2])], 3, 1);
-  assert.deepEqual([...map], [1, 2, 2]);
+  const result = { instances: [inst(1, [0, 0, 2, 1]), inst(2, [1, 0, 3, 1])] } as unknown as SegmentResult;
+  assert.deepEqual(
+    [0, 1, 2].map((x) => instanceAt(result, x + 0.5, 0.5)),
+    [1, 2, 2],
+  );
+  assert.equal(instanceAt(result, 1, 3), 0);
 });

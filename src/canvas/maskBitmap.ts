@@ -1,9 +1,9 @@
 /**
- * Decoding of the engine's row-major RLE masks (counts alternate 0-runs and 1-runs, starting with a 0-run) into
- * RGBA pixels with an instance colour, plus a label map for hit testing. Pure: returns plain arrays, so Node
- * tests need no ImageData. Results are cached per SegmentResult object (WeakMap), so a redraw decodes nothing.
+ * Decoding of the engine's cropped row-major RLE masks (counts alternate 0-runs and 1-runs over the mask's crop,
+ * starting with a 0-run) into RGBA pixels with an instance colour, and hit testing. Pure: returns plain arrays, so
+ * Node tests need no ImageData. Caching of the drawable sources lives in maskSources.ts.
  */
-import type { InstanceResult, RleMask, SegmentResult } from '../../workers/protocol';
+import type { RleMask, SegmentResult } from '../../workers/protocol';
 import type { Rgb } from '../colors';
 
 export interface RgbaPixels {
@@ -12,24 +12,43 @@ export interface RgbaPixels {
   data: Uint8ClampedArray;
 }
 
-/** 1 where the mask is set, 0 elsewhere; row-major, width × height. */
-export function decodeRle(mask: RleMask): Uint8Array {
-  const total = mask.width * mask.height;
+/** The crop `[x0, y0, x1, y1)` a mask's runs cover (the whole frame when the mask has none). */
+export function maskBox(mask: RleMask): [number, number, number, number] {
+  return mask.box ?? [0, 0, mask.width, mask.height];
+}
+
+/** 1 where the mask is set, 0 elsewhere, over the mask's crop (row-major, crop width × height). */
+export function decodeCrop(mask: RleMask): Uint8Array {
+  const [x0, y0, x1, y1] = maskBox(mask);
+  const total = (x1 - x0) * (y1 - y0);
   const out = new Uint8Array(total);
   let pos = 0;
   for (let i = 0; i < mask.counts.length && pos < total; i++) {
-    const run = mask.counts[i];
-    const end = Math.min(total, pos + run);
+    const end = Math.min(total, pos + mask.counts[i]);
     if (i % 2 === 1) out.fill(1, pos, end);
     pos = end;
   }
   return out;
 }
 
-/** Whether pixel (x, y) of the mask is set, without decoding the whole mask. */
+/** 1 where the mask is set, 0 elsewhere; row-major over the whole frame, width × height. */
+export function decodeRle(mask: RleMask): Uint8Array {
+  const [x0, y0, x1, y1] = maskBox(mask);
+  if (x0 === 0 && y0 === 0 && x1 === mask.width && y1 === mask.height) return decodeCrop(mask);
+  const crop = decodeCrop(mask);
+  const out = new Uint8Array(mask.width * mask.height);
+  const cw = x1 - x0;
+  for (let y = y0; y < y1; y++) out.set(crop.subarray((y - y0) * cw, (y - y0 + 1) * cw), y * mask.width + x0);
+  return out;
+}
+
+/** Whether pixel (x, y) of the frame is set, without decoding the mask. */
 export function rleContains(mask: RleMask, x: number, y: number): boolean {
-  if (x < 0 || y < 0 || x >= mask.width || y >= mask.height) return false;
-  const target = Math.floor(y) * mask.width + Math.floor(x);
+  const [x0, y0, x1, y1] = maskBox(mask);
+  const xi = Math.floor(x);
+  const yi = Math.floor(y);
+  if (xi < x0 || yi < y0 || xi >= x1 || yi >= y1) return false;
+  const target = (yi - y0) * (x1 - x0) + (xi - x0);
   let pos = 0;
   for (let i = 0; i < mask.counts.length; i++) {
     pos += mask.counts[i];
@@ -50,11 +69,19 @@ export interface MaskStyle {
 
 export const DEFAULT_MASK_STYLE = { fillAlpha: 115, outlineAlpha: 235, outline1px: true } as const;
 
-/** The mask as RGBA: fill colour inside, darker outline on the boundary, transparent outside. */
+/**
+ * The mask's crop as RGBA: fill colour inside, darker outline on the boundary (pixels with an unset 4-neighbour,
+ * or on the frame's edge), transparent outside.
+ */
 export function maskToRgba(mask: RleMask, style: MaskStyle): RgbaPixels {
-  const { width, height } = mask;
-  const bits = decodeRle(mask);
+  const [x0, y0, x1, y1] = maskBox(mask);
+  const width = x1 - x0;
+  const height = y1 - y0;
+  const bits = decodeCrop(mask);
   const data = new Uint8ClampedArray(width * height * 4);
+  const fill = packRgba(style.fill, style.fillAlpha);
+  const outline = packRgba(style.outline, style.outlineAlpha);
+  const px = new Uint32Array(data.buffer);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) {
@@ -70,66 +97,26 @@ export function maskToRgba(mask: RleMask, style: MaskStyle): RgbaPixels {
           !bits[i + 1] ||
           !bits[i - width] ||
           !bits[i + width]);
-      const c = edge ? style.outline : style.fill;
-      const o = i * 4;
-      data[o] = c[0];
-      data[o + 1] = c[1];
-      data[o + 2] = c[2];
-      data[o + 3] = edge ? style.outlineAlpha : style.fillAlpha;
+      px[i] = edge ? outline : fill;
     }
   }
   return { width, height, data };
 }
 
+/** One RGBA pixel as the little-endian 32-bit word a Uint32Array view of ImageData holds. */
+function packRgba([r, g, b]: Rgb, a: number): number {
+  return ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
+}
+
 /**
- * For each display pixel, the id of the instance drawn on top there (0 = none). Instances are drawn in list
- * order, so a later one wins.
+ * The instance drawn on top at a display-image pixel (0 = none): instances are drawn in list order, so the last
+ * one containing the pixel wins. Walks the runs of the few masks whose crop contains the pixel; nothing is
+ * decoded per result.
  */
-export function buildLabelMap(instances: readonly InstanceResult[], width: number, height: number): Uint32Array {
-  const map = new Uint32Array(width * height);
-  for (const inst of instances) {
-    if (inst.mask.width !== width || inst.mask.height !== height) continue;
-    let pos = 0;
-    const { counts } = inst.mask;
-    for (let i = 0; i < counts.length; i++) {
-      const end = Math.min(map.length, pos + counts[i]);
-      if (i % 2 === 1) map.fill(inst.instanceId, pos, end);
-      pos = end;
-    }
-  }
-  return map;
-}
-
-const rgbaCache = new WeakMap<SegmentResult, Map<number, RgbaPixels>>();
-const labelCache = new WeakMap<SegmentResult, Uint32Array>();
-
-/** RGBA of one instance of a result, decoded once per result. */
-export function cachedMaskRgba(result: SegmentResult, inst: InstanceResult, style: MaskStyle): RgbaPixels {
-  let perResult = rgbaCache.get(result);
-  if (!perResult) {
-    perResult = new Map();
-    rgbaCache.set(result, perResult);
-  }
-  let px = perResult.get(inst.instanceId);
-  if (!px) {
-    px = maskToRgba(inst.mask, style);
-    perResult.set(inst.instanceId, px);
-  }
-  return px;
-}
-
-/** Instance id under a display-image pixel (0 = none), from a label map built once per result. */
 export function instanceAt(result: SegmentResult, x: number, y: number): number {
-  const first = result.instances[0];
-  if (!first) return 0;
-  const { width, height } = first.mask;
-  let map = labelCache.get(result);
-  if (!map) {
-    map = buildLabelMap(result.instances, width, height);
-    labelCache.set(result, map);
+  for (let i = result.instances.length - 1; i >= 0; i--) {
+    const inst = result.instances[i];
+    if (rleContains(inst.mask, x, y)) return inst.instanceId;
   }
-  const xi = Math.floor(x);
-  const yi = Math.floor(y);
-  if (xi < 0 || yi < 0 || xi >= width || yi >= height) return 0;
-  return map[yi * width + xi];
+  return 0;
 }

@@ -55,6 +55,8 @@ const mask = (id: number) => ({
   source: { id: `m${id}` } as unknown as CanvasImageSource,
   label: formatInstanceLabel(id, 0.923),
   boxCanvas: [10 * id, 30, 10 * id + 20, 60] as [number, number, number, number],
+  // Mask frames at half the image's size: crop (5·id, 10)–(5·id + 10, 30) of a 50×25 frame.
+  crop: { box: [5 * id, 10, 5 * id + 10, 30] as [number, number, number, number], frameWidth: 50, frameHeight: 25 },
   color: 'red',
   outlineColor: 'darkred',
 });
@@ -75,14 +77,16 @@ test('labels read "#id concept score" with two decimals; long concept names are 
   assert.equal(formatInstanceLabel(12, 0.5, 'a very long concept name indeed'), '#12 a very long concept… 0.50');
 });
 
-test('draws the image fitted, then each mask over the image rect, then labels', () => {
+test('draws the image fitted, then each mask crop where it lies on the image, then labels', () => {
   const { ctx, calls } = fakeContext();
   renderOverlay(ctx, scene());
   assert.deepEqual(calls[0], { op: 'setTransform', args: [2, 0, 0, 2, 0, 0], alpha: 1 });
   const draws = calls.filter((c) => c.op === 'drawImage');
   assert.equal(draws.length, 3);
   assert.deepEqual(draws[0].args, [image.source, 0, 50, 200, 100]);
-  assert.deepEqual(draws[1].args.slice(1), [0, 50, 200, 100]);
+  // The image is drawn at 200×100, the 50×25 mask frame scales by 4: crop (5, 10)–(15, 30) → (20, 90) 40×80.
+  assert.deepEqual(draws[1].args.slice(1), [20, 90, 40, 80]);
+  assert.deepEqual(draws[2].args.slice(1), [40, 90, 40, 80]);
   const texts = calls.filter((c) => c.op === 'fillText').map((c) => c.args[0]);
   assert.deepEqual(texts, ['#1 0.92', '#2 0.92']);
   assert.equal(calls.filter((c) => c.op === 'strokeRect').length, 0);

@@ -28,8 +28,10 @@ export type OverlayContext = Pick<
 
 export interface OverlayMask {
   instanceId: number;
-  /** RGBA mask at display-image resolution (fill + outline already coloured). */
+  /** The mask's crop, fill and outline already coloured. */
   source: CanvasImageSource;
+  /** Where the crop lies: `[x0, y0, x1, y1)` in the pixels of a `frameWidth × frameHeight` mask frame that covers the image. */
+  crop: { box: [number, number, number, number]; frameWidth: number; frameHeight: number };
   /** "#3 red 0.92" */
   label: string;
   /** Box in canvas CSS pixels. */
@@ -81,16 +83,28 @@ export function renderOverlay(ctx: OverlayContext, scene: OverlayScene): void {
   ctx.drawImage(image.source, view.offsetX, view.offsetY, dw, dh);
 
   const hovered = scene.hoveredId;
+  const drawMask = (m: OverlayMask) => {
+    const { box, frameWidth, frameHeight } = m.crop;
+    const sx = dw / frameWidth;
+    const sy = dh / frameHeight;
+    ctx.drawImage(
+      m.source,
+      view.offsetX + box[0] * sx,
+      view.offsetY + box[1] * sy,
+      (box[2] - box[0]) * sx,
+      (box[3] - box[1]) * sy,
+    );
+  };
   for (const m of scene.masks) {
     ctx.globalAlpha = hovered === null || hovered === m.instanceId ? 1 : DIMMED_ALPHA;
-    ctx.drawImage(m.source, view.offsetX, view.offsetY, dw, dh);
+    drawMask(m);
   }
   ctx.globalAlpha = 1;
 
   const top = scene.masks.find((m) => m.instanceId === hovered);
   if (top) {
     // Stronger: the mask a second time plus its box.
-    ctx.drawImage(top.source, view.offsetX, view.offsetY, dw, dh);
+    drawMask(top);
     const [x1, y1, x2, y2] = top.boxCanvas;
     ctx.strokeStyle = top.outlineColor;
     ctx.lineWidth = 2;

@@ -40,23 +40,10 @@ const DEFAULT_DETECTIONS: Record<string, FakeDetection[]> = {
   blue: [{ score: 0.8, box: [12, 12, 18, 18] }],
 };
 
-export function rectMask(width: number, height: number, [x1, y1, x2, y2]: [number, number, number, number]): RleMask {
-  const counts: number[] = [];
-  let run = 0;
-  let on = false;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const inside = x >= x1 && x < x2 && y >= y1 && y < y2;
-      if (inside !== on) {
-        counts.push(run);
-        run = 0;
-        on = inside;
-      }
-      run++;
-    }
-  }
-  counts.push(run);
-  return { width, height, counts: Uint32Array.from(counts) };
+/** A filled rectangle, cropped to itself as the engine crops masks. */
+export function rectMask(width: number, height: number, box: [number, number, number, number]): RleMask {
+  const [x1, y1, x2, y2] = box;
+  return { width, height, box, counts: Uint32Array.of(0, (x2 - x1) * (y2 - y1)) };
 }
 
 export interface FakeEngine extends EngineApi {
@@ -219,6 +206,7 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
         superseded: false,
         scoreThreshold: req.scoreThreshold,
         instances,
+        emptyObjects: [],
         concepts: req.concepts.map((c) => ({
           conceptId: c.id,
           phrase: c.phrase,

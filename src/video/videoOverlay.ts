@@ -5,7 +5,7 @@
  */
 import { rgbCss } from '../colors';
 import { boxToCanvas, fitView, type ViewTransform } from '../canvas/coords';
-import { DEFAULT_MASK_STYLE, maskToRgba } from '../canvas/maskBitmap';
+import { DEFAULT_MASK_STYLE, maskBox, maskToRgba } from '../canvas/maskBitmap';
 import { formatInstanceLabel, type OverlayMask, type OverlayScene } from '../canvas/renderOverlay';
 import { objectColor, type CompactFrame, type TrackTable } from './videoModel';
 
@@ -25,9 +25,10 @@ function maskSource(frame: CompactFrame, index: number, tracks: TrackTable): HTM
     const color = objectColor(tracks, o);
     const px = maskToRgba(o.mask, { ...DEFAULT_MASK_STYLE, fill: color.fill, outline: color.outline });
     canvas = document.createElement('canvas');
-    canvas.width = px.width;
-    canvas.height = px.height;
-    canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(px.data), px.width, px.height), 0, 0);
+    canvas.width = Math.max(1, px.width);
+    canvas.height = Math.max(1, px.height);
+    if (px.width > 0 && px.height > 0)
+      canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(px.data), px.width, px.height), 0, 0);
     perFrame.set(o.id, canvas);
   }
   return canvas;
@@ -57,6 +58,7 @@ export function buildVideoScene(args: {
       masks.push({
         instanceId: o.id,
         source: maskSource(frame, i, tracks),
+        crop: { box: maskBox(o.mask), frameWidth: o.mask.width, frameHeight: o.mask.height },
         label: formatInstanceLabel(o.id, o.score),
         boxCanvas: boxToCanvas(view, o.boxXyxyPx, sx, sy),
         color: color.css,

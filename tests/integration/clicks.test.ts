@@ -11,7 +11,7 @@ import { createEngine } from '../../workers/engine/engine';
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { renderScene, SHAPES_SAMPLE, type Scene } from '../../tools/scenes/scene';
-import { decodeRowMajorRle } from '../../workers/core/rle';
+import { decodeMaskToFrame } from '../../workers/core/rle';
 import { maskIou } from '../../workers/core/masks';
 import type { Engine } from '../../workers/engine/engine';
 import type { ConceptPrompt, ObjectPrompt, SegmentRequest } from '../../workers/protocol/prompts';
@@ -29,7 +29,7 @@ const req = (concepts: ConceptPrompt[], objects: ObjectPrompt[] = []): SegmentRe
 });
 const centre = (b: number[]): [number, number] => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
 const iouWith = (inst: InstanceResult, shape: Scene['shapes'][number]) =>
-  maskIou(decodeRowMajorRle(inst.mask.counts, inst.mask.width, inst.mask.height), shape.mask);
+  maskIou(decodeMaskToFrame(inst.mask), shape.mask);
 
 describe('clicks on the demo pack', () => {
   before(async () => {
@@ -117,6 +117,23 @@ describe('clicks on the demo pack', () => {
     };
     const only = (await engine.segment(req([], [cut]))).instances[0];
     assert.ok(iouWith(only, a) >= 0.95, `IoU with the first square ${iouWith(only, a)}`);
+  });
+});
+
+describe('a click that finds nothing', () => {
+  test('is reported as empty and never listed, labelled or exported as a 0 px object', async () => {
+    const plain = {
+      id: 'o4',
+      points: [{ id: 'p4', xyPx: [620, 20] as [number, number], polarity: 'positive' as const }],
+      candidate: 0,
+    };
+    const r = await engine.segment(req([red], [plain]));
+    assert.deepEqual(r.emptyObjects, ['o4']);
+    assert.equal(r.instances.length, 2);
+    assert.ok(r.instances.every((i) => i.objectId === undefined && i.areaPx > 0));
+    const coco = await engine.exportCoco({ imageId, request: req([red], [plain]) });
+    assert.equal(coco.annotations.length, 2);
+    assert.ok(!coco.categories.some((c) => c.name === 'object'));
   });
 });
 

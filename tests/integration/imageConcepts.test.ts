@@ -9,11 +9,11 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { demoEngine, DEMO_PACK_DIR, packFilesSource } from './demoPackEngine';
 import { renderScene, SHAPES_SAMPLE, type Scene, type SceneSpec } from '../../tools/scenes/scene';
-import { decodeRowMajorRle, decodeCocoRle } from '../../workers/core/rle';
-import { maskIou } from '../../workers/core/masks';
+import { decodeMaskToFrame, decodeCocoRle } from '../../workers/core/rle';
+import { maskBoundingBox, maskIou } from '../../workers/core/masks';
 import type { Engine } from '../../workers/engine/engine';
 import type { ConceptPrompt, ExemplarBox, SegmentRequest } from '../../workers/protocol/prompts';
-import type { InstanceResult } from '../../workers/protocol/results';
+import { SCORE_FLOOR, type InstanceResult } from '../../workers/protocol/results';
 
 let engine: Engine;
 
@@ -51,7 +51,7 @@ function assertMatchesShapes(instances: InstanceResult[], colour: string) {
   for (const shape of shapes) {
     const match = instances.find((inst) => inst.boxXyxyPx.every((v, i) => Math.abs(v - shape.box[i]) <= 2));
     assert.ok(match, `${colour} shape at ${shape.box} has no instance with a box within 2 px`);
-    const mask = decodeRowMajorRle(match.mask.counts, match.mask.width, match.mask.height);
+    const mask = decodeMaskToFrame(match.mask);
     const iou = maskIou(mask, shape.mask);
     assert.ok(iou >= 0.95, `${colour} shape at ${shape.box}: mask IoU ${iou.toFixed(3)} < 0.95`);
   }
@@ -101,12 +101,13 @@ describe('image concepts on the demo pack', () => {
   });
 
   test('several concepts at once: each instance its own ID, tagged with its concept', async () => {
+    const reds = (await engine.segment(request([concept('red')]))).instances.map((i) => i.instanceId);
     const r = await engine.segment(request([concept('red'), concept('blue'), concept('yellow')]));
     assert.equal(r.instances.length, 4);
-    assert.deepEqual(
-      r.instances.map((i) => i.instanceId),
-      [1, 2, 3, 4],
-    );
+    const ids = r.instances.map((i) => i.instanceId);
+    assert.equal(new Set(ids).size, 4, `IDs ${ids} are not distinct`);
+    // Adding concepts renumbers nothing: the red squares keep their IDs.
+    assert.deepEqual(ids.slice(0, 2), reds);
     assert.deepEqual(
       r.instances.map((i) => i.conceptIndex),
       [0, 0, 1, 2],
@@ -147,10 +148,67 @@ describe('image concepts on the demo pack', () => {
       const [x1, y1, x2, y2] = inst.boxXyxyPx;
       assert.deepEqual(ann.bbox, [x1, y1, x2 - x1, y2 - y1]);
       const fromCoco = decodeCocoRle(ann.segmentation);
-      const drawn = decodeRowMajorRle(inst.mask.counts, inst.mask.width, inst.mask.height);
+      const drawn = decodeMaskToFrame(inst.mask);
       assert.equal(maskIou(fromCoco, drawn), 1);
       assert.equal(ann.area, inst.areaPx);
     }
+  });
+});
+
+describe('instance IDs, the score floor and the numbers the list shows', () => {
+  test('an ID belongs to its object: the same at every threshold, new objects get new IDs', async () => {
+    const idsAt = async (t: number) =>
+      new Map((await engine.segment(request([concept('red')], t))).instances.map((i) => [i.query, i.instanceId]));
+    const mid = await idsAt(0.5);
+    const low = await idsAt(0);
+    const high = await idsAt(0.9);
+    for (const [q, id] of mid) {
+      assert.equal(low.get(q), id, `query ${q}: #${id} at 0.50 but #${low.get(q)} at 0.00`);
+      if (high.has(q)) assert.equal(high.get(q), id);
+    }
+    assert.deepEqual(await idsAt(0.5), mid, 'back at 0.50 the same IDs');
+  });
+
+  test('no threshold shows empty masks: the floor applies and every instance has pixels', async () => {
+    const r = await engine.segment(request([concept('red'), concept('blue')], 0));
+    assert.ok(r.instances.length >= 3);
+    for (const inst of r.instances) {
+      assert.ok(inst.score > SCORE_FLOOR, `#${inst.instanceId} scores ${inst.score}`);
+      assert.ok(inst.areaPx > 0, `#${inst.instanceId} is empty`);
+      assert.ok(decodeMaskToFrame(inst.mask).some((v) => v !== 0));
+      const [x1, y1, x2, y2] = inst.boxXyxyPx;
+      assert.ok(x2 > x1 && y2 > y1);
+    }
+  });
+
+  test("the list shows the mask's own box and area at full size, exactly what the export writes", async () => {
+    const big = renderScene({ ...SHAPES_SAMPLE, width: 1280, height: 960 } as SceneSpec);
+    const info = await engine.setImage({
+      kind: 'rgba',
+      name: 'big.png',
+      image: { width: big.width, height: big.height, data: big.data },
+    });
+    const req: SegmentRequest = { imageId: info.imageId, concepts: [concept('red')], scoreThreshold: 0.5 };
+    const shown = await engine.segment(req);
+    const coco = await engine.exportCoco({ imageId: info.imageId, request: req });
+    assert.ok(shown.instances.length > 0);
+    for (const inst of shown.instances) {
+      const ann = coco.annotations.find((a) => a.id === inst.instanceId)!;
+      const full = decodeCocoRle(ann.segmentation);
+      assert.equal(
+        inst.areaPx,
+        full.reduce((n, v) => n + v, 0),
+      );
+      const box = maskBoundingBox(full, big.width, big.height)!;
+      assert.deepEqual(inst.boxXyxyPx, box);
+      assert.deepEqual(ann.bbox, [box[0], box[1], box[2] - box[0], box[3] - box[1]]);
+    }
+    const back = await engine.setImage({
+      kind: 'rgba',
+      name: 'shapes.png',
+      image: { width: scene.width, height: scene.height, data: scene.data },
+    });
+    imageId = back.imageId;
   });
 });
 
@@ -193,6 +251,18 @@ describe('annotator edits on the demo pack', () => {
 });
 
 describe('exemplar boxes on the demo pack', () => {
+  test('refining a concept with an exemplar box keeps the IDs of the objects it still finds', async () => {
+    const before = await engine.segment(request([concept('red', [], 'red')]));
+    const [first, second] = shapesOf('red');
+    const near = (i: InstanceResult, box: number[]) => i.boxXyxyPx.every((v, k) => Math.abs(v - box[k]) <= 2);
+    const keptBefore = before.instances.find((i) => near(i, first.box))!;
+    const negative: ExemplarBox = { id: 'n0', xyxyPx: [...second.box], polarity: 'negative' };
+    const after = await engine.segment(request([concept('red', [negative], 'red')]));
+    assert.equal(after.instances.length, 1);
+    assert.ok(near(after.instances[0], first.box));
+    assert.equal(after.instances[0].instanceId, keptBefore.instanceId);
+  });
+
   test('a negative box on one of two red squares removes it and keeps the other', async () => {
     const [first, second] = shapesOf('red');
     const negative: ExemplarBox = { id: 'n1', xyxyPx: [...first.box], polarity: 'negative' };

@@ -11,13 +11,16 @@ import { join } from 'node:path';
 import { Goldens, SAM3_TINY_PACK_DIR, maxAbsDiff } from './fixtures';
 import { preprocessImage } from '../../workers/core/resize';
 import { packExemplarBoxes } from '../../workers/core/boxes';
-import { maskIou } from '../../workers/core/masks';
+import { maskBoundingBox, maskIou } from '../../workers/core/masks';
+import { queryBoxXyxyPx } from '../../workers/core/postprocess';
 import { decodeRowMajorRle } from '../../workers/core/rle';
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { loadPack } from '../../workers/packs/loadPack';
 import { openPackGraphs, type OpenPack } from '../../workers/engine/openPackGraphs';
-import { buildInstances, MaskCache } from '../../workers/engine/instances';
+import { renderInstances, resolveInstances } from '../../workers/engine/instances';
+import { RenderedMaskCache } from '../../workers/engine/instanceMasks';
+import { InstanceIdRegistry } from '../../workers/engine/instanceIds';
 import { detectConcept, encodeImage, encodeTokens, type VisionFeatures } from '../../workers/pipelines/imageConcepts';
 import { decodeObject } from '../../workers/pipelines/clickRefine';
 import { scalePointsToInput } from '../../workers/core/prompts';
@@ -103,35 +106,46 @@ describe('detector parity through the engine pipeline', () => {
       const raw = await detectConcept(pack, runtime, await visionFor(c.image), text, exemplars, W, H);
       const concept = { id: d, phrase: d, boxes: [] };
       const threshold = g().index.meta.threshold;
-      const { instances } = buildInstances(
-        [{ concept, conceptIndex: 0, key: d, raw }],
-        [],
-        threshold,
-        { imageWidth: W, imageHeight: H, maskWidth: W, maskHeight: H, boxOutput: 'xyxy-norm', maskThreshold: 0 },
-        new MaskCache(),
+      const sizes = { displayWidth: W, displayHeight: H, fullWidth: W, fullHeight: H, threshold: 0 };
+      const { instances } = renderInstances(
+        resolveInstances([{ concept, conceptIndex: 0, key: d, raw }], [], threshold),
+        sizes,
+        new RenderedMaskCache(),
+        new InstanceIdRegistry(),
       );
 
       const kept = Array.from(g().get(`detector/${d}/post/kept_indices`).data as BigInt64Array, Number);
-      assert.deepEqual(
-        instances.map((i) => i.query).sort((a, b) => a - b),
-        [...kept].sort((a, b) => a - b),
-        'kept set',
-      );
       const scores = g().get(`detector/${d}/post/scores`).data as Float32Array;
       const boxes = g().get(`detector/${d}/post/boxes`).data as Float32Array;
       const masks = g().get(`detector/${d}/post/masks`).data as Uint8Array;
+      const goldenMask = (k: number) => masks.subarray(k * W * H, (k + 1) * W * H);
+      // An empty mask is never an instance: the reference's kept set minus its empty masks.
+      const shown = kept.filter((_, k) => goldenMask(k).some((v) => v !== 0));
+      assert.deepEqual(
+        instances.map((i) => i.query).sort((a, b) => a - b),
+        [...shown].sort((a, b) => a - b),
+        'kept set',
+      );
       for (const [k, q] of kept.entries()) {
-        const inst = instances.find((i) => i.query === q)!;
-        assert.ok(Math.abs(inst.score - scores[k]) <= 1e-4, `score of query ${q}: ${inst.score} vs ${scores[k]}`);
+        // The detector's own box (post-processing parity), whether or not its mask is shown.
+        const modelBox = queryBoxXyxyPx(raw.boxes, q, pack.manifest.graphs.detector.boxOutput, W, H);
         const norm = [W, H, W, H];
         for (let j = 0; j < 4; j++) {
-          const diff = Math.abs(inst.boxXyxyPx[j] / norm[j] - boxes[k * 4 + j] / norm[j]);
+          const diff = Math.abs(modelBox[j] / norm[j] - boxes[k * 4 + j] / norm[j]);
           assert.ok(diff <= 1e-3, `box ${j} of query ${q}: normalised diff ${diff}`);
         }
-        const engineMask = decodeRowMajorRle(inst.mask.counts, W, H);
-        const goldenMask = masks.subarray(k * W * H, (k + 1) * W * H);
-        const empty = engineMask.every((v) => v === 0) && goldenMask.every((v) => v === 0);
-        if (!empty) assert.ok(maskIou(engineMask, goldenMask) >= 0.99, `mask IoU of query ${q}`);
+        assert.ok(Math.abs(raw.scores[q] - scores[k]) <= 1e-4, `score of query ${q}: ${raw.scores[q]} vs ${scores[k]}`);
+        const inst = instances.find((i) => i.query === q);
+        if (!inst) continue;
+        const box = inst.rendered.display.box;
+        const crop = decodeRowMajorRle(inst.rendered.display.counts, box[2] - box[0], box[3] - box[1]);
+        const engineMask = new Uint8Array(W * H);
+        for (let y = box[1]; y < box[3]; y++)
+          for (let x = box[0]; x < box[2]; x++)
+            engineMask[y * W + x] = crop[(y - box[1]) * (box[2] - box[0]) + x - box[0]];
+        assert.ok(maskIou(engineMask, goldenMask(k)) >= 0.99, `mask IoU of query ${q}`);
+        // The list's box is the mask's own box.
+        assert.deepEqual(inst.rendered.fullBox, maskBoundingBox(engineMask, W, H));
       }
     });
   }

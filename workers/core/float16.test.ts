@@ -30,3 +30,38 @@ test('rounds to nearest even and round-trips within half precision', () => {
   const back = float16ToFloat32(float32ToFloat16(xs));
   for (let i = 0; i < xs.length; i++) assert.ok(Math.abs(back[i] - xs[i]) <= Math.abs(xs[i]) * 2 ** -11 + 1e-7);
 });
+
+test('the table-driven array conversions equal the scalar definitions bit for bit', () => {
+  const every = Uint16Array.from({ length: 65536 }, (_, i) => i);
+  const widened = float16ToFloat32(every);
+  for (let h = 0; h < 65536; h++) {
+    const want = fromHalfBits(h);
+    if (Number.isNaN(want)) assert.ok(Number.isNaN(widened[h]), `0x${h.toString(16)}`);
+    else assert.equal(widened[h], want, `0x${h.toString(16)}`);
+  }
+  // Every half value and every midpoint between neighbours (ties), their neighbours, and random bit patterns.
+  const probe: number[] = [];
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  for (let h = 0; h < 0x7c00; h++) {
+    const a = fromHalfBits(h);
+    const b = fromHalfBits(h + 1);
+    for (const v of [a, (a + b) / 2, -a, -(a + b) / 2]) {
+      f[0] = v;
+      probe.push(u[0], u[0] + 1, u[0] - 1);
+    }
+  }
+  let seed = 7;
+  for (let i = 0; i < 200_000; i++) {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    probe.push(seed);
+  }
+  probe.push(0x7f800000, 0xff800000, 0x7fc00001, 0x7f800001, 0x80000000, 0x00000001);
+  const singles = new Float32Array(Uint32Array.from(probe).buffer);
+  const narrowed = float32ToFloat16(singles);
+  for (let i = 0; i < singles.length; i++) {
+    const want = toHalfBits(singles[i]);
+    if ((want & 0x7c00) === 0x7c00 && want & 0x3ff) assert.ok((narrowed[i] & 0x7c00) === 0x7c00 && narrowed[i] & 0x3ff);
+    else assert.equal(narrowed[i], want, `${singles[i]} (0x${probe[i].toString(16)})`);
+  }
+});

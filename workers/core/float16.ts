@@ -43,14 +43,77 @@ export function fromHalfBits(h: number): number {
   return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
+/**
+ * Tables for whole-array conversion (the scalar functions above stay as the definition and the tests' reference):
+ * half → single is one 65,536-entry lookup of float32 bit patterns; single → half looks up, by sign and exponent,
+ * the half's base bits and how far to shift the mantissa, then rounds to nearest even exactly as `toHalfBits`.
+ */
+let halfToSingleBits: Uint32Array | null = null;
+let singleBase: Uint16Array | null = null;
+let singleShift: Uint8Array | null = null;
+
+function halfTable(): Uint32Array {
+  if (!halfToSingleBits) {
+    halfToSingleBits = new Uint32Array(65536);
+    const f = new Float32Array(1);
+    const u = new Uint32Array(f.buffer);
+    for (let h = 0; h < 65536; h++) {
+      f[0] = fromHalfBits(h);
+      halfToSingleBits[h] = u[0];
+    }
+  }
+  return halfToSingleBits;
+}
+
+/** Indexed by the float32's top 9 bits (sign, exponent); the mantissa is taken with its implicit bit. */
+function singleTables(): { base: Uint16Array; shift: Uint8Array } {
+  if (!singleBase || !singleShift) {
+    singleBase = new Uint16Array(512);
+    singleShift = new Uint8Array(512);
+    for (let i = 0; i < 512; i++) {
+      const sign = i & 0x100 ? 0x8000 : 0;
+      const e = (i & 0xff) - 127 + 15;
+      if (e >= 0x1f) {
+        singleBase[i] = sign | 0x7c00; // overflow and infinity (NaN is handled before the lookup)
+        singleShift[i] = 25;
+      } else if (e <= 0) {
+        singleBase[i] = sign; // subnormal halves, or zero below 2^-25
+        singleShift[i] = e < -10 ? 25 : 14 - e;
+      } else {
+        singleBase[i] = sign | ((e - 1) << 10); // the implicit bit, shifted by 13, adds the missing 1 << 10
+        singleShift[i] = 13;
+      }
+    }
+  }
+  return { base: singleBase, shift: singleShift };
+}
+
 export function float32ToFloat16(values: Float32Array): Uint16Array {
+  const { base, shift } = singleTables();
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
   const out = new Uint16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = toHalfBits(values[i]);
+  for (let i = 0; i < bits.length; i++) {
+    const x = bits[i];
+    if ((x & 0x7fffffff) > 0x7f800000) {
+      out[i] = ((x >>> 16) & 0x8000) | 0x7e00; // NaN
+      continue;
+    }
+    const idx = x >>> 23;
+    const sh = shift[idx];
+    const m = (x & 0x7fffff) | (idx & 0xff ? 0x800000 : 0);
+    let h = base[idx] + (m >>> sh);
+    const rest = m & ((1 << sh) - 1);
+    const mid = 1 << (sh - 1);
+    if (rest > mid || (rest === mid && h & 1)) h++;
+    out[i] = h;
+  }
   return out;
 }
 
 export function float16ToFloat32(bits: Uint16Array): Float32Array {
+  const table = halfTable();
   const out = new Float32Array(bits.length);
-  for (let i = 0; i < bits.length; i++) out[i] = fromHalfBits(bits[i]);
+  const o = new Uint32Array(out.buffer);
+  for (let i = 0; i < bits.length; i++) o[i] = table[bits[i]];
   return out;
 }

@@ -7,14 +7,14 @@
  */
 
 /** Precomputed linear-interpolation indices: output i = (1 − frac[i])·in[i0[i]] + frac[i]·in[i1[i]]. */
-interface LinearTaps {
+export interface LinearTaps {
   i0: Int32Array;
   i1: Int32Array;
   frac: Float64Array;
 }
 
 /** PyTorch `area_pixel_compute_source_index` with align_corners=False, plus the upper-neighbour clamp. */
-function linearTaps(inSize: number, outSize: number): LinearTaps {
+export function linearTaps(inSize: number, outSize: number): LinearTaps {
   const scale = inSize / outSize;
   const i0 = new Int32Array(outSize);
   const i1 = new Int32Array(outSize);

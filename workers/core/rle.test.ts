@@ -7,6 +7,7 @@ import {
   decodeCocoRle,
   decodeRowMajorRle,
   encodeCocoRle,
+  encodeCocoRleFromCrop,
   encodeColumnMajorRuns,
   encodeRowMajorRle,
 } from './rle';
@@ -138,4 +139,30 @@ test('round trips on random masks; column-major runs equal the row-major runs of
       assert.deepEqual(cocoStringToCounts(coco.counts), Array.from(encodeColumnMajorRuns(m, w, h)));
     }
   }
+});
+
+test('COCO RLE from a crop equals the RLE of the full mask', () => {
+  const w = 23;
+  const h = 17;
+  for (const box of [
+    [3, 4, 11, 9],
+    [0, 0, 23, 17],
+    [22, 16, 23, 17],
+    [0, 5, 1, 6],
+  ] as [number, number, number, number][]) {
+    const [x0, y0, x1, y1] = box;
+    const full = new Uint8Array(w * h);
+    const crop = new Uint8Array((x1 - x0) * (y1 - y0));
+    for (let y = y0; y < y1; y++)
+      for (let x = x0; x < x1; x++) {
+        const bit = (x * 7 + y * 3) % 5 < 2 ? 1 : 0;
+        full[y * w + x] = bit;
+        crop[(y - y0) * (x1 - x0) + (x - x0)] = bit;
+      }
+    assert.deepEqual(encodeCocoRleFromCrop(crop, box, w, h), encodeCocoRle(full, w, h));
+  }
+  assert.deepEqual(
+    encodeCocoRleFromCrop(new Uint8Array(0), [0, 0, 0, 0], w, h),
+    encodeCocoRle(new Uint8Array(w * h), w, h),
+  );
 });

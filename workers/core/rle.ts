@@ -61,6 +61,25 @@ export function decodeRowMajorRle(counts: ArrayLike<number>, w: number, h: numbe
   return mask;
 }
 
+/** A mask of a `width × height` frame whose runs cover the crop `box` (absent: the whole frame). */
+export interface CroppedRle {
+  width: number;
+  height: number;
+  box?: [number, number, number, number];
+  counts: ArrayLike<number>;
+}
+
+/** Row-major 0/1 pixels of the whole frame of a cropped mask (tests, exports; the engine never needs the frame). */
+export function decodeMaskToFrame(mask: CroppedRle): Uint8Array {
+  const [x0, y0, x1, y1] = mask.box ?? [0, 0, mask.width, mask.height];
+  const cw = x1 - x0;
+  const crop = decodeRowMajorRle(mask.counts, cw, y1 - y0);
+  if (cw === mask.width && y0 === 0 && y1 === mask.height) return crop;
+  const out = new Uint8Array(mask.width * mask.height);
+  for (let y = y0; y < y1; y++) out.set(crop.subarray((y - y0) * cw, (y - y0 + 1) * cw), y * mask.width + x0);
+  return out;
+}
+
 /** Column-major (Fortran order) runs of a row-major `w × h` mask: pycocotools `rleEncode`. */
 export function encodeColumnMajorRuns(mask: Uint8Array, w: number, h: number): Uint32Array {
   if (mask.length < w * h) throw new RangeError('mask is shorter than w·h');
@@ -116,6 +135,43 @@ export function cocoStringToCounts(s: string): number[] {
 /** Row-major `w × h` mask → pycocotools compressed RLE (`mask_utils.encode(np.asfortranarray(mask))`). */
 export function encodeCocoRle(mask: Uint8Array, w: number, h: number): CocoRle {
   return { size: [h, w], counts: cocoCountsToString(encodeColumnMajorRuns(mask, w, h)) };
+}
+
+/**
+ * pycocotools compressed RLE of a `w × h` mask whose set pixels all lie in the crop `box` `[x0, y0, x1, y1)`, given
+ * the crop's row-major bits. Equal to `encodeCocoRle` of the full mask, but columns outside the crop are one run each.
+ */
+export function encodeCocoRleFromCrop(
+  cropBits: Uint8Array,
+  box: [number, number, number, number],
+  w: number,
+  h: number,
+): CocoRle {
+  const [x0, y0, x1, y1] = box;
+  const cw = x1 - x0;
+  const runs: number[] = [];
+  let value = 0;
+  let length = 0;
+  const add = (bit: number, n: number) => {
+    if (n === 0) return;
+    if (bit !== value) {
+      runs.push(length);
+      value = bit;
+      length = 0;
+    }
+    length += n;
+  };
+  for (let x = 0; x < w; x++) {
+    if (x < x0 || x >= x1 || y1 <= y0) {
+      add(0, h);
+      continue;
+    }
+    add(0, y0);
+    for (let y = y0; y < y1; y++) add(cropBits[(y - y0) * cw + (x - x0)] ? 1 : 0, 1);
+    add(0, h - y1);
+  }
+  runs.push(length);
+  return { size: [h, w], counts: cocoCountsToString(runs) };
 }
 
 /** pycocotools compressed RLE → row-major 0/1 mask of `size[1] × size[0]` (width × height). */

@@ -1,16 +1,18 @@
 /**
  * COCO-style export: one category per phrase (plus "object" for objects made by clicks), xywh boxes, scores and
- * pycocotools-compatible RLE masks at full resolution. Annotation ids equal the instance IDs the UI shows.
+ * pycocotools-compatible RLE masks at full resolution. Annotation ids equal the instance IDs the UI shows; bbox and
+ * area are the ones the list shows.
  */
 import type { CocoExport } from '../protocol/results';
-import { instanceBox, renderMask, type MaskGeometry, type ResolvedInstance } from './instances';
-import { encodeCocoRle, cocoRleArea } from '../core/rle';
+import type { RenderedInstance } from './instances';
+import { fullResolutionCocoRle, type MaskSizes } from './instanceMasks';
+import { cocoRleArea } from '../core/rle';
 
 export function buildCocoExport(
-  instances: ResolvedInstance[],
+  instances: RenderedInstance[],
   phrases: string[],
   image: { name: string; width: number; height: number },
-  g: MaskGeometry,
+  sizes: MaskSizes,
   packName: string,
   now: Date,
 ): CocoExport {
@@ -24,11 +26,10 @@ export function buildCocoExport(
       : categories,
     annotations: [],
   };
-  const full: MaskGeometry = { ...g, maskWidth: image.width, maskHeight: image.height };
   for (const inst of instances) {
-    const mask = renderMask(inst, image.width, image.height, g.maskThreshold);
-    const rle = encodeCocoRle(mask, image.width, image.height);
-    const [x1, y1, x2, y2] = instanceBox(inst, mask, full);
+    // Same numbers as the list: the full-size mask's own box and pixel count (pycocotools toBbox / area).
+    const rle = fullResolutionCocoRle(inst.plane!, sizes);
+    const [x1, y1, x2, y2] = inst.rendered.fullBox!;
     out.annotations.push({
       id: inst.instanceId,
       image_id: 1,

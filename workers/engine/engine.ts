@@ -17,7 +17,16 @@ import { VideoSession } from './videoSession';
 import { PromptPropagator } from '../tracking/promptPropagator';
 import { MemoryPropagator } from '../tracking/memoryPropagator';
 import { bindMemoryFrame } from '../pipelines/memoryFrame';
-import type { CocoExport, ImageInfo, RuntimeInfo, SegmentResult, StageTimings } from '../protocol/results';
+import type {
+  CocoExport,
+  ImageInfo,
+  InstanceResult,
+  MaskBitmaps,
+  RleMask,
+  RuntimeInfo,
+  SegmentResult,
+  StageTimings,
+} from '../protocol/results';
 import type { GraphRuntime, WebGpuProbe } from '../ort/graphRuntime';
 import { DeviceLostError } from '../ort/graphRuntime';
 import type { ByteStore } from '../packs/byteStore';
@@ -38,13 +47,15 @@ import { RunQueue } from './runQueue';
 import { Lru } from './lru';
 import { EngineError, toEngineErrorData } from './engineError';
 import {
-  buildInstances,
-  MaskCache,
+  renderInstances,
   resolveInstances,
+  summarizeConcepts,
+  toInstanceResult,
   type ConceptDetection,
-  type MaskGeometry,
   type ObjectDecode,
 } from './instances';
+import { RenderedMaskCache, type MaskSizes } from './instanceMasks';
+import { InstanceIdRegistry } from './instanceIds';
 import {
   decodeObject,
   encodeTrackerImage,
@@ -65,6 +76,8 @@ export interface EngineDeps {
   decodeFrame?: (bitmap: ImageBitmap) => DecodedImage;
   fetchImpl?: typeof fetch;
   now?: () => number;
+  /** Makes a mask's bitmaps (browser): sent with the first result that shows the mask. */
+  makeMaskBitmaps?: (mask: RleMask) => Promise<MaskBitmaps>;
 }
 
 /** Text used for a concept that has exemplar boxes but no phrase (as the reference does). */
@@ -90,7 +103,11 @@ export class Engine implements EngineApi {
   private readonly visionCache = new Lru<string, VisionFeatures>(1, disposeVision);
   private readonly textCache = new Lru<string, TextFeatures>(64);
   private readonly detectionCache = new Lru<string, RawDetection>(16);
-  private readonly maskCache = new MaskCache();
+  private readonly maskCache = new RenderedMaskCache();
+  /** Masks whose bitmaps were sent to the page. */
+  private readonly sentBitmaps = new Lru<string, true>(1024);
+  /** Stable instance IDs of the current image. */
+  private readonly instanceIds = new InstanceIdRegistry();
   private readonly trackerCache = new Lru<string, TrackerEmbeddings>(1, (v) =>
     Object.values(v).forEach((x) => x.dispose()),
   );
@@ -178,6 +195,7 @@ export class Engine implements EngineApi {
       this.visionCache.clear();
       this.trackerCache.clear();
       this.maskCache.clear();
+      this.instanceIds.clear();
       if (this.pack) {
         const t1 = this.now();
         this.pixelsFor(this.image);
@@ -195,8 +213,12 @@ export class Engine implements EngineApi {
         const runsBefore = { ...this.runs };
         const result = (
           superseded: boolean,
-          built = { instances: [], concepts: [] } as ReturnType<typeof buildInstances>,
-        ) => ({
+          built: Pick<SegmentResult, 'instances' | 'concepts' | 'emptyObjects'> = {
+            instances: [],
+            concepts: [],
+            emptyObjects: [],
+          },
+        ): SegmentResult => ({
           imageId: request.imageId,
           seq,
           superseded,
@@ -209,13 +231,17 @@ export class Engine implements EngineApi {
         const resolved = await this.resolveRequest(request, timings, () => seq !== this.seq);
         if (!resolved) return result(true);
         const t0 = this.now();
-        const built = buildInstances(
-          resolved.detections,
-          resolved.objects,
-          request.scoreThreshold,
-          this.maskGeometry(false),
+        const { instances, emptyObjects } = renderInstances(
+          resolveInstances(resolved.detections, resolved.objects, request.scoreThreshold),
+          this.maskSizes(),
           this.maskCache,
+          this.instanceIds,
         );
+        const built = {
+          instances: await this.withBitmaps(instances.map(toInstanceResult)),
+          concepts: summarizeConcepts(resolved.detections, instances),
+          emptyObjects,
+        };
         timings.postprocess = this.now() - t0;
         return result(false, applyInstanceEdits(built, request, 'display'));
       }),
@@ -227,9 +253,14 @@ export class Engine implements EngineApi {
       this.queue.run(async () => {
         const { detections, objects } = (await this.resolveRequest(request, {}, () => false))!;
         const image = this.requireImage(request.imageId);
-        const g = this.maskGeometry(true);
+        const sizes = this.maskSizes();
         const { instances } = applyInstanceEdits(
-          resolveInstances(detections, objects, request.scoreThreshold, g),
+          renderInstances(
+            resolveInstances(detections, objects, request.scoreThreshold),
+            sizes,
+            this.maskCache,
+            this.instanceIds,
+          ),
           request,
           'export',
         );
@@ -237,7 +268,7 @@ export class Engine implements EngineApi {
           instances,
           request.concepts.map((c) => normalizePhrase(c.phrase)),
           { name: image.info.name, width: image.info.width, height: image.info.height },
-          g,
+          sizes,
           this.pack!.info.name,
           new Date(),
         );
@@ -541,16 +572,27 @@ export class Engine implements EngineApi {
     return image.pixels.data;
   }
 
-  private maskGeometry(fullResolution: boolean): MaskGeometry {
+  /** Attaches bitmaps to masks the page has not been sent yet (browser only). */
+  private async withBitmaps(instances: InstanceResult[]): Promise<InstanceResult[]> {
+    const make = this.deps.makeMaskBitmaps;
+    if (!make) return instances;
+    return Promise.all(
+      instances.map(async (inst) => {
+        if (!inst.maskId || this.sentBitmaps.get(inst.maskId)) return inst;
+        this.sentBitmaps.set(inst.maskId, true);
+        return { ...inst, bitmaps: await make(inst.mask) };
+      }),
+    );
+  }
+
+  private maskSizes(): MaskSizes {
     const image = this.image!;
-    const det = this.pack!.manifest.graphs.detector;
     return {
-      imageWidth: image.info.width,
-      imageHeight: image.info.height,
-      maskWidth: fullResolution ? image.info.width : image.info.displayWidth,
-      maskHeight: fullResolution ? image.info.height : image.info.displayHeight,
-      boxOutput: det.boxOutput,
-      maskThreshold: det.maskOutput === 'logits' ? 0 : 0.5,
+      displayWidth: image.info.displayWidth,
+      displayHeight: image.info.displayHeight,
+      fullWidth: image.info.width,
+      fullHeight: image.info.height,
+      threshold: this.pack!.manifest.graphs.detector.maskOutput === 'logits' ? 0 : 0.5,
     };
   }
 
@@ -564,6 +606,7 @@ export class Engine implements EngineApi {
     this.detectionCache.clear();
     this.objectCache.clear();
     this.maskCache.clear();
+    this.instanceIds.clear();
     if (old) await releaseGraphs(old.graphs);
   }
 

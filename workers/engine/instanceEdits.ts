@@ -21,11 +21,10 @@ export interface EditableInstance {
  * take the target concept's id, index (colour family, export category) and phrase. Concept counts are recounted
  * over the instances shown.
  */
-export function applyInstanceEdits<T extends EditableInstance>(
-  built: { instances: T[]; concepts: ConceptSummary[] },
-  request: Pick<SegmentRequest, 'concepts' | 'edits'>,
-  use: 'display' | 'export',
-): { instances: T[]; concepts: ConceptSummary[] } {
+export function applyInstanceEdits<
+  T extends EditableInstance,
+  B extends { instances: T[]; concepts?: ConceptSummary[] },
+>(built: B, request: Pick<SegmentRequest, 'concepts' | 'edits'>, use: 'display' | 'export'): B {
   const edits = request.edits ?? [];
   if (edits.length === 0) return built;
   const byId = new Map<number, InstanceEdit>(edits.map((e) => [e.instanceId, e]));
@@ -51,9 +50,9 @@ export function applyInstanceEdits<T extends EditableInstance>(
     if (edit.hidden) out = { ...out, hidden: true };
     instances.push(out);
   }
-  const concepts = built.concepts.map((c) => ({
+  const concepts = built.concepts?.map((c) => ({
     ...c,
     count: instances.filter((i) => i.conceptId === c.conceptId && !i.hidden).length,
   }));
-  return { instances, concepts };
+  return { ...built, instances, ...(concepts ? { concepts } : {}) };
 }

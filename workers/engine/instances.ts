@@ -1,18 +1,17 @@
 /**
- * Post-processing from cached raw outputs to instances: threshold the detector's queries, apply clicked objects
- * (a refined instance keeps its ID; new objects come after), then render masks — bilinear with half-pixel centres,
- * kept instances only — at the display size (what the UI draws) or at full size (the export).
+ * Post-processing from cached raw outputs to instances: threshold the detector's queries (never below the score
+ * floor), apply clicked objects (a refined instance keeps its ID; new objects come after), render each mask once
+ * (cropped at the display size, measured at full size), drop empty masks — an empty mask is never an instance —
+ * and give every instance the stable ID of its object (instanceIds.ts).
  */
 import type { ConceptPrompt, ObjectPrompt } from '../protocol/prompts';
-import type { ConceptSummary, InstanceResult } from '../protocol/results';
+import { SCORE_FLOOR, type ConceptSummary, type InstanceResult } from '../protocol/results';
 import type { RawDetection } from '../pipelines/imageConcepts';
 import type { RawObjectDecode } from '../pipelines/clickRefine';
-import { keptQueries, queryBoxXyxyPx, sigmoid } from '../core/postprocess';
-import { maskArea, maskBoundingBox, upsampleMaskLogits } from '../core/masks';
-import { encodeRowMajorRle } from '../core/rle';
+import { keptQueries, sigmoid } from '../core/postprocess';
 import { candidateAt } from '../core/prompts';
-import type { Box4 } from '../core/boxes';
-import { Lru } from './lru';
+import type { InstanceIdRegistry } from './instanceIds';
+import type { CroppedMask, MaskPlane, MaskSizes, RenderedMask, RenderedMaskCache } from './instanceMasks';
 
 export interface ConceptDetection {
   concept: ConceptPrompt;
@@ -29,18 +28,12 @@ export interface ObjectDecode {
   raw: RawObjectDecode;
 }
 
-export interface MaskGeometry {
-  imageWidth: number;
-  imageHeight: number;
-  maskWidth: number;
-  maskHeight: number;
-  boxOutput: 'xyxy-norm' | 'cxcywh-norm';
-  maskThreshold: number;
-}
-
-/** An instance before its mask is rendered. */
+/** An instance before its mask is rendered and its ID given. */
 export interface ResolvedInstance {
-  instanceId: number;
+  /** Identity of the object for its ID: the detection's key and query, or the clicked object. */
+  idKey: string;
+  /** Instances of one detection run (or one object) form a group; see instanceIds.ts. */
+  idGroup: string;
   conceptId: string;
   conceptIndex: number;
   phrase: string;
@@ -50,30 +43,30 @@ export interface ResolvedInstance {
   source: 'concept' | 'object';
   objectId?: string;
   candidates?: { iou: number[]; selected: number };
-  logits: Float32Array | undefined;
-  logitHeight: number;
-  logitWidth: number;
-  /** The detector's box in original pixels; null for objects (their box comes from the mask). */
-  modelBox: Box4 | null;
+  plane: MaskPlane | null;
+  /** Identity of the mask pixels (raw output + candidate): the rendered-mask and bitmap caches key on it. */
   maskKey: string;
+}
+
+/** Instances whose score passes the threshold, clamped to the floor the engine keeps masks for. */
+export function effectiveThreshold(threshold: number): number {
+  return Math.max(threshold, SCORE_FLOOR);
 }
 
 export function resolveInstances(
   detections: ConceptDetection[],
   objects: ObjectDecode[],
   threshold: number,
-  g: Pick<MaskGeometry, 'imageWidth' | 'imageHeight' | 'boxOutput'>,
-): { instances: ResolvedInstance[]; concepts: ConceptSummary[] } {
+): ResolvedInstance[] {
   const instances: ResolvedInstance[] = [];
-  const concepts: ConceptSummary[] = [];
   for (const det of detections) {
     const raw = det.raw;
-    const kept = raw ? keptQueries(raw.scores, threshold) : [];
-    concepts.push({ conceptId: det.concept.id, phrase: det.concept.phrase, presence: raw?.presence ?? 0, count: 0 });
     if (!raw) continue;
-    for (const q of kept) {
+    for (const q of keptQueries(raw.scores, effectiveThreshold(threshold))) {
+      const logits = raw.masks.get(q);
       instances.push({
-        instanceId: instances.length + 1,
+        idKey: `${det.key}#${q}`,
+        idGroup: det.key,
         conceptId: det.concept.id,
         conceptIndex: det.conceptIndex,
         phrase: det.concept.phrase,
@@ -81,10 +74,7 @@ export function resolveInstances(
         score: raw.scores[q],
         presence: raw.presence,
         source: 'concept',
-        logits: raw.masks.get(q),
-        logitHeight: raw.maskHeight,
-        logitWidth: raw.maskWidth,
-        modelBox: queryBoxXyxyPx(raw.boxes, q, g.boxOutput, g.imageWidth, g.imageHeight),
+        plane: logits ? { data: logits, width: raw.maskWidth, height: raw.maskHeight } : null,
         maskKey: `${det.key}#${q}`,
       });
     }
@@ -98,10 +88,7 @@ export function resolveInstances(
       source: 'object' as const,
       objectId: prompt.id,
       candidates: { iou: raw.order.map((i) => raw.iou[i]), selected: raw.order.indexOf(c) },
-      logits: raw.masks[c],
-      logitHeight: raw.maskHeight,
-      logitWidth: raw.maskWidth,
-      modelBox: null,
+      plane: { data: raw.masks[c], width: raw.maskWidth, height: raw.maskHeight },
       maskKey: `${obj.key}#c${c}`,
     };
     const target = prompt.refines;
@@ -111,12 +98,14 @@ export function resolveInstances(
         )
       : -1;
     if (index >= 0) {
+      // The refined instance keeps its identity (and so its ID).
       instances[index] = { ...instances[index], ...fields };
       continue;
     }
     const conceptIndex = target ? detections.findIndex((d) => d.concept.id === target.conceptId) : -1;
     appended.push({
-      instanceId: 0,
+      idKey: `object:${prompt.id}`,
+      idGroup: `object:${prompt.id}`,
       conceptId: conceptIndex >= 0 ? target!.conceptId : `object:${prompt.id}`,
       conceptIndex,
       phrase: conceptIndex >= 0 ? detections[conceptIndex].concept.phrase : 'object',
@@ -125,87 +114,71 @@ export function resolveInstances(
       ...fields,
     });
   }
-  for (const a of appended) instances.push({ ...a, instanceId: instances.length + 1 });
+  return [...instances, ...appended];
+}
+
+export interface RenderedInstance extends ResolvedInstance {
+  instanceId: number;
+  rendered: RenderedMask & { display: CroppedMask };
+}
+
+/**
+ * Renders every resolved instance's mask, drops the empty ones (reporting clicked objects that found nothing)
+ * and gives the rest their stable IDs.
+ */
+export function renderInstances(
+  resolved: ResolvedInstance[],
+  sizes: MaskSizes,
+  cache: RenderedMaskCache,
+  ids: InstanceIdRegistry,
+): { instances: RenderedInstance[]; emptyObjects: string[] } {
+  const kept: Omit<RenderedInstance, 'instanceId'>[] = [];
+  const emptyObjects: string[] = [];
+  for (const inst of resolved) {
+    const rendered = inst.plane ? cache.get(inst.maskKey, inst.plane, sizes) : null;
+    if (!rendered?.display || rendered.fullArea === 0) {
+      if (inst.objectId !== undefined) emptyObjects.push(inst.objectId);
+      continue;
+    }
+    kept.push({ ...inst, rendered: { ...rendered, display: rendered.display } });
+  }
+  const assigned = ids.assign(
+    kept.map((k) => ({ key: k.idKey, group: k.idGroup, conceptId: k.conceptId, mask: k.rendered.display })),
+  );
+  return { instances: kept.map((k, i) => ({ ...k, instanceId: assigned[i] })), emptyObjects };
+}
+
+/** Per-concept summaries (presence, count) in request order. */
+export function summarizeConcepts(detections: ConceptDetection[], instances: RenderedInstance[]): ConceptSummary[] {
+  const concepts = detections.map((det) => ({
+    conceptId: det.concept.id,
+    phrase: det.concept.phrase,
+    presence: det.raw?.presence ?? 0,
+    count: 0,
+  }));
   for (const inst of instances) {
     const summary = concepts[inst.conceptIndex];
     if (summary) summary.count++;
   }
-  return { instances, concepts };
+  return concepts;
 }
 
-/** Binary mask of a resolved instance at `width × height`. */
-export function renderMask(inst: ResolvedInstance, width: number, height: number, threshold: number): Uint8Array {
-  return inst.logits
-    ? upsampleMaskLogits(inst.logits, 0, inst.logitHeight, inst.logitWidth, width, height, threshold)
-    : new Uint8Array(width * height);
-}
-
-/** Box in original pixels: the detector's, or the mask's bounds for objects. */
-export function instanceBox(inst: ResolvedInstance, mask: Uint8Array, g: MaskGeometry): Box4 {
-  if (inst.modelBox) return inst.modelBox;
-  const b = maskBoundingBox(mask, g.maskWidth, g.maskHeight);
-  if (!b) return [0, 0, 0, 0];
-  const sx = g.imageWidth / g.maskWidth;
-  const sy = g.imageHeight / g.maskHeight;
-  return [b[0] * sx, b[1] * sy, b[2] * sx, b[3] * sy];
-}
-
-interface RenderedMask {
-  counts: Uint32Array;
-  area: number;
-  box: Box4;
-}
-
-/** Rendered masks per (raw output, candidate, size): a threshold change or a redraw re-uses them. */
-export class MaskCache {
-  private readonly lru = new Lru<string, RenderedMask>(512);
-
-  get(inst: ResolvedInstance, g: MaskGeometry): RenderedMask {
-    const id = `${inst.maskKey}@${g.maskWidth}x${g.maskHeight}`;
-    let hit = this.lru.get(id);
-    if (!hit) {
-      const mask = renderMask(inst, g.maskWidth, g.maskHeight, g.maskThreshold);
-      hit = {
-        counts: encodeRowMajorRle(mask, g.maskWidth, g.maskHeight),
-        area: maskArea(mask),
-        box: instanceBox(inst, mask, g),
-      };
-      this.lru.set(id, hit);
-    }
-    return hit;
-  }
-
-  clear(): void {
-    this.lru.clear();
-  }
-}
-
-/** What the UI draws: instances with row-major RLE masks at the display size. */
-export function buildInstances(
-  detections: ConceptDetection[],
-  objects: ObjectDecode[],
-  threshold: number,
-  g: MaskGeometry,
-  cache: MaskCache,
-): { instances: InstanceResult[]; concepts: ConceptSummary[] } {
-  const resolved = resolveInstances(detections, objects, threshold, g);
-  const areaScale = (g.imageWidth * g.imageHeight) / (g.maskWidth * g.maskHeight);
-  const instances = resolved.instances.map((inst): InstanceResult => {
-    const { counts, area, box } = cache.get(inst, g);
-    return {
-      instanceId: inst.instanceId,
-      conceptId: inst.conceptId,
-      conceptIndex: inst.conceptIndex,
-      query: inst.query,
-      score: inst.score,
-      presence: inst.presence,
-      boxXyxyPx: box,
-      areaPx: Math.round(area * areaScale),
-      mask: { width: g.maskWidth, height: g.maskHeight, counts },
-      source: inst.source,
-      ...(inst.objectId !== undefined ? { objectId: inst.objectId } : {}),
-      ...(inst.candidates ? { candidates: inst.candidates } : {}),
-    };
-  });
-  return { instances, concepts: resolved.concepts };
+/** What the UI draws and lists: cropped display masks; box and area at full size (the export's numbers). */
+export function toInstanceResult(inst: RenderedInstance): InstanceResult {
+  const { display, fullArea, fullBox } = inst.rendered;
+  return {
+    instanceId: inst.instanceId,
+    conceptId: inst.conceptId,
+    conceptIndex: inst.conceptIndex,
+    query: inst.query,
+    score: inst.score,
+    presence: inst.presence,
+    boxXyxyPx: fullBox ?? [0, 0, 0, 0],
+    areaPx: fullArea,
+    mask: display,
+    maskId: inst.maskKey,
+    source: inst.source,
+    ...(inst.objectId !== undefined ? { objectId: inst.objectId } : {}),
+    ...(inst.candidates ? { candidates: inst.candidates } : {}),
+  };
 }

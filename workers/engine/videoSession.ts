@@ -11,8 +11,9 @@ import type { RawDetection } from '../pipelines/imageConcepts';
 import type { RawObjectDecode } from '../pipelines/clickRefine';
 import { keptQueries } from '../core/postprocess';
 import { maskNms } from '../core/nms';
-import { maskArea, maskBoundingBox, upsampleMaskLogits } from '../core/masks';
-import { encodeCocoRle, encodeRowMajorRle } from '../core/rle';
+import { upsampleMaskLogits } from '../core/masks';
+import { decodeRowMajorRle, encodeCocoRleFromCrop } from '../core/rle';
+import { renderInstanceMask } from './instanceMasks';
 import { associate } from '../tracking/association';
 import { resolveOverlaps, TrackBook } from '../tracking/trackBook';
 import type { ConditionInput, Prediction, Propagator } from '../tracking/propagation';
@@ -273,14 +274,19 @@ export class VideoSession {
     const dw = svc.displayWidth;
     const dh = svc.displayHeight;
     const instances: VideoFrameResult['instances'] = [];
+    const sizes = {
+      displayWidth: dw,
+      displayHeight: dh,
+      fullWidth: svc.imageWidth,
+      fullHeight: svc.imageHeight,
+      threshold: 0,
+    };
     for (const [id, mask] of [...masks].sort((a, b) => a[0] - b[0])) {
       if (!mask.some((v) => v)) continue;
       const live = this.live.get(id)!;
-      const display = upsampleMaskLogits(maskedLogits(logits.get(id)!, mask), 0, gh, gw, dw, dh, 0);
-      const box = maskBoundingBox(display, dw, dh);
-      if (!box) continue;
-      const sx = svc.imageWidth / dw;
-      const sy = svc.imageHeight / dh;
+      const plane = { data: maskedLogits(logits.get(id)!, mask), width: gw, height: gh };
+      const { display, fullArea, fullBox } = renderInstanceMask(plane, sizes);
+      if (!display || !fullBox) continue;
       const concept = frame.concepts[live.conceptIndex];
       const inst: VideoFrameResult['instances'][number] = {
         instanceId: id,
@@ -289,12 +295,16 @@ export class VideoSession {
         query: -1,
         score: live.score,
         presence: 1,
-        boxXyxyPx: [box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy],
-        areaPx: Math.round(maskArea(display) * sx * sy),
-        mask: { width: dw, height: dh, counts: encodeRowMajorRle(display, dw, dh) },
+        boxXyxyPx: fullBox,
+        areaPx: fullArea,
+        mask: display,
         source: concept ? 'concept' : 'object',
       };
-      if (this.options.withCocoRle) inst.cocoRle = encodeCocoRle(display, dw, dh);
+      if (this.options.withCocoRle) {
+        const [x0, y0, x1, y1] = display.box;
+        const bits = decodeRowMajorRle(display.counts, x1 - x0, y1 - y0);
+        inst.cocoRle = encodeCocoRleFromCrop(bits, display.box, dw, dh);
+      }
       instances.push(inst);
     }
     return instances;

@@ -8,6 +8,7 @@ import type { OpenPack } from '../engine/openPackGraphs';
 import type { DetectorFeature, TrackerFeature } from '../adapters/visionAdapter';
 import { packExemplarBoxes } from '../core/boxes';
 import { scoreQueries } from '../core/postprocess';
+import { SCORE_FLOOR } from '../protocol/results';
 import type { PhraseTokens } from '../engine/textTokenizer';
 
 /** Detector-neck features, plus the tracker neck when one vision pass serves both heads (dual encoder). */
@@ -30,12 +31,9 @@ export interface RawDetection {
   boxes: Float32Array;
   maskHeight: number;
   maskWidth: number;
-  /** Mask logits (or probabilities) of the queries whose score reached `minScore`, by query. */
+  /** Mask logits (or probabilities) of the queries whose score reached SCORE_FLOOR, by query. */
   masks: Map<number, Float32Array>;
 }
-
-/** Masks of queries below this score are dropped right after the detector run (the slider's floor). */
-export const MIN_KEPT_SCORE = 0.05;
 
 /** images [1,3,S,S] f32 → detector-neck features (GPU-resident where the provider allows). */
 export async function encodeImage(
@@ -140,7 +138,7 @@ export async function detectConcept(
     const masks = new Map<number, Float32Array>();
     const plane = maskHeight * maskWidth;
     for (let q = 0; q < queries; q++) {
-      if (scores[q] >= MIN_KEPT_SCORE) masks.set(q, allMasks.slice(q * plane, (q + 1) * plane));
+      if (scores[q] >= SCORE_FLOOR) masks.set(q, allMasks.slice(q * plane, (q + 1) * plane));
     }
     return {
       queries,

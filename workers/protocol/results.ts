@@ -1,18 +1,38 @@
 /** What crosses back from the worker: compact masks and metadata, never logits or embeddings. */
 
 /**
- * A binary mask as row-major run lengths: counts alternate 0-runs and 1-runs, starting with a
- * 0-run (possibly of length 0), over `width × height` pixels in row-major order.
- * (COCO's column-major RLE strings are produced only for export.)
+ * Masks below this score are dropped right after the detector runs, so no threshold below it can show anything:
+ * the threshold slider starts here.
+ */
+export const SCORE_FLOOR = 0.05;
+
+/**
+ * A binary mask of a `width × height` frame, cropped to `box` = `[x0, y0, x1, y1)` (every set pixel lies inside;
+ * absent = the whole frame): `counts` alternate 0-runs and 1-runs over the crop's pixels in row-major order,
+ * starting with a 0-run (possibly of length 0). (COCO's column-major RLE strings are produced only for export.)
  */
 export interface RleMask {
   width: number;
   height: number;
+  box?: [number, number, number, number];
   counts: Uint32Array;
 }
 
+/**
+ * A mask as two alpha bitmaps of its crop, made in the worker (browser only) and transferred the first time a
+ * mask is sent: `fill` = interior pixels, `edge` = set pixels on the mask's boundary (4-neighbourhood). The UI
+ * tints them with an instance's colours and caches the result by `maskId`.
+ */
+export interface MaskBitmaps {
+  fill: ImageBitmap;
+  edge: ImageBitmap;
+}
+
 export interface InstanceResult {
-  /** 1-based, unique within one result. */
+  /**
+   * The object's ID within its image, from 1: unchanged by threshold changes, kept when its concept is detected
+   * again with other inputs and the masks match, never reused.
+   */
   instanceId: number;
   conceptId: string;
   /** Index of the concept in the request (drives the hue family). */
@@ -23,12 +43,19 @@ export interface InstanceResult {
   score: number;
   /** σ(presence) of its concept. */
   presence: number;
-  /** [x1, y1, x2, y2] in original image pixels, clipped to the image. */
+  /**
+   * The mask's own tight box `[x1, y1, x2, y2)` at the original image size (x2, y2 exclusive), as the COCO export
+   * writes it (bbox = [x1, y1, x2 − x1, y2 − y1]).
+   */
   boxXyxyPx: [number, number, number, number];
-  /** Mask area in original image pixels. */
+  /** Set pixels of the mask at the original image size (the COCO export's `area`). */
   areaPx: number;
-  /** Mask at the display resolution of the image (ImageInfo.displayWidth × displayHeight). */
+  /** Mask at the display resolution of the image (ImageInfo.displayWidth × displayHeight), cropped. Never empty. */
   mask: RleMask;
+  /** Identity of the mask's pixels: equal ids, equal masks (bitmap caches key on it); absent = not cacheable. */
+  maskId?: string;
+  /** The mask's bitmaps, the first time this mask is sent (browser only). */
+  bitmaps?: MaskBitmaps;
   /** `concept`: found by the detector; `object`: made or refined with clicks (then `objectId` is set). */
   source: 'concept' | 'object';
   objectId?: string;
@@ -59,6 +86,8 @@ export interface SegmentResult {
   scoreThreshold: number;
   instances: InstanceResult[];
   concepts: ConceptSummary[];
+  /** Clicked objects (ids) whose mask came out empty: the click found nothing, so they are not instances. */
+  emptyObjects: string[];
   timingsMs: StageTimings;
   /** Graph runs this request caused, by role. */
   graphRuns: Record<string, number>;
