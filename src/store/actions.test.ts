@@ -10,6 +10,7 @@ import { exportCoco } from '../actions/exportCoco';
 import { appStore, resetAppStore } from './appStore';
 import { selectIgnoredPhraseCount, selectInstances, selectNoMatches, selectStatus } from './selectors';
 import { MAX_CONCEPTS } from './promptDocument';
+import { SCORE_FLOOR } from '../../workers/protocol/results';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -187,4 +188,14 @@ test('5,000 characters of comma-separated words make at most MAX_CONCEPTS concep
   assert.equal(after.chips.length, MAX_CONCEPTS);
   assert.equal(after.phraseText, words.slice(MAX_CONCEPTS).join(', '));
   assert.equal(selectIgnoredPhraseCount(after), words.length - MAX_CONCEPTS);
+});
+
+test('the threshold never goes below the floor the engine keeps masks for', async () => {
+  setThreshold(0);
+  await settled();
+  assert.equal(appStore.getState().scoreThreshold, SCORE_FLOOR);
+  const last = fake.calls.filter((c) => c.method === 'segment').at(-1)!;
+  assert.equal((last.arg as { scoreThreshold: number }).scoreThreshold, SCORE_FLOOR);
+  setThreshold(1.5);
+  assert.equal(appStore.getState().scoreThreshold, 1);
 });

@@ -265,3 +265,50 @@ test('editInstance: an edit emptied again leaves the document as it was', () => 
   assert.deepEqual(editInstance(hidden, 4, { hidden: false }).edits, []);
   assert.equal(editInstance(d, 4, { hidden: false }), d);
 });
+
+test('a click that finds nothing is said so and taken back: the previous prompts, masks and undo stack stay', async () => {
+  resetAppStore();
+  fake = createFakeEngine({ findsNothing: (o) => o.points.some((p) => p.xyPx[0] >= 36) });
+  setEngineConnection(connectInProcessEngine(fake));
+  await openPack({ kind: 'url', manifestUrl: '/packs/demo/manifest.json' }, 'demo');
+  await openImage(new Blob([new Uint8Array(4)], { type: 'image/png' }), 'shapes.png');
+  setPhraseText('red');
+  await sleep(200);
+  await settled();
+  endPhraseTyping();
+  const before = doc();
+  const undoDepth = appStore.getState().history.undo.length;
+  const shown = selectInstances(appStore.getState()).map((i) => i.instanceId);
+
+  // A new object from a click on empty background.
+  clickAt([37, 3], 'positive', null);
+  await settled();
+  await sleep(20);
+  await settled();
+  assert.deepEqual(doc(), before, 'the object made by the click is gone');
+  assert.equal(appStore.getState().history.undo.length, undoDepth, 'no undo entry is left for it');
+  assert.deepEqual(
+    selectInstances(appStore.getState()).map((i) => i.instanceId),
+    shown,
+  );
+  const notice = appStore.getState().errors.at(-1)!;
+  assert.equal(notice.tone, 'info');
+  assert.match(notice.message, /click at \(37, 3\) found nothing, so it was taken back/);
+
+  // A further click on a refined instance that empties it: the object returns to its previous points.
+  const red = selectInstances(appStore.getState())[0];
+  clickAt([5, 5], 'positive', red);
+  await settled();
+  const refined = doc();
+  assert.equal(refined.objects.length, 1);
+  const obj = selectInstances(appStore.getState()).find((i) => i.source === 'object')!;
+  clickAt([38, 5], 'negative', obj);
+  await settled();
+  await sleep(20);
+  await settled();
+  assert.deepEqual(doc(), refined, 'the object keeps the points it had');
+  assert.ok(selectInstances(appStore.getState()).some((i) => i.objectId === refined.objects[0].id));
+  assert.equal(undo(), true);
+  await settled();
+  assert.deepEqual(doc(), before, 'undo then takes back the click that did find something');
+});

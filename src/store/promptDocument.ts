@@ -12,6 +12,7 @@ import type {
   Polarity,
 } from '../../workers/protocol';
 import type { VideoPrompt } from './videoPrompts';
+import { SCORE_FLOOR } from '../../workers/protocol/results';
 
 export interface PromptDocument {
   chips: string[];
@@ -222,6 +223,23 @@ export function removeObject(doc: PromptDocument, objectId: string): PromptDocum
   return objects.length === doc.objects.length ? doc : { ...doc, objects };
 }
 
+/**
+ * Takes back the last change of clicked objects whose mask came out empty (the click found nothing): each returns
+ * to how it was in `previous` (the document before that change), or goes when it did not exist there.
+ */
+export function revertObjects(
+  doc: PromptDocument,
+  previous: PromptDocument | undefined,
+  objectIds: readonly string[],
+): PromptDocument {
+  let objects = doc.objects;
+  for (const id of objectIds) {
+    const before = previous?.objects.find((o) => o.id === id);
+    objects = before ? objects.map((o) => (o.id === id ? before : o)) : objects.filter((o) => o.id !== id);
+  }
+  return objects === doc.objects || samePlain(objects, doc.objects) ? doc : { ...doc, objects };
+}
+
 /** Which of the decoder's candidates an object shows. */
 export function setCandidate(doc: PromptDocument, objectId: string, candidate: number): PromptDocument {
   const o = doc.objects.find((x) => x.id === objectId);
@@ -235,8 +253,9 @@ export function cycleIndex(current: number, count: number, step: number): number
   return (((current + step) % count) + count) % count;
 }
 
+/** The threshold the slider offers: from the engine's floor (it keeps no mask scoring below it) to 1. */
 export function setScoreThreshold(doc: PromptDocument, value: number): PromptDocument {
-  const v = Math.min(1, Math.max(0, Math.round(value * 100) / 100));
+  const v = Math.min(1, Math.max(SCORE_FLOOR, Math.round(value * 100) / 100));
   return !Number.isFinite(v) || v === doc.scoreThreshold ? doc : { ...doc, scoreThreshold: v };
 }
 
