@@ -191,6 +191,9 @@ test('5,000 characters of comma-separated words make at most MAX_CONCEPTS concep
 });
 
 test('the threshold never goes below the floor the engine keeps masks for', async () => {
+  setPhraseText('red');
+  await sleep(200);
+  await settled();
   setThreshold(0);
   await settled();
   assert.equal(appStore.getState().scoreThreshold, SCORE_FLOOR);
