@@ -8,6 +8,7 @@ import { instanceColors, instanceName } from '../store/selectors';
 import { boxToCanvas, originalToDisplayScale, type ViewTransform } from './coords';
 import { DEFAULT_MASK_STYLE, maskBox } from './maskBitmap';
 import { maskSource } from './maskSources';
+import { underlyingColors } from './maskColors';
 import { formatInstanceLabel, type OverlayMask, type OverlayScene } from './renderOverlay';
 
 export function buildOverlayScene(args: {
@@ -24,7 +25,7 @@ export function buildOverlayScene(args: {
   const masks: OverlayMask[] = [];
   if (image?.display && result) {
     const { sx, sy } = originalToDisplayScale(image, image);
-    const colors = instanceColors(result);
+    const colors = instanceColors(result, underlyingColors(image, result));
     result.instances.forEach((inst) => {
       if (inst.hidden) return; // hidden by an edit: listed, not drawn
       const color = colors.get(inst.instanceId)!;

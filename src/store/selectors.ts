@@ -3,14 +3,12 @@
  * subscribers re-render only when something changed.
  */
 import type { ConceptSummary, InstanceResult, SegmentRequest, SegmentResult } from '../../workers/protocol';
-import { instanceColor, type InstanceColor } from '../colors';
+import { contrastColors, type InstanceColor, type Rgb } from '../colors';
+import { DEFAULT_MASK_STYLE } from '../canvas/maskBitmap';
 import { fitView, IDENTITY_VIEW, type ViewTransform } from '../canvas/coords';
 import type { AppState } from './appStore';
 import { canRedo, canUndo } from './history';
 import { distinctPhrases, MAX_CONCEPTS, sameDocument, type PromptDocument } from './promptDocument';
-
-/** Instances made or refined with clicks have no concept; they share their own hue family. */
-const OBJECT_HUE_FAMILY = 6;
 
 const NO_INSTANCES: InstanceResult[] = [];
 
@@ -24,20 +22,28 @@ export function selectInstances(s: AppState): InstanceResult[] {
 }
 
 const colorCache = new WeakMap<SegmentResult, Map<number, InstanceColor>>();
+const colorCacheNoPixels = new WeakMap<SegmentResult, Map<number, InstanceColor>>();
 
-/** Colour per instance id: concept hue family × rank of the instance within its concept. */
-export function instanceColors(result: SegmentResult): Map<number, InstanceColor> {
-  let colors = colorCache.get(result);
+/**
+ * Colour per instance id. With the mean pixel colour under each mask (`under`, canvas/maskColors.ts), colours are
+ * chosen to contrast with it and with each other (colors.ts `contrastColors`), in instance-ID order so an object
+ * keeps its colour while others come and go. Without (Node tests, no pixels), every instance counts as mid grey.
+ * Cached per result: the canvas and the list always agree.
+ */
+export function instanceColors(
+  result: SegmentResult,
+  under?: ReadonlyMap<number, Rgb | null>,
+): Map<number, InstanceColor> {
+  const cache = under ? colorCache : colorCacheNoPixels;
+  let colors = cache.get(result);
   if (!colors) {
-    colors = new Map();
-    const ranks = new Map<number, number>();
-    for (const inst of result.instances) {
-      const family = inst.conceptIndex < 0 ? OBJECT_HUE_FAMILY : inst.conceptIndex;
-      const rank = ranks.get(family) ?? 0;
-      ranks.set(family, rank + 1);
-      colors.set(inst.instanceId, instanceColor(family, rank));
-    }
-    colorCache.set(result, colors);
+    const order = [...result.instances].sort((a, b) => a.instanceId - b.instanceId);
+    const chosen = contrastColors(
+      order.map((i) => under?.get(i.instanceId) ?? null),
+      DEFAULT_MASK_STYLE.fillAlpha / 255, // colours are chosen for how they look blended at the fill's opacity
+    );
+    colors = new Map(order.map((inst, k) => [inst.instanceId, chosen[k]]));
+    cache.set(result, colors);
   }
   return colors;
 }
