@@ -132,6 +132,13 @@ export const CONTRAST_PALETTE: readonly Rgb[] = [50, 68].flatMap((l) =>
 
 /** A separation between two instances' blended colours counts this much more than visibility (ΔE units). */
 const SEPARATION_WEIGHT = 1.2;
+/**
+ * How much a colourful blend is preferred: a complementary fill makes the biggest ΔE but blends to grey or brown,
+ * which reads as a recoloured object rather than a coloured mask.
+ */
+const CHROMA_WEIGHT = 0.5;
+/** A mask whose blend differs from the object by less than this (ΔE) is taken only when nothing else is left. */
+const MIN_VISIBILITY = 40;
 /** Each reuse of a palette colour costs this much (ΔE), so colours spread before they repeat. */
 const REUSE_PENALTY = 6;
 
@@ -156,7 +163,12 @@ export function contrastColors(under: readonly (Rgb | null)[], fillAlpha: number
       const visibility = labDistance(blend, baseLab);
       let separation = Infinity;
       for (const other of chosenBlends) separation = Math.min(separation, labDistance(blend, other));
-      const score = Math.min(visibility, SEPARATION_WEIGHT * separation) - REUSE_PENALTY * paletteUse[k];
+      const chroma = Math.hypot(blend[1], blend[2]);
+      const score =
+        Math.min(visibility, SEPARATION_WEIGHT * separation) +
+        CHROMA_WEIGHT * chroma -
+        REUSE_PENALTY * paletteUse[k] -
+        (visibility < MIN_VISIBILITY ? 100 : 0);
       if (score > bestScore) {
         bestScore = score;
         best = k;

@@ -3,7 +3,7 @@
  * maskSources.ts, cached by mask identity, so a threshold step or hover redraw does no pixel work).
  */
 import type { ImageInfo, SegmentResult } from '../../workers/protocol';
-import { rgbCss } from '../colors';
+import { hslToRgb, rgbCss } from '../colors';
 import { instanceColors, instanceName } from '../store/selectors';
 import { boxToCanvas, originalToDisplayScale, type ViewTransform } from './coords';
 import { DEFAULT_MASK_STYLE, maskBox } from './maskBitmap';
@@ -37,6 +37,8 @@ export function buildOverlayScene(args: {
         boxCanvas: boxToCanvas(args.view, inst.boxXyxyPx, sx, sy),
         color: color.css,
         outlineColor: rgbCss(color.outline),
+        // Dark in the mask's hue: white text stays readable whatever the outline's lightness.
+        labelColor: rgbCss(hslToRgb(color.hue, 75, 26)),
       });
     });
   }

@@ -38,6 +38,8 @@ export interface OverlayMask {
   boxCanvas: [number, number, number, number];
   color: string;
   outlineColor: string;
+  /** Background of the label (white text on it); the outline colour when absent. */
+  labelColor?: string;
 }
 
 export interface OverlayScene {
@@ -130,7 +132,7 @@ function drawLabel(ctx: OverlayContext, m: OverlayMask, scene: OverlayScene, alp
   const x = Math.min(Math.max(0, x1), Math.max(0, scene.width - w));
   y = Math.min(Math.max(0, y), Math.max(0, scene.height - LABEL_HEIGHT));
   ctx.globalAlpha = alpha;
-  ctx.fillStyle = m.outlineColor;
+  ctx.fillStyle = m.labelColor ?? m.outlineColor;
   ctx.fillRect(x, y, w, LABEL_HEIGHT);
   ctx.fillStyle = '#ffffff';
   ctx.fillText(m.label, x + LABEL_PAD, y + LABEL_HEIGHT / 2 + 0.5);
