@@ -63,8 +63,15 @@ export function OverlayCanvas() {
       if (canvas.height !== bh) canvas.height = bh;
       const ctx = canvas.getContext('2d');
       if (!ctx) return;
-      renderOverlay(ctx, buildOverlayScene({ ...size, dpr, view, image, result, hoveredId, placeholder: PLACEHOLDER }));
-      publishView({ ...view, dpr, cssWidth: size.width, cssHeight: size.height });
+      const scene = buildOverlayScene({ ...size, dpr, view, image, result, hoveredId, placeholder: PLACEHOLDER });
+      renderOverlay(ctx, scene);
+      publishView({
+        ...view,
+        dpr,
+        cssWidth: size.width,
+        cssHeight: size.height,
+        labels: scene.masks.map((m) => m.label),
+      });
     });
     return () => cancelAnimationFrame(frame);
   }, [size, view, image, result, hoveredId]);
