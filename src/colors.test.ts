@@ -105,6 +105,6 @@ test('outlines are dark over light pixels and light over dark ones; the choice i
   assert.ok(relativeLuminance(onWhite.outline) < 0.1);
   assert.ok(relativeLuminance(onBlack.outline) > 0.6);
   assert.deepEqual(contrastColors([RED, BLUE, GREEN], FILL_ALPHA), contrastColors([RED, BLUE, GREEN], FILL_ALPHA));
-  const many = contrastColors(new Array<Rgb>(24).fill([128, 128, 128]), FILL_ALPHA);
-  assert.equal(new Set(many.map((c) => c.css)).size, 24, 'same-coloured objects spread over the palette first');
+  const many = contrastColors(new Array<Rgb>(12).fill([128, 128, 128]), FILL_ALPHA);
+  assert.equal(new Set(many.map((c) => c.css)).size, 12, 'twelve grey objects: twelve different colours');
 });
