@@ -247,7 +247,7 @@ test('zoom and pan: wheel, drag, Fit, 1:1, keys; boxes, clicks and hover stay on
   await expect.poll(async () => (await view()).scale).toBeGreaterThan(fit.scale * 1.5);
   const after = await imageToPage(page, ...RED_1);
   expect(Math.hypot(after.x - before.x, after.y - before.y), 'the pixel under the pointer stays').toBeLessThan(2);
-  expect(deltaE(await pixel(page, RED_1), RED), 'still masked when zoomed').toBeGreaterThan(25);
+  await expect.poll(async () => deltaE(await pixel(page, RED_1), RED), 'still masked when zoomed').toBeGreaterThan(25);
 
   // Hover through the zoomed view highlights the right row.
   await page.mouse.move(after.x + 10, after.y + 10);
@@ -294,7 +294,7 @@ test('zoom and pan: wheel, drag, Fit, 1:1, keys; boxes, clicks and hover stay on
   const v2 = await view();
   expect(Math.abs(v2.offsetX - v1.offsetX + 60)).toBeLessThan(2);
   expect(Math.abs(v2.offsetY - v1.offsetY - 40)).toBeLessThan(2);
-  expect(deltaE(await pixel(page, RED_1), RED)).toBeGreaterThan(25);
+  await expect.poll(async () => deltaE(await pixel(page, RED_1), RED)).toBeGreaterThan(25);
 
   // 1:1, Fit, and the keys.
   await page.getByTestId('zoom-actual').click();
@@ -336,19 +336,21 @@ test('annotator edits: select, hide, delete, move, clear all; each undone and re
   await page.getByTestId('edit-hide').click();
   await waitIdle(page);
   await expect(row(red2)).toHaveAttribute('data-hidden', 'true');
-  expect(deltaE(await pixel(page, RED_2), RED), 'a hidden detection is not drawn').toBeLessThan(6);
+  await expect
+    .poll(async () => deltaE(await pixel(page, RED_2), RED), 'a hidden detection is not drawn')
+    .toBeLessThan(6);
   expect((await exportCoco(page)).annotations.map((a) => a.id)).not.toContain(red2);
   await page.keyboard.press('Control+z');
   await waitIdle(page);
   await expect(row(red2)).toHaveAttribute('data-hidden', 'false');
-  expect(deltaE(await pixel(page, RED_2), RED)).toBeGreaterThan(25);
+  await expect.poll(async () => deltaE(await pixel(page, RED_2), RED)).toBeGreaterThan(25);
 
   // Select a row, Delete: gone from the list, the canvas and the export.
   await row(red1).click();
   await page.keyboard.press('Delete');
   await waitIdle(page);
   await expect(row(red1)).toHaveCount(0);
-  expect(deltaE(await pixel(page, RED_1), RED)).toBeLessThan(6);
+  await expect.poll(async () => deltaE(await pixel(page, RED_1), RED)).toBeLessThan(6);
   expect((await exportCoco(page)).annotations.map((a) => a.id)).not.toContain(red1);
 
   // Move the blue one to "red": its label, list and export category follow.
