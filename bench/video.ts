@@ -6,7 +6,7 @@
 import { createEngine } from '../workers/engine/engine';
 import { createNodeRuntime } from '../workers/ort/nodeRuntime';
 import { MemoryByteStore } from '../workers/packs/byteStore';
-import { packFilesSource } from '../tests/integration/demoPackEngine';
+import { packFilesSource } from '../tests/helpers/demoPackEngine';
 import { renderScene, type ShapeSpec } from '../tools/scenes/scene';
 import type { VideoFrameResult } from '../workers/protocol/video';
 

@@ -169,7 +169,7 @@ test('every bad input in one session: named in a message, nothing lost, the page
     {
       what: 'a graph whose size and sha256 match but which is not ONNX',
       files: packFiles({ 'text.onnx': junk, 'manifest.json': Buffer.from(JSON.stringify(manifest)) }),
-      says: /The text graph “text\.onnx” could not be opened: it is not a valid ONNX model/,
+      says: /text\.onnx \(the text graph\) could not be opened by onnxruntime/,
     },
     {
       what: 'a manifest that is not JSON',

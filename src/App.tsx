@@ -15,38 +15,47 @@ import { TrackList } from './video/TrackList';
 import { VideoWorkspace } from './video/VideoWorkspace';
 import { useVideoStore } from './video/videoStore';
 import { ToolBar } from './panels/Toolbar/ToolBar';
+import { BatchWorkspace } from './batch/BatchWorkspace';
+import { FolderToggle } from './batch/FolderToggle';
+import { useBatchStore } from './batch/useBatchStore';
 
 export function App() {
   const mode = useVideoStore((s) => s.mode);
+  const folder = useBatchStore((s) => s.open);
   return (
     <div className="app">
       <header className="app__header">
         <h1 className="app__title">
           SAM 3 <span className="app__subtitle">Segment Anything with Concepts · in your browser</span>
         </h1>
-        <ModeSwitch />
+        {!folder && <ModeSwitch />}
+        <FolderToggle />
         <StatusBadge />
       </header>
       <ErrorBanner />
-      <main className="app__main">
-        <div className="workspace">
-          <div className="toolbar">
-            <PromptBar />
-            <div className="toolbar__row">
-              {mode === 'image' && <ImagePicker />}
-              <ThresholdSlider />
-              {mode === 'image' && <ExportBar />}
+      {folder ? (
+        <BatchWorkspace />
+      ) : (
+        <main className="app__main">
+          <div className="workspace">
+            <div className="toolbar">
+              <PromptBar />
+              <div className="toolbar__row">
+                {mode === 'image' && <ImagePicker />}
+                <ThresholdSlider />
+                {mode === 'image' && <ExportBar />}
+              </div>
+              <ToolBar />
             </div>
-            <ToolBar />
+            {mode === 'image' ? <Stage /> : <VideoWorkspace />}
           </div>
-          {mode === 'image' ? <Stage /> : <VideoWorkspace />}
-        </div>
-        <aside className="sidebar">
-          {mode === 'image' ? <InstanceList /> : <TrackList />}
-          <PromptList />
-          <ModelPanel />
-        </aside>
-      </main>
+          <aside className="sidebar">
+            {mode === 'image' ? <InstanceList /> : <TrackList />}
+            <PromptList />
+            <ModelPanel />
+          </aside>
+        </main>
+      )}
       <HelpOverlay />
     </div>
   );

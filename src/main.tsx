@@ -5,10 +5,12 @@ import { App } from './App';
 import { connectWorkerEngine, setEngineConnection } from './engine-client/engineClient';
 import { installTestHooks } from './testHooks';
 import { installVideoTestHooks } from './video/videoTestHooks';
+import { installBatchTestHooks } from './batch/testHooks';
 import './styles.css';
 
 installTestHooks();
 installVideoTestHooks();
+installBatchTestHooks();
 setEngineConnection(connectWorkerEngine());
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -17,6 +17,10 @@ const engine = createEngine({
   decodeBlob: decodeImageBlob,
   decodeFrame: decodeVideoFrame,
   makeMaskBitmaps,
+  freeBytes: async () => {
+    const estimate = await navigator.storage?.estimate?.();
+    return estimate?.quota !== undefined && estimate.usage !== undefined ? estimate.quota - estimate.usage : null;
+  },
 });
 
 // setImage transfers the display bitmap instead of copying it.
@@ -24,6 +28,7 @@ const api: EngineApi = {
   init: (o) => engine.init(o),
   catalogue: () => engine.catalogue(),
   openPack: (s, p) => engine.openPack(s, p),
+  stopPackLoad: (mode) => engine.stopPackLoad(mode),
   cacheState: () => engine.cacheState(),
   clearCache: () => engine.clearCache(),
   setImage: async (s) => {

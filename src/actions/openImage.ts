@@ -3,6 +3,7 @@ import { engine, scheduleSegment } from '../engine-client/engineClient';
 import { reportEngineError } from '../engine-client/engineErrors';
 import { appStore, pushError } from '../store/appStore';
 import { emptyHistory } from '../store/history';
+import { rememberSingleImage } from '../batch/singleImage';
 import type { PromptDocument } from '../store/promptDocument';
 
 /**
@@ -25,6 +26,7 @@ export async function openImage(blob: Blob, name: string): Promise<boolean> {
   appStore.setState({ imageLoading: name });
   try {
     const info = await engine().setImage({ kind: 'blob', blob, name });
+    rememberSingleImage(blob, name);
     const previous = appStore.getState().image;
     appStore.setState((s) => ({
       image: info,

@@ -8,7 +8,7 @@ import { reportEngineError } from '../engine-client/engineErrors';
 import { appStore } from '../store/appStore';
 import { refreshCacheState } from './manageCache';
 import { openImageUrl } from './openImage';
-import { openPack } from './openPack';
+import { openPack, restorePendingPack } from './openPack';
 import { setPhrases } from './setPhrases';
 
 const base = import.meta.env?.BASE_URL ?? '/';
@@ -24,6 +24,7 @@ export function providerFromUrl(search: string): EngineOptions['provider'] {
 
 export async function startApp(): Promise<void> {
   setPhrases([], SAMPLE_PHRASE);
+  restorePendingPack();
   const runtime = engine()
     .init({ provider: providerFromUrl(location.search) })
     .then((info) => appStore.setState({ runtime: info }))

@@ -86,6 +86,9 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
         },
       ];
     },
+    async stopPackLoad(mode) {
+      calls.push({ method: 'stopPackLoad', arg: mode });
+    },
     async openPack(source, onProgress?: ProgressCallback) {
       calls.push({ method: 'openPack', arg: source });
       const name = source.kind === 'url' ? source.manifestUrl : source.kind;

@@ -13,6 +13,7 @@ import type {
   InstanceEdit,
   ObjectPrompt,
   PackInfo,
+  PackSource,
   Polarity,
   RuntimeInfo,
   SegmentRequest,
@@ -60,6 +61,14 @@ export interface PackLoadState {
    * `sha256` size and hash, `size` the size only, `none` nothing (no size or hash on record).
    */
   checks?: Record<string, 'sha256' | 'size' | 'none'>;
+  /** A download the user paused (it resumes from what was stored). */
+  paused?: boolean;
+}
+
+/** A pack download that was started and not finished (kept across reloads, so it can be resumed). */
+export interface PendingPack {
+  label: string;
+  source: PackSource;
 }
 
 /** Canvas tools: select/hover, exemplar boxes, clicks. */
@@ -77,6 +86,8 @@ export interface AppState {
   runtime: RuntimeInfo | null;
   pack: PackInfo | null;
   packLoad: PackLoadState | null;
+  /** A download left unfinished (paused, interrupted, or the page was closed). */
+  pendingPack: PendingPack | null;
   catalogue: CatalogueEntry[];
   cache: CacheEntryInfo[] | null;
 
@@ -134,6 +145,7 @@ export function initialAppState(): AppState {
     runtime: null,
     pack: null,
     packLoad: null,
+    pendingPack: null,
     catalogue: [],
     cache: null,
     image: null,

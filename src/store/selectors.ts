@@ -50,10 +50,13 @@ export function instanceColors(
 
 export type StatusKind = 'working' | 'ready';
 
+/**
+ * Working while a result is being computed, an image opens, an export runs, or the first pack loads. Downloading
+ * another pack does not make the app busy: the open pack keeps working (the model panel shows the download).
+ */
 export function selectStatus(s: AppState): StatusKind {
-  return s.segmentPending || s.imageLoading !== null || s.packLoad?.active === true || s.exporting
-    ? 'working'
-    : 'ready';
+  const firstPack = s.packLoad?.active === true && (s.pack === null || s.packLoad.compiling !== null);
+  return s.segmentPending || s.imageLoading !== null || firstPack || s.exporting ? 'working' : 'ready';
 }
 
 /** What the status line says in words. */

@@ -4,18 +4,19 @@ import { VIDEO_ACCEPT } from './mediaErrors';
 import { useAppStore } from '../store/useAppStore';
 import {
   cancelProcessing,
-  exportMasklets,
   openFirstVideoFile,
   processVideo,
   rerunFrom,
   rerunFromHere,
   selectRerunInputs,
   scrubTo,
+  setOutputDelay,
   togglePauseProcessing,
   togglePlay,
 } from './fileActions';
+import { cancelAnnotatedExport, exportAnnotated, exportFramePng, exportMasklets, exportYtvis } from './exportActions';
 import { setDetectEvery } from './modeActions';
-import { selectCamera } from './webcamActions';
+import { selectCamera, setLiveDelay } from './webcamActions';
 import { selectCanExportMasklets, selectProgressPercent, useVideoStore } from './videoStore';
 
 export function VideoControls() {
@@ -23,11 +24,19 @@ export function VideoControls() {
   return (
     <div className="video-controls" data-testid="video-controls">
       <div className="toolbar__row">
-        {mode === 'webcam' ? <CameraPicker /> : <VideoFilePicker />}
+        {mode === 'webcam' ? (
+          <>
+            <CameraPicker />
+            <LiveDelayToggle />
+          </>
+        ) : (
+          <VideoFilePicker />
+        )}
         <DetectEvery />
         <PropagationMode />
       </div>
       <VideoMessage />
+      <TrackNotices />
       {mode === 'webcam' ? <LiveStatsBar /> : <FileBar />}
     </div>
   );
@@ -83,7 +92,63 @@ function VideoFilePicker() {
       >
         {status === 'ready' || status === 'cancelled' ? 'Process again' : 'Process video'}
       </button>
+      <OutputDelayToggle />
     </>
+  );
+}
+
+/** File mode: hold results back by the hotstart window so tracks it removes never show (the reference's default). */
+function OutputDelayToggle() {
+  const on = useVideoStore((s) => s.outputDelay);
+  const delay = useVideoStore((s) => s.session?.settings.hotstartDelay ?? 15);
+  return (
+    <label
+      className="video-field"
+      title={`Results are kept only once a track survives its first ${delay} frames (SAM 3's hotstart delay); tracks removed as unconfirmed never appear in the results. Off: every track shows at once and may be removed later.`}
+    >
+      <input
+        type="checkbox"
+        data-testid="output-delay"
+        checked={on}
+        onChange={(e) => setOutputDelay(e.currentTarget.checked)}
+      />
+      Confirm tracks before showing ({delay} frames)
+    </label>
+  );
+}
+
+/** Live mode: show results (and their frames) a hotstart window late, so no track is shown and then removed. */
+function LiveDelayToggle() {
+  const on = useVideoStore((s) => s.liveDelay);
+  const delay = useVideoStore((s) => s.session?.settings.hotstartDelay ?? 15);
+  return (
+    <label
+      className="video-field"
+      title={`Shows each processed frame ${delay} processed frames late with its confirmed tracks only (SAM 3's output delay). Off: the live picture with young tracks drawn faint until confirmed.`}
+    >
+      <input
+        type="checkbox"
+        data-testid="live-delay"
+        checked={on}
+        onChange={(e) => setLiveDelay(e.currentTarget.checked)}
+      />
+      Delay output until confirmed
+    </label>
+  );
+}
+
+/** Why tracks the person saw went away (unconfirmed, duplicate, negative box). */
+function TrackNotices() {
+  const notices = useVideoStore((s) => s.notices);
+  if (notices.length === 0) return null;
+  return (
+    <ul className="video-notices" data-testid="track-notices" aria-live="polite">
+      {notices.map((n) => (
+        <li key={`${n.id}-${n.frameIndex}`} data-testid="track-notice" data-track-id={n.id}>
+          Frame {n.frameIndex + 1}: {n.text}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -171,8 +236,11 @@ function FileBar() {
   const processed = status === 'ready' || status === 'cancelled';
   return (
     <div className="video-file-bar">
-      <span className="muted" data-testid="video-meta">
+      <span className="muted" data-testid="video-meta" data-decoder={meta.decoder}>
         {meta.name} · {meta.width}×{meta.height} · {meta.frameCount} frames at {meta.fps} fps
+        {meta.variableFrameRate ? ' (variable)' : ''}
+        {meta.codec ? ` · ${meta.codec.toUpperCase()} in ${meta.container?.toUpperCase()}` : ''}
+        {meta.decoder === 'seek' ? ' · decoded by seeking (no WebCodecs)' : ''}
       </span>
       {progress && (
         <div className="video-progress-row">
@@ -223,6 +291,10 @@ function FileBar() {
             Frame {playback.frameIndex + 1} / {meta.frameCount}
           </span>
           <RerunButton />
+        </div>
+      )}
+      {processed && (
+        <div className="video-playback-row">
           <button
             type="button"
             className="button button--secondary"
@@ -230,11 +302,76 @@ function FileBar() {
             disabled={!canExport}
             onClick={() => exportMasklets()}
           >
-            Export masklets (JSON)
+            Masklets (JSON)
           </button>
+          <button
+            type="button"
+            className="button button--secondary"
+            data-testid="export-ytvis"
+            disabled={!canExport}
+            title="YouTube-VIS results (per track, a COCO RLE per frame) for TrackEval"
+            onClick={() => exportYtvis()}
+          >
+            YouTube-VIS (JSON)
+          </button>
+          <button
+            type="button"
+            className="button button--secondary"
+            data-testid="export-frame-png"
+            onClick={() => void exportFramePng()}
+          >
+            Frame (PNG)
+          </button>
+          <AnnotatedExport disabled={!canExport || meta.decoder !== 'webcodecs'} />
         </div>
       )}
     </div>
+  );
+}
+
+function AnnotatedExport({ disabled }: { disabled: boolean }) {
+  const job = useVideoStore((s) => s.exportJob);
+  const running = job?.status === 'running';
+  return (
+    <span className="video-export">
+      {running ? (
+        <>
+          <progress data-testid="export-video-progress" value={job.done} max={job.total} aria-label="Export progress" />
+          <span>
+            {job.done}/{job.total}
+          </span>
+          <button
+            type="button"
+            className="button button--danger"
+            data-testid="export-video-cancel"
+            onClick={cancelAnnotatedExport}
+          >
+            Cancel export
+          </button>
+        </>
+      ) : (
+        <button
+          type="button"
+          className="button button--secondary"
+          data-testid="export-video"
+          disabled={disabled}
+          title="The video with masks, IDs and labels drawn in (same codec as the input where this browser can encode it, else WebM/VP9)"
+          onClick={() => void exportAnnotated()}
+        >
+          Annotated video
+        </button>
+      )}
+      {job && job.status !== 'running' && (
+        <span
+          className="muted"
+          data-testid="export-video-status"
+          data-status={job.status}
+          data-format={job.format ?? ''}
+        >
+          {job.message}
+        </span>
+      )}
+    </span>
   );
 }
 

@@ -11,6 +11,8 @@ import { openFirstVideoFile } from './fileActions';
 import { useVideoPointer } from './useVideoPointer';
 import { buildVideoScene } from './videoOverlay';
 import { VideoPromptLayer } from './VideoPromptLayer';
+import { trackLabel } from './exportActions';
+import { stagePicture } from './picture';
 import { videoElement } from './videoSession';
 import { selectCanPrompt, selectShownFrame, useVideoStore, videoStore } from './videoStore';
 
@@ -30,11 +32,12 @@ export function VideoStage() {
     const media = videoElement();
     const measure = () => {
       const r = wrap.getBoundingClientRect();
+      const picture = stagePicture();
       const next = {
         width: Math.floor(r.width),
         height: Math.floor(r.height),
-        mediaWidth: media.videoWidth,
-        mediaHeight: media.videoHeight,
+        mediaWidth: picture?.width ?? 0,
+        mediaHeight: picture?.height ?? 0,
       };
       setSize((prev) =>
         prev.width === next.width &&
@@ -46,11 +49,16 @@ export function VideoStage() {
       );
     };
     measure();
+    // A decoded picture (WebCodecs) changes size without element events: check when frames change.
+    const unsubscribe = videoStore.subscribe((s, prev) => {
+      if (s.frameVersion !== prev.frameVersion || s.meta !== prev.meta) measure();
+    });
     const ro = new ResizeObserver(measure);
     ro.observe(wrap);
     media.addEventListener('loadedmetadata', measure);
     media.addEventListener('resize', measure);
     return () => {
+      unsubscribe();
       ro.disconnect();
       media.removeEventListener('loadedmetadata', measure);
       media.removeEventListener('resize', measure);
@@ -95,14 +103,15 @@ export function VideoStage() {
           ? s.status === 'opening'
             ? 'Starting the camera…'
             : 'No camera picture'
-          : 'Drop or pick an MP4 or WebM video';
+          : 'Drop or pick a video (MP4, MOV, WebM, MKV)';
       const { scene } = buildVideoScene({
         width,
         height,
         dpr,
-        media,
+        picture: stagePicture(),
         frame: selectShownFrame(s),
         tracks: s.tracks,
+        labelOf: trackLabel,
         placeholder,
       });
       renderOverlay(ctx, scene);
@@ -144,6 +153,8 @@ export function VideoStage() {
           data-testid="video-canvas"
           data-tool={tool}
           data-can-prompt={canPrompt}
+          data-media-width={size.mediaWidth}
+          data-media-height={size.mediaHeight}
           className={`overlay-canvas video-stage__canvas${canPrompt ? ` overlay-canvas--${tool}` : ''}`}
           {...pointer}
         />

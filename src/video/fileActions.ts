@@ -1,33 +1,52 @@
 /**
- * File mode: open a video, process every frame in order (progress, ETA, cancel), then play, pause and scrub
- * with each frame's stored result, and export masklets.
+ * File mode: open a video, process every frame in order (progress, ETA, pause, cancel), then play, pause and scrub
+ * with each frame's stored result. Frames come from fileSource.ts (WebCodecs, decoded ahead of the engine; or the
+ * <video> seek path where WebCodecs is missing). Results pass through the hotstart output delay (outputDelay.ts,
+ * on by default) into the compact frame store; the stage shows the frame being processed with its provisional
+ * tracks marked.
  */
-import { baseName, downloadBlob } from '../actions/download';
 import { reportEngineError } from '../engine-client/engineErrors';
 import { appStore, type AppState } from '../store/appStore';
-import { buildMasklets } from './masklets';
+import { FileEndsEarlyError } from './decode/frameReader';
+import { closeFile, frameStream, openFile, showFileFrame, type FrameStream, type OpenedFile } from './fileSource';
 import { looksLikeVideo } from './mediaErrors';
-import { grabFileFrame, openVideoFile, seekTo, VideoOpenError } from './mediaSources';
+import { VideoOpenError } from './mediaSources';
+import { OutputDelay } from './outputDelay';
+import { showBitmap } from './picture';
+import { FrameStore } from './results/frameStore';
 import { firstChangedFrame, runInputs } from '../store/videoPrompts';
 import { pruneVideoPrompts } from './videoPromptActions';
-import { estimateEtaSeconds, frameAtTime, timeOfFrame, type CompactFrame } from './videoModel';
+import { estimateEtaSeconds, tracksFromFrames } from './videoModel';
 import { videoStore, type VideoState } from './videoStore';
 import {
   endSession,
   framePrompts,
   recordFrame,
   sendFrame,
-  sentPhrases,
   startSession,
+  storeReleased,
   videoElement,
 } from './videoSession';
+import { frameAtMediaTime } from './decode/frameTable';
 
-let fileUrl: string | null = null;
+/** File mode holds output back by the hotstart window (on by default) or shows it at once. */
+export function setOutputDelay(on: boolean): void {
+  videoStore.setState({ outputDelay: on });
+}
+
+let opened: OpenedFile | null = null;
 let runToken = 0;
-let playHandle: number | null = null;
 let fileCount = 0;
 /** Resolves the paused processing loop (resume or cancel). */
 let resumeLoop: (() => void) | null = null;
+/** The run in progress: its frame stream and output delay (cancel flushes the delay into the store). */
+let active: { stream: FrameStream; delay: OutputDelay } | null = null;
+let playHandle: number | null = null;
+
+/** The opened file (exports read it). */
+export function openedFile(): OpenedFile | null {
+  return opened;
+}
 
 export function openFirstVideoFile(files: FileList | readonly File[] | null): void {
   const file = files?.[0];
@@ -41,36 +60,40 @@ export async function openVideo(file: File): Promise<void> {
   if (!looksLikeVideo(file)) {
     videoStore.setState({
       status: 'error',
-      message: `“${file.name}” is not a video. Open an MP4 or WebM file.`,
+      message: `“${file.name}” is not a video. Open an MP4, MOV, WebM or MKV file.`,
     });
     return;
   }
-  videoStore.setState({ status: 'opening', message: null, meta: null, frames: [], progress: null, latest: null });
-  const video = videoElement();
+  videoStore.setState({
+    status: 'opening',
+    message: null,
+    meta: null,
+    frames: new FrameStore(0),
+    progress: null,
+    latest: null,
+    runStats: null,
+    exportJob: null,
+    trackLabels: {},
+  });
   try {
-    const opened = await openVideoFile(video, file);
+    const o = await openFile(file);
     if (my !== runToken) {
-      URL.revokeObjectURL(opened.url);
+      closeFile(o.opened);
       return;
     }
-    fileUrl = opened.url;
+    opened = o.opened;
     const scope = `file:${++fileCount}`;
     pruneVideoPrompts(scope);
     videoStore.setState((s) => ({
       scope,
       lastRun: null,
       status: 'loaded',
-      meta: {
-        name: opened.name,
-        width: opened.width,
-        height: opened.height,
-        fps: opened.fps,
-        frameCount: opened.frameCount,
-        durationS: opened.durationS,
-      },
+      meta: o.meta,
+      frames: new FrameStore(o.meta.frameCount),
       playback: { frameIndex: 0, playing: false },
       tracks: {},
       idLog: [],
+      notices: [],
       frameVersion: s.frameVersion + 1,
     }));
   } catch (err) {
@@ -88,52 +111,81 @@ export async function openVideo(file: File): Promise<void> {
  * they are replaced by the replay's identical results, and frames from `keepBefore` on by new ones.
  */
 export async function processVideo(options: { keepBefore?: number } = {}): Promise<void> {
-  const meta = videoStore.getState().meta;
-  if (!meta) return;
+  const start = videoStore.getState();
+  const meta = start.meta;
+  if (!meta || !opened) return;
+  const source = opened;
   pause();
+  await stopActive();
   const my = ++runToken;
   const total = meta.frameCount;
   const keepBefore = Math.max(0, Math.min(total, options.keepBefore ?? 0));
-  const kept = videoStore.getState().frames.slice(0, keepBefore);
-  videoStore.setState({
+  start.frames.clearFrom(keepBefore);
+  videoStore.setState((s) => ({
     status: 'processing',
     message: null,
-    frames: Object.assign(new Array<CompactFrame | undefined>(total), kept),
     progress: { done: 0, total, startedAtMs: performance.now(), etaSeconds: null },
     playback: { frameIndex: 0, playing: false },
     pauseRequested: false,
-  });
-  const video = videoElement();
+    runStats: null,
+    tracks: tracksFromFrames(s.frames.each()),
+    frameVersion: s.frameVersion + 1,
+  }));
+  const inputSize = appStore.getState().pack?.inputSize ?? 1008;
+  let stream: FrameStream | null = null;
+  const stats = { waitMs: 0, engineMs: 0, frames: 0 };
+  const t0 = performance.now();
   try {
-    const sessionId = await startSession({
-      mode: 'file',
-      detectEvery: videoStore.getState().detectEvery,
-      withCocoRle: true,
-    });
+    const sessionId = await startSession({ mode: 'file', detectEvery: videoStore.getState().detectEvery });
+    if (my !== runToken) return;
+    // The output delay is the session's hotstart window (reference default 15 frames), or none when turned off.
+    const v = videoStore.getState();
+    const runDelay = new OutputDelay(v.outputDelay ? (v.session?.settings.hotstartDelay ?? 15) : 0);
+    stream = frameStream(source, inputSize);
+    active = { stream, delay: runDelay };
     let startedAtMs = performance.now();
-    for (let i = 0; i < total; i++) {
+    for (;;) {
       if (my !== runToken) return;
       if (videoStore.getState().pauseRequested) {
         const pausedAt = performance.now();
-        await waitForResume(i);
+        await waitForResume(videoStore.getState().progress?.done ?? 0);
         if (my !== runToken) return;
         startedAtMs += performance.now() - pausedAt; // the ETA counts working time only
       }
-      const bitmap = await grabFileFrame(video, i, meta.fps);
+      const tw = performance.now();
+      const frame = await stream.next();
+      stats.waitMs += performance.now() - tw;
+      if (!frame) break;
       if (my !== runToken) {
-        bitmap.close();
+        frame.bitmap.close();
+        frame.display?.close();
         return;
       }
-      const result = await sendFrame({
-        sessionId,
-        frameIndex: i,
-        timestampMs: (i * 1000) / meta.fps,
-        bitmap,
-        ...framePrompts(i, null),
-      });
-      if (my !== runToken) return;
-      recordFrame(result, true);
-      const done = i + 1;
+      const te = performance.now();
+      let result;
+      try {
+        result = await sendFrame({
+          sessionId,
+          frameIndex: frame.index,
+          timestampMs: frame.timestampMs,
+          bitmap: frame.bitmap,
+          ...(frame.sourceSize ? { sourceSize: frame.sourceSize } : {}),
+          ...framePrompts(frame.index, null),
+        });
+      } catch (err) {
+        frame.display?.close();
+        throw err;
+      }
+      stats.engineMs += performance.now() - te;
+      stats.frames++;
+      if (my !== runToken) {
+        frame.display?.close();
+        return;
+      }
+      if (frame.display) showBitmap(frame.display);
+      const compact = recordFrame(result, false);
+      storeReleased(runDelay.push(compact, result.removedReasons));
+      const done = stats.frames;
       videoStore.setState({
         progress: {
           done,
@@ -141,19 +193,53 @@ export async function processVideo(options: { keepBefore?: number } = {}): Promi
           startedAtMs,
           etaSeconds: estimateEtaSeconds(done, total, performance.now() - startedAtMs),
         },
-        playback: { frameIndex: i, playing: false },
+        playback: { frameIndex: frame.index, playing: false },
       });
     }
+    storeReleased(runDelay.flush());
+    active = null;
     await endSession();
     if (my !== runToken) return;
+    finishStats(stream, stats, t0);
     videoStore.setState({ status: 'ready', lastRun: currentRunInputs() });
     await showFrame(keepBefore);
   } catch (err) {
     if (my !== runToken) return;
+    if (active) storeReleased(active.delay.flush());
+    active = null;
+    await stream?.cancel();
     await endSession();
+    if (stream) finishStats(stream, stats, t0);
+    if (err instanceof FileEndsEarlyError) {
+      // The frames before the end are processed and kept: play, scrub and export them.
+      videoStore.setState({
+        status: 'cancelled',
+        message: err.message,
+        lastRun: currentRunInputs(),
+        pauseRequested: false,
+      });
+      await showFrame(0);
+      return;
+    }
     const e = reportEngineError(err, 'Processing the video');
     videoStore.setState({ status: 'error', message: `Processing stopped: ${e.message}`, pauseRequested: false });
   }
+}
+
+function finishStats(stream: FrameStream, s: { waitMs: number; engineMs: number; frames: number }, t0: number): void {
+  const meta = videoStore.getState().meta;
+  const st = stream.stats();
+  videoStore.setState({
+    runStats: {
+      decoder: meta?.decoder ?? 'webcodecs',
+      frames: s.frames,
+      wallMs: performance.now() - t0,
+      decodeMs: st.decodeMs,
+      waitMs: s.waitMs,
+      engineMs: s.engineMs,
+      maxQueueDepth: st.maxQueueDepth,
+    },
+  });
 }
 
 /** Paused before frame `next`: shows the last frame done (its results) until Resume or Cancel. */
@@ -218,12 +304,22 @@ function currentRunInputs() {
   return runInputs(v.scope ?? '', a.concepts, a.videoPrompts, a.scoreThreshold, v.detectEvery);
 }
 
+/** Stops the running loop's decoder and keeps what its output delay held. */
+async function stopActive(): Promise<void> {
+  const a = active;
+  active = null;
+  if (!a) return;
+  storeReleased(a.delay.flush());
+  await a.stream.cancel();
+}
+
 /** Stops processing; the frames done so far stay (play, scrub, export). */
 export async function cancelProcessing(): Promise<void> {
   const s = videoStore.getState();
   if (s.status !== 'processing' && s.status !== 'paused') return;
   runToken++;
   releasePausedLoop();
+  await stopActive();
   await endSession();
   const done = s.progress?.done ?? 0;
   videoStore.setState({
@@ -243,10 +339,10 @@ export async function scrubTo(frameIndex: number): Promise<void> {
 
 async function showFrame(frameIndex: number): Promise<void> {
   const meta = videoStore.getState().meta;
-  if (!meta) return;
+  if (!meta || !opened) return;
   const i = Math.max(0, Math.min(meta.frameCount - 1, Math.round(frameIndex)));
   videoStore.setState((s) => ({ playback: { frameIndex: i, playing: false }, frameVersion: s.frameVersion + 1 }));
-  await seekTo(videoElement(), Math.min(timeOfFrame(i, meta.fps), Math.max(0, meta.durationS - 1e-3)));
+  await showFileFrame(opened, i);
 }
 
 export function togglePlay(): void {
@@ -257,14 +353,31 @@ export function togglePlay(): void {
 
 async function play(): Promise<void> {
   const { meta, playback } = videoStore.getState();
-  if (!meta) return;
-  const video = videoElement();
-  if (playback.frameIndex >= meta.frameCount - 1) await seekTo(video, 0);
+  if (!meta || !opened) return;
+  const from = playback.frameIndex >= meta.frameCount - 1 ? 0 : playback.frameIndex;
   videoStore.setState((s) => ({ playback: { ...s.playback, playing: true } }));
+  if (opened.kind === 'webcodecs') {
+    opened.player.play(
+      from,
+      (i, bitmap) => {
+        if (!videoStore.getState().playback.playing) {
+          bitmap.close();
+          return;
+        }
+        showBitmap(bitmap);
+        videoStore.setState((x) => ({ playback: { frameIndex: i, playing: true }, frameVersion: x.frameVersion + 1 }));
+      },
+      () => pause(),
+    );
+    return;
+  }
+  // The seek path: the element plays natively; each presented frame selects its results.
+  const video = videoElement();
+  if (from === 0) await showFileFrame(opened, 0);
   const onFrame = (_now: number, m: VideoFrameCallbackMetadata) => {
     const st = videoStore.getState();
     if (!st.playback.playing || !st.meta) return;
-    const i = frameAtTime(m.mediaTime, st.meta.fps, st.meta.frameCount);
+    const i = Math.min(st.meta.frameCount - 1, Math.max(0, Math.floor(m.mediaTime * st.meta.fps + 1e-6)));
     if (i !== st.playback.frameIndex)
       videoStore.setState((x) => ({ playback: { frameIndex: i, playing: true }, frameVersion: x.frameVersion + 1 }));
     playHandle = video.requestVideoFrameCallback(onFrame);
@@ -279,6 +392,7 @@ async function play(): Promise<void> {
 }
 
 function pause(): void {
+  if (opened?.kind === 'webcodecs') opened.player.stop();
   const video = videoElement();
   if (playHandle !== null) video.cancelVideoFrameCallback(playHandle);
   playHandle = null;
@@ -288,21 +402,11 @@ function pause(): void {
     videoStore.setState((s) => ({ playback: { ...s.playback, playing: false } }));
 }
 
-/** Builds the masklet JSON (kept on the store for tests) and downloads it. */
-export function exportMasklets(download = true): void {
-  const s = videoStore.getState();
-  if (!s.meta) return;
-  const masklets = buildMasklets(
-    { name: s.meta.name, width: s.meta.width, height: s.meta.height, frameCount: s.meta.frameCount, fps: s.meta.fps },
-    s.frames,
-    sentPhrases,
-  );
-  videoStore.setState({ lastMasklets: masklets });
-  if (download)
-    downloadBlob(
-      new Blob([JSON.stringify(masklets)], { type: 'application/json' }),
-      `${baseName(s.meta.name)}.masklets.json`,
-    );
+/** The frame shown at media time t (s) of the opened file (VFR aware). */
+export function frameAtTime(t: number): number {
+  if (opened?.kind === 'webcodecs') return frameAtMediaTime(opened.media.table, t);
+  const meta = videoStore.getState().meta;
+  return meta ? Math.min(meta.frameCount - 1, Math.max(0, Math.floor(t * meta.fps))) : 0;
 }
 
 /** Leaves file mode: stops processing and playback, frees the file. */
@@ -311,12 +415,12 @@ export async function closeVideo(): Promise<void> {
   releasePausedLoop();
   videoStore.setState({ pauseRequested: false });
   pause();
+  const a = active;
+  active = null;
+  await a?.stream.cancel();
   await endSession();
-  const video = videoElement();
-  video.removeAttribute('src');
-  video.load();
-  if (fileUrl) URL.revokeObjectURL(fileUrl);
-  fileUrl = null;
+  closeFile(opened);
+  opened = null;
 }
 
 function releasePausedLoop(): void {

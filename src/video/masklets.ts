@@ -1,7 +1,9 @@
 /**
  * The masklet export: per frame, per track ID, the COCO RLE mask, box (xywh, original pixels) and score. Pure.
+ * Categories are shared with the YouTube-VIS export (export/ytvis.ts): one per phrase, or per renamed label.
  */
-import type { CocoRle, CompactFrame } from './videoModel';
+import { cocoCountsToString, rowMajorToCocoCounts } from './results/rleCodec';
+import type { CocoRle, CompactFrame, CompactObject } from './videoModel';
 
 export interface MaskletObject {
   id: number;
@@ -10,7 +12,7 @@ export interface MaskletObject {
   /** [x, y, width, height] in original frame pixels. */
   bbox: [number, number, number, number];
   area: number;
-  /** pycocotools compressed RLE (column-major) at the original size; null when the engine sent none. */
+  /** pycocotools compressed RLE (column-major) at the mask's size (the frame's, up to 2048 px a side). */
   segmentation: CocoRle | null;
 }
 
@@ -31,29 +33,59 @@ export interface MaskletVideoInfo {
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
 /**
- * `phrases` maps each concept ID seen during processing to its phrase; categories are numbered from 1 in order
- * of first appearance in that map. Frames missing from `frames` (cancelled runs) are left out.
+ * Numbers categories from 1 in order of first appearance: the phrases sent (in order), then anything else met.
+ * A renamed track (`labels`) belongs to the category of its new name. Objects made by clicks share "object".
+ */
+export class Categories {
+  readonly list: { id: number; name: string }[] = [];
+  private readonly byName = new Map<string, number>();
+
+  constructor(
+    private readonly phrases: ReadonlyMap<string, string>,
+    private readonly labels: Readonly<Record<number, string>> = {},
+  ) {
+    for (const conceptId of phrases.keys()) this.named(this.conceptName(conceptId));
+  }
+
+  of(o: Pick<CompactObject, 'id' | 'conceptId'>): number {
+    return this.named(this.labels[o.id] ?? this.conceptName(o.conceptId));
+  }
+
+  private conceptName(instanceConceptId: string): string {
+    const conceptId = instanceConceptId.startsWith('object:') ? 'object' : instanceConceptId;
+    const phrase = this.phrases.get(conceptId);
+    return phrase === undefined ? conceptId : phrase === '' ? 'visual' : phrase;
+  }
+
+  private named(name: string): number {
+    let id = this.byName.get(name);
+    if (id === undefined) {
+      id = this.list.length + 1;
+      this.byName.set(name, id);
+      this.list.push({ id, name });
+    }
+    return id;
+  }
+}
+
+/** The object's COCO RLE: the engine's when it sent one, else computed from the stored row-major mask. */
+export function cocoRleOf(o: CompactObject): CocoRle {
+  if (o.cocoRle) return o.cocoRle;
+  const { width, height, counts } = o.mask;
+  return { size: [height, width], counts: cocoCountsToString(rowMajorToCocoCounts(counts, width, height)) };
+}
+
+/**
+ * `phrases` maps each concept ID seen during processing to its phrase. Frames missing from `frames` (cancelled
+ * runs) are left out.
  */
 export function buildMasklets(
   video: MaskletVideoInfo,
-  frames: readonly (CompactFrame | undefined)[],
+  frames: Iterable<CompactFrame | undefined>,
   phrases: ReadonlyMap<string, string>,
+  labels: Readonly<Record<number, string>> = {},
 ): MaskletExport {
-  const categoryOf = new Map<string, number>();
-  const categories: { id: number; name: string }[] = [];
-  const category = (instanceConceptId: string): number => {
-    // Objects made by clicks (`object:<track>`) share one category, "object".
-    const conceptId = instanceConceptId.startsWith('object:') ? 'object' : instanceConceptId;
-    let id = categoryOf.get(conceptId);
-    if (id === undefined) {
-      id = categories.length + 1;
-      categoryOf.set(conceptId, id);
-      const phrase = phrases.get(conceptId);
-      categories.push({ id, name: phrase === undefined ? conceptId : phrase === '' ? 'visual' : phrase });
-    }
-    return id;
-  };
-  for (const conceptId of phrases.keys()) category(conceptId);
+  const categories = new Categories(phrases, labels);
   const out: MaskletExport['frames'] = [];
   for (const f of frames) {
     if (!f) continue;
@@ -64,18 +96,18 @@ export function buildMasklets(
         const [x1, y1, x2, y2] = o.boxXyxyPx;
         return {
           id: o.id,
-          categoryId: category(o.conceptId),
+          categoryId: categories.of(o),
           score: Math.round(o.score * 1e4) / 1e4,
           bbox: [round2(x1), round2(y1), round2(x2 - x1), round2(y2 - y1)],
           area: o.areaPx,
-          segmentation: o.cocoRle ?? null,
+          segmentation: cocoRleOf(o),
         };
       }),
     });
   }
   return {
     video: { name: video.name, width: video.width, height: video.height, frames: video.frameCount, fps: video.fps },
-    categories,
+    categories: categories.list,
     frames: out,
   };
 }

@@ -44,7 +44,7 @@ export function describeVideoError(code: number | undefined, fileName: string): 
   }
 }
 
-export const VIDEO_ACCEPT = 'video/mp4,video/webm,video/quicktime,.mp4,.webm,.m4v,.mov';
+export const VIDEO_ACCEPT = 'video/mp4,video/webm,video/quicktime,video/x-matroska,.mp4,.webm,.m4v,.mov,.mkv';
 
 /** A quick check on the name and type before trying to decode (the decoder has the last word). */
 export function looksLikeVideo(file: { name: string; type: string }): boolean {

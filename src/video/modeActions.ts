@@ -2,6 +2,7 @@
 import { closeVideo } from './fileActions';
 import { pruneVideoPrompts } from './videoPromptActions';
 import { refreshCameras, restartLiveSession, startWebcam, stopWebcam } from './webcamActions';
+import { FrameStore } from './results/frameStore';
 import { videoStore, type SourceMode } from './videoStore';
 
 let webcamRuns = 0;
@@ -18,7 +19,7 @@ export async function setSourceMode(mode: SourceMode): Promise<void> {
     session: null,
     meta: null,
     latest: null,
-    frames: [],
+    frames: new FrameStore(0),
     progress: null,
     tracks: {},
     idLog: [],

@@ -2,7 +2,7 @@
  * Pure video-mode rules: compact per-frame results, the track list (first/last frame per ID), colours that follow
  * track IDs, and the live/file statistics (rates, ETA). No DOM, no store: Node tests import this directly.
  */
-import type { RleMask, VideoFrameResult } from '../../workers/protocol';
+import type { RleMask, TrackRemovalReason, VideoFrameResult } from '../../workers/protocol';
 import { rleContains } from '../canvas/maskBitmap';
 import { instanceColor, type InstanceColor } from '../colors';
 
@@ -26,6 +26,8 @@ export interface CompactObject {
   /** Row-major RLE at the frame's display size. */
   mask: RleMask;
   cocoRle?: CocoRle;
+  /** Young track the hotstart rule may still remove (drawn as provisional). */
+  provisional?: boolean;
 }
 
 export interface CompactFrame {
@@ -57,6 +59,7 @@ export function compactFrame(result: VideoFrameResult): CompactFrame {
       areaPx: inst.areaPx,
       mask: inst.mask,
       ...(inst.cocoRle ? { cocoRle: inst.cocoRle } : {}),
+      ...(inst.provisional ? { provisional: true } : {}),
     })),
   };
 }
@@ -80,6 +83,10 @@ export interface TrackInfo {
   lastFrame: number;
   /** Frames the object was seen on. */
   frameCount: number;
+  /** Where the ID is present: inclusive frame ranges, in order (the track panel's timeline strip). */
+  spans: [number, number][];
+  /** Set when the tracker removed the track (why, and on which frame). */
+  removed?: { reason: TrackRemovalReason; frameIndex: number };
 }
 
 export type TrackTable = Readonly<Record<number, TrackInfo>>;
@@ -98,6 +105,7 @@ export function updateTracks(tracks: TrackTable, frame: CompactFrame): TrackTabl
         firstFrame: frame.frameIndex,
         lastFrame: frame.frameIndex,
         frameCount: 1,
+        spans: [[frame.frameIndex, frame.frameIndex]],
       };
     } else {
       next[o.id] = {
@@ -105,10 +113,75 @@ export function updateTracks(tracks: TrackTable, frame: CompactFrame): TrackTabl
         firstFrame: Math.min(t.firstFrame, frame.frameIndex),
         lastFrame: Math.max(t.lastFrame, frame.frameIndex),
         frameCount: t.frameCount + 1,
+        spans: addToSpans(t.spans, frame.frameIndex),
       };
     }
   }
   return next;
+}
+
+/** Spans with one more frame: extends the last span when the frame follows it, else starts a new one. */
+export function addToSpans(spans: readonly [number, number][], frameIndex: number): [number, number][] {
+  const last = spans[spans.length - 1];
+  if (last && frameIndex >= last[0] && frameIndex <= last[1]) return spans as [number, number][];
+  if (last && frameIndex === last[1] + 1) return [...spans.slice(0, -1), [last[0], frameIndex]];
+  if (!last || frameIndex > last[1]) return [...spans, [frameIndex, frameIndex]];
+  // Out of order (rare: a re-run): rebuild.
+  const frames = new Set<number>([frameIndex]);
+  for (const [a, b] of spans) for (let f = a; f <= b; f++) frames.add(f);
+  return spansOf([...frames]);
+}
+
+/** Inclusive ranges covering a set of frame indices. */
+export function spansOf(frames: readonly number[]): [number, number][] {
+  const sorted = [...new Set(frames)].sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  for (const f of sorted) {
+    const last = out[out.length - 1];
+    if (last && f === last[1] + 1) last[1] = f;
+    else out.push([f, f]);
+  }
+  return out;
+}
+
+/** The track table rebuilt from stored frames (after a track is deleted from a frame on, or a re-run). */
+export function tracksFromFrames(
+  frames: Iterable<{ frameIndex: number; objects: readonly CompactObject[] }>,
+): TrackTable {
+  let tracks: TrackTable = {};
+  for (const f of frames) tracks = updateTracks(tracks, f as CompactFrame);
+  return tracks;
+}
+
+/** Marks tracks removed on a frame (the reason shows in the track list). */
+export function markRemoved(
+  tracks: TrackTable,
+  frameIndex: number,
+  reasons: Readonly<Record<number, TrackRemovalReason>>,
+): TrackTable {
+  const ids = Object.keys(reasons)
+    .map(Number)
+    .filter((id) => tracks[id] && !tracks[id].removed);
+  if (ids.length === 0) return tracks;
+  const next: Record<number, TrackInfo> = { ...tracks };
+  for (const id of ids) next[id] = { ...tracks[id], removed: { reason: reasons[id], frameIndex } };
+  return next;
+}
+
+/** What the person is told when a track they saw goes away. */
+export function removalNotice(
+  id: number,
+  reason: TrackRemovalReason,
+  s: { hotstartDelay: number; hotstartUnmatchThreshold: number },
+): string {
+  switch (reason) {
+    case 'unconfirmed':
+      return `#${id} removed: not confirmed — the detector missed it on ${s.hotstartUnmatchThreshold} of its first ${s.hotstartDelay} frames.`;
+    case 'duplicate':
+      return `#${id} removed: a duplicate of an older track on the same object.`;
+    case 'negative-box':
+      return `#${id} removed by your negative box.`;
+  }
 }
 
 export function sortedTracks(tracks: TrackTable): TrackInfo[] {

@@ -1,19 +1,22 @@
 /**
- * The renderer's scene for a video frame: the <video> element as the image, each tracked object's mask tinted with
- * its track colour and labelled with its ID. Mask pixels become small canvases, cached for the last few frames
- * (playback revisits them; a long video does not keep one canvas per frame alive).
+ * The renderer's scene for a video frame: the stage picture (the <video> element or a decoded frame) as the image,
+ * each tracked object's mask tinted with its track colour and labelled with its ID and concept. A provisional track
+ * (young: the hotstart rule may still remove it) is drawn faint with a "?" label, so a later removal is no surprise.
+ * Mask pixels become small canvases, cached for the last few frames (playback revisits them; a long video does not
+ * keep one canvas per frame alive).
  */
 import { rgbCss } from '../colors';
 import { boxToCanvas, fitView, type ViewTransform } from '../canvas/coords';
 import { DEFAULT_MASK_STYLE, maskBox, maskToRgba } from '../canvas/maskBitmap';
-import { formatInstanceLabel, type OverlayMask, type OverlayScene } from '../canvas/renderOverlay';
-import { objectColor, type CompactFrame, type TrackTable } from './videoModel';
+import type { OverlayMask, OverlayScene } from '../canvas/renderOverlay';
+import type { StagePicture } from './picture';
+import { objectColor, type CompactFrame, type CompactObject, type TrackTable } from './videoModel';
 
 const CACHED_FRAMES = 8;
+const PROVISIONAL_STYLE = { fillAlpha: 55, outlineAlpha: 150, outline1px: true } as const;
 const cache = new Map<CompactFrame, Map<number, HTMLCanvasElement>>();
 
-function maskSource(frame: CompactFrame, index: number, tracks: TrackTable): HTMLCanvasElement {
-  const o = frame.objects[index];
+function maskSource(frame: CompactFrame, o: CompactObject, tracks: TrackTable): HTMLCanvasElement {
   let perFrame = cache.get(frame);
   if (!perFrame) {
     perFrame = new Map();
@@ -23,7 +26,8 @@ function maskSource(frame: CompactFrame, index: number, tracks: TrackTable): HTM
   let canvas = perFrame.get(o.id);
   if (!canvas) {
     const color = objectColor(tracks, o);
-    const px = maskToRgba(o.mask, { ...DEFAULT_MASK_STYLE, fill: color.fill, outline: color.outline });
+    const style = o.provisional ? PROVISIONAL_STYLE : DEFAULT_MASK_STYLE;
+    const px = maskToRgba(o.mask, { ...style, fill: color.fill, outline: color.outline });
     canvas = document.createElement('canvas');
     canvas.width = Math.max(1, px.width);
     canvas.height = Math.max(1, px.height);
@@ -34,37 +38,43 @@ function maskSource(frame: CompactFrame, index: number, tracks: TrackTable): HTM
   return canvas;
 }
 
+/** "#3 red 0.92", or "#3? red 0.92 (unconfirmed)" for a provisional track. */
+export function videoLabel(o: CompactObject, label: string): string {
+  const base = `#${o.id}${o.provisional ? '?' : ''} ${label} ${o.score.toFixed(2)}`;
+  return o.provisional ? `${base} (unconfirmed)` : base;
+}
+
 export function buildVideoScene(args: {
   width: number;
   height: number;
   dpr: number;
-  media: HTMLVideoElement | null;
+  picture: StagePicture | null;
   frame: CompactFrame | null;
   tracks: TrackTable;
+  labelOf: (o: CompactObject) => string;
   placeholder: string;
 }): { scene: OverlayScene; view: ViewTransform } {
-  const { media, frame, tracks } = args;
-  const mw = media?.videoWidth ?? 0;
-  const mh = media?.videoHeight ?? 0;
-  const hasImage = media !== null && mw > 0 && mh > 0 && media.readyState >= 2;
-  const view = hasImage ? fitView(mw, mh, args.width, args.height) : { scale: 1, offsetX: 0, offsetY: 0 };
+  const { picture, frame, tracks } = args;
+  const view = picture
+    ? fitView(picture.width, picture.height, args.width, args.height)
+    : { scale: 1, offsetX: 0, offsetY: 0 };
   const masks: OverlayMask[] = [];
-  if (hasImage && frame) {
-    // Boxes are in the frame's original pixels; the view maps the media's pixels (the same frame size).
-    const sx = mw / frame.width;
-    const sy = mh / frame.height;
-    frame.objects.forEach((o, i) => {
+  if (picture && frame) {
+    // Boxes are in the frame's original pixels; the view maps the picture's pixels (the same frame size).
+    const sx = picture.width / frame.width;
+    const sy = picture.height / frame.height;
+    for (const o of frame.objects) {
       const color = objectColor(tracks, o);
       masks.push({
         instanceId: o.id,
-        source: maskSource(frame, i, tracks),
+        source: maskSource(frame, o, tracks),
         crop: { box: maskBox(o.mask), frameWidth: o.mask.width, frameHeight: o.mask.height },
-        label: formatInstanceLabel(o.id, o.score),
+        label: videoLabel(o, args.labelOf(o)),
         boxCanvas: boxToCanvas(view, o.boxXyxyPx, sx, sy),
         color: color.css,
         outlineColor: rgbCss(color.outline),
       });
-    });
+    }
   }
   return {
     view,
@@ -73,7 +83,7 @@ export function buildVideoScene(args: {
       height: args.height,
       dpr: args.dpr,
       view,
-      image: hasImage ? { source: media, width: mw, height: mh } : null,
+      image: picture,
       masks,
       hoveredId: null,
       placeholder: args.placeholder,

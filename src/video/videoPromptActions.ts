@@ -17,7 +17,7 @@ import {
   removeVideoPrompt,
   type VideoPromptOrigin,
 } from '../store/videoPrompts';
-import { videoElement } from './videoSession';
+import { stagePicture } from './picture';
 import { selectPromptOrigin, videoStore } from './videoStore';
 import { liveFrameCursor } from './webcamActions';
 
@@ -28,8 +28,8 @@ export function currentPromptOrigin(): VideoPromptOrigin | null {
 
 /** The frame's size in pixels (the video's intrinsic size), or null before it is known. */
 function frameSize(): { width: number; height: number } | null {
-  const v = videoElement();
-  if (v.videoWidth > 0 && v.videoHeight > 0) return { width: v.videoWidth, height: v.videoHeight };
+  const p = stagePicture();
+  if (p) return { width: p.width, height: p.height };
   const meta = videoStore.getState().meta;
   return meta ? { width: meta.width, height: meta.height } : null;
 }

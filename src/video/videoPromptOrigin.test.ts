@@ -10,7 +10,19 @@ import {
   type VideoState,
 } from './videoStore';
 
-const meta = { name: 'a.webm', width: 320, height: 240, fps: 10, frameCount: 40, durationS: 4 };
+const meta = {
+  name: 'a.webm',
+  width: 320,
+  height: 240,
+  fps: 10,
+  frameCount: 40,
+  durationS: 4,
+  decoder: 'webcodecs' as const,
+  timestampsMs: Array.from({ length: 40 }, (_, i) => i * 100),
+  variableFrameRate: false,
+  codec: 'vp8',
+  container: 'webm',
+};
 const state = (patch: Partial<VideoState>): VideoState => ({ ...initialVideoState(), ...patch });
 
 test('where a prompt drawn now applies from', () => {

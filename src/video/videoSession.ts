@@ -7,8 +7,12 @@ import type { ConceptPrompt, VideoFrameInput, VideoFrameResult, VideoSessionOpti
 import { engine } from '../engine-client/engineClient';
 import { appStore } from '../store/appStore';
 import { framePromptSet } from '../store/videoPrompts';
-import { compactFrame, updateTracks, type CompactFrame } from './videoModel';
+import { DEFAULT_TRACKER_SETTINGS } from '../../workers/protocol';
+import { compactFrame, markRemoved, removalNotice, updateTracks, type CompactFrame } from './videoModel';
 import { MAX_ID_LOG, videoStore } from './videoStore';
+
+/** Track notices kept on screen. */
+const MAX_NOTICES = 4;
 
 let element: HTMLVideoElement | null = null;
 
@@ -74,6 +78,7 @@ export async function startSession(options: VideoSessionOptions): Promise<string
     session: info,
     tracks: {},
     idLog: [],
+    notices: [],
     latest: null,
     frameVersion: s.frameVersion + 1,
   }));
@@ -104,24 +109,44 @@ export function sendFrame(input: VideoFrameInput): Promise<VideoFrameResult> {
   return engine().processFrame(input.bitmap ? Comlink.transfer(input, [input.bitmap]) : input);
 }
 
-/** A frame result into the store: the newest frame, the track list and the ID log. */
-export function recordFrame(result: VideoFrameResult, keepInFrames: boolean): CompactFrame {
+/**
+ * A frame result into the store: the newest frame (the canvas shows it live, provisional tracks marked), the ID
+ * log, a notice for each track the person saw that the tracker removed, and — live mode — the track list. File mode
+ * builds its track list from the released (final) frames instead: `storeReleased`.
+ */
+export function recordFrame(result: VideoFrameResult, liveTracks: boolean): CompactFrame {
   const frame = compactFrame(result);
   videoStore.setState((s) => {
-    let frames = s.frames;
-    if (keepInFrames) {
-      frames = s.frames.slice();
-      frames[frame.frameIndex] = frame;
-    }
-    const idLog = [...s.idLog, { frameIndex: frame.frameIndex, ids: frame.objects.map((o) => o.id) }];
+    const idLog = [
+      ...s.idLog,
+      { frameIndex: frame.frameIndex, timestampMs: frame.timestampMs, ids: frame.objects.map((o) => o.id) },
+    ];
     if (idLog.length > MAX_ID_LOG) idLog.splice(0, idLog.length - MAX_ID_LOG);
-    return {
-      latest: frame,
-      frames,
-      tracks: updateTracks(s.tracks, frame),
-      idLog,
-      frameVersion: s.frameVersion + 1,
-    };
+    const reasons = result.removedReasons ?? {};
+    const shown = new Set(s.latest?.objects.map((o) => o.id) ?? []);
+    const settings = s.session?.settings ?? DEFAULT_TRACKER_SETTINGS;
+    const notices = [
+      ...s.notices,
+      ...Object.entries(reasons)
+        .filter(([id]) => shown.has(+id))
+        .map(([id, reason]) => ({ id: +id, frameIndex: frame.frameIndex, text: removalNotice(+id, reason, settings) })),
+    ].slice(-MAX_NOTICES);
+    let tracks = s.tracks;
+    if (liveTracks) tracks = markRemoved(updateTracks(tracks, frame), frame.frameIndex, reasons);
+    return { latest: frame, tracks, idLog, notices, frameVersion: s.frameVersion + 1 };
   });
   return frame;
+}
+
+/** File mode: frames released by the output delay become the stored (final) results and the track list. */
+export function storeReleased(frames: readonly CompactFrame[]): void {
+  if (frames.length === 0) return;
+  videoStore.setState((s) => {
+    let tracks = s.tracks;
+    for (const f of frames) {
+      s.frames.set(f);
+      tracks = updateTracks(tracks, f);
+    }
+    return { tracks, frameVersion: s.frameVersion + 1 };
+  });
 }

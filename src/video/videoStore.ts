@@ -8,6 +8,8 @@ import { createStore } from 'zustand/vanilla';
 import type { ConceptPrompt, ObjectPrompt, VideoSessionInfo } from '../../workers/protocol';
 import type { RunInputs } from '../store/videoPrompts';
 import type { MaskletExport } from './masklets';
+import type { YtvisTrack } from './export/ytvis';
+import { FrameStore } from './results/frameStore';
 import type { CompactFrame, TrackTable } from './videoModel';
 
 export type SourceMode = 'image' | 'video' | 'webcam';
@@ -32,9 +34,49 @@ export interface VideoMeta {
   name: string;
   width: number;
   height: number;
+  /** Average frame rate (a variable-frame-rate file plays each frame at its own timestamp). */
   fps: number;
   frameCount: number;
   durationS: number;
+  /** `webcodecs`: demuxed and decoded frame by frame (exact frames); `seek`: a <video> element stepped by seeks. */
+  decoder: 'webcodecs' | 'seek';
+  /** Each frame's presentation time (ms) from the container (webcodecs), else i/fps. */
+  timestampsMs: number[];
+  variableFrameRate: boolean;
+  /** Codec and container when known (webcodecs). */
+  codec: string | null;
+  container: string | null;
+}
+
+/** Timing of the last file run (the bench and the tests read it). */
+export interface RunStats {
+  decoder: 'webcodecs' | 'seek';
+  frames: number;
+  wallMs: number;
+  /** Decode + resize time summed over frames (webcodecs: overlapped with the engine). */
+  decodeMs: number;
+  /** Time the loop waited for a decoded frame (the part of decoding the pipeline did not hide). */
+  waitMs: number;
+  /** Time inside processFrame round trips. */
+  engineMs: number;
+  maxQueueDepth: number;
+}
+
+/** A message about a track that went away (shown under the stage; never a silent retraction). */
+export interface TrackNotice {
+  id: number;
+  frameIndex: number;
+  text: string;
+}
+
+/** The annotated-video export in progress or just finished. */
+export interface ExportJob {
+  status: 'running' | 'done' | 'cancelled' | 'error';
+  done: number;
+  total: number;
+  message: string | null;
+  /** Output container and codec (e.g. `mp4 / avc`). */
+  format: string | null;
 }
 
 export interface LiveStats {
@@ -62,6 +104,7 @@ export interface FileProgress {
 /** IDs seen on one processed frame (a bounded log for tests and the track list). */
 export interface IdLogEntry {
   frameIndex: number;
+  timestampMs: number;
   ids: number[];
 }
 
@@ -85,13 +128,24 @@ export interface VideoState {
   live: LiveStats;
   /** The newest result (live, and the frame being processed in file mode). */
   latest: CompactFrame | null;
-  /** File mode: results by frame index. */
-  frames: (CompactFrame | undefined)[];
+  /** File mode: results by frame index, stored compactly (results/frameStore.ts). Mutated in place; see frameVersion. */
+  frames: FrameStore;
+  /** File mode: hold output back by the hotstart window so unconfirmed tracks never show (reference default). */
+  outputDelay: boolean;
+  /** Live mode: the same delay as an option (off by default: the picture then lags by the window). */
+  liveDelay: boolean;
+  notices: TrackNotice[];
+  runStats: RunStats | null;
+  exportJob: ExportJob | null;
+  /** Renamed tracks: the label shown and exported instead of the concept's phrase. */
+  trackLabels: Readonly<Record<number, string>>;
   progress: FileProgress | null;
   playback: { frameIndex: number; playing: boolean };
   tracks: TrackTable;
   idLog: IdLogEntry[];
   lastMasklets: MaskletExport | null;
+  /** The last YouTube-VIS export (tests read it). */
+  lastYtvis: YtvisTrack[] | null;
   /** Bumped whenever what the canvas shows changes. */
   frameVersion: number;
   /** The video source that prompts drawn now belong to (`file:<n>`, `webcam:<n>`); null before any. */
@@ -130,12 +184,19 @@ export function initialVideoState(): VideoState {
     meta: null,
     live: { ...EMPTY_LIVE_STATS },
     latest: null,
-    frames: [],
+    frames: new FrameStore(0),
+    outputDelay: true,
+    liveDelay: false,
+    notices: [],
+    runStats: null,
+    exportJob: null,
+    trackLabels: {},
     progress: null,
     playback: { frameIndex: 0, playing: false },
     tracks: {},
     idLog: [],
     lastMasklets: null,
+    lastYtvis: null,
     frameVersion: 0,
     scope: null,
     pauseRequested: false,
@@ -158,8 +219,10 @@ export function useVideoStore<T>(selector: (s: VideoState) => T): T {
 
 /** The frame the canvas should show: the scrubbed/played frame of a processed file, else the newest result. */
 export function selectShownFrame(s: VideoState): CompactFrame | null {
-  if ((s.status === 'ready' || s.status === 'cancelled' || s.status === 'paused') && s.frames.length > 0)
-    return s.frames[s.playback.frameIndex] ?? null;
+  if ((s.status === 'ready' || s.status === 'cancelled' || s.status === 'paused') && s.frames.frameCount > 0) {
+    const i = s.playback.frameIndex;
+    return s.frames.get(i) ?? (s.latest?.frameIndex === i ? s.latest : null);
+  }
   return s.latest;
 }
 
@@ -170,7 +233,7 @@ export function selectProgressPercent(s: VideoState): number {
 }
 
 export function selectCanExportMasklets(s: VideoState): boolean {
-  return s.mode === 'video' && (s.status === 'ready' || s.status === 'cancelled') && s.frames.some(Boolean);
+  return s.mode === 'video' && (s.status === 'ready' || s.status === 'cancelled') && s.frames.size > 0;
 }
 
 /**

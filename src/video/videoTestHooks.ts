@@ -6,6 +6,8 @@ declare module '../testHooks' {
   interface Sam3TestHooks {
     video?: VideoStore;
     readonly lastMasklets?: MaskletExport | null;
+    /** Clip encoding and export decoding for the end-to-end tests (a lazily loaded chunk). */
+    videoTools?: () => Promise<typeof import('./testClipTools')>;
   }
 }
 
@@ -13,6 +15,7 @@ export function installVideoTestHooks(): void {
   const hooks = window.__sam3;
   if (!hooks || hooks.video) return;
   hooks.video = videoStore;
+  hooks.videoTools = () => import('./testClipTools');
   Object.defineProperty(hooks, 'lastMasklets', {
     get: () => videoStore.getState().lastMasklets,
     enumerable: true,

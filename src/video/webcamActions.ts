@@ -4,9 +4,13 @@
  */
 import { reportEngineError } from '../engine-client/engineErrors';
 import { LivePump } from './livePump';
+import { OutputDelay } from './outputDelay';
+import { clearBitmap, showBitmap } from './picture';
+import { updateTracks } from './videoModel';
 import { describeCameraError } from './mediaErrors';
 import { attachStream, listCameras, openCamera, stopStream } from './mediaSources';
 import { RateMeter } from './videoModel';
+import { FrameStore } from './results/frameStore';
 import { EMPTY_LIVE_STATS, videoStore } from './videoStore';
 import {
   currentSessionId,
@@ -32,12 +36,20 @@ interface LiveRun {
 }
 
 let run: LiveRun | null = null;
+/** Frees the frames a live output delay still holds. */
+let releaseKept: () => void = () => {};
 let token = 0;
 
 export async function startWebcam(deviceId: string | null = videoStore.getState().deviceId): Promise<void> {
   await stopWebcam();
   const my = ++token;
-  videoStore.setState({ status: 'opening', message: null, live: { ...EMPTY_LIVE_STATS }, meta: null, frames: [] });
+  videoStore.setState({
+    status: 'opening',
+    message: null,
+    live: { ...EMPTY_LIVE_STATS },
+    meta: null,
+    frames: new FrameStore(0),
+  });
   let stream: MediaStream;
   try {
     stream = await openCamera(deviceId);
@@ -52,6 +64,7 @@ export async function startWebcam(deviceId: string | null = videoStore.getState(
     return;
   }
   const video = videoElement();
+  clearBitmap(); // the stage shows the camera element
   try {
     await attachStream(video, stream);
     const activeId = stream.getVideoTracks()[0]?.getSettings().deviceId ?? deviceId;
@@ -77,11 +90,17 @@ function beginLoop(my: number, stream: MediaStream, video: HTMLVideoElement): vo
   const cameraMeter = new RateMeter();
   const processedMeter = new RateMeter();
   const startedAtMs = now();
+  // Optional output delay (the reference's hotstart delay): results and the frames they belong to are shown
+  // `hotstartDelay` processed frames late, so tracks the hotstart rule removes never appear. Kept frames by number.
+  const settings = videoStore.getState().session?.settings;
+  const delay = videoStore.getState().liveDelay ? new OutputDelay(settings?.hotstartDelay ?? 15) : null;
+  const kept = new Map<number, ImageBitmap>();
   const pump = new LivePump<ImageBitmap, Awaited<ReturnType<typeof sendFrame>>>({
     capture: async () => (video.readyState >= 2 && video.videoWidth > 0 ? createImageBitmap(video) : null),
-    process: (f) => {
+    process: async (f) => {
       const sessionId = currentSessionId();
       if (!sessionId) throw new Error('aborted: no session');
+      if (delay) kept.set(f.seq, await createImageBitmap(f.frame));
       return sendFrame({
         sessionId,
         frameIndex: f.seq,
@@ -95,7 +114,29 @@ function beginLoop(my: number, stream: MediaStream, video: HTMLVideoElement): vo
       processedMeter.push(now());
       run.lastLatencyMs = latencyMs;
       run.maxLatencyMs = Math.max(run.maxLatencyMs, latencyMs);
-      recordFrame(result, false);
+      if (!delay) {
+        recordFrame(result, true);
+        return;
+      }
+      const shownBefore = videoStore.getState().latest;
+      const released = delay.push(recordFrame(result, false), result.removedReasons);
+      // What is on screen stays the last released frame, shown over its own picture.
+      videoStore.setState({ latest: shownBefore });
+      for (const frame of released) {
+        const picture = kept.get(frame.frameIndex);
+        kept.delete(frame.frameIndex);
+        if (picture) showBitmap(picture);
+        videoStore.setState((s) => ({
+          latest: frame,
+          tracks: updateTracks(s.tracks, frame),
+          frameVersion: s.frameVersion + 1,
+        }));
+      }
+      for (const [k, b] of kept)
+        if (k < result.frameIndex - delay.delay - 2) {
+          b.close();
+          kept.delete(k);
+        }
     },
     onError: (err) => {
       if (!run || run.token !== my) return;
@@ -107,6 +148,10 @@ function beginLoop(my: number, stream: MediaStream, video: HTMLVideoElement): vo
     release: (bitmap) => bitmap.close(),
     now,
   });
+  releaseKept = () => {
+    for (const b of kept.values()) b.close();
+    kept.clear();
+  };
   run = {
     token: my,
     stream,
@@ -158,6 +203,8 @@ export async function stopWebcam(clearStatus = true): Promise<void> {
     clearInterval(r.statsTimer);
     if (r.frameHandle !== null) videoElement().cancelVideoFrameCallback(r.frameHandle);
     stopStream(r.stream);
+    releaseKept();
+    clearBitmap();
     const video = videoElement();
     video.pause();
     video.srcObject = null;
@@ -182,6 +229,12 @@ export async function refreshCameras(): Promise<void> {
   } catch {
     videoStore.setState({ devices: [] });
   }
+}
+
+/** Turns the live output delay on or off (the session restarts with it). */
+export function setLiveDelay(on: boolean): void {
+  videoStore.setState({ liveDelay: on });
+  restartLiveSession();
 }
 
 export function selectCamera(deviceId: string): void {

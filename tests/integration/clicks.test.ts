@@ -5,7 +5,7 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoEngine } from './demoPackEngine';
+import { demoEngine } from '../helpers/demoPackEngine';
 import { buildPack } from '../../tools/demo-pack/pack';
 import { createEngine } from '../../workers/engine/engine';
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';

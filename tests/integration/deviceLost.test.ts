@@ -8,7 +8,7 @@ import { createEngine } from '../../workers/engine/engine';
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import { DeviceLostError, type GraphRuntime } from '../../workers/ort/graphRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
-import { packFilesSource } from './demoPackEngine';
+import { packFilesSource } from '../helpers/demoPackEngine';
 import { renderScene, SHAPES_SAMPLE } from '../../tools/scenes/scene';
 
 /** onnxruntime-node posing as a browser with a hardware WebGPU adapter whose device is lost on the first run. */

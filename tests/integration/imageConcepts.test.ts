@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { demoEngine, DEMO_PACK_DIR, packFilesSource } from './demoPackEngine';
+import { demoEngine, DEMO_PACK_DIR, packFilesSource } from '../helpers/demoPackEngine';
 import { renderScene, SHAPES_SAMPLE, type Scene, type SceneSpec } from '../../tools/scenes/scene';
 import { decodeMaskToFrame, decodeCocoRle } from '../../workers/core/rle';
 import { maskBoundingBox, maskIou } from '../../workers/core/masks';
@@ -331,8 +331,8 @@ describe('bad packs', () => {
       'manifest.json': new TextEncoder().encode(JSON.stringify(manifest)),
     });
     await assert.rejects(engine.openPack(source), (err: { code: string; message: string; detail?: string }) => {
-      assert.equal(err.code, 'pack-invalid');
-      assert.match(err.message, /^The text graph “text\.onnx” could not be opened: it is not a valid ONNX model/);
+      assert.equal(err.code, 'pack-contract');
+      assert.match(err.message, /^text\.onnx \(the text graph\) could not be opened by onnxruntime/);
       assert.ok(err.detail && err.detail.length > 0, 'onnxruntime’s own message is kept as the detail');
       return true;
     });

@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoEngine } from './demoPackEngine';
+import { demoEngine } from '../helpers/demoPackEngine';
 import { buildPack } from '../../tools/demo-pack/pack';
 import { createEngine } from '../../workers/engine/engine';
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
@@ -227,5 +227,57 @@ describe('prompts added on a frame apply from that frame on', () => {
     for (let t = 5; t < 30; t++) assert.deepEqual(ids(results[t]), [1, 2], `frame ${t}`);
     const blue = results[29].instances.find((i) => i.instanceId === 2)!;
     assert.ok(Math.abs((blue.boxXyxyPx[0] + blue.boxXyxyPx[2]) / 2 - (150 + 29 + 20)) <= 3, 'follows the blue square');
+  });
+});
+
+describe('live output policy: provisional tracks and why they go (issue 11)', () => {
+  /** A big red square all along; a second one born on frame 3 that shrinks below detection on frame 5. */
+  const blink = (t: number): ShapeSpec[] => [
+    square(200, 150, 'red', 44),
+    ...(t >= 3 ? [square(40, 60, 'red', t < 5 ? 30 : 14)] : []),
+  ];
+
+  test('a young track the detector stops confirming is provisional, then removed as unconfirmed', async () => {
+    const engine = await demoEngine();
+    const results = await track(
+      engine,
+      Array.from({ length: 20 }, (_, t) => blink(t)),
+    );
+    const born = results[3].born;
+    assert.equal(born.length, 1, 'the second square is born on frame 3');
+    const b = born[0];
+    const removedOn = results.findIndex((r) => r.removed.includes(b));
+    assert.ok(removedOn > 5 && removedOn < 3 + 15, `removed within its hotstart window (frame ${removedOn})`);
+    assert.equal(results[removedOn].removedReasons?.[b], 'unconfirmed');
+    for (let t = 3; t < removedOn; t++) {
+      const inst = results[t].instances.find((i) => i.instanceId === b);
+      assert.equal(inst?.provisional, true, `frame ${t}: shown as provisional`);
+    }
+    // The first square: provisional during its first 15 frames, confirmed after.
+    const a = results[0].instances[0].instanceId;
+    assert.equal(results[14].instances.find((i) => i.instanceId === a)?.provisional, true);
+    assert.equal(results[15].instances.find((i) => i.instanceId === a)?.provisional, undefined);
+  });
+});
+
+describe('the UI-side COCO RLE (export) matches the engine encoder', () => {
+  test('row-major masks from the engine → pycocotools strings, identical to the engine’s own', async () => {
+    const { cocoCountsToString, rowMajorToCocoCounts, packCounts, unpackCounts } =
+      await import('../../src/video/results/rleCodec');
+    const engine = await demoEngine();
+    const results = await track(
+      engine,
+      [0, 1, 2].map((t) => [square(20 + 5 * t, 30), square(200, 150, 'red', 31)]),
+      { withCocoRle: true },
+    );
+    let checked = 0;
+    for (const r of results)
+      for (const inst of r.instances) {
+        const { width, height, counts } = inst.mask;
+        assert.deepEqual(unpackCounts(packCounts(counts)), counts);
+        assert.equal(cocoCountsToString(rowMajorToCocoCounts(counts, width, height)), inst.cocoRle!.counts);
+        checked++;
+      }
+    assert.equal(checked, 6);
   });
 });

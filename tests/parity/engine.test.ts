@@ -6,9 +6,7 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Goldens, SAM3_TINY_PACK_DIR, maxAbsDiff } from './fixtures';
+import { Goldens, SAM3_TINY_PACK_DIR, goldenRgba, maxAbsDiff, packDirFiles } from './fixtures';
 import { preprocessImage } from '../../workers/core/resize';
 import { packExemplarBoxes } from '../../workers/core/boxes';
 import { maskBoundingBox, maskIou } from '../../workers/core/masks';
@@ -17,7 +15,7 @@ import { decodeRowMajorRle } from '../../workers/core/rle';
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { loadPack } from '../../workers/packs/loadPack';
-import { openPackGraphs, type OpenPack } from '../../workers/engine/openPackGraphs';
+import { openPackGraphs, type OpenPack } from '../../workers/graphs/openPackGraphs';
 import { renderInstances, resolveInstances } from '../../workers/engine/instances';
 import { RenderedMaskCache } from '../../workers/engine/instanceMasks';
 import { InstanceIdRegistry } from '../../workers/engine/instanceIds';
@@ -30,17 +28,7 @@ import type { RgbaImage } from '../../workers/protocol/api';
 let goldensCache: Goldens | undefined;
 const g = () => (goldensCache ??= new Goldens());
 
-function rgbaOf(imageName: string): RgbaImage {
-  const rgb = g().get(`image/${imageName}/rgb`);
-  const [h, w] = rgb.dims;
-  const data = new Uint8ClampedArray(w * h * 4);
-  const src = rgb.data as Uint8Array;
-  for (let i = 0; i < w * h; i++) {
-    data.set(src.subarray(i * 3, i * 3 + 3), i * 4);
-    data[i * 4 + 3] = 255;
-  }
-  return { width: w, height: h, data };
-}
+const rgbaOf = (imageName: string): RgbaImage => goldenRgba(g(), imageName);
 
 describe('pre-processing parity', () => {
   for (const img of ['img0', 'img1']) {
@@ -61,11 +49,7 @@ describe('detector parity through the engine pipeline', () => {
 
   before(async () => {
     runtime = await createNodeRuntime();
-    const files = readdirSync(SAM3_TINY_PACK_DIR).map((name) => {
-      const b = readFileSync(join(SAM3_TINY_PACK_DIR, name));
-      return { path: name, data: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer };
-    });
-    const loaded = await loadPack({ kind: 'files', files }, new MemoryByteStore());
+    const loaded = await loadPack({ kind: 'files', files: packDirFiles(SAM3_TINY_PACK_DIR) }, new MemoryByteStore());
     const probe = await runtime.probeWebGpu();
     pack = await openPackGraphs(loaded, runtime, probe, 'auto', () => {});
   });
@@ -157,11 +141,7 @@ describe('tracker (click) parity through the engine pipeline', () => {
 
   before(async () => {
     runtime = await createNodeRuntime();
-    const files = readdirSync(SAM3_TINY_PACK_DIR).map((name) => {
-      const b = readFileSync(join(SAM3_TINY_PACK_DIR, name));
-      return { path: name, data: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer };
-    });
-    const loaded = await loadPack({ kind: 'files', files }, new MemoryByteStore());
+    const loaded = await loadPack({ kind: 'files', files: packDirFiles(SAM3_TINY_PACK_DIR) }, new MemoryByteStore());
     pack = await openPackGraphs(loaded, runtime, await runtime.probeWebGpu(), 'auto', () => {});
   });
 

@@ -3,7 +3,7 @@
  * goldens/index.json maps a tensor name to { dtype, dims, file }; each file is raw little-endian data.
  * Throws (never returns empty) when the fixtures are missing, so tests built on it fail instead of skipping.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -110,4 +110,30 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
     if (!(d <= m)) m = d; // NaN propagates as a failure
   }
   return m;
+}
+
+export const SAM3_TINY_VARIANTS_DIR = join(SAM3_TINY_DIR, 'variants');
+
+/** The golden image `image/{name}/rgb` (uint8 [H,W,3]) as the RGBA image the engine takes. */
+export function goldenRgba(
+  goldens: Goldens,
+  imageName: string,
+): { width: number; height: number; data: Uint8ClampedArray } {
+  const rgb = goldens.get(`image/${imageName}/rgb`);
+  const [h, w] = rgb.dims;
+  const data = new Uint8ClampedArray(w * h * 4);
+  const src = rgb.data as Uint8Array;
+  for (let i = 0; i < w * h; i++) {
+    data.set(src.subarray(i * 3, i * 3 + 3), i * 4);
+    data[i * 4 + 3] = 255;
+  }
+  return { width: w, height: h, data };
+}
+
+/** Every file of a pack directory, as the engine's `files` pack source takes them. */
+export function packDirFiles(dir: string): { path: string; data: ArrayBuffer }[] {
+  return readdirSync(dir).map((name) => {
+    const b = readFileSync(join(dir, name));
+    return { path: name, data: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer };
+  });
 }

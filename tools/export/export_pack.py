@@ -4,6 +4,7 @@ manifest.json) from transformers SAM 3 (Sam3Model, Sam3TrackerModel, Sam3Tracker
 
   python tools/export/export_pack.py --checkpoint facebook/sam3 --out packs/sam3 --tokenizer path/tokenizer.json
   python tools/export/export_pack.py --tiny --seed 0 --out /tmp/sam3-tiny
+  python tools/export/export_pack.py --random-full --seed 0 --out /tmp/sam3-full --tokenizer public/packs/demo/tokenizer.json
 
 See tools/export/README.md for the graph contracts.
 """
@@ -22,7 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import log, require_transformers  # noqa: E402
 from manifest import MEMORY_ROLES, GraphFiles, write_manifest  # noqa: E402
-from models import Sam3Pair, build_from_checkpoint, build_tiny, build_tiny_video, video_from_checkpoint  # noqa: E402
+from models import (  # noqa: E402
+    Sam3Pair,
+    build_from_checkpoint,
+    build_random_full,
+    build_random_full_video,
+    build_tiny,
+    build_tiny_video,
+    video_from_checkpoint,
+)
 
 import torch  # noqa: E402
 
@@ -70,11 +79,23 @@ def example_text_input() -> tuple[torch.Tensor, torch.Tensor]:
     return ids, mask
 
 
+_VISION_EXAMPLE: dict[int, tuple[torch.Tensor, ...]] = {}
+
+
+def vision_example_outputs(pair: Sam3Pair) -> tuple[torch.Tensor, ...]:
+    """The dual vision encoder's outputs on the example input, computed once per model (a full-size CPU forward at
+    1008² takes tens of seconds; the vision, detector and tracker exports all need it)."""
+    if id(pair) not in _VISION_EXAMPLE:
+        enc = W.DualVisionEncoder.from_pair(pair.detector, pair.tracker).eval()
+        with torch.no_grad():
+            _VISION_EXAMPLE[id(pair)] = tuple(enc(example_vision_input(pair.input_size)))
+    return _VISION_EXAMPLE[id(pair)]
+
+
 def export_vision(pair: Sam3Pair, out: Path, opset: int) -> tuple[Path, list[str]]:
     enc = W.DualVisionEncoder.from_pair(pair.detector, pair.tracker).eval()
     x = example_vision_input(pair.input_size)
-    with torch.no_grad():
-        outs = enc(x)
+    outs = vision_example_outputs(pair)
     n_levels = len(pair.detector.config.vision_config.scale_factors)
     names = W.vision_output_names(n_levels, enc.num_tracker_levels)
     assert len(names) == len(outs), f"vision: {len(outs)} outputs for {len(names)} names"
@@ -91,9 +112,8 @@ def export_text(pair: Sam3Pair, out: Path, opset: int) -> Path:
 
 
 def detector_example_inputs(pair: Sam3Pair) -> tuple[torch.Tensor, ...]:
-    enc = W.DualVisionEncoder.from_pair(pair.detector, pair.tracker).eval()
+    v = vision_example_outputs(pair)
     with torch.no_grad():
-        v = enc(example_vision_input(pair.input_size))
         ids, mask = example_text_input()
         feats, tmask = W.TextEncoder(pair.detector)(ids, mask)
     boxes = torch.tensor([[[0.5, 0.5, 0.4, 0.3], [0.0, 0.0, 0.0, 0.0]]], dtype=torch.float32)
@@ -113,9 +133,7 @@ def export_detector(pair: Sam3Pair, out: Path, opset: int) -> Path:
 
 
 def tracker_example_inputs(pair: Sam3Pair) -> tuple[torch.Tensor, ...]:
-    enc = W.DualVisionEncoder.from_pair(pair.detector, pair.tracker).eval()
-    with torch.no_grad():
-        v = enc(example_vision_input(pair.input_size))
+    v = vision_example_outputs(pair)
     emb = v[-3:]
     s = float(pair.input_size)
     points = torch.tensor([[[[0.3 * s, 0.4 * s], [0.6 * s, 0.5 * s]]]], dtype=torch.float32)
@@ -265,12 +283,35 @@ def export_all(pair: Sam3Pair, out: Path, opset: int, tokenizer: Path | None, pa
     return res
 
 
+def random_full_pair(seed: int, tokenizer: Path | None, out: Path) -> Sam3Pair:
+    """--random-full: full-size random model calibrated on the benchmark's calibration case; the calibration result
+    goes to OUT/random-full.json so torch_bench.py rebuilds bit-identical weights without re-calibrating."""
+    import json
+
+    from bench_cases import calibration_probe, load_cases
+
+    if tokenizer is None:
+        sys.exit("--random-full needs --tokenizer (e.g. public/packs/demo/tokenizer.json)")
+    cases = load_cases()
+    size = 1008
+    pair = build_random_full(seed, calibration_probe(cases, tokenizer, size))
+    if pair.input_size != size:
+        raise RuntimeError(f"default Sam3Config has input size {pair.input_size}, expected {size}")
+    out.mkdir(parents=True, exist_ok=True)
+    info = {"seed": seed, "calibration": pair.calibration, "tokenizer": str(tokenizer)}
+    (out / "random-full.json").write_text(json.dumps(info, indent=2) + "\n")
+    return pair
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--checkpoint", help="transformers checkpoint id or folder (e.g. facebook/sam3)")
     src.add_argument("--tiny", action="store_true", help="tiny random configuration (fixtures)")
-    p.add_argument("--seed", type=int, default=0, help="seed for --tiny")
+    src.add_argument("--random-full", action="store_true",
+                     help="transformers' default (full-size, 1008²) configs with random weights, calibrated on "
+                          "bench_cases.json's calibration image so some queries pass 0.5 (needs --tokenizer)")
+    p.add_argument("--seed", type=int, default=0, help="seed for --tiny / --random-full")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--opset", type=int, default=17)
     p.add_argument("--tokenizer", type=Path, help="tokenizer.json to bundle (default: the checkpoint's, if any)")
@@ -279,14 +320,25 @@ def main(argv: list[str] | None = None) -> int:
                    help="skip the video memory graphs (mask_decoder, memory_attention, memory_encoder, constants.json)")
     a = p.parse_args(argv)
     require_transformers()
-    pair = build_tiny(a.seed) if a.tiny else build_from_checkpoint(a.checkpoint)
     tok = a.tokenizer
     if tok is None and a.checkpoint and Path(a.checkpoint, "tokenizer.json").is_file():
         tok = Path(a.checkpoint, "tokenizer.json")
-    pack_id = a.id or ("sam3-tiny-random" if a.tiny else "sam3-" + Path(a.checkpoint).name)
+    if a.tiny:
+        pair = build_tiny(a.seed)
+    elif a.random_full:
+        pair = random_full_pair(a.seed, tok, a.out)
+    else:
+        pair = build_from_checkpoint(a.checkpoint)
+    pack_id = a.id or ("sam3-tiny-random" if a.tiny else "sam3-random-full" if a.random_full
+                       else "sam3-" + Path(a.checkpoint).name)
     video = None
     if not a.no_memory:
-        video = build_tiny_video(a.seed, pair.detector) if a.tiny else video_from_checkpoint(a.checkpoint)
+        if a.tiny:
+            video = build_tiny_video(a.seed, pair.detector)
+        elif a.random_full:
+            video = build_random_full_video(a.seed, pair.detector)
+        else:
+            video = video_from_checkpoint(a.checkpoint)
     res = export_all(pair, a.out, a.opset, tok, pack_id, pack_id, video=video)
     if res.errors:
         for k, v in res.errors.items():

@@ -17,6 +17,7 @@ class Sam3Pair:
     tracker: Any  # transformers.Sam3TrackerModel
     input_size: int
     source: str
+    calibration: dict[str, float] | None = None  # --random-full: what calibrate_to_threshold set
 
 
 def tiny_vision_config() -> dict[str, Any]:
@@ -158,25 +159,115 @@ def calibrate_tiny(detector: Any) -> None:
         detector.dot_product_scoring.query_proj.weight.mul_(8.0)
 
 
-def build_tiny(seed: int) -> Sam3Pair:
-    tf = require_transformers()
+def _random_pair(tf: Any, seed: int, detector_config: Any, tracker_config: Any, source: str) -> Sam3Pair:
+    """Random detector + tracker on ONE trunk (as in facebook/sam3: the tracker's backbone is the detector's), with a
+    non-zero no_memory_embedding so the graphs show where it is added. Shared by --tiny and --random-full."""
     import torch
 
     torch.manual_seed(seed)
-    detector = _from_config(tf.Sam3Model, _build_detector_config(tf))
+    detector = _from_config(tf.Sam3Model, detector_config)
     torch.manual_seed(seed + 1)
-    tracker = _from_config(tf.Sam3TrackerModel, _build_tracker_config(tf))
-    # One trunk for both heads, as in facebook/sam3 (the tracker's backbone is the detector's).
+    tracker = _from_config(tf.Sam3TrackerModel, tracker_config)
     missing = tracker.vision_encoder.backbone.load_state_dict(detector.vision_encoder.backbone.state_dict())
     log(f"tracker backbone <- detector backbone: {missing}")
     with torch.no_grad():
         # Non-zero so that the graphs show whether no_memory_embedding reaches image_embeddings.2.
         tracker.no_memory_embedding.normal_(0.0, 0.5, generator=torch.Generator().manual_seed(seed + 2))
-    calibrate_tiny(detector)
     for m in (detector, tracker):
         force_eager(m)
         m.eval()
-    return Sam3Pair(detector, tracker, TINY_INPUT_SIZE, f"tiny random config, seed {seed}")
+    size = int(detector.config.vision_config.backbone_config.image_size)
+    return Sam3Pair(detector, tracker, size, source)
+
+
+def build_tiny(seed: int) -> Sam3Pair:
+    tf = require_transformers()
+    pair = _random_pair(tf, seed, _build_detector_config(tf), _build_tracker_config(tf),
+                        f"tiny random config, seed {seed}")
+    calibrate_tiny(pair.detector)
+    return pair
+
+
+def build_random_full(seed: int, probe: "DetectorProbe | None" = None,
+                      calibration: dict[str, float] | None = None) -> Sam3Pair:
+    """transformers' default Sam3Config / Sam3TrackerConfig (the released model's architecture, 1008²) with random
+    weights, built exactly like --tiny. Calibrated like the tiny model (query_proj × 8, presence-head bias), except
+    that the bias is solved from one probe forward so that a fixed number of queries pass 0.5 on the probe image:
+    random weights at full width put the scores elsewhere than the tiny model's fixed bias of 3.0 assumes."""
+    tf = require_transformers()
+    pair = _random_pair(tf, seed, tf.Sam3Config(), tf.Sam3TrackerConfig(),
+                        f"full-size default config, random weights, seed {seed}")
+    if calibration is not None:  # the values an earlier export solved (random-full.json): identical weights
+        apply_calibration(pair.detector, calibration)
+        pair.calibration = dict(calibration)
+    elif probe is not None:
+        pair.calibration = calibrate_to_threshold(pair.detector, probe)
+    else:
+        calibrate_tiny(pair.detector)
+    return pair
+
+
+def apply_calibration(detector: Any, calibration: dict[str, float]) -> None:
+    import torch
+
+    head = detector.detr_decoder.presence_head
+    last = head.layer3 if getattr(head, "layer3", None) is not None else head.layer2
+    with torch.no_grad():
+        detector.dot_product_scoring.query_proj.weight.mul_(float(calibration["queryProjScale"]))
+        last.bias.add_(float(calibration["presenceBiasShift"]))
+
+
+@dataclass
+class DetectorProbe:
+    """One detector call used to calibrate a random model: pixel_values [1,3,S,S], input_ids / attention_mask [1,32]."""
+
+    pixel_values: Any
+    input_ids: Any
+    attention_mask: Any
+    kept: int = 10  # queries that should pass the threshold on the probe
+    threshold: float = 0.5
+
+
+def calibrate_to_threshold(detector: Any, probe: DetectorProbe, device: str | None = None) -> dict[str, float]:
+    """query_proj × 8 (as calibrate_tiny), then the presence head's last bias is shifted so that exactly `probe.kept`
+    queries have σ(logit)·σ(presence) > threshold on the probe, halfway between the kept-th query and the next.
+    pred_logits do not depend on that bias and the presence logit is affine in it, so one forward suffices; if fewer
+    than `kept` queries have σ(logit) > threshold, the spread is doubled (at most 6 times)."""
+    import math
+
+    import torch
+
+    head = detector.detr_decoder.presence_head
+    last = head.layer3 if getattr(head, "layer3", None) is not None else head.layer2
+    dev = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    home = next(detector.parameters()).device
+    detector.to(dev)
+    boxes = torch.zeros((1, 1, 4), device=dev)
+    labels = torch.full((1, 1), -10, dtype=torch.long, device=dev)  # the engine's "no exemplar" slot
+    factor = 8.0
+    with torch.no_grad():
+        detector.dot_product_scoring.query_proj.weight.mul_(8.0)
+        for _ in range(7):
+            out = detector(pixel_values=probe.pixel_values.to(dev), input_ids=probe.input_ids.to(dev),
+                           attention_mask=probe.attention_mask.to(dev), input_boxes=boxes, input_boxes_labels=labels)
+            logits = out.pred_logits.flatten().float().sort(descending=True).values
+            if float(torch.sigmoid(logits[probe.kept - 1])) > probe.threshold + 0.05:
+                break
+            detector.dot_product_scoring.query_proj.weight.mul_(2.0)
+            factor *= 2.0
+        p0 = float(out.presence_logits.flatten()[0])
+        s_in = float(torch.sigmoid(logits[probe.kept - 1]))
+        s_out = float(torch.sigmoid(logits[probe.kept]))
+        # σ(presence) between threshold/s_in (the kept-th passes) and threshold/s_out (the next does not).
+        lo, hi = probe.threshold / s_in, min(probe.threshold / s_out, 0.999)
+        target = min(max((lo + hi) / 2, 1e-4), 0.999)
+        shift = math.log(target / (1 - target)) - p0
+        last.bias.add_(shift)
+    detector.to(home)
+    info = {"queryProjScale": factor, "presenceBiasShift": shift, "presenceProbability": target,
+            "keptScoreMargin": min(s_in * target - probe.threshold, probe.threshold - s_out * target)}
+    log(f"calibrated on the probe: {info}")
+    return info
 
 
 def build_from_checkpoint(checkpoint: str) -> Sam3Pair:
@@ -188,21 +279,6 @@ def build_from_checkpoint(checkpoint: str) -> Sam3Pair:
         m.eval()
     size = int(detector.config.vision_config.backbone_config.image_size)
     return Sam3Pair(detector, tracker, size, f"checkpoint {checkpoint}")
-
-
-def full_size_pair() -> Sam3Pair:
-    """Default (full-size) configs with random weights: the real architecture, no checkpoint."""
-    tf = require_transformers()
-    import torch
-
-    torch.manual_seed(0)
-    detector = _from_config(tf.Sam3Model, tf.Sam3Config())
-    tracker = _from_config(tf.Sam3TrackerModel, tf.Sam3TrackerConfig())
-    for m in (detector, tracker):
-        force_eager(m)
-        m.eval()
-    size = int(detector.config.vision_config.backbone_config.image_size)
-    return Sam3Pair(detector, tracker, size, "full-size default config, random weights")
 
 
 # --- video memory model (Sam3TrackerVideoModel) ---------------------------------------------------------------------
@@ -283,15 +359,15 @@ def calibrate_tiny_video(video: Any) -> None:
         video.mask_decoder.iou_prediction_head.proj_out.weight.mul_(20.0)
 
 
-def build_tiny_video(seed: int, detector: Any) -> Any:
-    """Tiny random Sam3TrackerVideoModel (seed + 3) on the detector's trunk (one trunk, as in facebook/sam3)."""
-    tf = require_transformers()
+def _random_video(tf: Any, seed: int, config: Any, detector: Any) -> Any:
+    """Random Sam3TrackerVideoModel (seed + 3) on the detector's trunk (one trunk, as in facebook/sam3), zero inits
+    made random (seed + 4) and calibrated; shared by --tiny and --random-full."""
     import torch
 
     if not hasattr(tf, "Sam3TrackerVideoModel"):
         raise RuntimeError(f"transformers {tf.__version__} has no Sam3TrackerVideoModel")
     torch.manual_seed(seed + 3)
-    video = _from_config(tf.Sam3TrackerVideoModel, _build_video_config(tf))
+    video = _from_config(tf.Sam3TrackerVideoModel, config)
     res = video.vision_encoder.backbone.load_state_dict(detector.vision_encoder.backbone.state_dict())
     log(f"video backbone <- detector backbone: {res}")
     randomize_zero_inits(video, seed + 4)
@@ -299,6 +375,17 @@ def build_tiny_video(seed: int, detector: Any) -> Any:
     force_eager(video)
     video.eval()
     return video
+
+
+def build_tiny_video(seed: int, detector: Any) -> Any:
+    tf = require_transformers()
+    return _random_video(tf, seed, _build_video_config(tf), detector)
+
+
+def build_random_full_video(seed: int, detector: Any) -> Any:
+    """transformers' default Sam3TrackerVideoConfig (hidden 256, memory 64, 1008²), random, on the detector's trunk."""
+    tf = require_transformers()
+    return _random_video(tf, seed, tf.Sam3TrackerVideoConfig(), detector)
 
 
 def video_from_checkpoint(checkpoint: str) -> Any:

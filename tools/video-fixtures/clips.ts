@@ -72,3 +72,33 @@ export const FILE_CLIP: ClipSpec = {
 export function visibleSquares(clip: ClipSpec, i: number): number {
   return clip.frame(i).shapes.filter((s) => s.colour === 'red').length;
 }
+
+/**
+ * `BLINK_CLIP`: a big red square all along, and a second red square born on frame 3 that shrinks on frame 5 below
+ * what the detector reports while the tracker still follows it: the hotstart rule removes that young track as
+ * unconfirmed a few frames later (the output-delay and provisional-track tests).
+ */
+export const BLINK_CLIP: ClipSpec = {
+  name: 'blink',
+  width: 320,
+  height: 240,
+  fps: 10,
+  frameCount: 20,
+  lateFrame: 3,
+  frame(i) {
+    const shapes: ShapeSpec[] = [square(200, 150, 44)];
+    if (i >= this.lateFrame) shapes.push(square(40, 60, i < 5 ? 30 : 14));
+    return { width: this.width, height: this.height, background: BACKGROUND, shapes };
+  },
+};
+
+/** Variable frame rate timestamps (s) for `n` frames: gaps of 50, 100 and 150 ms in turn. */
+export function vfrTimestamps(n: number): number[] {
+  const out: number[] = [];
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    out.push(Math.round(t * 1000) / 1000);
+    t += [0.05, 0.1, 0.15][i % 3];
+  }
+  return out;
+}

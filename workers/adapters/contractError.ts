@@ -1,7 +1,10 @@
 /** A graph does not have the contract its manifest claims. */
 export class ContractError extends Error {
   readonly code = 'pack-contract' as const;
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = 'ContractError';
   }

@@ -88,10 +88,10 @@ function singleTables(): { base: Uint16Array; shift: Uint8Array } {
   return { base: singleBase, shift: singleShift };
 }
 
-export function float32ToFloat16(values: Float32Array): Uint16Array {
+/** `out` (optional) receives the result, e.g. a buffer reused across frames. */
+export function float32ToFloat16(values: Float32Array, out = new Uint16Array(values.length)): Uint16Array {
   const { base, shift } = singleTables();
   const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  const out = new Uint16Array(values.length);
   for (let i = 0; i < bits.length; i++) {
     const x = bits[i];
     if ((x & 0x7fffffff) > 0x7f800000) {
@@ -110,10 +110,10 @@ export function float32ToFloat16(values: Float32Array): Uint16Array {
   return out;
 }
 
-export function float16ToFloat32(bits: Uint16Array): Float32Array {
+/** `out` (optional) receives the result, e.g. a buffer reused across frames. */
+export function float16ToFloat32(bits: Uint16Array, out = new Float32Array(bits.length)): Float32Array {
   const table = halfTable();
-  const out = new Float32Array(bits.length);
-  const o = new Uint32Array(out.buffer);
+  const o = new Uint32Array(out.buffer, out.byteOffset, bits.length);
   for (let i = 0; i < bits.length; i++) o[i] = table[bits[i]];
   return out;
 }

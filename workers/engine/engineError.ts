@@ -23,6 +23,7 @@ const KNOWN_CODES = new Set<EngineErrorCode>([
   'download-failed',
   'integrity',
   'network',
+  'storage-full',
   'gpu-lost',
   'runtime',
   'aborted',

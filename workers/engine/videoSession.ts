@@ -4,7 +4,13 @@
  * by mask IoU, ID birth, hotstart removal, periodic re-conditioning, overlap suppression, non-overlapping output
  * masks. Only the current frame's features and each object's memory are kept: nothing grows with stream length.
  */
-import type { VideoFrameInput, VideoFrameResult, VideoSessionOptions, TrackerSettings } from '../protocol/video';
+import type {
+  VideoFrameInput,
+  VideoFrameResult,
+  VideoInstance,
+  VideoSessionOptions,
+  TrackerSettings,
+} from '../protocol/video';
 import type { ConceptPrompt, ObjectPrompt } from '../protocol/prompts';
 import type { StageTimings } from '../protocol/results';
 import type { RawDetection } from '../pipelines/imageConcepts';
@@ -156,6 +162,10 @@ export class VideoSession {
       detectorRan,
       born: plan.born.map((b) => b.id),
       removed: [...negated, ...plan.removed],
+      removedReasons: Object.fromEntries([
+        ...negated.map((id) => [id, 'negative-box'] as const),
+        ...plan.reasons.entries(),
+      ]),
       timingsMs: timings,
     };
   }
@@ -269,11 +279,11 @@ export class VideoSession {
     masks: Map<number, Uint8Array>,
     logits: Map<number, Float32Array>,
     svc: FrameServices,
-  ): VideoFrameResult['instances'] {
+  ): VideoInstance[] {
     const { width: gw, height: gh } = this.grid;
     const dw = svc.displayWidth;
     const dh = svc.displayHeight;
-    const instances: VideoFrameResult['instances'] = [];
+    const instances: VideoInstance[] = [];
     const sizes = {
       displayWidth: dw,
       displayHeight: dh,
@@ -288,7 +298,7 @@ export class VideoSession {
       const { display, fullArea, fullBox } = renderInstanceMask(plane, sizes);
       if (!display || !fullBox) continue;
       const concept = frame.concepts[live.conceptIndex];
-      const inst: VideoFrameResult['instances'][number] = {
+      const inst: VideoInstance = {
         instanceId: id,
         conceptId: concept?.id ?? `object:${id}`,
         conceptIndex: concept ? live.conceptIndex : -1,
@@ -300,6 +310,7 @@ export class VideoSession {
         mask: display,
         source: concept ? 'concept' : 'object',
       };
+      if (this.book.isProvisional(id, frame.frameIndex)) inst.provisional = true;
       if (this.options.withCocoRle) {
         const [x0, y0, x1, y1] = display.box;
         const bits = decodeRowMajorRle(display.counts, x1 - x0, y1 - y0);

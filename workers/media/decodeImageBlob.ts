@@ -109,17 +109,23 @@ export async function decodeImageBlob(blob: Blob, name: string): Promise<Decoded
   };
 }
 
-/** A video frame (webcam or decoded file): its pixels, and the same bounds as for images; the bitmap is closed. */
-export function decodeVideoFrame(bitmap: ImageBitmap): DecodedImage {
-  const { width, height } = bitmap;
+/**
+ * A video frame (webcam or decoded file): its pixels, and the same bounds as for images; the bitmap is closed.
+ * With `sourceSize`, the bitmap is a copy the page already downscaled for the model (on the GPU): its pixels are the
+ * model source, and the frame keeps its own size for boxes and masks.
+ */
+export function decodeVideoFrame(bitmap: ImageBitmap, sourceSize?: { width: number; height: number }): DecodedImage {
   const data = readPixels(bitmap);
+  const source = { width: bitmap.width, height: bitmap.height, data };
   bitmap.close();
+  const width = sourceSize?.width ?? source.width;
+  const height = sourceSize?.height ?? source.height;
   const display = fitWithin(width, height, MAX_DISPLAY_SIDE);
   return {
     width,
     height,
-    source: { width, height, data },
-    downscaledForModel: false,
+    source,
+    downscaledForModel: width !== source.width || height !== source.height,
     displayWidth: display.width,
     displayHeight: display.height,
   };

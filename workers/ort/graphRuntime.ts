@@ -28,11 +28,24 @@ export interface GraphValue {
 
 export type Provider = 'webgpu' | 'wasm' | 'cpu';
 
+/**
+ * Bytes of a graph file where they live: in memory, or a Blob that onnxruntime reads itself (a Cache Storage
+ * entry or a picked File in the browser). In Node a Blob may carry `diskPath` (see `onDisk`): when the model and
+ * all its external data are files side by side, onnxruntime-node opens them from disk and no byte passes through JS.
+ */
+export type GraphBytes = Uint8Array | (Blob & { readonly diskPath?: string });
+
+/** A Blob for a file on disk (Node), marked with its path. */
+export function onDisk(blob: Blob, diskPath: string): Blob & { readonly diskPath: string } {
+  return Object.assign(blob, { diskPath });
+}
+
 export interface GraphSpec {
   /** For messages and statistics: the graph's role ("vision", "text", "detector"). */
   name: string;
-  model: Uint8Array;
-  externalData: { path: string; data: Uint8Array }[];
+  model: GraphBytes;
+  /** `path` = the location the graph's initializers name. */
+  externalData: { path: string; data: GraphBytes }[];
   provider: Provider;
   /** Outputs to leave on the GPU (WebGPU only; '*' = all): encoder outputs that only feed other graphs. */
   keepOnDevice?: string[];
@@ -56,6 +69,9 @@ export interface WebGpuProbe {
   maxBufferSize?: number;
   maxStorageBufferBindingSize?: number;
 }
+
+/** Why the GPU device went away, once it has (from `GPUDevice.lost`); null while it is fine. */
+export type DeviceLossProbe = () => string | null;
 
 export interface GraphRuntime {
   /** Which providers this runtime can use. */

@@ -1,12 +1,15 @@
 /**
- * GraphRuntime over onnxruntime's common API. The same code serves onnxruntime-web (worker) and
- * onnxruntime-node (tests, benchmarks): they differ only in the module passed in and the providers offered.
+ * GraphRuntime over onnxruntime's common API. The same code serves onnxruntime-web (worker), onnxruntime-node
+ * (tests, benchmarks) and onnxruntime-node's WebGPU EP (the GPU benchmark): they differ only in the module passed
+ * in, the providers offered, how graph files reach the session, and how a GPU-resident value is read back.
  */
 import type * as OrtCommon from 'onnxruntime-common';
 import { float16ToFloat32, float32ToFloat16 } from '../core/float16';
 import {
   DeviceLostError,
+  type DeviceLossProbe,
   type Graph,
+  type GraphBytes,
   type GraphRuntime,
   type GraphSpec,
   type GraphValue,
@@ -18,11 +21,37 @@ import {
 
 type Ort = Pick<typeof OrtCommon, 'InferenceSession' | 'Tensor'>;
 type OrtTensor = OrtCommon.Tensor;
+type SessionOptions = OrtCommon.InferenceSession.SessionOptions;
 
-const DEVICE_LOST = /device (was )?(lost|destroyed)|GPUDevice|external Instance reference no longer exists/i;
+/** What `InferenceSession.create` takes for one graph: its bytes or a path, and its external data. */
+export interface SessionFiles {
+  model: Uint8Array | string;
+  externalData?: { path: string; data: Uint8Array | Blob }[];
+}
+
+export interface OrtRuntimeOptions {
+  providers: Provider[];
+  wasmThreads: number;
+  probeWebGpu: () => Promise<WebGpuProbe>;
+  /** Turns a spec's graph files into what this onnxruntime accepts (web: Blobs as they are; Node: paths or bytes). */
+  sessionFiles: (spec: GraphSpec) => Promise<SessionFiles>;
+  /** Extra session options for a provider (e.g. the WebGPU layout). */
+  providerOptions?: (provider: Provider) => SessionOptions['executionProviders'];
+  /** Called after a WebGPU session exists (the device is up): the web runtime subscribes to `GPUDevice.lost`. */
+  onWebGpuSession?: () => Promise<void>;
+  /** Why the GPU device was lost, once it was. */
+  deviceLost?: DeviceLossProbe;
+  /** Reads a GPU-resident tensor back (default: `tensor.getData()`). */
+  readGpu?: (tensor: OrtTensor) => Promise<HostTensor['data']>;
+  /** Whether outputs may stay on the GPU at all (default true). */
+  gpuOutputs?: boolean;
+}
 
 class OrtValue implements GraphValue {
-  constructor(readonly tensor: OrtTensor) {}
+  constructor(
+    readonly tensor: OrtTensor,
+    private readonly readGpu?: (tensor: OrtTensor) => Promise<HostTensor['data']>,
+  ) {}
   get type(): TensorType {
     return this.tensor.type as TensorType;
   }
@@ -34,7 +63,10 @@ class OrtValue implements GraphValue {
   }
   /** Host copy; float16 data is widened to float32 so the engine's post-processing sees one float type. */
   async read(): Promise<HostTensor> {
-    const data = (await this.tensor.getData()) as HostTensor['data'];
+    const gpu = this.tensor.location === 'gpu-buffer';
+    const data = (
+      gpu && this.readGpu ? await this.readGpu(this.tensor) : await this.tensor.getData()
+    ) as HostTensor['data'];
     if (this.type === 'float16') {
       const bits = data instanceof Uint16Array ? data : new Uint16Array(data.buffer, data.byteOffset, data.length);
       return { type: 'float32', dims: [...this.dims], data: float16ToFloat32(bits) };
@@ -46,39 +78,44 @@ class OrtValue implements GraphValue {
   }
 }
 
-export interface OrtRuntimeOptions {
-  providers: Provider[];
-  wasmThreads: number;
-  probeWebGpu: () => Promise<WebGpuProbe>;
+/** Bytes of a graph file (read from its Blob when it is one). */
+export async function graphBytes(bytes: GraphBytes): Promise<Uint8Array> {
+  return bytes instanceof Uint8Array ? bytes : new Uint8Array(await bytes.arrayBuffer());
 }
+
+/** Lets a failed run's `GPUDevice.lost` callback land before the failure is classified. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRuntime {
   const toOrt = (t: HostTensor): OrtTensor =>
     new ort.Tensor(t.type, t.data as Float32Array, t.dims) as unknown as OrtTensor;
+  const wrap = (t: OrtTensor) => new OrtValue(t, options.readGpu);
+  const lostError = (reason: string) => new DeviceLostError(reason);
 
   return {
     providers: options.providers,
     wasmThreads: options.wasmThreads,
     probeWebGpu: options.probeWebGpu,
-    tensor: (t) => new OrtValue(toOrt(t)),
+    tensor: (t) => wrap(toOrt(t)),
     async createGraph(spec: GraphSpec): Promise<Graph> {
-      const sessionOptions: OrtCommon.InferenceSession.SessionOptions = {
-        executionProviders:
-          spec.provider === 'webgpu' ? [{ name: 'webgpu', preferredLayout: 'NCHW' } as never] : [spec.provider],
+      const sessionOptions: SessionOptions = {
+        executionProviders: options.providerOptions?.(spec.provider) ?? [spec.provider],
         graphOptimizationLevel: 'all',
       };
-      if (spec.externalData.length > 0) {
-        (sessionOptions as { externalData?: unknown }).externalData = spec.externalData.map((e) => ({
-          path: e.path,
-          data: e.data,
-        }));
+      const files = await options.sessionFiles(spec);
+      if (files.externalData?.length) {
+        (sessionOptions as { externalData?: unknown }).externalData = files.externalData;
       }
-      if (spec.provider === 'webgpu' && spec.keepOnDevice?.length) {
+      if (spec.provider === 'webgpu' && spec.keepOnDevice?.length && options.gpuOutputs !== false) {
         sessionOptions.preferredOutputLocation = spec.keepOnDevice.includes('*')
           ? 'gpu-buffer'
           : Object.fromEntries(spec.keepOnDevice.map((n) => [n, 'gpu-buffer' as const]));
       }
-      const session = await ort.InferenceSession.create(spec.model, sessionOptions);
+      const session =
+        typeof files.model === 'string'
+          ? await ort.InferenceSession.create(files.model, sessionOptions)
+          : await ort.InferenceSession.create(files.model, sessionOptions);
+      if (spec.provider === 'webgpu') await options.onWebGpuSession?.();
       // Declared float type of each input: float16 graphs (q4f16/fp16 exports) get their float inputs narrowed.
       const declared = new Map<string, string>();
       for (const m of (session as { inputMetadata?: readonly { name: string; isTensor: boolean; type?: string }[] })
@@ -91,6 +128,8 @@ export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRun
         inputNames: session.inputNames,
         outputNames: session.outputNames,
         async run(feeds, fetches) {
+          const lost = spec.provider === 'webgpu' ? options.deviceLost?.() : null;
+          if (lost) throw lostError(lost);
           const ortFeeds: Record<string, OrtTensor> = {};
           for (const [name, value] of Object.entries(feeds)) {
             const want = declared.get(name);
@@ -109,11 +148,14 @@ export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRun
           try {
             const out = fetches ? await session.run(ortFeeds, fetches as string[]) : await session.run(ortFeeds);
             const result: Record<string, GraphValue> = {};
-            for (const [name, t] of Object.entries(out)) result[name] = new OrtValue(t as OrtTensor);
+            for (const [name, t] of Object.entries(out)) result[name] = wrap(t as OrtTensor);
             return result;
           } catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
-            if (spec.provider === 'webgpu' && DEVICE_LOST.test(message)) throw new DeviceLostError(message);
+            if (spec.provider === 'webgpu' && options.deviceLost) {
+              await settle();
+              const reason = options.deviceLost();
+              if (reason) throw lostError(reason);
+            }
             throw err;
           }
         },

@@ -1,6 +1,14 @@
-/** onnxruntime-web bound to the engine worker: WebGPU first, WASM (threads set explicitly) as fallback. */
-import { createOrtRuntime } from './ortRuntime';
+/**
+ * onnxruntime-web bound to the engine worker: WebGPU first, WASM (threads set explicitly) as fallback. External
+ * data goes to onnxruntime as the Blobs the loader found (Cache Storage entries, picked files): onnxruntime reads
+ * them itself. A lost GPU is known from `GPUDevice.lost`, not guessed from an error's wording.
+ */
+import { createOrtRuntime, graphBytes } from './ortRuntime';
 import type { GraphRuntime, Provider, WebGpuProbe } from './graphRuntime';
+
+interface GpuDeviceLike {
+  lost: Promise<{ reason?: string; message: string }>;
+}
 
 interface GpuAdapterLike {
   info?: { vendor?: string; architecture?: string; isFallbackAdapter?: boolean };
@@ -46,5 +54,23 @@ export async function createWebRuntime(opts: { disableWebGpu?: boolean; numThrea
   ort.env.logLevel = 'error';
   const probe = await probeWebGpu(Boolean(opts.disableWebGpu));
   const providers: Provider[] = probe.available ? ['webgpu', 'wasm'] : ['wasm'];
-  return createOrtRuntime(ort, { providers, wasmThreads: threads, probeWebGpu: async () => probe });
+  let lostReason: string | null = null;
+  let watching = false;
+  return createOrtRuntime(ort, {
+    providers,
+    wasmThreads: threads,
+    probeWebGpu: async () => probe,
+    sessionFiles: async (spec) => ({ model: await graphBytes(spec.model), externalData: spec.externalData }),
+    providerOptions: (provider) =>
+      provider === 'webgpu' ? [{ name: 'webgpu', preferredLayout: 'NCHW' } as never] : [provider],
+    async onWebGpuSession() {
+      if (watching) return;
+      watching = true;
+      const device = (await ort.env.webgpu.device) as unknown as GpuDeviceLike;
+      void device.lost.then((info) => {
+        lostReason = info.message || `the device was lost (${info.reason ?? 'unknown reason'})`;
+      });
+    },
+    deviceLost: () => lostReason,
+  });
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MemoryByteStore, type ByteStore } from './byteStore';
 import { CacheStorageByteStore } from './cacheStorageByteStore';
-import { FakeCacheStorage } from './fakeCacheStorage';
+import { FakeCacheStorage } from '../../tests/helpers/fakeCacheStorage';
 
 const stores: [string, () => ByteStore][] = [
   ['MemoryByteStore', () => new MemoryByteStore()],

@@ -7,8 +7,17 @@ import type { CacheEntryInfo } from '../protocol/results';
 import { concatBytes, totalLength } from './bytes';
 
 export interface ByteStore {
-  /** The parts stored so far for `key`, in order (empty when nothing is stored). */
+  /** The parts stored so far for `key`, in order (empty when nothing is stored). Small files and tests only. */
   readParts(key: string): Promise<Uint8Array[]>;
+  /** Sizes of the parts stored so far (cheap: reads no part). */
+  partSizes(key: string): Promise<number[]>;
+  /** The n-th stored part, or null when it is missing or damaged. */
+  readPart(key: string, n: number): Promise<Uint8Array | null>;
+  /**
+   * The whole file when complete, else null, as a Blob that refers to the stored parts without reading them into
+   * memory (Cache Storage keeps large bodies on disk): what the loader hands to onnxruntime.
+   */
+  blob(key: string): Promise<Blob | null>;
   /** Appends one part after the existing ones. */
   appendPart(key: string, bytes: Uint8Array): Promise<void>;
   /** Records that the parts now form the whole, verified file of `totalBytes` bytes. */
@@ -35,6 +44,19 @@ export class MemoryByteStore implements ByteStore {
 
   async readParts(key: string): Promise<Uint8Array[]> {
     return (this.entries.get(key)?.parts ?? []).map((p) => p.slice());
+  }
+
+  async partSizes(key: string): Promise<number[]> {
+    return (this.entries.get(key)?.parts ?? []).map((p) => p.byteLength);
+  }
+
+  async readPart(key: string, n: number): Promise<Uint8Array | null> {
+    return this.entries.get(key)?.parts[n]?.slice() ?? null;
+  }
+
+  async blob(key: string): Promise<Blob | null> {
+    const entry = this.entries.get(key);
+    return entry?.complete ? new Blob(entry.parts as Uint8Array<ArrayBuffer>[]) : null;
   }
 
   async appendPart(key: string, bytes: Uint8Array): Promise<void> {

@@ -110,6 +110,36 @@ export class CacheStorageByteStore implements ByteStore {
     return parts;
   }
 
+  async partSizes(key: string): Promise<number[]> {
+    return (await this.readIndex(key))?.partSizes ?? [];
+  }
+
+  async readPart(key: string, n: number): Promise<Uint8Array | null> {
+    const index = await this.readIndex(key);
+    if (!index || n >= index.partSizes.length) return null;
+    const response = await (await this.cache()).match(this.partUrl(key, n));
+    const bytes = response ? new Uint8Array(await response.arrayBuffer()) : null;
+    return bytes && bytes.byteLength === index.partSizes[n] ? bytes : null;
+  }
+
+  async blob(key: string): Promise<Blob | null> {
+    const index = await this.readIndex(key);
+    if (!index?.complete) return null;
+    const cache = await this.cache();
+    const parts: Blob[] = [];
+    for (let n = 0; n < index.partSizes.length; n++) {
+      const response = await cache.match(this.partUrl(key, n));
+      // Response.blob() of a cached body is a handle to the stored bytes, not a copy in this heap.
+      const part = response ? await response.blob() : null;
+      if (!part || part.size !== index.partSizes[n]) {
+        await this.writeIndex({ key, partSizes: index.partSizes.slice(0, n), complete: false, totalBytes: 0 });
+        return null;
+      }
+      parts.push(part);
+    }
+    return new Blob(parts);
+  }
+
   async appendPart(key: string, bytes: Uint8Array): Promise<void> {
     const index = (await this.readIndex(key)) ?? { key, partSizes: [], complete: false, totalBytes: 0 };
     const n = index.partSizes.length;

@@ -5,9 +5,14 @@ import { MemoryByteStore } from './byteStore';
 import { sha256Hex, totalLength } from './bytes';
 import { CacheStorageByteStore } from './cacheStorageByteStore';
 import { fetchPackFile } from './download';
-import { FakeCacheStorage } from './fakeCacheStorage';
+import { FakeCacheStorage } from '../../tests/helpers/fakeCacheStorage';
 import { PackError } from './packError';
-import { randomBytes, startTestServer, type TestServer } from './testServer';
+import { randomBytes, startTestServer, type TestServer } from '../../tests/helpers/testServer';
+
+/** The bytes behind a downloaded file's Blob handle. */
+async function bytesOf(blob: Promise<Blob>): Promise<Uint8Array> {
+  return new Uint8Array(await (await blob).arrayBuffer());
+}
 
 const SIZE = 64 * 1024;
 const DATA = randomBytes(SIZE, 7);
@@ -43,11 +48,13 @@ describe('fetchPackFile', () => {
   test('downloads, stores in parts and reports progress; a second call is served from the store', async () => {
     const store = new MemoryByteStore();
     const events: ProgressEvent[] = [];
-    const bytes = await fetchPackFile(url('a.onnx'), { path: 'a.onnx', size: SIZE, sha256: sha }, store, {
-      onProgress: (e) => events.push(e),
-      partBytes: 10_000,
-      progressIntervalMs: 0,
-    });
+    const bytes = await bytesOf(
+      fetchPackFile(url('a.onnx'), { path: 'a.onnx', size: SIZE, sha256: sha }, store, {
+        onProgress: (e) => events.push(e),
+        partBytes: 10_000,
+        progressIntervalMs: 0,
+      }),
+    );
     assert.deepEqual(bytes, DATA);
     assert.deepEqual(events[0], { status: 'initiate', file: 'a.onnx', total: SIZE });
     const progress = events.filter((e) => e.status === 'progress');
@@ -63,10 +70,12 @@ describe('fetchPackFile', () => {
 
     const before = server.requests.length;
     const cachedEvents: ProgressEvent[] = [];
-    const again = await fetchPackFile(url('a.onnx'), { path: 'a.onnx', size: SIZE, sha256: sha }, store, {
-      onProgress: (e) => cachedEvents.push(e),
-      verifyCachedHash: true,
-    });
+    const again = await bytesOf(
+      fetchPackFile(url('a.onnx'), { path: 'a.onnx', size: SIZE, sha256: sha }, store, {
+        onProgress: (e) => cachedEvents.push(e),
+        verifyCachedHash: true,
+      }),
+    );
     assert.deepEqual(again, DATA);
     assert.equal(server.requests.length, before, 'no request for a cached file');
     assert.deepEqual(cachedEvents, [{ status: 'cached', file: 'a.onnx', total: SIZE }]);
@@ -86,10 +95,12 @@ describe('fetchPackFile', () => {
     assert.ok(kept > 0 && kept <= 30_000, `kept ${kept} bytes`);
 
     const events: ProgressEvent[] = [];
-    const bytes = await fetchPackFile(url('cut.onnx'), ref, store, {
-      partBytes: 4096,
-      onProgress: (e) => events.push(e),
-    });
+    const bytes = await bytesOf(
+      fetchPackFile(url('cut.onnx'), ref, store, {
+        partBytes: 4096,
+        onProgress: (e) => events.push(e),
+      }),
+    );
     assert.deepEqual(bytes, DATA);
     const last = server.requests.filter((r) => r.path === 'cut.onnx').at(-1);
     assert.equal(last?.range, `bytes=${kept}-`);
@@ -104,9 +115,9 @@ describe('fetchPackFile', () => {
     await rejectsWith(fetchPackFile(url('cut.onnx'), ref, store, { partBytes: 4096 }), 'network');
     const kept = totalLength(await store.readParts(url('cut.onnx')));
     assert.ok(kept > 0 && kept <= 20_000);
-    assert.deepEqual(await fetchPackFile(url('cut.onnx'), ref, store, { partBytes: 4096 }), DATA);
+    assert.deepEqual(await bytesOf(fetchPackFile(url('cut.onnx'), ref, store, { partBytes: 4096 })), DATA);
     assert.equal(server.requests.filter((r) => r.path === 'cut.onnx').at(-1)?.range, `bytes=${kept}-`);
-    assert.deepEqual(await fetchPackFile(url('cut.onnx'), ref, store), DATA);
+    assert.deepEqual(await bytesOf(fetchPackFile(url('cut.onnx'), ref, store)), DATA);
     assert.deepEqual(await store.list(), [{ url: url('cut.onnx'), bytes: SIZE, complete: true }]);
   });
 
@@ -114,7 +125,9 @@ describe('fetchPackFile', () => {
     const store = new MemoryByteStore();
     server.behaviour.set('ignore.onnx', { kind: 'ignore-range' });
     await store.appendPart(url('ignore.onnx'), new Uint8Array(5000).fill(9)); // wrong bytes: must not survive
-    const bytes = await fetchPackFile(url('ignore.onnx'), { path: 'ignore.onnx', size: SIZE, sha256: sha }, store);
+    const bytes = await bytesOf(
+      fetchPackFile(url('ignore.onnx'), { path: 'ignore.onnx', size: SIZE, sha256: sha }, store),
+    );
     assert.deepEqual(bytes, DATA);
     assert.equal(server.requests.filter((r) => r.path === 'ignore.onnx').at(-1)?.range, 'bytes=5000-');
     assert.equal(totalLength(await store.readParts(url('ignore.onnx'))), SIZE);
@@ -163,9 +176,9 @@ describe('fetchPackFile', () => {
 
   test('unknown size (0) is taken from Content-Length, or accepted as streamed when there is none', async () => {
     const store = new MemoryByteStore();
-    assert.deepEqual(await fetchPackFile(url('a.onnx'), { path: 'a.onnx', size: 0 }, store), DATA);
+    assert.deepEqual(await bytesOf(fetchPackFile(url('a.onnx'), { path: 'a.onnx', size: 0 }, store)), DATA);
     server.behaviour.set('nolength.onnx', { kind: 'no-length' });
-    assert.deepEqual(await fetchPackFile(url('nolength.onnx'), { path: 'n.onnx', size: 0 }, store), DATA);
+    assert.deepEqual(await bytesOf(fetchPackFile(url('nolength.onnx'), { path: 'n.onnx', size: 0 }, store)), DATA);
     assert.equal(await store.completeSize(url('nolength.onnx')), SIZE);
   });
 

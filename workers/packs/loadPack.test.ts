@@ -5,9 +5,9 @@ import type { ProgressEvent } from '../protocol/progress';
 import { MemoryByteStore } from './byteStore';
 import { concatBytes, sha256Hex } from './bytes';
 import { loadPack } from './loadPack';
-import { sampleManifest } from './manifestTestData';
+import { sampleManifest } from '../../tests/helpers/manifestTestData';
 import { PackError } from './packError';
-import { randomBytes, startTestServer } from './testServer';
+import { randomBytes, startTestServer } from '../../tests/helpers/testServer';
 
 const CONTENT: Record<string, Uint8Array> = {
   'tokenizer.json': new TextEncoder().encode('{"model":{"vocab":{}}}'),
@@ -34,17 +34,22 @@ async function packManifest(): Promise<PackManifest> {
   return m;
 }
 
-function checkFiles(loaded: Awaited<ReturnType<typeof loadPack>>): void {
+const bytes = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer());
+
+async function checkFiles(loaded: Awaited<ReturnType<typeof loadPack>>): Promise<void> {
   assert.deepEqual(loaded.files.tokenizer, CONTENT['tokenizer.json']);
-  assert.deepEqual(loaded.files.graphs.vision.model, CONTENT['vision.onnx']);
+  assert.deepEqual(await bytes(loaded.files.graphs.vision.model), CONTENT['vision.onnx']);
   assert.equal(loaded.files.graphs.vision.externalData.length, 1);
   assert.equal(loaded.files.graphs.vision.externalData[0].path, 'vision.onnx.data');
+  // Chunks of one location are one Blob over the chunks, in order.
   assert.deepEqual(
-    loaded.files.graphs.vision.externalData[0].data,
+    await bytes(loaded.files.graphs.vision.externalData[0].data),
     concatBytes([CONTENT['vision.onnx.data'], CONTENT['vision.onnx.data_1']]),
   );
-  assert.deepEqual(loaded.files.graphs.text, { model: CONTENT['text.onnx'], externalData: [] });
-  assert.deepEqual(loaded.files.graphs.detector, { model: CONTENT['detector.onnx'], externalData: [] });
+  for (const role of ['text', 'detector'] as const) {
+    assert.deepEqual(await bytes(loaded.files.graphs[role].model), CONTENT[`${role}.onnx`]);
+    assert.deepEqual(loaded.files.graphs[role].externalData, []);
+  }
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: string, pattern: RegExp): Promise<void> {
@@ -71,7 +76,7 @@ describe('loadPack from a URL', () => {
       const loaded = await loadPack({ kind: 'url', manifestUrl }, store, { onProgress: (e) => events.push(e) });
       assert.deepEqual(loaded.manifest, manifest);
       assert.equal(loaded.sourceLabel, manifestUrl);
-      checkFiles(loaded);
+      await checkFiles(loaded);
       assert.equal(events.filter((e) => e.status === 'done').length, 6);
       assert.equal((await store.list()).length, 7, 'six files and the manifest are stored');
     } finally {
@@ -79,7 +84,7 @@ describe('loadPack from a URL', () => {
     }
     const offlineEvents: ProgressEvent[] = [];
     const offline = await loadPack({ kind: 'url', manifestUrl }, store, { onProgress: (e) => offlineEvents.push(e) });
-    checkFiles(offline);
+    await checkFiles(offline);
     assert.ok(offlineEvents.every((e) => e.status === 'cached'));
   });
 
@@ -91,7 +96,7 @@ describe('loadPack from a URL', () => {
         { kind: 'manifest', manifest, baseUrl: `${server.baseUrl}base/` },
         new MemoryByteStore(),
       );
-      checkFiles(loaded);
+      await checkFiles(loaded);
       assert.ok(server.requests.every((r) => r.path.startsWith('base/')));
     } finally {
       await server.close();
@@ -151,7 +156,7 @@ describe('loadPack from local files', () => {
   test('a folder of files opens, with or without a folder prefix', async () => {
     for (const prefix of ['my pack/', '']) {
       const loaded = await loadPack({ kind: 'files', files: await asFiles(prefix) }, new MemoryByteStore());
-      checkFiles(loaded);
+      await checkFiles(loaded);
       assert.match(loaded.sourceLabel, /7 local files/);
     }
   });
@@ -163,7 +168,7 @@ describe('loadPack from local files', () => {
       f.path === 'manifest.json' ? { path: 'pack.json', data: new Blob([JSON.stringify(manifest)]) } : f,
     );
     const loaded = await loadPack({ kind: 'files', files }, new MemoryByteStore());
-    assert.deepEqual(loaded.files.graphs.text.model, CONTENT['text.onnx']);
+    assert.deepEqual(await bytes(loaded.files.graphs.text.model), CONTENT['text.onnx']);
   });
 
   test('a missing file is named', async () => {

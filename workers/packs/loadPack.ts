@@ -1,6 +1,9 @@
 /**
- * Opens a pack from any PackSource and returns its manifest and the bytes of every file, verified.
- * URL packs go through the ByteStore (resumable, cached, usable offline); local files are read and checked in place.
+ * Opens a pack from any PackSource and returns its manifest and every file, verified — the graphs' files as Blob
+ * handles, never joined or copied here: a cached download is a Blob over Cache Storage's parts, a local file is the
+ * picked File, and onnxruntime reads each one itself when it creates the session. Only the small files (tokenizer,
+ * memory constants) are read into memory.
+ * URL packs go through the ByteStore (resumable, cached, usable offline); local files are checked in place.
  */
 import type { PackSource } from '../protocol/api';
 import {
@@ -12,7 +15,7 @@ import {
 } from '../protocol/manifest';
 import type { ProgressEvent } from '../protocol/progress';
 import type { ByteStore } from './byteStore';
-import { baseName, concatBytes } from './bytes';
+import { baseName, formatMegabytes } from './bytes';
 import { isCatalogueManifest } from './catalogue';
 import { fetchPackFile } from './download';
 import { findManifest, readVerified, requireAll } from './localFiles';
@@ -23,9 +26,12 @@ import { PackError } from './packError';
 export { GRAPH_ROLES, type GraphRole } from '../protocol/manifest';
 
 export interface LoadedGraphFiles {
-  model: Uint8Array;
-  /** `path` = the location stored in the graph (what onnxruntime-web matches `externalData[].path` against). */
-  externalData: { path: string; data: Uint8Array }[];
+  model: Blob;
+  /**
+   * `path` = the location stored in the graph (what onnxruntime matches `externalData[].path` against). Chunks a
+   * manifest lists for one location are one Blob made of the chunk Blobs (no bytes are copied to join them).
+   */
+  externalData: { path: string; data: Blob }[];
 }
 
 export interface LoadedPack {
@@ -49,9 +55,16 @@ export interface LoadPackOptions {
   verifyCachedHash?: boolean;
   /** Accept `size: 0` (unknown). Default: only for manifests identical to a built-in catalogue entry. */
   allowUnknownSizes?: boolean;
+  /**
+   * Free bytes the browser lets this site store (quota − usage), or null when it does not say. Checked against what
+   * is still to download before the first byte is fetched.
+   */
+  freeBytes?: () => Promise<number | null>;
+  /** Told each stored file's key before it is fetched (so a cancelled load can drop its partial files). */
+  onFetch?: (key: string) => void;
 }
 
-type FileReader = (ref: PackFileRef) => Promise<Uint8Array>;
+type FileReader = (ref: PackFileRef) => Promise<Blob>;
 
 export async function loadPack(source: PackSource, store: ByteStore, opts: LoadPackOptions = {}): Promise<LoadedPack> {
   switch (source.kind) {
@@ -62,12 +75,14 @@ export async function loadPack(source: PackSource, store: ByteStore, opts: LoadP
         fetchImpl: opts.fetchImpl,
         allowUnknownSizes: opts.allowUnknownSizes ?? false,
       });
+      await checkSpace(manifest, manifestUrl, store, opts);
       return assemble(manifest, manifestUrl, remoteReader(manifestUrl, store, opts));
     }
     case 'manifest': {
       const allowUnknownSizes = opts.allowUnknownSizes ?? isCatalogueManifest(source.manifest);
       const manifest = validateManifest(source.manifest, { allowUnknownSizes });
       const base = absoluteUrl(source.baseUrl);
+      await checkSpace(manifest, base, store, opts);
       return assemble(manifest, `${manifest.id} (${base})`, remoteReader(base, store, opts));
     }
     case 'files': {
@@ -91,12 +106,39 @@ export async function loadPack(source: PackSource, store: ByteStore, opts: LoadP
   }
 }
 
+/** Fails before downloading when the files still missing from the store do not fit the space left. */
+async function checkSpace(
+  manifest: PackManifest,
+  base: string,
+  store: ByteStore,
+  opts: LoadPackOptions,
+): Promise<void> {
+  if (!opts.freeBytes) return;
+  let missing = 0;
+  for (const { ref } of manifestFiles(manifest)) {
+    const key = resolveUrl(ref.path, base);
+    if ((await store.completeSize(key)) !== null) continue;
+    const partial = (await store.partSizes(key)).reduce((a, b) => a + b, 0);
+    missing += Math.max(0, ref.size - partial);
+  }
+  if (missing === 0) return;
+  const free = await opts.freeBytes();
+  if (free !== null && missing > free) {
+    throw new PackError(
+      'storage-full',
+      `${manifest.name} needs ${formatMegabytes(missing)} more storage, but the browser lets this site store only ` +
+        `${formatMegabytes(free)} more. Free disk space, or remove cached packs in the model panel, then try again.`,
+    );
+  }
+}
+
 function remoteReader(base: string, store: ByteStore, opts: LoadPackOptions): FileReader {
-  const pending = new Map<string, Promise<Uint8Array>>();
+  const pending = new Map<string, Promise<Blob>>();
   return (ref) => {
     const url = resolveUrl(ref.path, base);
     let bytes = pending.get(url);
     if (!bytes) {
+      opts.onFetch?.(url);
       bytes = fetchPackFile(url, ref, store, {
         onProgress: opts.onProgress,
         signal: opts.signal,
@@ -112,13 +154,14 @@ function remoteReader(base: string, store: ByteStore, opts: LoadPackOptions): Fi
 
 /** Reads every file in manifest order, one at a time (clear progress; the bandwidth is shared anyway). */
 async function assemble(manifest: PackManifest, sourceLabel: string, read: FileReader): Promise<LoadedPack> {
-  const tokenizer = await read(manifest.tokenizer.file);
+  const small = async (ref: PackFileRef) => new Uint8Array(await (await read(ref)).arrayBuffer());
+  const tokenizer = await small(manifest.tokenizer.file);
   const graphs = {} as LoadedPack['files']['graphs'];
   for (const role of GRAPH_ROLES) {
     const entry = manifest.graphs[role];
     if (entry) graphs[role] = await readGraph(entry, read);
   }
-  const memoryConstants = manifest.memoryConstants ? await read(manifest.memoryConstants) : undefined;
+  const memoryConstants = manifest.memoryConstants ? await small(manifest.memoryConstants) : undefined;
   return { manifest, sourceLabel, files: { tokenizer, graphs, ...(memoryConstants ? { memoryConstants } : {}) } };
 }
 
@@ -126,9 +169,9 @@ async function readGraph(graph: GraphEntryBase, read: FileReader): Promise<Loade
   const model = await read(graph.file);
   const externalData: LoadedGraphFiles['externalData'] = [];
   for (const ext of graph.externalData ?? []) {
-    const chunks: Uint8Array[] = [];
+    const chunks: Blob[] = [];
     for (const chunk of ext.chunks) chunks.push(await read(chunk));
-    externalData.push({ path: ext.location, data: concatBytes(chunks) });
+    externalData.push({ path: ext.location, data: chunks.length === 1 ? chunks[0] : new Blob(chunks) });
   }
   return { model, externalData };
 }

@@ -3,7 +3,8 @@
  * file it references, by relative path first and by base name second.
  */
 import type { PackFileRef } from '../protocol/manifest';
-import { baseName, formatByteCount, sha256Hex } from './bytes';
+import { baseName, formatByteCount } from './bytes';
+import { sha256OfBlob } from './sha256Stream';
 import { PackError } from './packError';
 
 export interface LocalFile {
@@ -133,8 +134,16 @@ export function requireAll(set: LocalFileSet, refs: readonly PackFileRef[]): Map
   return found;
 }
 
-/** Reads a matched local file and checks its size (and SHA-256 when the manifest gives one). */
-export async function readVerified(file: LocalFile, ref: PackFileRef): Promise<Uint8Array> {
+/** A local file's bytes as a Blob (a picked File already is one: nothing is read). */
+export function asBlob(data: Blob | ArrayBuffer): Blob {
+  return data instanceof ArrayBuffer ? new Blob([data]) : data;
+}
+
+/**
+ * Checks a matched local file's size (and SHA-256 when the manifest gives one, streamed for large files) and
+ * returns it as a Blob: the bytes stay where they are until onnxruntime reads them.
+ */
+export async function readVerified(file: LocalFile, ref: PackFileRef): Promise<Blob> {
   const label = baseName(ref.path);
   const size = byteLength(file.data);
   if (ref.size > 0 && size !== ref.size) {
@@ -145,9 +154,9 @@ export async function readVerified(file: LocalFile, ref: PackFileRef): Promise<U
       file.path,
     );
   }
-  const bytes = await readBytes(file.data);
+  const blob = asBlob(file.data);
   if (ref.sha256) {
-    const actual = await sha256Hex(bytes);
+    const actual = await sha256OfBlob(blob);
     if (actual !== ref.sha256) {
       throw new PackError(
         'integrity',
@@ -156,5 +165,5 @@ export async function readVerified(file: LocalFile, ref: PackFileRef): Promise<U
       );
     }
   }
-  return bytes;
+  return blob;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { manifestFiles, validateManifest } from './manifestValidate';
-import { sampleManifest } from './manifestTestData';
+import { sampleManifest } from '../../tests/helpers/manifestTestData';
 import { PackError } from './packError';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

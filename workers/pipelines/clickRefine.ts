@@ -3,24 +3,14 @@
  * pixels → three candidate masks with predicted IoUs and an object score.
  */
 import type { GraphValue, GraphRuntime } from '../ort/graphRuntime';
-import type { OpenPack } from '../engine/openPackGraphs';
+import type { OpenPack } from '../graphs/openPackGraphs';
 import type { TrackerFeature } from '../adapters/visionAdapter';
 import { scalePointsToInput, type PromptPoint } from '../core/prompts';
+import type { RawObjectDecode } from '../tracking/propagation';
 
 export type TrackerEmbeddings = Record<TrackerFeature, GraphValue>;
 
-/** Raw decoder outputs for one object, in host memory. */
-export interface RawObjectDecode {
-  /** Predicted IoU per candidate. */
-  iou: Float32Array;
-  /** Candidate indices sorted by predicted IoU, best first. */
-  order: number[];
-  objectScoreLogit: number;
-  maskHeight: number;
-  maskWidth: number;
-  /** Candidate mask logits, by candidate index. */
-  masks: Float32Array[];
-}
+export type { RawObjectDecode } from '../tracking/propagation';
 
 /** pixel_values [1,3,S,S] → image_embeddings.0..2, for packs with a separate tracker encoder. */
 export async function encodeTrackerImage(

@@ -4,12 +4,12 @@
  */
 import type { GraphValue } from '../ort/graphRuntime';
 import type { GraphRuntime } from '../ort/graphRuntime';
-import type { OpenPack } from '../engine/openPackGraphs';
+import type { OpenPack } from '../graphs/openPackGraphs';
 import type { DetectorFeature, TrackerFeature } from '../adapters/visionAdapter';
 import { packExemplarBoxes } from '../core/boxes';
 import { scoreQueries } from '../core/postprocess';
 import { SCORE_FLOOR } from '../protocol/results';
-import type { PhraseTokens } from '../engine/textTokenizer';
+import type { PhraseTokens } from '../graphs/textTokenizer';
 
 /** Detector-neck features, plus the tracker neck when one vision pass serves both heads (dual encoder). */
 export type VisionFeatures = Record<DetectorFeature, GraphValue> & { tracker?: Record<TrackerFeature, GraphValue> };

@@ -3,7 +3,7 @@
  * the detector neck's position encoding, read once, as the memory propagator's decode / attend / encode steps.
  */
 import type { GraphRuntime, GraphValue } from '../ort/graphRuntime';
-import type { OpenPack } from '../engine/openPackGraphs';
+import type { OpenPack } from '../graphs/openPackGraphs';
 import type { TrackerEmbeddings } from './clickRefine';
 import type { MemoryFrame, DecodeOutput } from '../tracking/memoryPropagator';
 import { resizeBilinear } from '../core/masks';

@@ -52,7 +52,17 @@ export type ProgressCallback = (event: ProgressEvent) => void;
 export interface EngineApi {
   init(options?: EngineOptions): Promise<RuntimeInfo>;
   catalogue(): Promise<CatalogueEntry[]>;
+  /**
+   * Opens a pack. Downloads run outside the graph queue: the current pack keeps segmenting meanwhile. Space is
+   * checked before the first byte is fetched.
+   */
   openPack(source: PackSource, onProgress?: ProgressCallback): Promise<PackInfo>;
+  /**
+   * Stops the pack download in progress: `pause` keeps what was downloaded (openPack with the same source resumes,
+   * also after a reload); `cancel` also deletes it — with no download in progress, `cancel` deletes whatever a paused
+   * or interrupted download left (incomplete cache entries). The pending openPack rejects with code 'aborted'.
+   */
+  stopPackLoad(mode: 'pause' | 'cancel'): Promise<void>;
   cacheState(): Promise<CacheEntryInfo[]>;
   clearCache(): Promise<void>;
   /** Decodes (EXIF orientation honoured), pre-processes and encodes nothing yet. */

@@ -9,6 +9,7 @@ export type EngineErrorCode =
   | 'download-failed'
   | 'integrity'
   | 'network'
+  | 'storage-full'
   | 'gpu-lost'
   | 'runtime'
   | 'aborted'

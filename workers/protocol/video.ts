@@ -90,10 +90,31 @@ export interface VideoFrameInput {
   /** Browser: the frame as a bitmap (transferred). Node tests: raw RGBA. */
   bitmap?: ImageBitmap;
   rgba?: RgbaImage;
+  /**
+   * The frame's own size when `bitmap` is a copy already downscaled for the model (file mode decodes with
+   * WebCodecs and resizes on the GPU): boxes, masks and prompts stay in these pixels. Absent: the bitmap is the frame.
+   */
+  sourceSize?: { width: number; height: number };
   /** The prompts in force from this frame on (phrases, exemplar boxes, clicked objects). */
   concepts: ConceptPrompt[];
   objects?: ObjectPrompt[];
   scoreThreshold: number;
+}
+
+/**
+ * Why a track was removed: `unconfirmed` (hotstart: a young track unmatched by the detector on too many of its first
+ * frames), `duplicate` (hotstart: a young track matched to the same detection as an older one), `negative-box`
+ * (the user drew a negative exemplar box over it).
+ */
+export type TrackRemovalReason = 'unconfirmed' | 'duplicate' | 'negative-box';
+
+export interface VideoInstance extends InstanceResult {
+  cocoRle?: { size: [number, number]; counts: string };
+  /**
+   * Still within its hotstart window (reference.md §9.2): the track may yet be removed as unconfirmed or a
+   * duplicate. The UI draws it as provisional, or holds the output back until it is confirmed (output delay).
+   */
+  provisional?: boolean;
 }
 
 export interface VideoFrameResult {
@@ -101,7 +122,7 @@ export interface VideoFrameResult {
   frameIndex: number;
   timestampMs: number;
   /** `instanceId` = track ID. Masks at the frame's display size. */
-  instances: (InstanceResult & { cocoRle?: { size: [number, number]; counts: string } })[];
+  instances: VideoInstance[];
   width: number;
   height: number;
   displayWidth: number;
@@ -111,6 +132,8 @@ export interface VideoFrameResult {
   /** IDs born and removed on this frame. */
   born: number[];
   removed: number[];
+  /** Why each ID in `removed` went (the UI tells the person; a hotstart removal is hidden from earlier output). */
+  removedReasons?: Record<number, TrackRemovalReason>;
   timingsMs: StageTimings;
   graphRuns: Record<string, number>;
 }

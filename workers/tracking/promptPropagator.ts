@@ -3,8 +3,14 @@
  * is re-prompted through the tracker's prompt decoder with an interior point of that mask and its box grown by
  * `BOX_MARGIN` (objects move). Memory use is one low-res mask per object.
  */
-import type { RawObjectDecode } from '../pipelines/clickRefine';
-import { gridBox, interiorPoint, type ConditionInput, type Prediction, type Propagator } from './propagation';
+import {
+  gridBox,
+  interiorPoint,
+  type ConditionInput,
+  type Prediction,
+  type Propagator,
+  type RawObjectDecode,
+} from './propagation';
 
 /** The previous box grows by this fraction of its size on each side before prompting. */
 export const BOX_MARGIN = 0.25;

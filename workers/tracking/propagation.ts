@@ -4,6 +4,19 @@
  *   previous mask's box (grown by a margin for motion) and an interior point, through the prompt decoder;
  * - `memory` (packs with the memory graphs): the reference's memory bank (memoryPropagator.ts).
  */
+/** The tracker prompt decoder's raw outputs for one object, in host memory. */
+export interface RawObjectDecode {
+  /** Predicted IoU per candidate. */
+  iou: Float32Array;
+  /** Candidate indices sorted by predicted IoU, best first. */
+  order: number[];
+  objectScoreLogit: number;
+  maskHeight: number;
+  maskWidth: number;
+  /** Candidate mask logits, by candidate index. */
+  masks: Float32Array[];
+}
+
 export interface Prediction {
   /** Mask logits on the tracker's mask grid. */
   logits: Float32Array;

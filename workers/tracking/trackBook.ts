@@ -3,7 +3,7 @@
  * removal of young unmatched tracks and of later-born duplicates, the re-conditioning schedule and overlap
  * suppression. Pure state: the engine feeds it associations and masks, it answers with a plan.
  */
-import type { TrackerSettings } from '../protocol/video';
+import type { TrackerSettings, TrackRemovalReason } from '../protocol/video';
 import { maskIouBinary, type Association } from './association';
 
 export interface TrackRecord {
@@ -29,6 +29,8 @@ export interface BirthCandidate {
 export interface FramePlan {
   born: { id: number; detection: number }[];
   removed: number[];
+  /** Why each removed ID went (hotstart: unconfirmed or duplicate). */
+  reasons: Map<number, Extract<TrackRemovalReason, 'unconfirmed' | 'duplicate'>>;
   recondition: { id: number; detection: number }[];
 }
 
@@ -53,6 +55,7 @@ export class TrackBook {
     objectScores: Map<number, number>,
   ): FramePlan {
     const removed: number[] = [];
+    const reasons: FramePlan['reasons'] = new Map();
     if (assoc) {
       for (const id of assoc.unmatched) {
         const t = this.tracks.get(id);
@@ -60,6 +63,7 @@ export class TrackBook {
         t.unmatchedFrames++;
         if (!t.pinned && this.isYoung(t, frame) && t.unmatchedFrames >= this.s.hotstartUnmatchThreshold) {
           removed.push(id);
+          reasons.set(id, 'unconfirmed');
         }
       }
       for (const ids of assoc.tracksOfDetection) {
@@ -77,6 +81,7 @@ export class TrackBook {
             !removed.includes(other.id)
           ) {
             removed.push(other.id);
+            reasons.set(other.id, 'duplicate');
           }
         }
       }
@@ -96,7 +101,16 @@ export class TrackBook {
         }
       }
     }
-    return { born, removed, recondition };
+    return { born, removed, reasons, recondition };
+  }
+
+  /**
+   * A track the hotstart rule may still remove (young, not the user's): shown as provisional, or held back by an
+   * output delay. A removed or unknown ID is not provisional.
+   */
+  isProvisional(id: number, frame: number): boolean {
+    const t = this.tracks.get(id);
+    return t !== undefined && !t.pinned && this.isYoung(t, frame);
   }
 
   /** A new track (pinned when the user started it with clicks); null when the cap is reached. */

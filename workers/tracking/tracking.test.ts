@@ -116,13 +116,27 @@ describe('track book', () => {
       highConfidence: new Map(),
     });
     const removedAt: number[] = [];
-    for (let f = 1; f <= 10; f++) if (book.plan(f, unmatched(1), [], noScores).removed.includes(1)) removedAt.push(f);
+    const provisional: boolean[] = [];
+    for (let f = 1; f <= 10; f++) {
+      provisional.push(book.isProvisional(1, f));
+      const plan = book.plan(f, unmatched(1), [], noScores);
+      if (plan.removed.includes(1)) {
+        removedAt.push(f);
+        assert.equal(plan.reasons.get(1), 'unconfirmed');
+      }
+    }
     assert.deepEqual(removedAt, [8]);
+    // Provisional while it could still be removed; a removed ID is not provisional (it is gone).
+    assert.deepEqual(provisional, [true, true, true, true, true, true, true, true, false, false]);
 
     const old = new TrackBook(S);
     old.plan(0, null, [{ detection: 0, score: 0.9, conceptIndex: 0 }], noScores);
-    // Unmatched only after its 15-frame window: never removed.
-    for (let f = 15; f < 40; f++) assert.deepEqual(old.plan(f, unmatched(1), [], noScores).removed, []);
+    assert.equal(old.isProvisional(1, 14), true);
+    // Unmatched only after its 15-frame window: never removed, and confirmed from then on.
+    for (let f = 15; f < 40; f++) {
+      assert.equal(old.isProvisional(1, f), false);
+      assert.deepEqual(old.plan(f, unmatched(1), [], noScores).removed, []);
+    }
     assert.equal(old.size, 1);
   });
 
@@ -140,8 +154,14 @@ describe('track book', () => {
       highConfidence: new Map(),
     };
     const removed: number[][] = [];
-    for (let f = 3; f <= 11; f++) removed.push(book.plan(f, dup, [], noScores).removed);
+    const reasons: string[] = [];
+    for (let f = 3; f <= 11; f++) {
+      const plan = book.plan(f, dup, [], noScores);
+      removed.push(plan.removed);
+      reasons.push(...plan.reasons.values());
+    }
     assert.deepEqual(removed.flat(), [2]);
+    assert.deepEqual(reasons, ['duplicate']);
     assert.deepEqual(
       removed.findIndex((r) => r.length > 0),
       7,
@@ -284,7 +304,10 @@ describe('tracks started by clicks', () => {
       tracksOfDetection: [],
       highConfidence: new Map(),
     };
-    for (let f = 1; f <= 12; f++) assert.deepEqual(book.plan(f, assoc, [], new Map()).removed, []);
+    for (let f = 1; f <= 12; f++) {
+      assert.equal(book.isProvisional(id, f), false, 'the user asked for it: never provisional');
+      assert.deepEqual(book.plan(f, assoc, [], new Map()).removed, []);
+    }
     assert.equal(book.size, 1);
   });
 });

@@ -8,6 +8,7 @@ import { useAppStore } from '../../store/useAppStore';
 import { EP_NAMES, groupReasons, providerSummary } from './graphSummary';
 import { CacheSection } from './CacheSection';
 import { Catalogue } from './Catalogue';
+import { DownloadControls } from './DownloadControls';
 import { DownloadProgress } from './DownloadProgress';
 import { PackSources } from './PackSources';
 import { RuntimeSummary } from './RuntimeSummary';
@@ -47,6 +48,7 @@ export function ModelPanel() {
           SAM 3 packs.
         </p>
       )}
+      <DownloadControls />
       {open && (
         <div className="model-panel__body">
           {pack && pack.graphs.length > 0 && <GraphTable graphs={pack.graphs} />}

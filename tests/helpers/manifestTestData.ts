@@ -1,5 +1,5 @@
 /** A valid manifest for tests (sizes and hashes are placeholders unless a test sets them). */
-import type { PackManifest } from '../protocol/manifest';
+import type { PackManifest } from '../../workers/protocol/manifest';
 
 export function sampleManifest(): PackManifest {
   return {

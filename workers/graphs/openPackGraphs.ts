@@ -1,6 +1,8 @@
 /**
- * Turns a loaded pack (manifest + bytes) into runnable graphs: chooses each graph's execution provider,
- * creates the sessions, checks every graph against its contract and builds the tokenizer.
+ * Turns a loaded pack (manifest + file handles) into runnable graphs: reads what each graph really computes in and
+ * how large its weights are (onnxInspect.ts, without reading the weights), chooses each graph's execution provider,
+ * creates the sessions one by one (onnxruntime reads each graph's files itself; nothing is kept here afterwards),
+ * checks every graph against its contract and builds the tokenizer.
  */
 import { GRAPH_ROLES, type ExecutionProviderChoice, type GraphRole, type PackManifest } from '../protocol/manifest';
 import type { GraphInfo, PackInfo } from '../protocol/results';
@@ -23,6 +25,8 @@ import {
 } from '../adapters/trackerAdapter';
 import { createPhraseTokenizer, type PhraseTokenizer } from './textTokenizer';
 import type { LoadedPack } from '../packs/loadPack';
+import { inspectOnnx } from '../packs/onnxInspect';
+import { baseName, formatMegabytes } from '../packs/bytes';
 
 export type Role = GraphRole;
 export const ROLES = GRAPH_ROLES;
@@ -47,26 +51,54 @@ export interface ProviderDecision {
   reason: string;
 }
 
-/** Pure: which provider runs a graph, and why. `float16` graphs need the adapter's shader-f16 feature on WebGPU. */
+/** What a graph asks of a WebGPU adapter. */
+export interface GraphNeeds {
+  /** It computes in float16 somewhere (weights, casts), whatever its inputs and outputs are. */
+  float16: boolean;
+  /** Bytes of the largest single tensor it holds or makes (weights; activations when the pack states them). */
+  largestTensorBytes: number;
+}
+
+const NO_NEEDS: GraphNeeds = { float16: false, largestTensorBytes: 0 };
+
+/**
+ * Pure: which provider runs a graph, and why. On WebGPU a float16 graph needs the adapter's shader-f16 feature, and
+ * its largest tensor must fit the adapter's buffer limits; otherwise it runs on the CPU side (WASM in browsers).
+ */
 export function chooseProvider(
   runtime: { providers: readonly Provider[] },
   probe: WebGpuProbe,
   manifestChoice: ExecutionProviderChoice | undefined,
   userChoice: ExecutionProviderChoice,
-  float16 = false,
+  needs: GraphNeeds = NO_NEEDS,
 ): ProviderDecision {
   const has = (p: Provider) => runtime.providers.includes(p);
-  if (!has('webgpu') && !has('wasm')) return { provider: runtime.providers[0], reason: 'the only provider here' };
-  const fallback = (why: string): ProviderDecision => ({ provider: 'wasm', reason: why });
-  if (userChoice === 'wasm') return fallback('WASM chosen in settings');
-  if (userChoice === 'webgpu') {
-    return has('webgpu')
-      ? { provider: 'webgpu', reason: 'WebGPU chosen in settings' }
-      : fallback(`WebGPU chosen but unavailable: ${probe.reason}`);
+  const cpuSide = runtime.providers.find((p) => p !== 'webgpu');
+  if (!has('webgpu') || !cpuSide) {
+    const only = cpuSide ?? runtime.providers[0];
+    return only === 'wasm'
+      ? { provider: 'wasm', reason: `WebGPU unavailable: ${probe.reason}` }
+      : { provider: only, reason: 'the only provider here' };
   }
-  if (manifestChoice === 'wasm') return fallback('the pack runs this graph on WASM');
-  if (!has('webgpu')) return fallback(`WebGPU unavailable: ${probe.reason}`);
-  if (float16 && !probe.shaderF16) return fallback('this float16 graph needs shader-f16, which the adapter lacks');
+  const cpuName = cpuSide === 'wasm' ? 'WASM' : 'the CPU';
+  const fallback = (why: string): ProviderDecision => ({ provider: cpuSide, reason: why });
+  if (userChoice === 'wasm') return fallback('WASM chosen in settings');
+  if (userChoice === 'webgpu') return { provider: 'webgpu', reason: 'WebGPU chosen in settings' };
+  if (manifestChoice === 'wasm') return fallback(`the pack runs this graph on ${cpuName}`);
+  if (needs.float16 && !probe.shaderF16) {
+    return fallback('this graph computes in float16 and needs shader-f16, which the adapter lacks');
+  }
+  for (const [limit, value] of [
+    ['maxBufferSize', probe.maxBufferSize],
+    ['maxStorageBufferBindingSize', probe.maxStorageBufferBindingSize],
+  ] as const) {
+    if (value !== undefined && needs.largestTensorBytes > value) {
+      return fallback(
+        `its largest tensor (${formatMegabytes(needs.largestTensorBytes)}) exceeds the adapter's ${limit} ` +
+          `(${formatMegabytes(value)})`,
+      );
+    }
+  }
   if (manifestChoice === 'webgpu') return { provider: 'webgpu', reason: 'the pack asks for WebGPU' };
   if (probe.adapter?.isFallbackAdapter) {
     return fallback('the WebGPU adapter is a software fallback, slower than WASM');
@@ -86,37 +118,46 @@ export async function openPackGraphs(
 ): Promise<OpenPack> {
   const { manifest } = loaded;
   const roles = ROLES.filter((role) => manifest.graphs[role] && loaded.files.graphs[role]);
+  const needs = {} as Record<Role, GraphNeeds>;
+  for (const role of roles) needs[role] = await graphNeeds(loaded, role);
   const decisions = Object.fromEntries(
-    roles.map((role) => {
-      const entry = manifest.graphs[role]!;
-      return [role, chooseProvider(runtime, probe, entry.executionProvider, userChoice, entry.ioDtype === 'float16')];
-    }),
+    roles.map((role) => [
+      role,
+      chooseProvider(runtime, probe, manifest.graphs[role]!.executionProvider, userChoice, needs[role]),
+    ]),
   ) as Record<Role, ProviderDecision>;
   // Encoder outputs stay on the GPU only when every graph that consumes them runs there too.
   const onGpu = (role: Role) => !decisions[role] || decisions[role].provider === 'webgpu';
   const keepVisionOnDevice = onGpu('vision') && onGpu('detector') && onGpu('tracker');
   const keepTrackerOnDevice = onGpu('trackerVision') && onGpu('tracker');
   const graphs = {} as OpenPack['graphs'];
-  let opening: Role = roles[0];
   try {
     for (const role of roles) {
-      opening = role;
       onCompile(role);
       const files = loaded.files.graphs[role]!;
-      graphs[role] = await runtime.createGraph({
-        name: role,
-        model: files.model,
-        externalData: files.externalData,
-        provider: decisions[role].provider,
-        keepOnDevice:
-          (role === 'vision' && keepVisionOnDevice) || (role === 'trackerVision' && keepTrackerOnDevice)
-            ? ['*']
-            : undefined,
-      });
+      const file = manifest.graphs[role]!.file.path;
+      try {
+        graphs[role] = await runtime.createGraph({
+          name: role,
+          model: files.model,
+          externalData: files.externalData,
+          provider: decisions[role].provider,
+          keepOnDevice:
+            (role === 'vision' && keepVisionOnDevice) || (role === 'trackerVision' && keepTrackerOnDevice)
+              ? ['*']
+              : undefined,
+        });
+      } catch (err) {
+        throw new ContractError(
+          `${baseName(file)} (the ${role} graph) could not be opened by onnxruntime: it is not a valid ONNX graph ` +
+            `for this runtime, or its external data is missing or damaged.`,
+          String(err instanceof Error ? err.message : err),
+        );
+      }
     }
   } catch (err) {
     await releaseGraphs(graphs);
-    throw graphOpenError(opening, manifest.graphs[opening]!.file.path, err);
+    throw err;
   }
   try {
     const file = (role: Role) => manifest.graphs[role]!.file.path;
@@ -162,8 +203,8 @@ export async function openPackGraphs(
       executionProvider: graphs[role]!.provider,
       reason: decisions[role].reason,
       bytes:
-        loaded.files.graphs[role]!.model.byteLength +
-        loaded.files.graphs[role]!.externalData.reduce((sum, e) => sum + e.data.byteLength, 0),
+        loaded.files.graphs[role]!.model.size +
+        loaded.files.graphs[role]!.externalData.reduce((sum, e) => sum + e.data.size, 0),
       inputNames: [...graphs[role]!.inputNames],
       outputNames: [...graphs[role]!.outputNames],
     });
@@ -183,19 +224,24 @@ export async function openPackGraphs(
   }
 }
 
-/** A graph onnxruntime would not open: the message names the role and file; onnxruntime's text is the detail. */
-export function graphOpenError(role: Role, path: string, err: unknown): Error {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') return err as Error; // already ours (a lost GPU, a contract): keep it
-  const raw = err instanceof Error ? err.message : String(err);
-  const file = path.split('/').pop() || path;
-  return Object.assign(
-    new Error(
-      `The ${role} graph “${file}” could not be opened: it is not a valid ONNX model for onnxruntime (damaged, or ` +
-        `another file under that name). onnxruntime said: ${raw.split('\n')[0].slice(0, 200)}`,
-    ),
-    { code: 'pack-invalid', detail: raw },
-  );
+/**
+ * What one graph asks of the GPU: float16 compute and its largest weight from the file itself; the largest
+ * activation only where the pack states it (variant.requires, made by the build step's shape inference).
+ */
+async function graphNeeds(loaded: LoadedPack, role: Role): Promise<GraphNeeds> {
+  const files = loaded.files.graphs[role]!;
+  const entry = loaded.manifest.graphs[role]!;
+  let scanned = { computesInFloat16: entry.ioDtype === 'float16', largestInitializerBytes: 0 };
+  try {
+    scanned = await inspectOnnx(files.model);
+  } catch {
+    // Not parseable here: onnxruntime will say so with the file's name when it opens it.
+  }
+  const stated = loaded.manifest.variant?.requires;
+  return {
+    float16: scanned.computesInFloat16 || entry.ioDtype === 'float16',
+    largestTensorBytes: Math.max(scanned.largestInitializerBytes, stated?.maxStorageBufferBindingSize ?? 0),
+  };
 }
 
 export async function releaseGraphs(graphs: Partial<Record<Role, Graph>>): Promise<void> {

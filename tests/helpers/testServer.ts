@@ -11,7 +11,9 @@ export type Behaviour =
   | { kind: 'cut'; afterBytes: number; times: number }
   | { kind: 'ignore-range' }
   | { kind: 'status'; status: number }
-  | { kind: 'no-length' };
+  | { kind: 'no-length' }
+  /** Sends `bytesPerTick` every `tickMs` (a slow network). */
+  | { kind: 'slow'; bytesPerTick: number; tickMs: number };
 
 export interface RecordedRequest {
   path: string;
@@ -86,23 +88,31 @@ function handle(
     behaviour.times--;
     limit = Math.min(limit, start + behaviour.afterBytes);
   }
-  writeInChunks(res, body, start, limit, limit < body.byteLength);
+  const pace = behaviour.kind === 'slow' ? behaviour : { bytesPerTick: 4096, tickMs: 0 };
+  writeInChunks(res, body, start, limit, limit < body.byteLength, pace);
 }
 
-/** Writes [from, to) in 4 KiB pieces, yielding between them, then ends (or drops the socket when `cut`). */
-function writeInChunks(res: ServerResponse, body: Uint8Array, from: number, to: number, cut: boolean): void {
-  const piece = 4096;
+/** Writes [from, to) in pieces, pausing between them, then ends (or drops the socket when `cut`). */
+function writeInChunks(
+  res: ServerResponse,
+  body: Uint8Array,
+  from: number,
+  to: number,
+  cut: boolean,
+  pace: { bytesPerTick: number; tickMs: number },
+): void {
   let offset = from;
   const next = (): void => {
+    if (res.destroyed) return;
     if (offset >= to) {
       if (cut) setTimeout(() => res.socket?.destroy(), 20);
       else res.end();
       return;
     }
-    const end = Math.min(to, offset + piece);
+    const end = Math.min(to, offset + pace.bytesPerTick);
     const chunk = body.subarray(offset, end);
     offset = end;
-    res.write(chunk, () => setImmediate(next));
+    res.write(chunk, () => (pace.tickMs > 0 ? setTimeout(next, pace.tickMs) : setImmediate(next)));
   };
   next();
 }

@@ -1,0 +1,108 @@
+/**
+ * File-mode throughput in the browser (`npm run bench:video-file`): the same clip (44 frames, 320×240, MP4/H.264,
+ * encoded in the page) and the demo pack, processed once with WebCodecs (decoding pipelined ahead of the engine) and
+ * once with the <video> seek path (`?videoDecode=seek`), in one run; prints both rates, their ratio and the decode's
+ * share of the per-frame time. Needs a build (`npx vite build`); starts `vite preview` on E2E_PORT (default 4183).
+ */
+import { spawn } from 'node:child_process';
+import { chromium, type Page } from '@playwright/test';
+import { clipDataTransfer, dropOnVideoStage } from '../e2e/videoClips';
+import { FILE_CLIP, type ClipSpec } from '../tools/video-fixtures/clips';
+
+const PORT = Number(process.env.E2E_PORT ?? 4183);
+const BASE = `http://127.0.0.1:${PORT}`;
+const CLIP: ClipSpec = { ...FILE_CLIP, name: 'bench', frameCount: 44, frame: FILE_CLIP.frame.bind(FILE_CLIP) };
+
+interface RunStats {
+  decoder: string;
+  frames: number;
+  wallMs: number;
+  decodeMs: number;
+  waitMs: number;
+  engineMs: number;
+  maxQueueDepth: number;
+}
+
+async function waitReady(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const s = (
+        window as unknown as { __sam3?: { store: { getState(): Record<string, unknown> } } }
+      ).__sam3?.store.getState();
+      return Boolean(s?.pack && s?.image && s?.result);
+    },
+    undefined,
+    { timeout: 120_000 },
+  );
+}
+
+async function runOnce(page: Page, query: string): Promise<RunStats> {
+  await page.goto(`${BASE}/${query}`);
+  await waitReady(page);
+  await page.getByTestId('phrase-input').fill('red');
+  await page.waitForTimeout(1500);
+  await page.getByTestId('source-mode-video').click();
+  await dropOnVideoStage(page, await clipDataTransfer(page, CLIP, { container: 'mp4', codec: 'avc' }));
+  await page.waitForFunction(
+    () =>
+      (
+        window as unknown as { __sam3: { video: { getState(): { status: string; runStats: unknown } } } }
+      ).__sam3.video.getState().runStats !== null,
+    undefined,
+    { timeout: 600_000, polling: 250 },
+  );
+  return page.evaluate(
+    () =>
+      (window as unknown as { __sam3: { video: { getState(): { runStats: RunStats } } } }).__sam3.video.getState()
+        .runStats,
+  );
+}
+
+// Its own process group, so the server (npx → node) is stopped as a whole at the end.
+const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
+  stdio: 'ignore',
+  detached: true,
+});
+try {
+  for (let i = 0; i < 60; i++) {
+    try {
+      if ((await fetch(BASE)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-webgpu'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const rows: RunStats[] = [];
+  for (const query of ['?ep=wasm', '?ep=wasm&videoDecode=seek', '?ep=wasm']) rows.push(await runOnce(page, query));
+  await browser.close();
+  const fps = (r: RunStats) => (r.frames * 1000) / r.wallMs;
+  console.log(`\nFile mode, ${CLIP.frameCount} frames ${CLIP.width}×${CLIP.height} MP4/H.264, demo pack on WASM`);
+  console.log(
+    'decoder    | frames | wall s | fps  | decode ms/frame | waited ms/frame | engine ms/frame | decode share | queue',
+  );
+  for (const r of rows) {
+    const n = Math.max(1, r.frames);
+    console.log(
+      `${r.decoder.padEnd(10)} | ${String(r.frames).padStart(6)} | ${(r.wallMs / 1000).toFixed(1).padStart(6)} | ${fps(
+        r,
+      )
+        .toFixed(2)
+        .padStart(4)} | ${(r.decodeMs / n).toFixed(1).padStart(15)} | ${(r.waitMs / n).toFixed(1).padStart(15)} | ${(
+        r.engineMs / n
+      )
+        .toFixed(1)
+        .padStart(15)} | ${((100 * r.waitMs) / r.wallMs).toFixed(1).padStart(10)} % | ${r.maxQueueDepth}`,
+    );
+  }
+  const wc = rows.filter((r) => r.decoder === 'webcodecs');
+  const best = wc.reduce((a, b) => (fps(a) > fps(b) ? a : b));
+  const seek = rows.find((r) => r.decoder === 'seek')!;
+  console.log(`WebCodecs / seek throughput: ${(fps(best) / fps(seek)).toFixed(2)}× (target ≥ 3×)`);
+  console.log('decode share = time the loop waited for a decoded frame / wall time (what pipelining did not hide)');
+} finally {
+  if (server.pid) process.kill(-server.pid);
+}

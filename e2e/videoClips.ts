@@ -1,0 +1,61 @@
+/**
+ * Test clips for file mode, encoded in the page with WebCodecs + mediabunny (the app's lazily loaded test tools):
+ * any container/codec this Chromium encodes, exact timestamps (constant or variable frame rate), optionally
+ * truncated. The frames are tools/video-fixtures' scene specs, so the content is deterministic.
+ */
+import type { JSHandle, Page } from '@playwright/test';
+import { PALETTE } from '../tools/demo-pack/palette';
+import type { ClipSpec } from '../tools/video-fixtures/clips';
+
+export interface EncodeOptions {
+  container: 'mp4' | 'mov' | 'webm' | 'mkv';
+  codec: 'avc' | 'vp8' | 'vp9' | 'av1';
+  /** Presentation times (s); default i / fps. */
+  timestampsS?: number[];
+  truncateTo?: number;
+  name?: string;
+}
+
+const rgbOf = (name: string) => [...PALETTE.find((c) => c.name === name)!.rgb];
+
+export function clipFrames(clip: ClipSpec) {
+  return Array.from({ length: clip.frameCount }, (_, i) => {
+    const spec = clip.frame(i);
+    return {
+      background: [...(spec.background as readonly number[])],
+      rects: spec.shapes.flatMap((s) =>
+        s.kind === 'rect' ? [{ x0: s.x0, y0: s.y0, x1: s.x1, y1: s.y1, rgb: rgbOf(s.colour) }] : [],
+      ),
+    };
+  });
+}
+
+type Tools = {
+  encodeClip(spec: unknown): Promise<File>;
+};
+
+/** The clip as a File inside a DataTransfer (ready to drop on the video stage). */
+export async function clipDataTransfer(page: Page, clip: ClipSpec, o: EncodeOptions): Promise<JSHandle<DataTransfer>> {
+  const spec = {
+    name: o.name ?? `${clip.name}.${o.container}`,
+    width: clip.width,
+    height: clip.height,
+    container: o.container,
+    codec: o.codec,
+    frames: clipFrames(clip),
+    timestampsS: o.timestampsS ?? Array.from({ length: clip.frameCount }, (_, i) => i / clip.fps),
+    ...(o.truncateTo !== undefined ? { truncateTo: o.truncateTo } : {}),
+  };
+  return page.evaluateHandle(async (spec) => {
+    const hooks = (window as unknown as { __sam3: { videoTools(): Promise<Tools> } }).__sam3;
+    const file = await (await hooks.videoTools()).encodeClip(spec);
+    const dt = new DataTransfer();
+    dt.items.add(file);
+    return dt;
+  }, spec);
+}
+
+export async function dropOnVideoStage(page: Page, dt: JSHandle<DataTransfer>): Promise<void> {
+  const stage = page.getByTestId('video-stage');
+  for (const ev of ['dragenter', 'dragover', 'drop']) await stage.dispatchEvent(ev, { dataTransfer: dt });
+}

@@ -1,0 +1,154 @@
+/**
+ * Running the phrases over the folder: one image at a time through the engine (decode → encode → detect →
+ * full-resolution masks; the engine keeps only that image), a thumbnail from the engine's display copy, the record
+ * written to IndexedDB at once. Pause and cancel take effect between images; images left pending are what a later
+ * Resume (also after a reload) runs.
+ */
+import { labelImage } from '../../workers/batch/labelImage';
+import { BatchRunner } from '../../workers/batch/runner';
+import type { BatchImage } from '../../workers/batch/types';
+import { appStore } from '../store/appStore';
+import { loadFile, loadImage, saveImage, saveMeta, saveThumb, loadImages } from './batchDb';
+import { batchStore, putImage, say, summarize } from './batchStore';
+import { withEngine } from './engineLock';
+import { noteEngineImage } from './reviewActions';
+
+let runner: BatchRunner<string> | null = null;
+
+export const THUMB_SIDE = 176;
+
+export function isRunning(): boolean {
+  return runner !== null;
+}
+
+async function thumbnail(bitmap: ImageBitmap): Promise<Blob | null> {
+  try {
+    const k = THUMB_SIDE / Math.max(bitmap.width, bitmap.height);
+    const w = Math.max(1, Math.round(bitmap.width * Math.min(1, k)));
+    const h = Math.max(1, Math.round(bitmap.height * Math.min(1, k)));
+    const canvas = new OffscreenCanvas(w, h);
+    canvas.getContext('2d')!.drawImage(bitmap, 0, 0, w, h);
+    return await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
+  } catch {
+    return null;
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** Labels one image of the batch with the current phrases and its own exemplar boxes; saves and returns it. */
+export async function labelBatchImage(key: string): Promise<BatchImage> {
+  const meta = batchStore.getState().meta!;
+  const [file, record] = await Promise.all([loadFile(key), loadImage(key)]);
+  if (!file || !record) throw new Error('This image is no longer in the browser’s storage; add it again.');
+  const t0 = performance.now();
+  const out = await withEngine(async (api) => {
+    const r = await labelImage(
+      api,
+      { kind: 'blob', blob: file, name: record.name },
+      {
+        phrases: meta.phrases,
+        scoreThreshold: meta.scoreThreshold,
+        exemplars: record.exemplars.filter((e) => meta.phrases.includes(e.category)),
+        displayMasks: true,
+      },
+    );
+    noteEngineImage(key, r.info.imageId);
+    return r;
+  });
+  const thumb = out.info.display ? await thumbnail(out.info.display) : null;
+  if (thumb) await saveThumb(key, thumb);
+  // Fixes drawn in review are the user's: they survive a re-run of the detector.
+  const fixes = record.annotations.filter((a) => a.source !== 'detector');
+  const next: BatchImage = {
+    ...record,
+    status: 'done',
+    error: undefined,
+    width: out.info.width,
+    height: out.info.height,
+    displayWidth: out.info.displayWidth,
+    displayHeight: out.info.displayHeight,
+    annotations: [...out.annotations, ...fixes],
+    ms: performance.now() - t0,
+  };
+  await saveImage(next);
+  putImage(next, Boolean(thumb));
+  return next;
+}
+
+export async function startRun(options: { retryFailed?: boolean } = {}): Promise<void> {
+  const s = batchStore.getState();
+  if (runner) return;
+  const meta = s.meta;
+  if (!meta || meta.phrases.length === 0) return say('error', 'Type at least one phrase to run.');
+  if (!appStore.getState().pack) return say('error', 'No model pack is open yet.');
+  const keys = s.images
+    .filter((i) => i.status === 'pending' || (options.retryFailed && i.status === 'failed'))
+    .map((i) => i.key);
+  if (keys.length === 0)
+    return say('info', 'Every image is labelled. Re-run all to label them again with the current phrases.');
+  const names = new Map(s.images.map((i) => [i.key, i.name]));
+  const metaRunning = { ...meta, wasRunning: true, packName: appStore.getState().pack?.name ?? meta.packName };
+  batchStore.setState({ meta: metaRunning, message: null });
+  await saveMeta(metaRunning);
+  runner = new BatchRunner({
+    items: keys,
+    nameOf: (k) => names.get(k) ?? k,
+    process: async (key) => {
+      await labelBatchImage(key);
+    },
+    onItemError: async (key, err) => {
+      const record = await loadImage(key);
+      if (!record) return;
+      const failed: BatchImage = {
+        ...record,
+        status: 'failed',
+        error: (err as { message?: string })?.message ?? String(err),
+      };
+      await saveImage(failed);
+      putImage(failed);
+    },
+    isFatal: (err) => ['internal', 'no-pack', 'pack-contract'].includes((err as { code?: string })?.code ?? ''),
+    onProgress: (p) => batchStore.setState({ run: p }),
+  });
+  const outcome = await runner.run();
+  runner = null;
+  const doneMeta = { ...batchStore.getState().meta!, wasRunning: false };
+  batchStore.setState({ meta: doneMeta });
+  await saveMeta(doneMeta);
+  if (outcome.state === 'stopped') {
+    say('error', `The run stopped: ${(outcome.error as { message?: string })?.message ?? String(outcome.error)}`);
+  } else if (outcome.state === 'cancelled') {
+    say('info', `Cancelled after ${outcome.done} images; the rest stay pending (Resume runs them).`);
+  } else {
+    say(
+      'info',
+      `Labelled ${outcome.done - outcome.failed} images${outcome.failed ? `; ${outcome.failed} failed (see their tiles)` : ''}.`,
+    );
+  }
+}
+
+export function pauseRun(): void {
+  runner?.pause();
+}
+
+export function resumeRun(): void {
+  if (runner) runner.resume();
+  else void startRun();
+}
+
+export function cancelRun(): void {
+  runner?.cancel();
+}
+
+/** Marks every image pending (their detector results will be replaced; review fixes stay) and runs. */
+export async function rerunAll(): Promise<void> {
+  if (runner) return;
+  const images = await loadImages();
+  for (const image of images) {
+    const next: BatchImage = { ...image, status: 'pending', accepted: false, error: undefined };
+    await saveImage(next);
+  }
+  batchStore.setState({ images: images.map((i) => summarize({ ...i, status: 'pending', accepted: false })) });
+  await startRun();
+}

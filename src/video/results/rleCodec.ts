@@ -1,0 +1,159 @@
+/**
+ * Compact mask encodings for the per-frame results of a long video (pure; Node tests import it).
+ *
+ * - `packCounts` / `unpackCounts`: row-major RLE counts (the worker's `RleMask.counts`) as bytes. Each count is
+ *   stored as the difference to the count two places back (for a smooth shape a row's 0-run and 1-run change by a
+ *   few pixels from one row to the next), zig-zag signed, LEB128 varint: about one byte per count instead of four.
+ * - `rowMajorToCocoCounts` + `cocoCountsToString`: the same mask as pycocotools' compressed RLE (column-major)
+ *   for the YouTube-VIS export, computed inside the mask's bounding box only.
+ *
+ * The UI may not import workers/core (import boundaries), so pycocotools' string coding is written here again
+ * (20 lines); tests/integration/video.test.ts checks it against the engine's own COCO encoder.
+ */
+
+/** Row-major counts → delta / zig-zag / varint bytes. */
+export function packCounts(counts: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(counts.length * 5 + 5);
+  let p = writeVarint(out, 0, counts.length);
+  for (let i = 0; i < counts.length; i++) {
+    const d = i >= 2 ? counts[i] - counts[i - 2] : counts[i];
+    p = writeVarint(out, p, d >= 0 ? d * 2 : -d * 2 - 1);
+  }
+  return out.slice(0, p);
+}
+
+/** The inverse of `packCounts`. */
+export function unpackCounts(bytes: Uint8Array): Uint32Array {
+  let p = 0;
+  const read = (): number => {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      const b = bytes[p++];
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) return v;
+      scale *= 128;
+    }
+  };
+  const n = read();
+  const counts = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const z = read();
+    const d = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+    counts[i] = i >= 2 ? counts[i - 2] + d : d;
+  }
+  return counts;
+}
+
+function writeVarint(out: Uint8Array, p: number, v: number): number {
+  while (v >= 0x80) {
+    out[p++] = (v % 128) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  out[p++] = v;
+  return p;
+}
+
+/**
+ * Row-major RLE (width × height) → column-major run lengths (pycocotools' order). Only the bounding box of the
+ * set pixels is rasterised, so the cost is the box's area, not the frame's.
+ */
+export function rowMajorToCocoCounts(counts: ArrayLike<number>, width: number, height: number): number[] {
+  // Set runs as (row, x0, x1).
+  const runs: number[] = [];
+  let minX = width;
+  let maxX = -1;
+  let minY = height;
+  let maxY = -1;
+  let pos = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const n = counts[i];
+    if (i % 2 === 1 && n > 0) {
+      let start = pos;
+      const end = pos + n;
+      while (start < end) {
+        const y = Math.floor(start / width);
+        const x0 = start - y * width;
+        const x1 = Math.min(width, x0 + (end - start));
+        runs.push(y, x0, x1);
+        minX = Math.min(minX, x0);
+        maxX = Math.max(maxX, x1 - 1);
+        minY = Math.min(minY, y);
+        maxY = Math.max(maxY, y);
+        start += x1 - x0;
+      }
+    }
+    pos += n;
+  }
+  if (maxX < 0) return [width * height];
+  const bw = maxX - minX + 1;
+  const bh = maxY - minY + 1;
+  const box = new Uint8Array(bw * bh); // column-major inside the box
+  for (let r = 0; r < runs.length; r += 3) {
+    const y = runs[r] - minY;
+    for (let x = runs[r + 1]; x < runs[r + 2]; x++) box[(x - minX) * bh + y] = 1;
+  }
+  const out: number[] = [];
+  let value = 0;
+  let length = 0;
+  const push = (bit: number, n: number) => {
+    if (n <= 0) return;
+    if (bit !== value) {
+      out.push(length);
+      value = bit;
+      length = 0;
+    }
+    length += n;
+  };
+  push(0, minX * height); // every column left of the box is empty
+  for (let cx = 0; cx < bw; cx++) {
+    push(0, minY); // rows above the box in this column
+    const col = cx * bh;
+    for (let y = 0; y < bh; y++) push(box[col + y], 1);
+    push(0, height - 1 - maxY); // rows below the box
+  }
+  push(0, (width - 1 - maxX) * height);
+  out.push(length);
+  return out;
+}
+
+/** pycocotools' `rleToString`: LEB128-like, 5 data bits per character, deltas from the fourth count on. */
+export function cocoCountsToString(counts: ArrayLike<number>): string {
+  let s = '';
+  for (let i = 0; i < counts.length; i++) {
+    let x = counts[i];
+    if (i > 2) x -= counts[i - 2];
+    for (;;) {
+      const high = Math.floor(x / 32); // an arithmetic shift that stays exact beyond 2^31
+      let c = x - high * 32;
+      x = high;
+      const more = c & 0x10 ? x !== -1 : x !== 0;
+      if (more) c |= 0x20;
+      s += String.fromCharCode(c + 48);
+      if (!more) break;
+    }
+  }
+  return s;
+}
+
+/** pycocotools' `rleFrString` (tests and the export's own checks). */
+export function cocoStringToCounts(s: string): number[] {
+  const counts: number[] = [];
+  let p = 0;
+  while (p < s.length) {
+    let x = 0;
+    let k = 0;
+    for (;;) {
+      const c = s.charCodeAt(p++) - 48;
+      x += (c & 0x1f) * 2 ** (5 * k);
+      k++;
+      if (!(c & 0x20)) {
+        if (c & 0x10) x -= 2 ** (5 * k);
+        break;
+      }
+    }
+    if (counts.length > 2) x += counts[counts.length - 2];
+    counts.push(x);
+  }
+  return counts;
+}

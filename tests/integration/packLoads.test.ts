@@ -1,0 +1,122 @@
+/**
+ * Pack downloads as a person meets them: the current pack keeps segmenting while another downloads; a download
+ * pauses (keeping what arrived, resumed with a Range request) or cancels (leaving nothing); space is checked before
+ * the first byte.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEngine, type Engine } from '../../workers/engine/engine';
+import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
+import { MemoryByteStore } from '../../workers/packs/byteStore';
+import { renderScene, SHAPES_SAMPLE } from '../../tools/scenes/scene';
+import { DEMO_PACK_DIR, packFilesSource } from '../helpers/demoPackEngine';
+import { startTestServer, type TestServer } from '../helpers/testServer';
+
+let server: TestServer;
+let engine: Engine;
+let store: MemoryByteStore;
+let imageId: string;
+const files = Object.fromEntries(
+  readdirSync(DEMO_PACK_DIR).map((name) => [name, new Uint8Array(readFileSync(join(DEMO_PACK_DIR, name)))]),
+);
+const manifestUrl = () => `${server.baseUrl}manifest.json`;
+const red = { id: 'red', phrase: 'red', boxes: [] };
+
+/** Resolves when `predicate` holds, polling every 10 ms (at most `ms`). */
+async function until(predicate: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await predicate())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const stored = async (name: string) => (await store.partSizes(`${server.baseUrl}${name}`)).reduce((a, b) => a + b, 0);
+
+describe('pack downloads', () => {
+  before(async () => {
+    server = await startTestServer(files, 120_000);
+    store = new MemoryByteStore();
+    engine = createEngine({ createRuntime: () => createNodeRuntime(), store });
+    await engine.init();
+    await engine.openPack(packFilesSource());
+    const scene = renderScene(SHAPES_SAMPLE);
+    imageId = (await engine.setImage({ kind: 'rgba', name: 's.png', image: { ...scene } })).imageId;
+  });
+  after(() => server.close());
+
+  test('the open pack keeps segmenting while another one downloads; pause keeps the bytes, resume ranges on', async () => {
+    // The detector arrives slowly: 2 KiB every 20 ms.
+    server.behaviour.set('detector.onnx', { kind: 'slow', bytesPerTick: 2048, tickMs: 20 });
+    const loading = engine.openPack({ kind: 'url', manifestUrl: manifestUrl() });
+    const outcome = loading.then(
+      () => 'opened',
+      (e: { code: string; message: string }) => e,
+    );
+    await until(
+      async () => (await stored('detector.onnx')) > 0 || server.requests.some((r) => r.path === 'detector.onnx'),
+    );
+    const r = await engine.segment({ imageId, concepts: [red], scoreThreshold: 0.5 });
+    assert.equal(r.instances.length, 2, 'segmenting with the open pack during the download');
+    await engine.stopPackLoad('pause');
+    const paused = await outcome;
+    assert.notEqual(paused, 'opened');
+    assert.equal((paused as { code: string }).code, 'aborted');
+    assert.match((paused as { message: string }).message, /paused/);
+    const kept = await stored('detector.onnx');
+    assert.ok(kept > 0 && kept < files['detector.onnx'].byteLength, `kept ${kept} bytes`);
+
+    server.behaviour.delete('detector.onnx');
+    const info = await engine.openPack({ kind: 'url', manifestUrl: manifestUrl() });
+    assert.equal(info.graphs.length, 7);
+    const ranged = server.requests.filter((q) => q.path === 'detector.onnx' && q.range);
+    assert.ok(ranged.length >= 1, 'resumed with a Range request');
+    assert.equal((await engine.segment({ imageId, concepts: [red], scoreThreshold: 0.5 })).instances.length, 2);
+  });
+
+  test('cancel leaves no partial file behind', async () => {
+    const fresh = new MemoryByteStore();
+    const other = createEngine({ createRuntime: () => createNodeRuntime(), store: fresh });
+    await other.init();
+    server.behaviour.set('vision.onnx', { kind: 'slow', bytesPerTick: 1024, tickMs: 20 });
+    const outcome = other.openPack({ kind: 'url', manifestUrl: manifestUrl() }).then(
+      () => null,
+      (e: { code: string }) => e,
+    );
+    const key = `${server.baseUrl}vision.onnx`;
+    await until(
+      async () => (await fresh.partSizes(key)).length > 0 || server.requests.some((r) => r.path === 'vision.onnx'),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    await other.stopPackLoad('cancel');
+    assert.equal((await outcome)?.code, 'aborted');
+    assert.deepEqual(await fresh.partSizes(key), []);
+    assert.ok(
+      (await fresh.list()).every((e) => e.complete),
+      'only complete files remain',
+    );
+    server.behaviour.delete('vision.onnx');
+  });
+
+  test('a pack that does not fit the space left is refused before any byte is fetched', async () => {
+    const tight = createEngine({
+      createRuntime: () => createNodeRuntime(),
+      store: new MemoryByteStore(),
+      freeBytes: async () => 1000,
+    });
+    await tight.init();
+    const before = server.requests.length;
+    await assert.rejects(
+      tight.openPack({ kind: 'url', manifestUrl: manifestUrl() }),
+      (e: { code: string; message: string }) => {
+        assert.equal(e.code, 'storage-full');
+        assert.match(e.message, /needs [\d.]+ MB more storage.*only 0\.0 MB more/);
+        return true;
+      },
+    );
+    const fetched = server.requests.slice(before).map((r) => r.path);
+    assert.deepEqual(fetched, ['manifest.json']);
+  });
+});

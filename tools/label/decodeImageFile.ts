@@ -1,0 +1,109 @@
+/**
+ * Decodes an image file in Node for `npm run label` (the browser decodes in the worker instead): PNG (fast-png,
+ * any bit depth, grey/palette/alpha) and JPEG (jpeg-js) to 8-bit RGBA, with the JPEG's EXIF orientation applied
+ * (exifr) so boxes and masks are in the same upright pixels the browser's `imageOrientation: 'from-image'` gives.
+ */
+import { decode as decodePngFile, convertIndexedToRgb, hasPngSignature } from 'fast-png';
+import jpeg from 'jpeg-js';
+import exifr from 'exifr';
+import type { RgbaImage } from '../../workers/protocol/api';
+
+export const SUPPORTED_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
+
+export class ImageDecodeError extends Error {}
+
+export async function decodeImageFile(bytes: Uint8Array, name: string): Promise<RgbaImage> {
+  if (hasPngSignature(bytes)) return decodePng(bytes, name);
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
+    let raw;
+    try {
+      raw = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 2048 });
+    } catch (err) {
+      throw new ImageDecodeError(
+        `“${name}” is not a readable JPEG: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    const image = { width: raw.width, height: raw.height, data: raw.data as Uint8Array };
+    let orientation: number | undefined;
+    try {
+      orientation = await exifr.orientation(bytes);
+    } catch {
+      orientation = undefined; // unreadable EXIF: keep the stored orientation
+    }
+    return orient(image, orientation ?? 1);
+  }
+  throw new ImageDecodeError(`“${name}” is not a PNG or JPEG file (the command line reads those two formats).`);
+}
+
+function decodePng(bytes: Uint8Array, name: string): RgbaImage {
+  let png;
+  try {
+    png = decodePngFile(bytes);
+  } catch (err) {
+    throw new ImageDecodeError(`“${name}” is not a readable PNG: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const { width, height } = png;
+  let data = png.data;
+  let channels = png.channels;
+  if (png.palette) {
+    data = convertIndexedToRgb(png);
+    channels = png.palette[0]?.length ?? 3;
+  }
+  const shift = png.depth === 16 ? 8 : 0;
+  const scale = png.depth < 8 && !png.palette ? 255 / (2 ** png.depth - 1) : 1;
+  const out = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    const px = (c: number) => Math.round((data[i * channels + c] >> shift) * scale);
+    const grey = channels <= 2;
+    out[i * 4] = px(0);
+    out[i * 4 + 1] = grey ? px(0) : px(1);
+    out[i * 4 + 2] = grey ? px(0) : px(2);
+    out[i * 4 + 3] = channels === 2 ? px(1) : channels === 4 ? px(3) : 255;
+  }
+  return { width, height, data: out };
+}
+
+/** EXIF orientation 1–8 → upright pixels. */
+export function orient(image: RgbaImage, orientation: number): RgbaImage {
+  if (orientation <= 1 || orientation > 8) return image;
+  const { width: w, height: h, data } = image;
+  const swap = orientation >= 5;
+  const W = swap ? h : w;
+  const H = swap ? w : h;
+  const out = new Uint8Array(W * H * 4);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      // Source pixel shown at (x, y) of the upright image.
+      let sx: number, sy: number;
+      switch (orientation) {
+        case 2:
+          [sx, sy] = [w - 1 - x, y];
+          break;
+        case 3:
+          [sx, sy] = [w - 1 - x, h - 1 - y];
+          break;
+        case 4:
+          [sx, sy] = [x, h - 1 - y];
+          break;
+        case 5:
+          [sx, sy] = [y, x];
+          break;
+        case 6:
+          [sx, sy] = [y, h - 1 - x];
+          break;
+        case 7:
+          [sx, sy] = [w - 1 - y, h - 1 - x];
+          break;
+        default:
+          [sx, sy] = [w - 1 - y, x];
+      }
+      const s = (sy * w + sx) * 4;
+      const d = (y * W + x) * 4;
+      out[d] = data[s];
+      out[d + 1] = data[s + 1];
+      out[d + 2] = data[s + 2];
+      out[d + 3] = data[s + 3];
+    }
+  }
+  return { width: W, height: H, data: out };
+}

@@ -1,0 +1,69 @@
+/**
+ * npm run eval -- --gt gt.json --pred pred.json [--full]
+ *
+ * Prints SAM 3's image metrics (cgF1, cgF1@0.5/@0.75, pmF1, IL_MCC, positive macro F1, image-level rates) and COCO
+ * mask AP/AR as JSON, with per-phrase numbers and the ten worst images (`--full`: every image and the
+ * precision–recall curves). Predictions: a COCO results list in the ground truth's ids, or a COCO dataset (such as
+ * `npm run label`'s coco.json) matched by file and category names.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { evaluatePredictions, EvalInputError, type EvalReport } from '../../workers/eval/evaluate';
+
+export function compactReport(r: EvalReport, full: boolean) {
+  const round = (x: number | null) => (x === null ? null : Math.round(x * 1e6) / 1e6);
+  const base = {
+    cgF1: round(r.cgF1),
+    'cgF1@0.5': round(r['cgF1@0.5']),
+    'cgF1@0.75': round(r['cgF1@0.75']),
+    pmF1: round(r.pmF1),
+    IL_MCC: round(r.IL_MCC),
+    positiveMacroF1: round(r.positiveMacroF1),
+    imageLevel: Object.fromEntries(Object.entries(r.imageLevel).map(([k, v]) => [k, round(v)])),
+    coco: Object.fromEntries(Object.entries(r.coco).map(([k, v]) => [k, round(v)])),
+    counts: r.counts,
+    evaluatedCategories: r.evaluatedCategories,
+    unmatched: r.unmatched,
+    perPhrase: r.perPhrase.map((p) => ({
+      name: p.name,
+      gtInstances: p.gtInstances,
+      predictions: p.predictions,
+      cgF1: round(p.metrics.cgF1),
+      pmF1: round(p.metrics.pmF1),
+      IL_MCC: round(p.metrics.ilMcc),
+      AP: round(p.ap),
+    })),
+  };
+  return full ? { ...base, perImage: r.perImage, pr: r.pr } : { ...base, worstImages: r.perImage.slice(0, 10) };
+}
+
+function main(): number {
+  const { values } = parseArgs({
+    options: { gt: { type: 'string' }, pred: { type: 'string' }, full: { type: 'boolean', default: false } },
+  });
+  if (!values.gt || !values.pred) {
+    process.stderr.write('usage: npm run eval -- --gt gt.json --pred pred.json [--full]\n');
+    return 2;
+  }
+  let gt, pred;
+  try {
+    gt = JSON.parse(readFileSync(values.gt, 'utf8'));
+    pred = JSON.parse(readFileSync(values.pred, 'utf8'));
+  } catch (err) {
+    process.stderr.write(`Could not read the JSON files: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  try {
+    const report = evaluatePredictions(gt, pred);
+    process.stdout.write(JSON.stringify(compactReport(report, values.full), null, 2) + '\n');
+    return 0;
+  } catch (err) {
+    if (err instanceof EvalInputError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = main();

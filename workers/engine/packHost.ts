@@ -1,0 +1,106 @@
+/**
+ * The pack host: the runtime (onnxruntime, its WebGPU probe), the open pack's graphs and their generation, and what
+ * happens when the GPU goes away. One job: the graphs that can run right now, on which provider, and why.
+ *
+ * It keeps the opened pack's file handles (Blobs: Cache Storage entries or picked files, never the bytes), so that
+ * after a lost GPU device every graph can be opened again on the CPU side without downloading anything.
+ */
+import type { EngineOptions } from '../protocol/api';
+import type { ExecutionProviderChoice } from '../protocol/manifest';
+import type { PackInfo, RuntimeInfo } from '../protocol/results';
+import { DeviceLostError, type GraphRuntime, type WebGpuProbe } from '../ort/graphRuntime';
+import type { LoadedPack } from '../packs/loadPack';
+import { openPackGraphs, releaseGraphs, type OpenPack, type Role } from '../graphs/openPackGraphs';
+import { EngineError } from './engineError';
+import { GraphRuns } from './graphRuns';
+
+export class PackHost {
+  private runtime: GraphRuntime | null = null;
+  private probe: WebGpuProbe = { available: false, reason: 'not initialised', shaderF16: false };
+  private providerChoice: ExecutionProviderChoice = 'auto';
+  private pack: OpenPack | null = null;
+  private files: LoadedPack | null = null;
+  /** Bumped whenever the graphs change: caches key on it. */
+  generation = 0;
+  readonly runs = new GraphRuns();
+
+  constructor(
+    private readonly createRuntime: (options: EngineOptions) => Promise<GraphRuntime>,
+    /** Called when the graphs are replaced (caches drop what the old graphs made). */
+    private readonly onReplaced: () => void,
+  ) {}
+
+  async init(options: EngineOptions = {}): Promise<RuntimeInfo> {
+    if (!this.runtime) {
+      this.runtime = await this.createRuntime(options);
+      this.probe = await this.runtime.probeWebGpu();
+    }
+    this.providerChoice = options.provider ?? 'auto';
+    return this.runtimeInfo();
+  }
+
+  async requireRuntime(): Promise<GraphRuntime> {
+    if (!this.runtime) await this.init();
+    return this.runtime!;
+  }
+
+  /** The runtime, once initialised (graph steps run only after a pack was opened). */
+  get graphRuntime(): GraphRuntime {
+    if (!this.runtime) throw new EngineError('no-pack', 'No model pack is open yet.');
+    return this.runtime;
+  }
+
+  /** Opens a loaded pack's graphs and makes them current (call inside the run queue). */
+  async open(loaded: LoadedPack, onCompile: (role: Role) => void): Promise<PackInfo> {
+    const runtime = await this.requireRuntime();
+    const pack = await openPackGraphs(loaded, runtime, this.probe, this.providerChoice, onCompile);
+    await this.replace(pack, loaded);
+    return pack.info;
+  }
+
+  require(): OpenPack {
+    if (!this.pack) throw new EngineError('no-pack', 'No model pack is open yet.');
+    return this.pack;
+  }
+
+  get current(): OpenPack | null {
+    return this.pack;
+  }
+
+  /**
+   * Runs one graph step. A lost GPU device must not take the page down: the graphs are recreated on the CPU side
+   * (reasons updated in the pack info), and the step's caller is told to retry.
+   */
+  async withRecovery<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      if (!(err instanceof DeviceLostError) || !this.pack || !this.files) throw err;
+      this.probe = { ...this.probe, available: false, reason: `the GPU device was lost (${err.message})` };
+      this.providerChoice = 'wasm';
+      const pack = await openPackGraphs(this.files, this.runtime!, this.probe, 'wasm', () => {});
+      pack.info.graphs.forEach((g) => (g.reason = 'the GPU device was lost; running on WASM'));
+      await this.replace(pack, this.files);
+      throw new EngineError('gpu-lost', 'The GPU device was lost. The model now runs on WASM; please retry.');
+    }
+  }
+
+  runtimeInfo(): RuntimeInfo {
+    return {
+      webgpu: { ...this.probe },
+      wasm: {
+        threads: this.runtime?.wasmThreads ?? 0,
+        crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+      },
+    };
+  }
+
+  private async replace(pack: OpenPack, files: LoadedPack): Promise<void> {
+    const old = this.pack;
+    this.pack = pack;
+    this.files = files;
+    this.generation++;
+    this.onReplaced();
+    if (old) await releaseGraphs(old.graphs);
+  }
+}

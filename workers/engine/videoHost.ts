@@ -1,0 +1,130 @@
+/**
+ * The video host: one tracking session at a time, and the per-frame wiring between SAM 3's video rules
+ * (videoSession.ts, tracking/) and the graph steps (featureCache.ts, pipelines/memoryFrame.ts). One job: a frame in,
+ * tracked instances out. Frames never replace the still image.
+ */
+import {
+  DEFAULT_TRACKER_SETTINGS,
+  type VideoFrameInput,
+  type VideoFrameResult,
+  type VideoSessionInfo,
+  type VideoSessionOptions,
+} from '../protocol/video';
+import type { ImageInfo, StageTimings } from '../protocol/results';
+import { MemoryPropagator } from '../tracking/memoryPropagator';
+import { PromptPropagator } from '../tracking/promptPropagator';
+import { bindMemoryFrame } from '../pipelines/memoryFrame';
+import { decodeRgbaSource, type DecodedImage } from './decodedImage';
+import { EngineError } from './engineError';
+import { conceptPhrase, type FeatureCache, type FrameImage } from './featureCache';
+import type { PackHost } from './packHost';
+import { VideoSession } from './videoSession';
+
+export interface VideoHostDeps {
+  /** Reads a video frame's pixels (browser; Node sends RGBA). */
+  decodeFrame?: (bitmap: ImageBitmap, sourceSize?: { width: number; height: number }) => DecodedImage;
+  now: () => number;
+}
+
+export class VideoHost {
+  private session: VideoSession | null = null;
+  private counter = 0;
+
+  constructor(
+    private readonly host: PackHost,
+    private readonly features: FeatureCache,
+    private readonly deps: VideoHostDeps,
+  ) {}
+
+  start(options: VideoSessionOptions): VideoSessionInfo {
+    const pack = this.host.require();
+    this.session?.dispose();
+    const settings = { ...DEFAULT_TRACKER_SETTINGS, ...options.settings };
+    if (!pack.tracker) {
+      throw new EngineError('pack-contract', `${pack.info.name} has no tracker decoder, so it cannot track video.`);
+    }
+    const propagator = pack.memory ? new MemoryPropagator(pack.memory.constants, settings) : new PromptPropagator();
+    this.session = new VideoSession(`video-${++this.counter}`, options, settings, propagator);
+    return {
+      sessionId: this.session.id,
+      propagation: propagator.kind,
+      propagationReason: pack.memory
+        ? 'Memory graphs: each object is tracked with its memory bank (conditioning frames, recent frames, ' +
+          'object pointers).'
+        : 'The pack has no memory graphs: each object is re-prompted on every frame with its last box and an ' +
+          'interior point (fallback).',
+      settings,
+    };
+  }
+
+  async processFrame(frame: VideoFrameInput): Promise<VideoFrameResult> {
+    const session = this.session;
+    if (!session || session.id !== frame.sessionId) {
+      frame.bitmap?.close();
+      throw new EngineError('aborted', 'That video session has ended.');
+    }
+    const pack = this.host.require();
+    const before = this.host.runs.snapshot();
+    const now = this.deps.now;
+    const t0 = now();
+    let decoded: DecodedImage;
+    if (frame.rgba) decoded = decodeRgbaSource(frame.rgba);
+    else if (frame.bitmap && this.deps.decodeFrame) decoded = this.deps.decodeFrame(frame.bitmap, frame.sourceSize);
+    else throw new EngineError('decode-failed', 'A video frame arrived without pixels.');
+    const info: ImageInfo = {
+      imageId: `${session.id}-f${frame.frameIndex}`,
+      name: `frame ${frame.frameIndex}`,
+      width: decoded.width,
+      height: decoded.height,
+      displayWidth: decoded.displayWidth,
+      displayHeight: decoded.displayHeight,
+      downscaledForModel: decoded.downscaledForModel,
+      timingsMs: { decode: now() - t0 },
+    };
+    // The vision cache holds one image: this frame's features replace the previous frame's.
+    const image: FrameImage = { info, decoded };
+    const timings: StageTimings = {};
+    const propagator = session.propagator;
+    if (propagator instanceof MemoryPropagator) {
+      const vision = await this.features.visionFor(image, timings);
+      const embeddings = await this.features.trackerEmbeddingsFor(image, timings);
+      propagator.frame = await bindMemoryFrame(
+        pack,
+        this.host.graphRuntime,
+        frame.frameIndex,
+        embeddings,
+        vision.pos2,
+        () => this.host.runs.count('memory'),
+      );
+    } else if (propagator instanceof PromptPropagator) {
+      propagator.frame = {
+        imageWidth: info.width,
+        imageHeight: info.height,
+        decode: (points, box) => this.features.decodePoints(image, points, box, timings),
+      };
+    }
+    const result = await session.processFrame(frame, {
+      imageWidth: info.width,
+      imageHeight: info.height,
+      displayWidth: info.displayWidth,
+      displayHeight: info.displayHeight,
+      detect: async (concept) => {
+        const phrase = conceptPhrase(concept);
+        return phrase ? this.features.detect(image, concept, phrase, timings) : null;
+      },
+      decodeClicks: async (prompt) => (await this.features.decodeObjectFor(image, prompt, timings)).raw,
+      now,
+    });
+    result.timingsMs = { ...info.timingsMs, ...timings, ...result.timingsMs };
+    // Counted here, not in the session: the memory path runs vision while binding the frame.
+    return { ...result, graphRuns: this.host.runs.since(before) };
+  }
+
+  end(sessionId: string): boolean {
+    if (this.session?.id !== sessionId) return false;
+    this.session.dispose();
+    this.session = null;
+    this.features.releaseImageFeatures();
+    return true;
+  }
+}
