@@ -200,6 +200,7 @@ test('at 390 px wide every control is reachable, the Video and Webcam buttons in
     'source-mode-image',
     'source-mode-video',
     'source-mode-webcam',
+    'folder-mode',
     'phrase-input',
     'threshold-slider',
     'export-json',
