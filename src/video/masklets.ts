@@ -71,8 +71,8 @@ export class Categories {
 /** The object's COCO RLE: the engine's when it sent one, else computed from the stored row-major mask. */
 export function cocoRleOf(o: CompactObject): CocoRle {
   if (o.cocoRle) return o.cocoRle;
-  const { width, height, counts } = o.mask;
-  return { size: [height, width], counts: cocoCountsToString(rowMajorToCocoCounts(counts, width, height)) };
+  const { width, height, counts, box } = o.mask;
+  return { size: [height, width], counts: cocoCountsToString(rowMajorToCocoCounts(counts, width, height, box)) };
 }
 
 /**

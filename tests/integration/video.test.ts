@@ -273,9 +273,9 @@ describe('the UI-side COCO RLE (export) matches the engine encoder', () => {
     let checked = 0;
     for (const r of results)
       for (const inst of r.instances) {
-        const { width, height, counts } = inst.mask;
+        const { width, height, counts, box } = inst.mask;
         assert.deepEqual(unpackCounts(packCounts(counts)), counts);
-        assert.equal(cocoCountsToString(rowMajorToCocoCounts(counts, width, height)), inst.cocoRle!.counts);
+        assert.equal(cocoCountsToString(rowMajorToCocoCounts(counts, width, height, box)), inst.cocoRle!.counts);
         checked++;
       }
     assert.equal(checked, 6);

@@ -6,6 +6,7 @@
 import type { RleMask } from '../../../workers/protocol';
 import { rgbCss, type InstanceColor } from '../../colors';
 import type { CompactFrame, CompactObject } from '../videoModel';
+import { rowSegments } from '../results/rleCodec';
 
 export interface MaskPatch {
   /** Top-left corner and size in mask pixels. */
@@ -22,32 +23,7 @@ export function maskPatch(
   color: InstanceColor,
   alpha: { fill: number; outline: number } = { fill: 115, outline: 235 },
 ): MaskPatch | null {
-  const { width, counts } = mask;
-  const runs: number[] = [];
-  let minX = width;
-  let maxX = -1;
-  let minY = Infinity;
-  let maxY = -1;
-  let pos = 0;
-  for (let i = 0; i < counts.length; i++) {
-    const n = counts[i];
-    if (i % 2 === 1 && n > 0) {
-      let start = pos;
-      const end = pos + n;
-      while (start < end) {
-        const y = Math.floor(start / width);
-        const x0 = start - y * width;
-        const x1 = Math.min(width, x0 + (end - start));
-        runs.push(y, x0, x1);
-        minX = Math.min(minX, x0);
-        maxX = Math.max(maxX, x1 - 1);
-        minY = Math.min(minY, y);
-        maxY = Math.max(maxY, y);
-        start += x1 - x0;
-      }
-    }
-    pos += n;
-  }
+  const { runs, minX, maxX, minY, maxY } = rowSegments(mask.counts, mask.width, mask.box);
   if (maxX < 0) return null;
   const pw = maxX - minX + 1;
   const ph = maxY - minY + 1;

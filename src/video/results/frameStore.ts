@@ -24,6 +24,8 @@ interface PackedObject {
   y2: number;
   areaPx: number;
   provisional: boolean;
+  /** The mask's crop `[x0, y0, x1, y1)` in display pixels (the runs cover it); absent = the whole frame. */
+  crop?: [number, number, number, number];
   /** Byte range of the packed mask inside the frame's buffer. */
   start: number;
   end: number;
@@ -81,6 +83,7 @@ export class FrameStore {
         y2,
         areaPx: o.areaPx,
         provisional: o.provisional === true,
+        ...(o.mask.box ? { crop: o.mask.box } : {}),
         start,
         end: at,
       };
@@ -134,6 +137,7 @@ export class FrameStore {
         mask: {
           width: f.displayWidth,
           height: f.displayHeight,
+          ...(o.crop ? { box: o.crop } : {}),
           counts: unpackCounts(f.masks.subarray(o.start, o.end)),
         },
         ...(o.provisional ? { provisional: true } : {}),

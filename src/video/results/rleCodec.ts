@@ -54,17 +54,25 @@ function writeVarint(out: Uint8Array, p: number, v: number): number {
   return p;
 }
 
-/**
- * Row-major RLE (width × height) → column-major run lengths (pycocotools' order). Only the bounding box of the
- * set pixels is rasterised, so the cost is the box's area, not the frame's.
- */
-export function rowMajorToCocoCounts(counts: ArrayLike<number>, width: number, height: number): number[] {
-  // Set runs as (row, x0, x1).
-  const runs: number[] = [];
-  let minX = width;
-  let maxX = -1;
-  let minY = height;
-  let maxY = -1;
+/** A mask's set pixels as row segments in frame coordinates, with their bounds (`maxX` < 0 when empty). */
+export interface RowSegments {
+  /** Flat triples (y, x0, x1), x1 exclusive. */
+  runs: number[];
+  minX: number;
+  maxX: number;
+  minY: number;
+  maxY: number;
+}
+
+/** Row segments of a row-major RLE over the crop `box` of a `width`-wide frame (the whole frame by default). */
+export function rowSegments(
+  counts: ArrayLike<number>,
+  width: number,
+  box: [number, number, number, number] = [0, 0, width, Number.MAX_SAFE_INTEGER],
+): RowSegments {
+  const [cx0, cy0, cx1] = box;
+  const cw = cx1 - cx0;
+  const out: RowSegments = { runs: [], minX: width, maxX: -1, minY: Infinity, maxY: -1 };
   let pos = 0;
   for (let i = 0; i < counts.length; i++) {
     const n = counts[i];
@@ -72,26 +80,42 @@ export function rowMajorToCocoCounts(counts: ArrayLike<number>, width: number, h
       let start = pos;
       const end = pos + n;
       while (start < end) {
-        const y = Math.floor(start / width);
-        const x0 = start - y * width;
-        const x1 = Math.min(width, x0 + (end - start));
-        runs.push(y, x0, x1);
-        minX = Math.min(minX, x0);
-        maxX = Math.max(maxX, x1 - 1);
-        minY = Math.min(minY, y);
-        maxY = Math.max(maxY, y);
-        start += x1 - x0;
+        const cy = Math.floor(start / cw);
+        const c0 = start - cy * cw;
+        const c1 = Math.min(cw, c0 + (end - start));
+        const y = cy + cy0;
+        out.runs.push(y, c0 + cx0, c1 + cx0);
+        out.minX = Math.min(out.minX, c0 + cx0);
+        out.maxX = Math.max(out.maxX, c1 + cx0 - 1);
+        out.minY = Math.min(out.minY, y);
+        out.maxY = Math.max(out.maxY, y);
+        start += c1 - c0;
       }
     }
     pos += n;
   }
+  return out;
+}
+
+/**
+ * Row-major RLE (width × height, or over the crop `box` of that frame) → column-major run lengths (pycocotools'
+ * order) of the whole frame. Only the bounding box of the set pixels is rasterised, so the cost is the box's area,
+ * not the frame's.
+ */
+export function rowMajorToCocoCounts(
+  counts: ArrayLike<number>,
+  width: number,
+  height: number,
+  box?: [number, number, number, number],
+): number[] {
+  const { runs, minX, maxX, minY, maxY } = rowSegments(counts, width, box);
   if (maxX < 0) return [width * height];
   const bw = maxX - minX + 1;
   const bh = maxY - minY + 1;
-  const box = new Uint8Array(bw * bh); // column-major inside the box
+  const cells = new Uint8Array(bw * bh); // column-major inside the set pixels' box
   for (let r = 0; r < runs.length; r += 3) {
     const y = runs[r] - minY;
-    for (let x = runs[r + 1]; x < runs[r + 2]; x++) box[(x - minX) * bh + y] = 1;
+    for (let x = runs[r + 1]; x < runs[r + 2]; x++) cells[(x - minX) * bh + y] = 1;
   }
   const out: number[] = [];
   let value = 0;
@@ -109,7 +133,7 @@ export function rowMajorToCocoCounts(counts: ArrayLike<number>, width: number, h
   for (let cx = 0; cx < bw; cx++) {
     push(0, minY); // rows above the box in this column
     const col = cx * bh;
-    for (let y = 0; y < bh; y++) push(box[col + y], 1);
+    for (let y = 0; y < bh; y++) push(cells[col + y], 1);
     push(0, height - 1 - maxY); // rows below the box
   }
   push(0, (width - 1 - maxX) * height);
