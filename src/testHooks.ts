@@ -8,6 +8,8 @@ export interface CanvasViewHook extends ViewTransform {
   dpr: number;
   cssWidth: number;
   cssHeight: number;
+  /** The labels drawn on the canvas, in drawing order ("#3 red 0.92"). */
+  labels: string[];
 }
 
 export interface Sam3TestHooks {

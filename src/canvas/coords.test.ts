@@ -1,6 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boxToCanvas, canvasToDisplay, displayToCanvas, fitView, originalToDisplayScale } from './coords';
+import {
+  actualSizeAt,
+  boxToCanvas,
+  canvasToDisplay,
+  clampView,
+  displayToCanvas,
+  fitView,
+  MAX_SCALE,
+  MIN_ZOOM_OF_FIT,
+  originalToDisplayScale,
+  panBy,
+  wheelZoomFactor,
+  zoomAt,
+} from './coords';
 
 test('fitView letterboxes a wide image vertically and keeps the aspect ratio', () => {
   const v = fitView(200, 100, 400, 400);
@@ -39,4 +52,38 @@ test('canvasToOriginal and originalToCanvas are inverse through a smaller displa
   const [cx, cy] = originalToCanvas(view, original, display, 1000, 600);
   assert.deepEqual([cx, cy], [10 + 500 * 0.5, 20 + 300 * 0.5]);
   assert.deepEqual(canvasToOriginal(view, original, display, cx, cy), [1000, 600]);
+});
+
+test('zoomAt keeps the image pixel under the pointer where it was; panBy moves the image', () => {
+  const v = fitView(640, 480, 1000, 500);
+  const at: [number, number] = [700, 300];
+  const before = canvasToDisplay(v, ...at);
+  const z = zoomAt(v, 3, ...at);
+  assert.ok(Math.abs(z.scale - v.scale * 3) < 1e-12);
+  const after = canvasToDisplay(z, ...at);
+  assert.ok(Math.abs(after[0] - before[0]) < 1e-9 && Math.abs(after[1] - before[1]) < 1e-9);
+  const p = panBy(z, -40, 25);
+  const moved = canvasToDisplay(p, at[0] - 40, at[1] + 25);
+  assert.ok(Math.abs(moved[0] - before[0]) < 1e-9 && Math.abs(moved[1] - before[1]) < 1e-9);
+});
+
+test('clampView bounds the scale and keeps part of the image on the stage', () => {
+  const stage = { width: 1000, height: 500 };
+  const fit = fitView(640, 480, stage.width, stage.height);
+  assert.equal(clampView({ ...fit, scale: 1000 }, 640, 480, stage).scale, MAX_SCALE);
+  assert.equal(clampView({ ...fit, scale: 0.0001 }, 640, 480, stage).scale, fit.scale * MIN_ZOOM_OF_FIT);
+  const far = clampView({ scale: 2, offsetX: 5000, offsetY: -9000 }, 640, 480, stage);
+  assert.equal(far.offsetX, 1000 - 48);
+  assert.equal(far.offsetY, 48 - 480 * 2);
+  assert.deepEqual(clampView(fit, 640, 480, stage), fit, 'the fitted view is already valid');
+});
+
+test('1:1 shows one original pixel per CSS pixel, also when the display copy is downscaled', () => {
+  const v = fitView(2048, 1024, 800, 600);
+  const one = actualSizeAt(v, { width: 8192 }, { displayWidth: 2048 }, 400, 300);
+  assert.equal(one.scale, 4);
+  const same = actualSizeAt(v, { width: 640 }, { displayWidth: 640 }, 0, 0);
+  assert.equal(same.scale, 1);
+  assert.ok(wheelZoomFactor(-100, 0) > 1 && wheelZoomFactor(100, 0) < 1);
+  assert.ok(Math.abs(wheelZoomFactor(3, 1) * wheelZoomFactor(-3, 1) - 1) < 1e-12);
 });
