@@ -1,6 +1,6 @@
 /** `window.__sam3`: hooks for end-to-end tests (the store, the canvas mapping, the last COCO export). */
 import type { CocoExport } from '../workers/protocol';
-import type { ViewTransform } from './canvas/coords';
+import type { ViewTransform } from './draw/coords';
 import { appStore, type AppStore } from './store/appStore';
 
 export interface CanvasViewHook extends ViewTransform {

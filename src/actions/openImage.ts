@@ -3,7 +3,7 @@ import { engine, scheduleSegment } from '../engine-client/engineClient';
 import { reportEngineError } from '../engine-client/engineErrors';
 import { appStore, pushError } from '../store/appStore';
 import { emptyHistory } from '../store/history';
-import { rememberSingleImage } from '../batch/singleImage';
+import { rememberSingleImage } from './singleImage';
 import type { PromptDocument } from '../store/promptDocument';
 
 /**

@@ -8,7 +8,7 @@ import { engine, progressCallback, scheduleSegment } from '../engine-client/engi
 import { reportEngineError } from '../engine-client/engineErrors';
 import { packProgressHandler } from '../engine-client/engineEvents';
 import { appStore, pushError, type PackLoadState, type PendingPack } from '../store/appStore';
-import { packFacts } from '../panels/ModelPanel/packFacts';
+import { packFacts } from '../store/packFacts';
 import { refreshCacheState } from './manageCache';
 import { blockedUrlMessage } from '../security/csp';
 

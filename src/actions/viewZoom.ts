@@ -3,7 +3,7 @@
  * coords.ts and is clamped there; null zoom means "fit to view". Pointer mapping stays the one view transform, so
  * every tool keeps working at any zoom.
  */
-import { actualSizeAt, clampView, panBy, zoomAt, type ViewTransform } from '../canvas/coords';
+import { actualSizeAt, clampView, panBy, zoomAt, type ViewTransform } from '../draw/coords';
 import { appStore, type AppState } from '../store/appStore';
 import { selectImageView } from '../store/selectors';
 

@@ -9,10 +9,10 @@ import { setStageSize, zoomStage } from '../actions/viewZoom';
 import { selectCurrentResult, selectImageView } from '../store/selectors';
 import { useAppStore } from '../store/useAppStore';
 import { publishView } from '../testHooks';
-import { wheelZoomFactor } from './coords';
+import { wheelZoomFactor } from '../draw/coords';
 import { InteractionLayer } from './InteractionLayer';
 import { buildOverlayScene } from './overlayScene';
-import { renderOverlay } from './renderOverlay';
+import { renderOverlay } from '../draw/renderOverlay';
 import { useCanvasPointer } from './useCanvasPointer';
 
 const PLACEHOLDER = 'Drop, paste or pick an image';

@@ -5,11 +5,11 @@
 import type { ImageInfo, SegmentResult } from '../../workers/protocol';
 import { hslToRgb, rgbCss } from '../colors';
 import { instanceColors, instanceName } from '../store/selectors';
-import { boxToCanvas, originalToDisplayScale, type ViewTransform } from './coords';
-import { DEFAULT_MASK_STYLE, maskBox } from './maskBitmap';
-import { maskSource } from './maskSources';
-import { underlyingColors } from './maskColors';
-import { formatInstanceLabel, type OverlayMask, type OverlayScene } from './renderOverlay';
+import { boxToCanvas, originalToDisplayScale, type ViewTransform } from '../draw/coords';
+import { DEFAULT_MASK_STYLE, maskBox } from '../draw/maskBitmap';
+import { maskSource } from '../draw/maskSources';
+import { underlyingColors } from '../draw/maskColors';
+import { formatInstanceLabel, type OverlayMask, type OverlayScene } from '../draw/renderOverlay';
 
 export function buildOverlayScene(args: {
   width: number;

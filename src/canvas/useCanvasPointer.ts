@@ -13,8 +13,8 @@ import { hoverInstance } from '../actions/hoverInstance';
 import { selectInstance } from '../actions/instanceEdits';
 import { appStore } from '../store/appStore';
 import { selectCurrentResult } from '../store/selectors';
-import { canvasToDisplay, canvasToOriginal, type ViewTransform } from './coords';
-import { instanceAt } from './maskBitmap';
+import { canvasToDisplay, canvasToOriginal, type ViewTransform } from '../draw/coords';
+import { instanceAt } from '../draw/maskBitmap';
 import { usePromptGesture } from './usePromptGesture';
 
 export function useCanvasPointer(view: ViewTransform) {

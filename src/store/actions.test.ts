@@ -1,7 +1,7 @@
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectInProcessEngine, setEngineConnection } from '../engine-client/engineClient';
-import { createFakeEngine, type FakeEngine, type FakeEngineOptions } from '../engine-client/fakeEngine';
+import { createFakeEngine, type FakeEngine, type FakeEngineOptions } from '../../tests/helpers/fakeEngine';
 import { openImage } from '../actions/openImage';
 import { openPack } from '../actions/openPack';
 import { commitPhraseText, conceptsFrom, removeChip, setPhraseText, splitPhrases } from '../actions/setPhrases';

@@ -20,7 +20,7 @@ import type {
   SegmentResult,
 } from '../../workers/protocol';
 import { emptyHistory, type History } from './history';
-import type { StageSize, ViewTransform } from '../canvas/coords';
+import type { StageSize, ViewTransform } from '../draw/coords';
 import type { PromptDocument } from './promptDocument';
 import type { VideoPrompt } from './videoPrompts';
 

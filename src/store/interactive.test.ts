@@ -5,7 +5,7 @@
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectInProcessEngine, setEngineConnection } from '../engine-client/engineClient';
-import { createFakeEngine, type FakeEngine } from '../engine-client/fakeEngine';
+import { createFakeEngine, type FakeEngine } from '../../tests/helpers/fakeEngine';
 import { openImage } from '../actions/openImage';
 import { openPack } from '../actions/openPack';
 import { commitPhraseText, endPhraseTyping, removeChip, setPhraseText } from '../actions/setPhrases';

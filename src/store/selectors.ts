@@ -4,8 +4,8 @@
  */
 import type { ConceptSummary, InstanceResult, SegmentRequest, SegmentResult } from '../../workers/protocol';
 import { contrastColors, type InstanceColor, type Rgb } from '../colors';
-import { DEFAULT_MASK_STYLE } from '../canvas/maskBitmap';
-import { fitView, IDENTITY_VIEW, type ViewTransform } from '../canvas/coords';
+import { DEFAULT_MASK_STYLE } from '../draw/maskBitmap';
+import { fitView, IDENTITY_VIEW, type ViewTransform } from '../draw/coords';
 import type { AppState } from './appStore';
 import { canRedo, canUndo } from './history';
 import { distinctPhrases, MAX_CONCEPTS, sameDocument, type PromptDocument } from './promptDocument';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CatalogueEntry, PackManifest } from '../../workers/protocol';
 import { CATALOGUE } from '../../workers/packs/catalogue';
-import { describeRevision, packFacts } from '../../src/panels/ModelPanel/packFacts';
+import { describeRevision, packFacts } from '../../src/store/packFacts';
 import { connectAllowed } from '../../src/security/csp';
 
 test('the catalogue claims no check it cannot make: unknown sizes are unverified, unpinned revisions are marked', () => {

@@ -6,7 +6,7 @@
 import { hoverInstance } from '../../actions/hoverInstance';
 import { clearAll, deleteInstance, moveInstance, selectInstance, setInstanceHidden } from '../../actions/instanceEdits';
 import { rgbCss } from '../../colors';
-import { underlyingColors } from '../../canvas/maskColors';
+import { underlyingColors } from '../../draw/maskColors';
 import type { InstanceResult } from '../../../workers/protocol';
 import {
   instanceColors,

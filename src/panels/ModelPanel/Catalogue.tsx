@@ -6,7 +6,7 @@
 import { openCatalogueEntry } from '../../actions/openPack';
 import { useAppStore } from '../../store/useAppStore';
 import { formatBytes } from '../format';
-import { describeRevision, packFacts } from './packFacts';
+import { describeRevision, packFacts } from '../../store/packFacts';
 
 export function Catalogue() {
   const entries = useAppStore((s) => s.catalogue);

@@ -1,6 +1,6 @@
 import { useAppStore } from '../../store/useAppStore';
 import { formatBytes, formatEta, formatRate } from '../format';
-import { statusText } from './packFacts';
+import { statusText } from '../../store/packFacts';
 
 /** Per-file progress of the current (or last) pack load: bytes, rate, ETA. */
 export function DownloadProgress() {

@@ -3,8 +3,8 @@
  * revision (a commit pins it; a branch or a release tag can change under the same URL), and which files have a
  * known size and SHA-256 (only those are verified after the download). Pure; read from the manifest's URLs.
  */
-import type { PackFileRef, PackManifest } from '../../../workers/protocol';
-import type { FileProgress } from '../../store/appStore';
+import type { PackFileRef, PackManifest } from '../../workers/protocol';
+import type { FileProgress } from './appStore';
 
 export type RevisionKind = 'commit' | 'short commit' | 'branch' | 'release tag' | 'unknown';
 
