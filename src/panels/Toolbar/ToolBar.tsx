@@ -111,7 +111,7 @@ export function ToolBar() {
             −
           </button>
           <span className="tool-button tool-bar__zoom" data-testid="zoom-level" aria-live="polite">
-            {fitted ? 'Fit' : `${zoomPercent} %`}
+            {fitted ? 'Fit' : `${zoomPercent}%`}
           </span>
           <button
             type="button"
