@@ -52,7 +52,7 @@ export default tseslint.config(
     actions: ['store', 'engine-client', 'draw', 'security'],
     canvas: ['actions', 'store', 'draw'],
     video: ['actions', 'store', 'engine-client', 'canvas', 'draw'],
-    batch: ['actions', 'store', 'engine-client', 'video'],
+    batch: ['actions', 'store', 'engine-client', 'video', 'draw'],
     panels: ['actions', 'store', 'canvas', 'draw', 'video'],
   }).flatMap(([folder, allowed]) =>
     [1, 2, 3].map((depth) => {

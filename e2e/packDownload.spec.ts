@@ -5,7 +5,7 @@
 import { test, expect, type Page, type Route } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openApp, typePhrase } from './helpers';
+import { openApp, openModelPanel, typePhrase } from './helpers';
 
 const DEMO = join(import.meta.dirname, '../public/packs/demo');
 const PACK = '/remote-pack/manifest.json';
@@ -26,6 +26,7 @@ test('pause a download, keep segmenting, reload, resume; discard forgets it', as
   test.setTimeout(360_000);
   await openApp(page);
   const release = await serveRemotePack(page, true);
+  await openModelPanel(page);
   await page.getByTestId('pack-url-input').fill(new URL(PACK, page.url()).href);
   await page.getByTestId('pack-url-open').click();
   await expect(page.getByTestId('download-pause')).toBeVisible();
@@ -53,6 +54,7 @@ test('pause a download, keep segmenting, reload, resume; discard forgets it', as
   // Start again, pause, discard: nothing is offered any more, even after a reload.
   await page.evaluate(() => caches.delete('sam3-web-packs-v1'));
   const hold = await serveRemotePack(page, true);
+  await openModelPanel(page);
   await page.getByTestId('pack-url-input').fill(new URL(`${PACK}?again`, page.url()).href);
   await page.getByTestId('pack-url-open').click();
   await page.getByTestId('download-pause').click();

@@ -13,7 +13,7 @@
  * So the cost per output row is the crop's width in SOURCE samples plus the boundary pixels, not the output width:
  * a 288² mask rendered at 4032×3024 costs about what it costs at 288².
  */
-import { linearTaps, type LinearTaps } from './masks';
+import { linearTaps, maskLogitsView, type LinearTaps } from './masks';
 
 export type Box4i = [number, number, number, number];
 
@@ -119,9 +119,7 @@ export function rasterizeMask(
   outH: number,
   threshold: number,
 ): MaskSegments {
-  if (offset < 0 || offset + mh * mw > logits.length) throw new RangeError('mask outside the logits buffer');
-  if (!(mh > 0 && mw > 0 && outW > 0 && outH > 0)) throw new RangeError('mask sizes must be positive');
-  const src = logits.subarray(offset, offset + mh * mw);
+  const src = maskLogitsView(logits, offset, mh, mw, outW, outH);
   const empty: MaskSegments = {
     width: outW,
     height: outH,

@@ -29,6 +29,20 @@ export function linearTaps(inSize: number, outSize: number): LinearTaps {
   return { i0, i1, frac };
 }
 
+/** The `mh × mw` logits of one mask at `offset`, after checking the sizes an upsampling to `outW × outH` needs. */
+export function maskLogitsView(
+  logits: Float32Array,
+  offset: number,
+  mh: number,
+  mw: number,
+  outW: number,
+  outH: number,
+): Float32Array {
+  if (offset < 0 || offset + mh * mw > logits.length) throw new RangeError('mask outside the logits buffer');
+  if (!(mh > 0 && mw > 0 && outW > 0 && outH > 0)) throw new RangeError('mask sizes must be positive');
+  return logits.subarray(offset, offset + mh * mw);
+}
+
 /**
  * Bilinear upsampling (half-pixel centres, align_corners=false, edge clamp) of one `mh × mw` mask stored at
  * `logits[offset … offset + mh·mw)` to `outW × outH`, binarized with `value > threshold` (0 for logits,
@@ -46,9 +60,7 @@ export function upsampleMaskLogits(
   outH: number,
   threshold: number,
 ): Uint8Array {
-  if (offset < 0 || offset + mh * mw > logits.length) throw new RangeError('mask outside the logits buffer');
-  if (!(mh > 0 && mw > 0 && outW > 0 && outH > 0)) throw new RangeError('mask sizes must be positive');
-  const src = logits.subarray(offset, offset + mh * mw);
+  const src = maskLogitsView(logits, offset, mh, mw, outW, outH);
   const rows = horizontalPass(src, mh, mw, outW);
   const ty = linearTaps(mh, outH);
   const out = new Uint8Array(outW * outH);

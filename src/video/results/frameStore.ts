@@ -31,17 +31,8 @@ interface PackedObject {
   end: number;
 }
 
-interface PackedFrame {
-  frameIndex: number;
-  timestampMs: number;
-  width: number;
-  height: number;
-  displayWidth: number;
-  displayHeight: number;
-  detectorRan: boolean;
-  objects: PackedObject[];
-  masks: Uint8Array;
-}
+/** A frame as stored: the compact frame's fields, every object's runs packed into one byte buffer. */
+type PackedFrame = Omit<CompactFrame, 'objects'> & { objects: PackedObject[]; masks: Uint8Array };
 
 /** Rough per-object and per-frame sizes of the JS objects around the bytes (V8, pointer compression). */
 const OBJECT_OVERHEAD_BYTES = 96;
