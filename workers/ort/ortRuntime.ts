@@ -14,6 +14,7 @@ import {
   type GraphSpec,
   type GraphValue,
   type HostTensor,
+  type PreprocessRequest,
   type Provider,
   type TensorType,
   type WebGpuProbe,
@@ -45,13 +46,19 @@ export interface OrtRuntimeOptions {
   readGpu?: (tensor: OrtTensor) => Promise<HostTensor['data']>;
   /** Whether outputs may stay on the GPU at all (default true). */
   gpuOutputs?: boolean;
+  /** Pre-processing on onnxruntime's GPU (web runtime): a float32 `[1,3,S,S]` GPU tensor (GraphRuntime.preprocessOnGpu). */
+  gpuPreprocess?: (request: PreprocessRequest) => Promise<OrtTensor>;
 }
 
 class OrtValue implements GraphValue {
+  /** Whether the tensor was made on the GPU: onnxruntime's getData() turns it into a host tensor but keeps its GPU buffer. */
+  private readonly onGpu: boolean;
   constructor(
     readonly tensor: OrtTensor,
     private readonly readGpu?: (tensor: OrtTensor) => Promise<HostTensor['data']>,
-  ) {}
+  ) {
+    this.onGpu = tensor.location === 'gpu-buffer';
+  }
   get type(): TensorType {
     return this.tensor.type as TensorType;
   }
@@ -74,7 +81,7 @@ class OrtValue implements GraphValue {
     return { type: this.type, dims: [...this.dims], data };
   }
   dispose(): void {
-    if (this.tensor.location === 'gpu-buffer') this.tensor.dispose();
+    if (this.onGpu) this.tensor.dispose();
   }
 }
 
@@ -97,6 +104,7 @@ export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRun
     wasmThreads: options.wasmThreads,
     probeWebGpu: options.probeWebGpu,
     tensor: (t) => wrap(toOrt(t)),
+    preprocessOnGpu: options.gpuPreprocess && (async (request) => wrap(await options.gpuPreprocess!(request))),
     async createGraph(spec: GraphSpec): Promise<Graph> {
       const sessionOptions: SessionOptions = {
         executionProviders: options.providerOptions?.(spec.provider) ?? [spec.provider],
