@@ -38,46 +38,58 @@ export default tseslint.config(
   {
     files: ['src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      // The UI talks to the engine only through the worker's protocol types (and the worker entry URL).
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...ortImports,
+    rules: reactHooks.configs.recommended.rules,
+  },
+  // The UI's folders (ARCHITECTURE.md): each imports only the folders listed for it (and the root modules
+  // colors.ts and testHooks.ts), so the data flows one way: views → actions → engine client → store → draw.
+  // The UI talks to the engine only through the worker's protocol types and the worker entry; the folder
+  // workspace also runs the shared batch, dataset and evaluation code in its dataset worker.
+  ...Object.entries({
+    security: [],
+    draw: [],
+    store: ['draw'],
+    'engine-client': ['store'],
+    actions: ['store', 'engine-client', 'draw', 'security'],
+    canvas: ['actions', 'store', 'draw'],
+    video: ['actions', 'store', 'engine-client', 'canvas', 'draw'],
+    batch: ['actions', 'store', 'engine-client', 'video'],
+    panels: ['actions', 'store', 'canvas', 'draw', 'video'],
+  }).flatMap(([folder, allowed]) =>
+    [1, 2, 3].map((depth) => {
+      const up = '\\.\\./'.repeat(depth);
+      const ok = [folder, ...allowed, 'colors', 'testHooks', '\\.\\.'].join('|');
+      const workers =
+        folder === 'batch' ? 'protocol(/|$)|batch/|dataset/|eval/' : 'protocol(/|$)|engine\\.worker(\\?worker)?$';
+      return {
+        files: [`src/${folder}/${'*/'.repeat(depth - 1)}*.{ts,tsx}`],
+        ignores: ['**/*.test.ts', '**/*.test.tsx'],
+        rules: {
+          'no-restricted-imports': [
+            'error',
             {
-              regex: '^(\\.\\./)+workers/(?!protocol(/|$)|engine\\.worker(\\?worker)?$)',
-              message: 'The UI imports only workers/protocol (types) and the worker entry.',
+              patterns: [
+                ...ortImports,
+                {
+                  regex: `^${up}(?!(${ok})(/|$))`,
+                  message: `src/${folder} imports only ${allowed.length ? allowed.join(', ') : 'itself'} of the UI's folders (ARCHITECTURE.md).`,
+                },
+                {
+                  regex: `^(\\.\\./)+workers/(?!${workers})`,
+                  message:
+                    'The UI imports only workers/protocol (types) and the worker entry; the folder workspace also workers/batch, dataset and eval.',
+                },
+              ],
             },
           ],
         },
-      ],
-    },
-  },
-  {
-    // The folder workspace also runs the shared batch, dataset and evaluation code (in its dataset worker).
-    files: ['src/batch/**/*.{ts,tsx}'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...ortImports,
-            {
-              regex: '^(\\.\\./)+workers/(?!protocol(/|$)|batch/|dataset/|eval/)',
-              message: 'The folder workspace imports only workers/protocol, batch, dataset and eval.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+      };
+    }),
+  ),
   // The worker's layers (ARCHITECTURE.md): each folder imports only the folders listed for it, so the data flows
   // one way and there are no import cycles. Tests may reach further (helpers, fixtures).
   ...Object.entries({
     protocol: [],
-    core: [],
+    core: ['protocol'],
     adapters: ['protocol'],
     packs: ['protocol', 'core'],
     graphs: ['protocol', 'core', 'ort', 'adapters', 'packs'],

@@ -22,7 +22,7 @@ import { MemoryByteStore } from '../workers/packs/byteStore';
 import { loadPack } from '../workers/packs/loadPack';
 import { nodePackDirectory } from '../workers/packs/nodePackDirectory';
 import { openPackGraphs } from '../workers/graphs/openPackGraphs';
-import { maskToRgba } from '../src/canvas/maskBitmap';
+import { maskToRgba } from '../src/draw/maskBitmap';
 import type { RleMask } from '../workers/protocol/results';
 
 const require = createRequire(import.meta.url);

@@ -40,13 +40,17 @@ export function scenePng(spec: SceneSpec): { scene: Scene; png: Buffer } {
 
 /** Drops a file onto the stage the way a person drags one in (DataTransfer + drag events). */
 export async function dropFile(page: Page, name: string, bytes: Buffer, type: string): Promise<void> {
+  // Base64 crosses into the page far faster than a JSON array of numbers (multi-megabyte fixtures).
   const dt = await page.evaluateHandle(
-    ({ data, name, type }) => {
+    ({ b64, name, type }) => {
+      const bin = atob(b64);
+      const data = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) data[i] = bin.charCodeAt(i);
       const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(data)], name, { type }));
+      dt.items.add(new File([data], name, { type }));
       return dt;
     },
-    { data: [...bytes], name, type },
+    { b64: bytes.toString('base64'), name, type },
   );
   const stage = page.getByTestId('stage');
   for (const ev of ['dragenter', 'dragover', 'drop']) await stage.dispatchEvent(ev, { dataTransfer: dt });
@@ -135,4 +139,29 @@ export async function clickOnImage(
 ): Promise<void> {
   const p = await imageToPage(page, x, y);
   await page.mouse.click(p.x, p.y, { button: options.button ?? 'left' });
+}
+
+/** Opens the model panel (it collapses to a summary once a pack is ready). */
+export async function openModelPanel(page: Page): Promise<void> {
+  const toggle = page.getByTestId('model-panel').locator('.panel__toggle');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+}
+
+/** RGBA pixels of a screenshot of a page region (CSS px), decoded by the browser. */
+export async function screenshotPixels(
+  page: Page,
+  clip: { x: number; y: number; width: number; height: number },
+): Promise<{ width: number; height: number; data: number[] }> {
+  const png = await page.screenshot({ clip });
+  return page.evaluate(async (b64) => {
+    const bin = atob(b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    return { width: c.width, height: c.height, data: [...ctx.getImageData(0, 0, c.width, c.height).data] };
+  }, png.toString('base64'));
 }

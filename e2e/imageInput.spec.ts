@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
-import { dropFile, openApp, scenePng, typePhrase, waitIdle } from './helpers';
+import { dropFile, openApp, openModelPanel, scenePng, typePhrase, waitIdle } from './helpers';
 import { renderScene } from '../tools/scenes/scene';
 
 /** Every graph of the demo pack shows its provider in the model panel. */
@@ -176,6 +176,7 @@ test('privacy: a Content-Security-Policy limits connections; no request leaves t
 
 test('model panel: catalogue of real packs with sizes, providers per graph, cached pack files', async ({ page }) => {
   await openApp(page);
+  await openModelPanel(page);
   await expect(page.getByTestId('catalogue-entry').first()).toBeVisible();
   expect(await page.getByTestId('catalogue-entry').count()).toBeGreaterThanOrEqual(1);
   const eps = page.getByTestId('graph-ep');

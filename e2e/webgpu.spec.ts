@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
-import { openApp, typePhrase } from './helpers';
+import { openApp, openModelPanel, typePhrase } from './helpers';
 
 /** Every graph of the demo pack shows its provider in the model panel. */
 const DEMO_GRAPHS = Object.keys(JSON.parse(readFileSync('public/packs/demo/manifest.json', 'utf8')).graphs).length;
@@ -12,6 +12,7 @@ const DEMO_GRAPHS = Object.keys(JSON.parse(readFileSync('public/packs/demo/manif
 test('WebGPU provider: the model panel says WebGPU and "red" finds both red squares', async ({ page }) => {
   test.setTimeout(300_000);
   await openApp(page, '?ep=webgpu');
+  await openModelPanel(page);
   const eps = page.getByTestId('graph-ep');
   await expect(eps).toHaveCount(DEMO_GRAPHS);
   for (const ep of await eps.all()) await expect(ep).toContainText(/webgpu/i);

@@ -1,6 +1,6 @@
 /** `window.__sam3`: hooks for end-to-end tests (the store, the canvas mapping, the last COCO export). */
 import type { CocoExport } from '../workers/protocol';
-import type { ViewTransform } from './canvas/coords';
+import type { ViewTransform } from './draw/coords';
 import { appStore, type AppStore } from './store/appStore';
 
 export interface CanvasViewHook extends ViewTransform {
@@ -8,6 +8,8 @@ export interface CanvasViewHook extends ViewTransform {
   dpr: number;
   cssWidth: number;
   cssHeight: number;
+  /** The labels drawn on the canvas, in drawing order ("#3 red 0.92"). */
+  labels: string[];
 }
 
 export interface Sam3TestHooks {

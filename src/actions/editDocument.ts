@@ -61,6 +61,7 @@ export function documentFields(doc: PromptDocument): PromptDocument {
     objects: doc.objects,
     scoreThreshold: doc.scoreThreshold,
     videoPrompts: doc.videoPrompts,
+    edits: doc.edits,
   };
 }
 

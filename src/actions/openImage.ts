@@ -3,16 +3,20 @@ import { engine, scheduleSegment } from '../engine-client/engineClient';
 import { reportEngineError } from '../engine-client/engineErrors';
 import { appStore, pushError } from '../store/appStore';
 import { emptyHistory } from '../store/history';
-import { rememberSingleImage } from '../batch/singleImage';
+import { rememberSingleImage } from './singleImage';
 import type { PromptDocument } from '../store/promptDocument';
 
-/** Boxes and clicks are in the old image's pixels: a new image keeps the phrases only, and starts a new history. */
+/**
+ * Boxes and clicks are in the old image's pixels and edits name its instances: a new image keeps the phrases only,
+ * and starts a new history.
+ */
 function phrasesOnly(s: ReturnType<typeof appStore.getState>) {
-  const hadSpatial = s.objects.length > 0 || s.concepts.some((c) => c.boxes.length > 0);
+  const hadSpatial = s.objects.length > 0 || s.edits.length > 0 || s.concepts.some((c) => c.boxes.length > 0);
   if (!hadSpatial && s.history.undo.length === 0 && s.history.redo.length === 0) return {};
   return {
     concepts: s.concepts.filter((c) => c.phrase !== '').map((c) => (c.boxes.length ? { ...c, boxes: [] } : c)),
     objects: [],
+    edits: [],
     selectedObjectId: null,
     history: emptyHistory<PromptDocument>(),
   };
@@ -32,6 +36,8 @@ export async function openImage(blob: Blob, name: string): Promise<boolean> {
       resultVersion: s.resultVersion + 1,
       hoveredInstanceId: null,
       lastExport: null,
+      zoom: null,
+      selectedInstanceId: null,
       ...phrasesOnly(s),
     }));
     if (previous?.display && previous.display !== info.display) previous.display.close();

@@ -7,8 +7,10 @@ import type { CatalogueEntry, PackSource } from '../../workers/protocol';
 import { engine, progressCallback, scheduleSegment } from '../engine-client/engineClient';
 import { reportEngineError } from '../engine-client/engineErrors';
 import { packProgressHandler } from '../engine-client/engineEvents';
-import { appStore, pushError, type PendingPack } from '../store/appStore';
+import { appStore, pushError, type PackLoadState, type PendingPack } from '../store/appStore';
+import { packFacts } from '../store/packFacts';
 import { refreshCacheState } from './manageCache';
+import { blockedUrlMessage } from '../security/csp';
 
 const PENDING_KEY = 'sam3-web:pending-pack';
 
@@ -40,6 +42,12 @@ export function restorePendingPack(): void {
   }
 }
 
+/** What will be checked for each file, when the manifest is known before the download (catalogue entries). */
+function checksOf(source: PackSource): Pick<PackLoadState, 'checks'> {
+  if (source.kind !== 'manifest') return {};
+  return { checks: Object.fromEntries(packFacts(source.manifest).files.map((f) => [f.name, f.check])) };
+}
+
 export async function openPack(source: PackSource, label: string): Promise<boolean> {
   if (appStore.getState().packLoad?.active) {
     pushError('ui', 'A pack is already loading; pause or cancel it first.', `Loading ${label}`);
@@ -51,7 +59,7 @@ export async function openPack(source: PackSource, label: string): Promise<boole
     if (typeof navigator !== 'undefined') await navigator.storage?.persist?.().catch(() => false);
     rememberPending({ label, source });
   }
-  appStore.setState({ packLoad: { label, active: true, files: {}, compiling: null } });
+  appStore.setState({ packLoad: { label, active: true, files: {}, compiling: null, ...checksOf(source) } });
   try {
     const info = await engine().openPack(source, progressCallback(packProgressHandler()));
     appStore.setState((s) => ({
@@ -93,9 +101,18 @@ export function resumePackLoad(): Promise<boolean> {
   return openPack(pending.source, pending.label);
 }
 
+/**
+ * A pack from a manifest URL. A host outside the Content-Security-Policy is refused before any request (the browser
+ * would block it and report only a network error), with how to allow one.
+ */
 export function openPackUrl(url: string): Promise<boolean> {
   const trimmed = url.trim();
   if (!trimmed) return Promise.resolve(false);
+  const blocked = typeof location === 'undefined' ? null : blockedUrlMessage(trimmed, location.origin);
+  if (blocked) {
+    pushError('network', blocked, `Loading ${trimmed}`);
+    return Promise.resolve(false);
+  }
   return openPack({ kind: 'url', manifestUrl: trimmed }, trimmed);
 }
 

@@ -6,7 +6,7 @@
  */
 import type { ConceptPrompt } from '../../workers/protocol';
 import { appStore } from '../store/appStore';
-import { deriveConcepts, splitPhrases, withPhrases } from '../store/promptDocument';
+import { deriveConcepts, phraseCapacity, splitPhrases, withPhrases } from '../store/promptDocument';
 import { closeHistoryBurst, editDocument, TYPING_DEBOUNCE_MS } from './editDocument';
 
 export { splitPhrases };
@@ -47,14 +47,21 @@ export function endPhraseTyping(): void {
   if (appStore.getState().history.pending?.key === 'phrase') closeHistoryBurst();
 }
 
-/** Enter: the current text becomes chips (together with the typing before it: one undo entry). */
+/**
+ * Enter: the current text becomes chips (together with the typing before it: one undo entry). Only as many as the
+ * concept cap allows; the phrases past it stay in the field, so nothing typed is lost.
+ */
 export function commitPhraseText(): void {
-  const { chips, phraseText } = appStore.getState();
+  const { chips, phraseText, concepts } = appStore.getState();
+  const capacity = phraseCapacity(concepts.filter((c) => c.phrase === '').length);
   const next = [...chips];
+  const rest: string[] = [];
   for (const p of splitPhrases(phraseText)) {
-    if (!next.some((c) => c.toLowerCase() === p.toLowerCase())) next.push(p);
+    if (next.some((c) => c.toLowerCase() === p.toLowerCase())) continue;
+    if (next.length < capacity) next.push(p);
+    else rest.push(p);
   }
-  editDocument((doc) => withPhrases(doc, next, ''), { capture: { burst: 'phrase' } });
+  editDocument((doc) => withPhrases(doc, next, rest.join(', ')), { capture: { burst: 'phrase' } });
   endPhraseTyping();
 }
 

@@ -53,8 +53,8 @@ export function escape(): boolean {
     setHelpOpen(false);
     return true;
   }
-  if (s.selectedObjectId) {
-    selectObject(null);
+  if (s.selectedObjectId || s.selectedInstanceId !== null) {
+    appStore.setState({ selectedObjectId: null, selectedInstanceId: null });
     return true;
   }
   return false;

@@ -13,7 +13,7 @@ import { batchStore, initialBatchState, say, summarize } from './batchStore';
 import { withEngine } from './engineLock';
 import { collectDirectoryHandle, collectDrop, collectFiles, type Collected } from './importFiles';
 import { pauseRun } from './runActions';
-import { restoreSingleImage } from './singleImage';
+import { restoreSingleImage } from '../actions/singleImage';
 import { selectImage } from './reviewActions';
 
 export async function openWorkspace(): Promise<void> {

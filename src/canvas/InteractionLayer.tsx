@@ -8,7 +8,7 @@ import type { ImageInfo } from '../../workers/protocol';
 import { removeExemplarBox } from '../actions/exemplarBoxes';
 import { selectActiveConceptId, selectSelectedObjectId } from '../store/selectors';
 import { useAppStore } from '../store/useAppStore';
-import { originalToCanvas, type ViewTransform } from './coords';
+import { originalToCanvas, type ViewTransform } from '../draw/coords';
 import { DraftBoxMark, PromptBoxMark, PromptPointMark, type ToCanvas } from './PromptMarks';
 
 export function InteractionLayer({ view, image }: { view: ViewTransform; image: ImageInfo }) {

@@ -4,14 +4,15 @@
  * Pointer gestures (useCanvasPointer) map through coords.ts; boxes, points and the box being dragged are drawn
  * by the InteractionLayer above it, so the static canvas repaints only when the image, result or hover change.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { selectCurrentResult } from '../store/selectors';
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { setStageSize, zoomStage } from '../actions/viewZoom';
+import { selectCurrentResult, selectImageView } from '../store/selectors';
 import { useAppStore } from '../store/useAppStore';
 import { publishView } from '../testHooks';
-import { fitView, IDENTITY_VIEW } from './coords';
+import { wheelZoomFactor } from '../draw/coords';
 import { InteractionLayer } from './InteractionLayer';
 import { buildOverlayScene } from './overlayScene';
-import { renderOverlay } from './renderOverlay';
+import { renderOverlay } from '../draw/renderOverlay';
 import { useCanvasPointer } from './useCanvasPointer';
 
 const PLACEHOLDER = 'Drop, paste or pick an image';
@@ -19,21 +20,18 @@ const PLACEHOLDER = 'Drop, paste or pick an image';
 export function OverlayCanvas() {
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [size, setSize] = useState({ width: 0, height: 0 });
+  const size = useAppStore((s) => s.stageSize);
   const image = useAppStore((s) => s.image);
   const result = useAppStore(selectCurrentResult);
-  const hoveredId = useAppStore((s) => s.hoveredInstanceId);
+  // The hovered instance is highlighted, else the one selected for editing.
+  const hoveredId = useAppStore((s) => s.hoveredInstanceId ?? s.selectedInstanceId);
 
   useLayoutEffect(() => {
     const wrap = wrapRef.current;
     if (!wrap) return;
     const measure = () => {
       const r = wrap.getBoundingClientRect();
-      setSize((prev) => {
-        const width = Math.floor(r.width);
-        const height = Math.floor(r.height);
-        return prev.width === width && prev.height === height ? prev : { width, height };
-      });
+      setStageSize(Math.floor(r.width), Math.floor(r.height));
     };
     measure();
     const ro = new ResizeObserver(measure);
@@ -41,13 +39,18 @@ export function OverlayCanvas() {
     return () => ro.disconnect();
   }, []);
 
-  const view = useMemo(
-    () =>
-      image && image.display
-        ? fitView(image.displayWidth, image.displayHeight, size.width, size.height)
-        : { ...IDENTITY_VIEW },
-    [image, size.width, size.height],
-  );
+  const view = useAppStore(selectImageView);
+
+  // The wheel zooms about the pointer. A native listener: React's wheel listeners are passive (no preventDefault).
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const onWheel = (e: WheelEvent) => {
+      if (zoomStage(wheelZoomFactor(e.deltaY, e.deltaMode), [e.offsetX, e.offsetY])) e.preventDefault();
+    };
+    canvas.addEventListener('wheel', onWheel, { passive: false });
+    return () => canvas.removeEventListener('wheel', onWheel);
+  }, []);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -60,8 +63,15 @@ export function OverlayCanvas() {
       if (canvas.height !== bh) canvas.height = bh;
       const ctx = canvas.getContext('2d');
       if (!ctx) return;
-      renderOverlay(ctx, buildOverlayScene({ ...size, dpr, view, image, result, hoveredId, placeholder: PLACEHOLDER }));
-      publishView({ ...view, dpr, cssWidth: size.width, cssHeight: size.height });
+      const scene = buildOverlayScene({ ...size, dpr, view, image, result, hoveredId, placeholder: PLACEHOLDER });
+      renderOverlay(ctx, scene);
+      publishView({
+        ...view,
+        dpr,
+        cssWidth: size.width,
+        cssHeight: size.height,
+        labels: scene.masks.map((m) => m.label),
+      });
     });
     return () => cancelAnimationFrame(frame);
   }, [size, view, image, result, hoveredId]);

@@ -3,12 +3,13 @@
  * maskSources.ts, cached by mask identity, so a threshold step or hover redraw does no pixel work).
  */
 import type { ImageInfo, SegmentResult } from '../../workers/protocol';
-import { rgbCss } from '../colors';
-import { instanceColors } from '../store/selectors';
-import { boxToCanvas, originalToDisplayScale, type ViewTransform } from './coords';
-import { DEFAULT_MASK_STYLE, maskBox } from './maskBitmap';
-import { maskSource } from './maskSources';
-import { formatInstanceLabel, type OverlayMask, type OverlayScene } from './renderOverlay';
+import { hslToRgb, rgbCss } from '../colors';
+import { instanceColors, instanceName } from '../store/selectors';
+import { boxToCanvas, originalToDisplayScale, type ViewTransform } from '../draw/coords';
+import { DEFAULT_MASK_STYLE, maskBox } from '../draw/maskBitmap';
+import { maskSource } from '../draw/maskSources';
+import { underlyingColors } from '../draw/maskColors';
+import { formatInstanceLabel, type OverlayMask, type OverlayScene } from '../draw/renderOverlay';
 
 export function buildOverlayScene(args: {
   width: number;
@@ -24,17 +25,20 @@ export function buildOverlayScene(args: {
   const masks: OverlayMask[] = [];
   if (image?.display && result) {
     const { sx, sy } = originalToDisplayScale(image, image);
-    const colors = instanceColors(result);
+    const colors = instanceColors(result, underlyingColors(image, result));
     result.instances.forEach((inst) => {
+      if (inst.hidden) return; // hidden by an edit: listed, not drawn
       const color = colors.get(inst.instanceId)!;
       masks.push({
         instanceId: inst.instanceId,
         source: maskSource(inst, { ...DEFAULT_MASK_STYLE, fill: color.fill, outline: color.outline }),
         crop: { box: maskBox(inst.mask), frameWidth: inst.mask.width, frameHeight: inst.mask.height },
-        label: formatInstanceLabel(inst.instanceId, inst.score),
+        label: formatInstanceLabel(inst.instanceId, inst.score, instanceName(result, inst)),
         boxCanvas: boxToCanvas(args.view, inst.boxXyxyPx, sx, sy),
         color: color.css,
         outlineColor: rgbCss(color.outline),
+        // Dark in the mask's hue: white text stays readable whatever the outline's lightness.
+        labelColor: rgbCss(hslToRgb(color.hue, 75, 26)),
       });
     });
   }

@@ -5,8 +5,9 @@
  */
 import * as Comlink from 'comlink';
 import type { EngineApi, EngineErrorData, ProgressCallback, SegmentRequest } from '../../workers/protocol';
-import { appStore } from '../store/appStore';
-import { buildSegmentRequest } from '../store/selectors';
+import { appStore, pushNotice } from '../store/appStore';
+import { revertObjects, sameDocument } from '../store/promptDocument';
+import { buildSegmentRequest, selectDocument } from '../store/selectors';
 import { reportEngineError } from './engineErrors';
 
 export interface EngineConnection {
@@ -168,4 +169,35 @@ function applyResult(request: SegmentRequest, result: Awaited<ReturnType<EngineA
       hoveredInstanceId: stillThere ? s.hoveredInstanceId : null,
     };
   });
+  if (result.emptyObjects?.length) revertEmptyClicks(result.emptyObjects);
+}
+
+/**
+ * Clicks whose object came out empty found nothing: say so and take the click back (the object returns to how it
+ * was before it, or goes if the click made it), so the previous masks stay. The taken-back click leaves no undo
+ * entry behind.
+ */
+function revertEmptyClicks(objectIds: readonly string[]): void {
+  const s = appStore.getState();
+  const doc = selectDocument(s);
+  const ids = objectIds.filter((id) => doc.objects.some((o) => o.id === id));
+  if (ids.length === 0) return;
+  const last = ids.map((id) => doc.objects.find((o) => o.id === id)!.points.at(-1)).find((p) => p !== undefined);
+  const previous = s.history.undo.at(-1);
+  const reverted = revertObjects(doc, previous, ids);
+  const history =
+    previous && s.history.pending === null && sameDocument(previous, reverted)
+      ? { ...s.history, undo: s.history.undo.slice(0, -1) }
+      : s.history;
+  const selectedGone = s.selectedObjectId !== null && !reverted.objects.some((o) => o.id === s.selectedObjectId);
+  appStore.setState({ objects: reverted.objects, history, ...(selectedGone ? { selectedObjectId: null } : {}) });
+  const where = last ? ` at (${Math.round(last.xyPx[0])}, ${Math.round(last.xyPx[1])})` : '';
+  pushNotice(
+    'ui',
+    `The ${last?.polarity === 'negative' ? 'negative ' : ''}click${where} found nothing, so it was taken back and ` +
+      'the previous masks stay. Click inside an object, or remove a negative point that cuts it away.',
+    'Click',
+    'info',
+  );
+  scheduleSegment(0);
 }

@@ -32,3 +32,14 @@ export function formatCandidate(selected: number, count: number, iou: number | n
 export function formatBox(b: readonly number[]): string {
   return b.map((v) => Math.round(v)).join(', ');
 }
+
+/** Longest phrase shown whole in lists and labels; longer ones end in "…" (the full text is in a tooltip). */
+export const SHORT_PHRASE_CHARS = 32;
+
+/** `text` cut to `max` characters with a trailing "…" (whole words where one ends near the cut). */
+export function truncateText(text: string, max = SHORT_PHRASE_CHARS): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${space >= max * 0.6 ? cut.slice(0, space) : cut}…`;
+}

@@ -1,14 +1,16 @@
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectInProcessEngine, setEngineConnection } from '../engine-client/engineClient';
-import { createFakeEngine, type FakeEngine, type FakeEngineOptions } from '../engine-client/fakeEngine';
+import { createFakeEngine, type FakeEngine, type FakeEngineOptions } from '../../tests/helpers/fakeEngine';
 import { openImage } from '../actions/openImage';
 import { openPack } from '../actions/openPack';
 import { commitPhraseText, conceptsFrom, removeChip, setPhraseText, splitPhrases } from '../actions/setPhrases';
 import { setThreshold } from '../actions/setThreshold';
 import { exportCoco } from '../actions/exportCoco';
 import { appStore, resetAppStore } from './appStore';
-import { selectInstances, selectNoMatches, selectStatus } from './selectors';
+import { selectIgnoredPhraseCount, selectInstances, selectNoMatches, selectStatus } from './selectors';
+import { MAX_CONCEPTS } from './promptDocument';
+import { SCORE_FLOOR } from '../../workers/protocol/results';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -161,4 +163,42 @@ test('COCO export uses the request on screen', async () => {
     appStore.getState().lastExport?.categories.map((c) => c.name),
     ['red', 'blue'],
   );
+});
+
+test('5,000 characters of comma-separated words make at most MAX_CONCEPTS concepts; the rest are reported, not run', async () => {
+  const words: string[] = [];
+  for (let i = 0; words.join(', ').length < 5000; i++) words.push(`word${i}`);
+  const text = words.join(', ');
+  assert.ok(text.length >= 5000 && words.length > 500, `${words.length} words`);
+  setPhraseText(text);
+  await sleep(200);
+  await settled();
+  const s = appStore.getState();
+  assert.equal(s.concepts.length, MAX_CONCEPTS);
+  assert.deepEqual(
+    s.concepts.map((c) => c.phrase),
+    words.slice(0, MAX_CONCEPTS),
+  );
+  assert.equal(selectIgnoredPhraseCount(s), words.length - MAX_CONCEPTS);
+  const last = fake.calls.filter((c) => c.method === 'segment').at(-1)!;
+  assert.equal((last.arg as { concepts: unknown[] }).concepts.length, MAX_CONCEPTS);
+  // Enter makes chips of the first MAX_CONCEPTS; the rest stay typed in the field, nothing is lost.
+  commitPhraseText();
+  const after = appStore.getState();
+  assert.equal(after.chips.length, MAX_CONCEPTS);
+  assert.equal(after.phraseText, words.slice(MAX_CONCEPTS).join(', '));
+  assert.equal(selectIgnoredPhraseCount(after), words.length - MAX_CONCEPTS);
+});
+
+test('the threshold never goes below the floor the engine keeps masks for', async () => {
+  setPhraseText('red');
+  await sleep(200);
+  await settled();
+  setThreshold(0);
+  await settled();
+  assert.equal(appStore.getState().scoreThreshold, SCORE_FLOOR);
+  const last = fake.calls.filter((c) => c.method === 'segment').at(-1)!;
+  assert.equal((last.arg as { scoreThreshold: number }).scoreThreshold, SCORE_FLOOR);
+  setThreshold(1.5);
+  assert.equal(appStore.getState().scoreThreshold, 1);
 });

@@ -10,6 +10,7 @@ import type {
   ConceptPrompt,
   EngineErrorCode,
   ImageInfo,
+  InstanceEdit,
   ObjectPrompt,
   PackInfo,
   PackSource,
@@ -19,6 +20,7 @@ import type {
   SegmentResult,
 } from '../../workers/protocol';
 import { emptyHistory, type History } from './history';
+import type { StageSize, ViewTransform } from '../draw/coords';
 import type { PromptDocument } from './promptDocument';
 import type { VideoPrompt } from './videoPrompts';
 
@@ -31,6 +33,10 @@ export interface UiError {
   message: string;
   /** What the user was doing ("Opening image", "Loading pack"). */
   context: string;
+  /** `error`: something failed; `info`: something to know (a click that found nothing). */
+  tone: 'error' | 'info';
+  /** How many times this same notice was raised while shown (repeats are counted, not stacked). */
+  count: number;
 }
 
 export interface FileProgress {
@@ -50,6 +56,11 @@ export interface PackLoadState {
   files: Record<string, FileProgress>;
   /** Graph being compiled, if any. */
   compiling: string | null;
+  /**
+   * What will be checked for each file (by file name), when known before the download (catalogue entries):
+   * `sha256` size and hash, `size` the size only, `none` nothing (no size or hash on record).
+   */
+  checks?: Record<string, 'sha256' | 'size' | 'none'>;
   /** A download the user paused (it resumes from what was stored). */
   paused?: boolean;
 }
@@ -91,6 +102,7 @@ export interface AppState {
   objects: ObjectPrompt[];
   scoreThreshold: number;
   videoPrompts: readonly VideoPrompt[];
+  edits: InstanceEdit[];
   history: History<PromptDocument>;
 
   // Derived from the engine
@@ -109,12 +121,18 @@ export interface AppState {
   boxPolarity: Polarity;
   /** The concept new boxes go to (null: the first one, or a new box-only concept). */
   activeConceptId: string | null;
+  /** The instance selected for editing (hide, delete, move), by ID. */
+  selectedInstanceId: number | null;
   /** The object candidate cycling and negative clicks on the background apply to. */
   selectedObjectId: string | null;
   /** A pointer gesture is in progress (box drag, slider drag): undo is refused meanwhile. */
   gesture: 'box' | 'click' | 'slider' | null;
   draftBox: DraftBox | null;
   helpOpen: boolean;
+  /** The image stage's size in CSS pixels (set by the canvas). */
+  stageSize: StageSize;
+  /** Zoom and pan of the image stage; null = fit to view (follows the stage's size). */
+  zoom: ViewTransform | null;
 
   // Feedback
   errors: UiError[];
@@ -138,6 +156,7 @@ export function initialAppState(): AppState {
     objects: [],
     scoreThreshold: DEFAULT_SCORE_THRESHOLD,
     videoPrompts: [],
+    edits: [],
     history: emptyHistory<PromptDocument>(),
     segmentPending: false,
     result: null,
@@ -147,10 +166,13 @@ export function initialAppState(): AppState {
     tool: 'select',
     boxPolarity: 'positive',
     activeConceptId: null,
+    selectedInstanceId: null,
     selectedObjectId: null,
     gesture: null,
     draftBox: null,
     helpOpen: false,
+    stageSize: { width: 0, height: 0 },
+    zoom: null,
     errors: [],
     lastExport: null,
     exporting: false,
@@ -167,10 +189,24 @@ export function resetAppStore(): void {
 }
 
 let nextErrorId = 1;
-const MAX_ERRORS = 3;
+/** Notices shown at once; older ones give way (they never pile up over the page). */
+export const MAX_NOTICES = 3;
+
+/**
+ * Raises a notice. The same notice again (same context and message) is counted on the one shown and moved to the
+ * front instead of being stacked; at most MAX_NOTICES are kept, the newest.
+ */
+export function pushNotice(code: UiError['code'], message: string, context: string, tone: UiError['tone']): void {
+  appStore.setState((s) => {
+    const same = s.errors.find((e) => e.message === message && e.context === context && e.tone === tone);
+    const others = s.errors.filter((e) => e !== same);
+    const notice: UiError = same
+      ? { ...same, code, count: same.count + 1 }
+      : { id: nextErrorId++, code, message, context, tone, count: 1 };
+    return { errors: [...others, notice].slice(-MAX_NOTICES) };
+  });
+}
 
 export function pushError(code: UiError['code'], message: string, context: string): void {
-  appStore.setState((s) => ({
-    errors: [...s.errors, { id: nextErrorId++, code, message, context }].slice(-MAX_ERRORS),
-  }));
+  pushNotice(code, message, context, 'error');
 }

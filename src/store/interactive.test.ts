@@ -5,7 +5,7 @@
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectInProcessEngine, setEngineConnection } from '../engine-client/engineClient';
-import { createFakeEngine, type FakeEngine } from '../engine-client/fakeEngine';
+import { createFakeEngine, type FakeEngine } from '../../tests/helpers/fakeEngine';
 import { openImage } from '../actions/openImage';
 import { openPack } from '../actions/openPack';
 import { commitPhraseText, endPhraseTyping, removeChip, setPhraseText } from '../actions/setPhrases';
@@ -14,7 +14,9 @@ import { addExemplarBox, removeExemplarBox } from '../actions/exemplarBoxes';
 import { clickAt, cycleCandidate, removeClickObject, removeClickPoint } from '../actions/clickPoints';
 import { beginGesture, endGesture, removeConceptPrompt, selectConcept } from '../actions/tools';
 import { redo, undo } from '../actions/undoRedo';
-import { commandForKey } from '../actions/shortcuts';
+import { commandForKey, runCommand } from '../actions/shortcuts';
+import { clearAll, deleteInstance, moveInstance, selectInstance, setInstanceHidden } from '../actions/instanceEdits';
+import { editInstance } from './promptDocument';
 import { appStore, resetAppStore } from './appStore';
 import { selectCandidateInfo, selectDocument, selectInstances, selectStatus } from './selectors';
 import type { PromptDocument } from './promptDocument';
@@ -212,6 +214,101 @@ test('shortcut table: Ctrl/Cmd+Z, Shift+Z, Y; letters only outside text fields',
   assert.equal(commandForKey(k('c'), false, false), 'next-candidate');
   assert.equal(commandForKey(k('c'), false, true), null);
   assert.equal(commandForKey(k('?', { shiftKey: true }), false, false), 'help');
-  assert.equal(commandForKey(k('Escape'), false, true), 'escape');
+  assert.equal(commandForKey(k('Escape'), false, true), 'leave-field');
+  assert.equal(commandForKey(k('Escape'), false, false), 'escape');
+  // In a text field the letters and `?` are text; outside it they are shortcuts.
+  for (const key of ['b', 'B', 'p', 'x', 'v', '?', '[', ']', 'Delete']) {
+    assert.equal(commandForKey(k(key, { shiftKey: key === '?' || key === 'B' }), false, true), null, key);
+  }
+  assert.equal(commandForKey(k('p'), false, false), 'tool-click');
+  assert.equal(commandForKey(k('x'), false, false), 'toggle-polarity');
   assert.equal(commandForKey(k('b'), false, false), 'tool-box');
+});
+
+test('edits of detections: hide, delete, move and clear all are undoable and sent with the request', async () => {
+  setPhraseText('red, blue');
+  await sleep(200);
+  await settled();
+  const [r1, r2] = selectInstances(appStore.getState());
+  const lastRequest = () =>
+    (fake.calls.filter((c) => c.method === 'segment').at(-1)!.arg as { edits?: unknown[] }).edits ?? [];
+  await checkUndoRedo('hide', () => setInstanceHidden(r1.instanceId, true));
+  assert.deepEqual(lastRequest(), [{ instanceId: r1.instanceId, hidden: true }]);
+  await checkUndoRedo('move to blue', () => moveInstance(r2.instanceId, 'concept:blue'));
+  await checkUndoRedo('delete', () => deleteInstance(r2.instanceId));
+  assert.deepEqual(lastRequest(), [
+    { instanceId: r1.instanceId, hidden: true },
+    { instanceId: r2.instanceId, deleted: true, conceptId: 'concept:blue' },
+  ]);
+  await checkUndoRedo('show again', () => setInstanceHidden(r1.instanceId, false));
+  assert.deepEqual(doc().edits, [{ instanceId: r2.instanceId, deleted: true, conceptId: 'concept:blue' }]);
+  await checkUndoRedo('clear all', () => clearAll());
+  assert.deepEqual([appStore.getState().concepts.length, doc().edits.length], [0, 0], 'clear all empties the prompts');
+  assert.equal(undo(), true);
+  await settled();
+  assert.equal(appStore.getState().phraseText, 'red, blue', 'undo brings everything back');
+
+  // Keyboard: a selected detection is hidden with H and deleted with Delete.
+  const b = selectInstances(appStore.getState()).find((i) => i.conceptId === 'concept:blue')!;
+  selectInstance(b);
+  assert.equal(runCommand('toggle-hidden'), true);
+  assert.ok(doc().edits.some((e) => e.instanceId === b.instanceId && e.hidden));
+  assert.equal(runCommand('delete-object'), true);
+  assert.ok(doc().edits.some((e) => e.instanceId === b.instanceId && e.deleted));
+  assert.equal(appStore.getState().selectedInstanceId, null);
+});
+
+test('editInstance: an edit emptied again leaves the document as it was', () => {
+  const d = { ...doc(), edits: [] };
+  const hidden = editInstance(d, 4, { hidden: true });
+  assert.deepEqual(hidden.edits, [{ instanceId: 4, hidden: true }]);
+  assert.deepEqual(editInstance(hidden, 4, { hidden: false }).edits, []);
+  assert.equal(editInstance(d, 4, { hidden: false }), d);
+});
+
+test('a click that finds nothing is said so and taken back: the previous prompts, masks and undo stack stay', async () => {
+  resetAppStore();
+  fake = createFakeEngine({ findsNothing: (o) => o.points.some((p) => p.xyPx[0] >= 36) });
+  setEngineConnection(connectInProcessEngine(fake));
+  await openPack({ kind: 'url', manifestUrl: '/packs/demo/manifest.json' }, 'demo');
+  await openImage(new Blob([new Uint8Array(4)], { type: 'image/png' }), 'shapes.png');
+  setPhraseText('red');
+  await sleep(200);
+  await settled();
+  endPhraseTyping();
+  const before = doc();
+  const undoDepth = appStore.getState().history.undo.length;
+  const shown = selectInstances(appStore.getState()).map((i) => i.instanceId);
+
+  // A new object from a click on empty background.
+  clickAt([37, 3], 'positive', null);
+  await settled();
+  await sleep(20);
+  await settled();
+  assert.deepEqual(doc(), before, 'the object made by the click is gone');
+  assert.equal(appStore.getState().history.undo.length, undoDepth, 'no undo entry is left for it');
+  assert.deepEqual(
+    selectInstances(appStore.getState()).map((i) => i.instanceId),
+    shown,
+  );
+  const notice = appStore.getState().errors.at(-1)!;
+  assert.equal(notice.tone, 'info');
+  assert.match(notice.message, /click at \(37, 3\) found nothing, so it was taken back/);
+
+  // A further click on a refined instance that empties it: the object returns to its previous points.
+  const red = selectInstances(appStore.getState())[0];
+  clickAt([5, 5], 'positive', red);
+  await settled();
+  const refined = doc();
+  assert.equal(refined.objects.length, 1);
+  const obj = selectInstances(appStore.getState()).find((i) => i.source === 'object')!;
+  clickAt([38, 5], 'negative', obj);
+  await settled();
+  await sleep(20);
+  await settled();
+  assert.deepEqual(doc(), refined, 'the object keeps the points it had');
+  assert.ok(selectInstances(appStore.getState()).some((i) => i.objectId === refined.objects[0].id));
+  assert.equal(undo(), true);
+  await settled();
+  assert.deepEqual(doc(), before, 'undo then takes back the click that did find something');
 });

@@ -3,8 +3,16 @@
  * Results are derived from it and never part of it. Every edit is a pure function here, so undo/redo and the
  * actions share one set of rules and Node tests cover them.
  */
-import type { ClickPoint, ConceptPrompt, ExemplarBox, ObjectPrompt, Polarity } from '../../workers/protocol';
+import type {
+  ClickPoint,
+  ConceptPrompt,
+  ExemplarBox,
+  InstanceEdit,
+  ObjectPrompt,
+  Polarity,
+} from '../../workers/protocol';
 import type { VideoPrompt } from './videoPrompts';
+import { SCORE_FLOOR } from '../../workers/protocol/results';
 
 export interface PromptDocument {
   chips: string[];
@@ -16,6 +24,8 @@ export interface PromptDocument {
   scoreThreshold: number;
   /** Boxes and clicks drawn on video frames, each from its frame on (see videoPrompts.ts). */
   videoPrompts: readonly VideoPrompt[];
+  /** Edits of the still image's instances (hide, delete, move), one per instance ID. */
+  edits: InstanceEdit[];
 }
 
 type Box4 = [number, number, number, number];
@@ -34,6 +44,34 @@ export function splitPhrases(text: string): string[] {
     .filter((p) => p.length > 0);
 }
 
+/**
+ * The most concepts one request carries. Each concept runs the text encoder and the detector once per image and
+ * adds up to the detector's 200 queries of masks, so the cost of a request grows with every concept: 5,000
+ * characters of comma-separated words made 576 concepts, 21 s of work, near-second UI stalls and 72 masks
+ * stacked on each object (issue 10). Sixteen is more than a person names for one image, keeps a real pack's
+ * answer within a few detector runs' time, and keeps the labels on the canvas readable. Phrases past the cap
+ * stay in the text field and are reported (selectIgnoredPhrases), never silently run.
+ */
+export const MAX_CONCEPTS = 16;
+
+/** Distinct phrases of chips + text (first spelling wins), in order, before the cap. */
+export function distinctPhrases(chips: readonly string[], text: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const phrase of [...chips, ...splitPhrases(text)]) {
+    const id = phraseConceptId(phrase);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(phrase);
+  }
+  return out;
+}
+
+/** How many phrase concepts fit next to `boxOnly` box-only concepts. */
+export function phraseCapacity(boxOnly: number): number {
+  return Math.max(0, MAX_CONCEPTS - boxOnly);
+}
+
 export function phraseConceptId(phrase: string): string {
   return `concept:${phrase.toLowerCase()}`;
 }
@@ -41,6 +79,7 @@ export function phraseConceptId(phrase: string): string {
 /**
  * Concepts for chips + text. A phrase concept's id derives from its phrase; it keeps the boxes it had in any of
  * `previous` (first match wins), so boxes survive retyping within one edit. Box-only concepts of `current` stay.
+ * At most MAX_CONCEPTS in all: the first phrases win, later ones are left out.
  */
 export function deriveConcepts(
   chips: readonly string[],
@@ -55,17 +94,15 @@ export function deriveConcepts(
     }
     return [];
   };
-  const seen = new Set<string>();
+  const boxOnly = current.filter((c) => c.phrase === '' && c.boxes.length > 0);
   const out: ConceptPrompt[] = [];
-  for (const phrase of [...chips, ...splitPhrases(text)]) {
+  for (const phrase of distinctPhrases(chips, text).slice(0, phraseCapacity(boxOnly.length))) {
     const id = phraseConceptId(phrase);
-    if (seen.has(id)) continue;
-    seen.add(id);
     const prev = current.find((c) => c.id === id);
     const boxes = boxesOf(id);
     out.push(prev && prev.phrase === phrase && prev.boxes === boxes ? prev : { id, phrase, boxes });
   }
-  for (const c of current) if (c.phrase === '' && c.boxes.length > 0) out.push(c);
+  out.push(...boxOnly);
   return out;
 }
 
@@ -186,6 +223,23 @@ export function removeObject(doc: PromptDocument, objectId: string): PromptDocum
   return objects.length === doc.objects.length ? doc : { ...doc, objects };
 }
 
+/**
+ * Takes back the last change of clicked objects whose mask came out empty (the click found nothing): each returns
+ * to how it was in `previous` (the document before that change), or goes when it did not exist there.
+ */
+export function revertObjects(
+  doc: PromptDocument,
+  previous: PromptDocument | undefined,
+  objectIds: readonly string[],
+): PromptDocument {
+  let objects = doc.objects;
+  for (const id of objectIds) {
+    const before = previous?.objects.find((o) => o.id === id);
+    objects = before ? objects.map((o) => (o.id === id ? before : o)) : objects.filter((o) => o.id !== id);
+  }
+  return objects === doc.objects || samePlain(objects, doc.objects) ? doc : { ...doc, objects };
+}
+
 /** Which of the decoder's candidates an object shows. */
 export function setCandidate(doc: PromptDocument, objectId: string, candidate: number): PromptDocument {
   const o = doc.objects.find((x) => x.id === objectId);
@@ -199,9 +253,36 @@ export function cycleIndex(current: number, count: number, step: number): number
   return (((current + step) % count) + count) % count;
 }
 
+/** The threshold the slider offers: from the engine's floor (it keeps no mask scoring below it) to 1. */
 export function setScoreThreshold(doc: PromptDocument, value: number): PromptDocument {
-  const v = Math.min(1, Math.max(0, Math.round(value * 100) / 100));
+  const v = Math.min(1, Math.max(SCORE_FLOOR, Math.round(value * 100) / 100));
   return !Number.isFinite(v) || v === doc.scoreThreshold ? doc : { ...doc, scoreThreshold: v };
+}
+
+/**
+ * Edits one instance: `patch` is merged into its edit (hidden, deleted, conceptId); an edit left with nothing in
+ * it is dropped, so hiding and showing again leaves the document as it was.
+ */
+export function editInstance(
+  doc: PromptDocument,
+  instanceId: number,
+  patch: Partial<Omit<InstanceEdit, 'instanceId'>>,
+): PromptDocument {
+  const current = doc.edits.find((e) => e.instanceId === instanceId);
+  const merged: InstanceEdit = { ...current, ...patch, instanceId };
+  const next: InstanceEdit = { instanceId };
+  if (merged.hidden) next.hidden = true;
+  if (merged.deleted) next.deleted = true;
+  if (merged.conceptId !== undefined) next.conceptId = merged.conceptId;
+  const empty = Object.keys(next).length === 1;
+  const others = doc.edits.filter((e) => e !== current);
+  const edits = empty ? others : current ? doc.edits.map((e) => (e === current ? next : e)) : [...doc.edits, next];
+  return samePlain(edits, doc.edits) ? doc : { ...doc, edits };
+}
+
+/** Clear all: every phrase, box, clicked object and instance edit of the image (threshold and video prompts stay). */
+export function clearImagePrompts(doc: PromptDocument): PromptDocument {
+  return { ...doc, chips: [], phraseText: '', concepts: [], objects: [], edits: [] };
 }
 
 /** Structural equality of plain data (arrays, objects, primitives). Documents are small. */
@@ -226,11 +307,17 @@ export function sameDocument(a: PromptDocument, b: PromptDocument): boolean {
       samePlain(a.chips, b.chips) &&
       samePlain(a.concepts, b.concepts) &&
       samePlain(a.objects, b.objects) &&
+      samePlain(a.edits, b.edits) &&
       samePlain(a.videoPrompts, b.videoPrompts))
   );
 }
 
 /** The parts the engine sees are the same (the text's spacing alone re-runs nothing). */
 export function sameRequestInputs(a: PromptDocument, b: PromptDocument): boolean {
-  return a.scoreThreshold === b.scoreThreshold && samePlain(a.concepts, b.concepts) && samePlain(a.objects, b.objects);
+  return (
+    a.scoreThreshold === b.scoreThreshold &&
+    samePlain(a.concepts, b.concepts) &&
+    samePlain(a.objects, b.objects) &&
+    samePlain(a.edits, b.edits)
+  );
 }

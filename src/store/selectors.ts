@@ -3,13 +3,12 @@
  * subscribers re-render only when something changed.
  */
 import type { ConceptSummary, InstanceResult, SegmentRequest, SegmentResult } from '../../workers/protocol';
-import { instanceColor, type InstanceColor } from '../colors';
+import { contrastColors, type InstanceColor, type Rgb } from '../colors';
+import { DEFAULT_MASK_STYLE } from '../draw/maskBitmap';
+import { fitView, IDENTITY_VIEW, type ViewTransform } from '../draw/coords';
 import type { AppState } from './appStore';
 import { canRedo, canUndo } from './history';
-import { sameDocument, type PromptDocument } from './promptDocument';
-
-/** Instances made or refined with clicks have no concept; they share their own hue family. */
-const OBJECT_HUE_FAMILY = 6;
+import { distinctPhrases, MAX_CONCEPTS, sameDocument, type PromptDocument } from './promptDocument';
 
 const NO_INSTANCES: InstanceResult[] = [];
 
@@ -23,20 +22,28 @@ export function selectInstances(s: AppState): InstanceResult[] {
 }
 
 const colorCache = new WeakMap<SegmentResult, Map<number, InstanceColor>>();
+const colorCacheNoPixels = new WeakMap<SegmentResult, Map<number, InstanceColor>>();
 
-/** Colour per instance id: concept hue family × rank of the instance within its concept. */
-export function instanceColors(result: SegmentResult): Map<number, InstanceColor> {
-  let colors = colorCache.get(result);
+/**
+ * Colour per instance id. With the mean pixel colour under each mask (`under`, canvas/maskColors.ts), colours are
+ * chosen to contrast with it and with each other (colors.ts `contrastColors`), in instance-ID order so an object
+ * keeps its colour while others come and go. Without (Node tests, no pixels), every instance counts as mid grey.
+ * Cached per result: the canvas and the list always agree.
+ */
+export function instanceColors(
+  result: SegmentResult,
+  under?: ReadonlyMap<number, Rgb | null>,
+): Map<number, InstanceColor> {
+  const cache = under ? colorCache : colorCacheNoPixels;
+  let colors = cache.get(result);
   if (!colors) {
-    colors = new Map();
-    const ranks = new Map<number, number>();
-    for (const inst of result.instances) {
-      const family = inst.conceptIndex < 0 ? OBJECT_HUE_FAMILY : inst.conceptIndex;
-      const rank = ranks.get(family) ?? 0;
-      ranks.set(family, rank + 1);
-      colors.set(inst.instanceId, instanceColor(family, rank));
-    }
-    colorCache.set(result, colors);
+    const order = [...result.instances].sort((a, b) => a.instanceId - b.instanceId);
+    const chosen = contrastColors(
+      order.map((i) => under?.get(i.instanceId) ?? null),
+      DEFAULT_MASK_STYLE.fillAlpha / 255, // colours are chosen for how they look blended at the fill's opacity
+    );
+    colors = new Map(order.map((inst, k) => [inst.instanceId, chosen[k]]));
+    cache.set(result, colors);
   }
   return colors;
 }
@@ -79,7 +86,8 @@ export function selectDocument(s: AppState): PromptDocument {
     lastDoc.concepts === s.concepts &&
     lastDoc.objects === s.objects &&
     lastDoc.scoreThreshold === s.scoreThreshold &&
-    lastDoc.videoPrompts === s.videoPrompts
+    lastDoc.videoPrompts === s.videoPrompts &&
+    lastDoc.edits === s.edits
   )
     return lastDoc;
   lastDoc = {
@@ -89,6 +97,7 @@ export function selectDocument(s: AppState): PromptDocument {
     objects: s.objects,
     scoreThreshold: s.scoreThreshold,
     videoPrompts: s.videoPrompts,
+    edits: s.edits,
   };
   return lastDoc;
 }
@@ -166,10 +175,66 @@ export function buildSegmentRequest(s: AppState): SegmentRequest | null {
     imageId: s.image.imageId,
     concepts: s.concepts,
     ...(s.objects.length > 0 ? { objects: s.objects } : {}),
+    ...(s.edits.length > 0 ? { edits: s.edits } : {}),
     scoreThreshold: s.scoreThreshold,
   };
 }
 
 export function selectCanExport(s: AppState): boolean {
   return selectCurrentResult(s) !== null && s.resultRequest !== null && !s.exporting;
+}
+
+/** How many typed or chipped phrases the concept cap (MAX_CONCEPTS) leaves out: they are not run. */
+export function selectIgnoredPhraseCount(s: AppState): number {
+  const used = s.concepts.filter((c) => c.phrase !== '').length;
+  return Math.max(0, distinctPhrases(s.chips, s.phraseText).length - used);
+}
+
+export { MAX_CONCEPTS };
+
+let lastView: {
+  zoom: AppState['zoom'];
+  image: AppState['image'];
+  stage: AppState['stageSize'];
+  view: ViewTransform;
+} | null = null;
+
+/**
+ * The image stage's view (display-image px → canvas CSS px): the user's zoom and pan, or the view that fits the
+ * image. Every pointer mapping, the renderer and the prompt marks use this one transform. Stable while its inputs are.
+ */
+export function selectImageView(s: AppState): ViewTransform {
+  if (lastView && lastView.zoom === s.zoom && lastView.image === s.image && lastView.stage === s.stageSize)
+    return lastView.view;
+  const view =
+    s.zoom ??
+    (s.image?.display
+      ? fitView(s.image.displayWidth, s.image.displayHeight, s.stageSize.width, s.stageSize.height)
+      : { ...IDENTITY_VIEW });
+  lastView = { zoom: s.zoom, image: s.image, stage: s.stageSize, view };
+  return view;
+}
+
+/** Zoom relative to the fitted view (1 = fit), for the toolbar. */
+export function selectZoomPercent(s: AppState): number {
+  const image = s.image;
+  if (!image || !s.zoom) return 100;
+  const fit = fitView(image.displayWidth, image.displayHeight, s.stageSize.width, s.stageSize.height);
+  return fit.scale > 0 ? Math.round((s.zoom.scale / fit.scale) * 100) : 100;
+}
+
+/**
+ * What an instance is, in words: its concept's phrase ("visual" for a box-only concept), "object" for one made by
+ * clicks. The list, the canvas labels and the export's categories say the same.
+ */
+export function instanceName(result: SegmentResult, inst: InstanceResult): string {
+  const summary = result.concepts.find((c) => c.conceptId === inst.conceptId);
+  if (summary) return summary.phrase === '' ? 'visual' : summary.phrase;
+  return inst.source === 'object' ? 'object' : inst.conceptId;
+}
+
+/** The instance selected for editing, if it is in the result on screen. */
+export function selectSelectedInstance(s: AppState): InstanceResult | null {
+  if (s.selectedInstanceId === null) return null;
+  return selectInstances(s).find((i) => i.instanceId === s.selectedInstanceId) ?? null;
 }

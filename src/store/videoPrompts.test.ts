@@ -145,6 +145,7 @@ test('removing a concept drops its video boxes', () => {
     objects: [],
     scoreThreshold: 0.5,
     videoPrompts: addVideoBox([], file(0), red.id, box('b1')),
+    edits: [],
   };
   assert.deepEqual(removeConcept(doc, red.id).videoPrompts, []);
 });

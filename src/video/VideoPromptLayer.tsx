@@ -4,7 +4,7 @@
  * the stage's view (frames are the video's intrinsic size). Pointer events pass through except on the handles.
  */
 import { useMemo } from 'react';
-import { displayToCanvas, type ViewTransform } from '../canvas/coords';
+import { displayToCanvas, type ViewTransform } from '../draw/coords';
 import { DraftBoxMark, PromptBoxMark, PromptPointMark, type ToCanvas } from '../canvas/PromptMarks';
 import { useAppStore } from '../store/useAppStore';
 import { promptsInForce } from '../store/videoPrompts';

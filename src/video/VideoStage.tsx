@@ -4,8 +4,8 @@
  * rate results arrive at. Drop a video file here in file mode.
  */
 import { useLayoutEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { fitView, IDENTITY_VIEW } from '../canvas/coords';
-import { renderOverlay } from '../canvas/renderOverlay';
+import { fitView, IDENTITY_VIEW } from '../draw/coords';
+import { renderOverlay } from '../draw/renderOverlay';
 import { useAppStore } from '../store/useAppStore';
 import { openFirstVideoFile } from './fileActions';
 import { useVideoPointer } from './useVideoPointer';

@@ -5,7 +5,7 @@
  * pixels to frame pixels through the view and calls actions; holds no rules. The press / drag / click gesture
  * itself is usePromptGesture's.
  */
-import { canvasToDisplay, type ViewTransform } from '../canvas/coords';
+import { canvasToDisplay, type ViewTransform } from '../draw/coords';
 import { usePromptGesture } from '../canvas/usePromptGesture';
 import { objectAt } from './videoModel';
 import { addVideoExemplarBox, clickVideoAt } from './videoPromptActions';

@@ -3,7 +3,7 @@
  * track IDs, and the live/file statistics (rates, ETA). No DOM, no store: Node tests import this directly.
  */
 import type { RleMask, TrackRemovalReason, VideoFrameResult } from '../../workers/protocol';
-import { rleContains } from '../canvas/maskBitmap';
+import { rleContains } from '../draw/maskBitmap';
 import { instanceColor, type InstanceColor } from '../colors';
 
 /** Instances made with clicks have no concept; they share their own hue family (as in image mode). */

@@ -6,9 +6,9 @@
  * keep one canvas per frame alive).
  */
 import { rgbCss } from '../colors';
-import { boxToCanvas, fitView, type ViewTransform } from '../canvas/coords';
-import { DEFAULT_MASK_STYLE, maskBox, maskToRgba } from '../canvas/maskBitmap';
-import type { OverlayMask, OverlayScene } from '../canvas/renderOverlay';
+import { boxToCanvas, fitView, type ViewTransform } from '../draw/coords';
+import { DEFAULT_MASK_STYLE, maskBox, maskToRgba } from '../draw/maskBitmap';
+import type { OverlayMask, OverlayScene } from '../draw/renderOverlay';
 import type { StagePicture } from './picture';
 import { objectColor, type CompactFrame, type CompactObject, type TrackTable } from './videoModel';
 

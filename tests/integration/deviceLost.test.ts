@@ -5,45 +5,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from '../../workers/engine/engine';
-import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import { DeviceLostError, type GraphRuntime } from '../../workers/ort/graphRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { packFilesSource } from '../helpers/demoPackEngine';
+import { browserLikeRuntime } from '../helpers/browserLikeRuntime';
 import { renderScene, SHAPES_SAMPLE } from '../../tools/scenes/scene';
 
-/** onnxruntime-node posing as a browser with a hardware WebGPU adapter whose device is lost on the first run. */
+/** A browser with a hardware WebGPU adapter whose device is lost on the first WebGPU run. */
 async function flakyGpuRuntime(): Promise<GraphRuntime> {
-  const node = await createNodeRuntime();
   let lost = false;
-  return {
-    providers: ['webgpu', 'wasm'],
-    wasmThreads: 1,
-    tensor: node.tensor,
-    probeWebGpu: async () => ({
-      available: true,
-      reason: 'hardware adapter',
-      adapter: { vendor: 'test', architecture: 'test', isFallbackAdapter: false },
-      shaderF16: true,
+  return browserLikeRuntime({
+    wrapGraph: (graph, spec) => ({
+      ...graph,
+      async run(feeds, fetches) {
+        if (spec.provider === 'webgpu' && !lost) {
+          lost = true;
+          throw new DeviceLostError('Device was lost');
+        }
+        return graph.run(feeds, fetches);
+      },
     }),
-    async createGraph(spec) {
-      const graph = await node.createGraph({ ...spec, provider: 'cpu' });
-      return {
-        ...graph,
-        name: graph.name,
-        inputNames: graph.inputNames,
-        outputNames: graph.outputNames,
-        provider: spec.provider,
-        release: () => graph.release(),
-        async run(feeds, fetches) {
-          if (spec.provider === 'webgpu' && !lost) {
-            lost = true;
-            throw new DeviceLostError('Device was lost');
-          }
-          return graph.run(feeds, fetches);
-        },
-      };
-    },
-  };
+  });
 }
 
 test('the GPU device is lost: graphs move to WASM, the error is clear, the next request works', async () => {

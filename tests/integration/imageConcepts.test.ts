@@ -5,6 +5,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { demoEngine, DEMO_PACK_DIR, packFilesSource } from '../helpers/demoPackEngine';
 import { renderScene, SHAPES_SAMPLE, type Scene, type SceneSpec } from '../../tools/scenes/scene';
@@ -211,6 +212,44 @@ describe('instance IDs, the score floor and the numbers the list shows', () => {
   });
 });
 
+describe('annotator edits on the demo pack', () => {
+  test('hide, delete and move are applied to what is shown and to the export alike, without running a graph', async () => {
+    const red = concept('red');
+    const blue = concept('blue');
+    const plain = await engine.segment(request([red, blue]));
+    assert.equal(plain.instances.length, 3);
+    const [r1, r2, b1] = plain.instances;
+    const req: SegmentRequest = {
+      ...request([red, blue]),
+      edits: [
+        { instanceId: r1.instanceId, hidden: true },
+        { instanceId: r2.instanceId, conceptId: blue.id },
+        { instanceId: b1.instanceId, deleted: true },
+      ],
+    };
+    const shown = await engine.segment(req);
+    assert.deepEqual(shown.graphRuns, runs(0, 0, 0));
+    assert.deepEqual(
+      shown.instances.map((i) => [i.instanceId, i.conceptId, i.conceptIndex, i.hidden === true]),
+      [
+        [r1.instanceId, red.id, 0, true],
+        [r2.instanceId, blue.id, 1, false],
+      ],
+    );
+    assert.deepEqual(
+      shown.concepts.map((c) => c.count),
+      [0, 1],
+    );
+    const coco = await engine.exportCoco({ imageId, request: req });
+    assert.deepEqual(
+      coco.annotations.map((a) => [a.id, a.category_id]),
+      [[r2.instanceId, 2]],
+      'hidden and deleted ones are not exported; the moved one is exported as "blue"',
+    );
+    assert.equal(coco.categories[1].name, 'blue');
+  });
+});
+
 describe('exemplar boxes on the demo pack', () => {
   test('refining a concept with an exemplar box keeps the IDs of the objects it still finds', async () => {
     const before = await engine.segment(request([concept('red', [], 'red')]));
@@ -280,6 +319,25 @@ describe('bad packs', () => {
     });
     const r = await engine.segment(request([concept('red')]));
     assert.equal(r.instances.length, 2);
+  });
+
+  test('a graph file whose size and sha256 match the manifest but that is not ONNX is refused with its file name', async () => {
+    const junk = new Uint8Array(4096).map((_, i) => (i * 7919) % 251);
+    const manifest = JSON.parse(readFileSync(join(DEMO_PACK_DIR, 'manifest.json'), 'utf8'));
+    const sha256 = createHash('sha256').update(junk).digest('hex');
+    manifest.graphs.text.file = { path: 'text.onnx', size: junk.byteLength, sha256 };
+    const source = packFilesSource(DEMO_PACK_DIR, {
+      'text.onnx': junk,
+      'manifest.json': new TextEncoder().encode(JSON.stringify(manifest)),
+    });
+    await assert.rejects(engine.openPack(source), (err: { code: string; message: string; detail?: string }) => {
+      assert.equal(err.code, 'pack-contract');
+      assert.match(err.message, /^text\.onnx \(the text graph\) could not be opened by onnxruntime/);
+      assert.ok(err.detail && err.detail.length > 0, 'onnxruntime’s own message is kept as the detail');
+      return true;
+    });
+    const r = await engine.segment(request([concept('red')]));
+    assert.equal(r.instances.length, 2, 'the demo pack keeps working');
   });
 
   test('a truncated graph file is refused with its name and sizes', async () => {

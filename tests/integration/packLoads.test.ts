@@ -13,6 +13,8 @@ import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { renderScene, SHAPES_SAMPLE } from '../../tools/scenes/scene';
 import { DEMO_PACK_DIR, packFilesSource } from '../helpers/demoPackEngine';
 import { startTestServer, type TestServer } from '../helpers/testServer';
+import { SAM3_TINY_VARIANTS_DIR } from '../parity/fixtures';
+import { browserLikeRuntime } from '../helpers/browserLikeRuntime';
 
 let server: TestServer;
 let engine: Engine;
@@ -98,6 +100,44 @@ describe('pack downloads', () => {
       'only complete files remain',
     );
     server.behaviour.delete('vision.onnx');
+  });
+
+  test('a variant this GPU cannot run is refused before any graph is fetched, naming what is missing', async () => {
+    const dir = join(SAM3_TINY_VARIANTS_DIR, 'fp16');
+    const variantServer = await startTestServer(
+      Object.fromEntries(readdirSync(dir).map((n) => [n, new Uint8Array(readFileSync(join(dir, n)))])),
+      60_000,
+    );
+    try {
+      const noF16 = await browserLikeRuntime({
+        probe: { shaderF16: false, maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30 },
+      });
+      const gpuEngine = createEngine({ createRuntime: async () => noF16, store: new MemoryByteStore() });
+      await gpuEngine.init();
+      await assert.rejects(
+        gpuEngine.openPack({ kind: 'url', manifestUrl: `${variantServer.baseUrl}manifest.json` }),
+        (e: { code: string; message: string }) => {
+          assert.equal(e.code, 'gpu-unfit');
+          assert.match(
+            e.message,
+            /\(fp16\): this GPU cannot run it: it computes in float16 and the adapter lacks shader-f16/,
+          );
+          assert.match(e.message, /choose WASM/);
+          return true;
+        },
+      );
+      assert.deepEqual(
+        variantServer.requests.map((r) => r.path),
+        ['manifest.json'],
+      );
+      // Chosen WASM: the same pack opens (and runs on the CPU side).
+      const wasmEngine = createEngine({ createRuntime: async () => noF16, store: new MemoryByteStore() });
+      await wasmEngine.init({ provider: 'wasm' });
+      const info = await wasmEngine.openPack({ kind: 'url', manifestUrl: `${variantServer.baseUrl}manifest.json` });
+      assert.ok(info.graphs.every((g) => g.executionProvider === 'wasm' && /WASM chosen/.test(g.reason)));
+    } finally {
+      await variantServer.close();
+    }
   });
 
   test('a pack that does not fit the space left is refused before any byte is fetched', async () => {

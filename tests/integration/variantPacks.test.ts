@@ -12,7 +12,7 @@ import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { loadPack } from '../../workers/packs/loadPack';
 import { nodePackDirectory } from '../../workers/packs/nodePackDirectory';
 import { openPackGraphs, releaseGraphs } from '../../workers/graphs/openPackGraphs';
-import type { GraphRuntime, WebGpuProbe } from '../../workers/ort/graphRuntime';
+import { browserLikeRuntime } from '../helpers/browserLikeRuntime';
 import { Goldens, goldenRgba, SAM3_TINY_PACK_DIR, SAM3_TINY_VARIANTS_DIR } from '../parity/fixtures';
 
 const request = (imageId: string) => ({
@@ -43,26 +43,14 @@ test('an fp16 variant opens from disk and segments like the fp32 pack it was bui
 });
 
 test('a graph computing in float16 behind float32 inputs needs shader-f16: without it, it runs on WASM', async () => {
-  const node = await createNodeRuntime();
   // A browser with a hardware adapter that lacks shader-f16; graphs run on onnxruntime-node underneath.
-  const runtime: GraphRuntime = {
-    ...node,
-    providers: ['webgpu', 'wasm'],
-    createGraph: (spec) => node.createGraph({ ...spec, provider: 'cpu' }),
-  };
-  const probe: WebGpuProbe = {
-    available: true,
-    reason: 'hardware adapter',
-    adapter: { vendor: 'test', architecture: 'test', isFallbackAdapter: false },
-    shaderF16: false,
-    maxBufferSize: 2 ** 31,
-    maxStorageBufferBindingSize: 2 ** 30,
-  };
+  const probe = { shaderF16: false, maxBufferSize: 2 ** 31, maxStorageBufferBindingSize: 2 ** 30 };
+  const runtime = await browserLikeRuntime({ probe });
   const open = async (dir: string) =>
     openPackGraphs(
       await loadPack(await nodePackDirectory(dir), new MemoryByteStore()),
       runtime,
-      probe,
+      await runtime.probeWebGpu(),
       'auto',
       () => {},
     );

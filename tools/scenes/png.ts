@@ -89,3 +89,63 @@ export function decodePng(png: Uint8Array): { width: number; height: number; dat
   }
   return { width, height, data: out };
 }
+
+/**
+ * A valid, all-black 1-bit greyscale PNG of any size, made in milliseconds: the image data is all zero bytes, so
+ * its zlib stream is written directly as one fixed-Huffman deflate block (a literal 0, then length-258 copies at
+ * distance 1, then literal zeros). A 60000×60000 PNG is ≈ 2.8 MB. For tests of size limits read from headers.
+ */
+export function encodeBlankPng(width: number, height: number): Uint8Array {
+  const total = height * (1 + Math.ceil(width / 8)); // filter byte 0 + packed zero pixels, every row
+  const bytes: number[] = [0x78, 0x01];
+  let acc = 0;
+  let nbits = 0;
+  const put = (value: number, n: number) => {
+    for (let i = 0; i < n; i++) {
+      acc |= ((value >>> i) & 1) << nbits;
+      if (++nbits === 8) {
+        bytes.push(acc);
+        acc = 0;
+        nbits = 0;
+      }
+    }
+  };
+  /** Huffman codes are packed most significant bit first. */
+  const code = (value: number, n: number) => {
+    for (let i = n - 1; i >= 0; i--) put((value >>> i) & 1, 1);
+  };
+  put(1, 1); // BFINAL
+  put(1, 2); // BTYPE = 01, fixed Huffman
+  const literalZero = () => code(0x30, 8);
+  literalZero();
+  let left = total - 1;
+  while (left >= 258) {
+    code(0xc5, 8); // length symbol 285 = 258 bytes
+    code(0, 5); // distance symbol 0 = 1 byte back
+    left -= 258;
+  }
+  for (; left > 0; left--) literalZero();
+  code(0, 7); // end of block (256)
+  if (nbits > 0) bytes.push(acc);
+  const adler = (((total % 65521) << 16) | 1) >>> 0; // a = 1 + Σ0 = 1, b = Σa = total
+  bytes.push(adler >>> 24, (adler >>> 16) & 0xff, (adler >>> 8) & 0xff, adler & 0xff);
+
+  const ihdr = new Uint8Array(13);
+  const v = new DataView(ihdr.buffer);
+  v.setUint32(0, width);
+  v.setUint32(4, height);
+  ihdr.set([1, 0, 0, 0, 0], 8); // 1-bit, greyscale, deflate, filter 0, no interlace
+  const parts = [
+    new Uint8Array(SIGNATURE),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', Uint8Array.from(bytes)),
+    chunk('IEND', new Uint8Array(0)),
+  ];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -94,6 +94,13 @@ export function resizeBilinear(src: Float32Array, mh: number, mw: number, outW: 
   return out;
 }
 
+/** 1 where a logit is above 0, else 0: one typed-array pass (no per-element callback). */
+export function binarizeLogits(logits: Float32Array): Uint8Array {
+  const out = new Uint8Array(logits.length);
+  for (let i = 0; i < logits.length; i++) out[i] = logits[i] > 0 ? 1 : 0;
+  return out;
+}
+
 /** Number of set (non-zero) pixels. */
 export function maskArea(mask: Uint8Array): number {
   let n = 0;

@@ -9,6 +9,10 @@
  *   two places back). `size` is `[height, width]`.
  */
 
+import { cocoCountsToString, cocoStringToCounts } from '../protocol/cocoRle';
+
+export { cocoCountsToString, cocoStringToCounts };
+
 /** A pycocotools compressed RLE (`segmentation` of a COCO annotation). */
 export interface CocoRle {
   /** `[height, width]`. */
@@ -86,50 +90,6 @@ export function encodeColumnMajorRuns(mask: Uint8Array, w: number, h: number): U
   const runs = new RunBuilder();
   for (let x = 0; x < w; x++) for (let i = x; i < w * h; i += w) runs.push(mask[i] !== 0 ? 1 : 0);
   return runs.finish();
-}
-
-/** pycocotools `rleToString`: run counts → compressed text. */
-export function cocoCountsToString(counts: ArrayLike<number>): string {
-  let s = '';
-  for (let i = 0; i < counts.length; i++) {
-    let x = counts[i];
-    if (i > 2) x -= counts[i - 2];
-    for (;;) {
-      // Arithmetic shift by 5 as a floor division, so counts beyond 2^31 stay exact.
-      const high = Math.floor(x / 32);
-      let c = x - high * 32;
-      x = high;
-      const more = c & 0x10 ? x !== -1 : x !== 0;
-      if (more) c |= 0x20;
-      s += String.fromCharCode(c + 48);
-      if (!more) break;
-    }
-  }
-  return s;
-}
-
-/** pycocotools `rleFrString`: compressed text → run counts. Throws on characters outside '0'..'o'. */
-export function cocoStringToCounts(s: string): number[] {
-  const counts: number[] = [];
-  let p = 0;
-  while (p < s.length) {
-    let x = 0;
-    let k = 0;
-    for (;;) {
-      if (p >= s.length) throw new RangeError('truncated COCO RLE string');
-      const c = s.charCodeAt(p++) - 48;
-      if (c < 0 || c > 63) throw new RangeError(`bad COCO RLE character at ${p - 1}`);
-      x += (c & 0x1f) * 2 ** (5 * k);
-      k++;
-      if (!(c & 0x20)) {
-        if (c & 0x10) x -= 2 ** (5 * k); // sign extension
-        break;
-      }
-    }
-    if (counts.length > 2) x += counts[counts.length - 2];
-    counts.push(x);
-  }
-  return counts;
 }
 
 /** Row-major `w × h` mask → pycocotools compressed RLE (`mask_utils.encode(np.asfortranarray(mask))`). */

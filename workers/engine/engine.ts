@@ -96,6 +96,7 @@ export class Engine implements EngineApi {
           signal: load.controller.signal,
           freeBytes: this.deps.freeBytes,
           onFetch: (key) => load.keys.add(key),
+          beforeDownload: (manifest) => this.host.checkFit(manifest),
         });
       } catch (err) {
         if (load.controller.signal.reason === 'cancel') await this.dropPartial(load);

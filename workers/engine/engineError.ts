@@ -24,6 +24,7 @@ const KNOWN_CODES = new Set<EngineErrorCode>([
   'integrity',
   'network',
   'storage-full',
+  'gpu-unfit',
   'gpu-lost',
   'runtime',
   'aborted',

@@ -16,6 +16,7 @@ import type {
 } from '../protocol/results';
 import { normalizePhrase } from '../core/tokens';
 import { buildCocoExport } from './cocoExport';
+import { applyInstanceEdits } from './instanceEdits';
 import { decodeRgbaSource, type DecodedImage, type ImageDecoder } from './decodedImage';
 import { EngineError } from './engineError';
 import type { FeatureCache, FrameImage } from './featureCache';
@@ -118,13 +119,13 @@ export class ImageSession {
       emptyObjects,
     };
     timings.postprocess = this.now() - t0;
-    return result(false, built);
+    return result(false, applyInstanceEdits(built, request, 'display'));
   }
 
   async exportCoco(request: SegmentRequest): Promise<CocoExport> {
     const resolved = (await this.resolve(request, {}, () => false))!;
     const image = this.require(request.imageId);
-    const { instances } = this.render(request, resolved);
+    const { instances } = applyInstanceEdits(this.render(request, resolved), request, 'export');
     return buildCocoExport(
       instances,
       request.concepts.map((c) => normalizePhrase(c.phrase)),

@@ -6,7 +6,8 @@
  * after a lost GPU device every graph can be opened again on the CPU side without downloading anything.
  */
 import type { EngineOptions, PreprocessChoice } from '../protocol/api';
-import type { ExecutionProviderChoice } from '../protocol/manifest';
+import type { ExecutionProviderChoice, PackManifest } from '../protocol/manifest';
+import { packFit } from '../protocol/variantFit';
 import type { PackInfo, RuntimeInfo } from '../protocol/results';
 import { DeviceLostError, type GraphRuntime, type WebGpuProbe } from '../ort/graphRuntime';
 import type { LoadedPack } from '../packs/loadPack';
@@ -85,6 +86,22 @@ export class PackHost {
       pack.info.graphs.forEach((g) => (g.reason = 'the GPU device was lost; running on WASM'));
       await this.replace(pack, this.files);
       throw new EngineError('gpu-lost', 'The GPU device was lost. The model now runs on WASM; please retry.');
+    }
+  }
+
+  /**
+   * Refuses, before any download, a pack this device cannot run: one that fits neither WebGPU here nor WASM's
+   * memory, or a variant whose WebGPU needs the adapter does not meet while the provider is left on auto (running
+   * it on WASM instead must be chosen).
+   */
+  checkFit(manifest: PackManifest): void {
+    const fit = packFit(manifest, this.probe, this.providerChoice);
+    if (fit.runs === 'no') throw new EngineError('gpu-unfit', fit.message);
+    if (fit.runs === 'wasm' && manifest.variant && this.providerChoice === 'auto' && this.probe.available) {
+      throw new EngineError(
+        'gpu-unfit',
+        `${fit.message} To run it on WASM anyway, choose WASM (open the app with ?ep=wasm).`,
+      );
     }
   }
 

@@ -38,6 +38,7 @@ export class VideoHost {
 
   start(options: VideoSessionOptions): VideoSessionInfo {
     const pack = this.host.require();
+    if (this.session?.propagator instanceof MemoryPropagator) this.session.propagator.frame?.release?.();
     this.session?.dispose();
     const settings = { ...DEFAULT_TRACKER_SETTINGS, ...options.settings };
     if (!pack.tracker) {
@@ -88,6 +89,7 @@ export class VideoHost {
     if (propagator instanceof MemoryPropagator) {
       const vision = await this.features.visionFor(image, timings);
       const embeddings = await this.features.trackerEmbeddingsFor(image, timings);
+      propagator.frame?.release?.();
       propagator.frame = await bindMemoryFrame(
         pack,
         this.host.graphRuntime,
@@ -122,6 +124,8 @@ export class VideoHost {
 
   end(sessionId: string): boolean {
     if (this.session?.id !== sessionId) return false;
+    const propagator = this.session.propagator;
+    if (propagator instanceof MemoryPropagator) propagator.frame?.release?.();
     this.session.dispose();
     this.session = null;
     this.features.releaseImageFeatures();

@@ -17,7 +17,7 @@ import type { RawDetection } from '../pipelines/imageConcepts';
 import type { RawObjectDecode } from '../pipelines/clickRefine';
 import { keptQueries } from '../core/postprocess';
 import { maskNms } from '../core/nms';
-import { upsampleMaskLogits } from '../core/masks';
+import { binarizeLogits, upsampleMaskLogits } from '../core/masks';
 import { decodeRowMajorRle, encodeCocoRleFromCrop } from '../core/rle';
 import { renderInstanceMask } from './instanceMasks';
 import { associate } from '../tracking/association';
@@ -87,10 +87,7 @@ export class VideoSession {
       // The object is present iff its object-score logit > 0 (reference.md §10.5 step 7).
       const p = prediction.objectScoreLogit > 0 ? this.onGrid(prediction) : this.emptyGrid();
       trackLogits.set(id, p);
-      trackMasks.set(
-        id,
-        Uint8Array.from(p, (v) => (v > 0 ? 1 : 0)),
-      );
+      trackMasks.set(id, binarizeLogits(p));
     }
 
     const negated = this.applyNewNegativeBoxes(frame.concepts, trackMasks, svc);
@@ -186,7 +183,7 @@ export class VideoSession {
       const items = kept.map((q) => ({
         score: raw.scores[q],
         logits: raw.masks.get(q)!,
-        mask: Uint8Array.from(raw.masks.get(q)!, (v) => (v > 0 ? 1 : 0)),
+        mask: binarizeLogits(raw.masks.get(q)!),
       }));
       for (const k of maskNms(items, this.settings.detNmsThreshold)) out.push({ conceptIndex, ...items[k] });
     }
@@ -266,10 +263,7 @@ export class VideoSession {
       this.book.pin(id);
       this.objectTrack.set(obj.id, id);
       trackLogits.set(id, logits);
-      trackMasks.set(
-        id,
-        Uint8Array.from(logits, (v) => (v > 0 ? 1 : 0)),
-      );
+      trackMasks.set(id, binarizeLogits(logits));
       await this.propagator.condition(id, this.conditionInput(logits, true));
     }
   }

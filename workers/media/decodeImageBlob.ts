@@ -11,6 +11,41 @@ import {
   type DecodedImage,
 } from '../engine/decodedImage';
 import { EngineError } from '../engine/engineError';
+import { FORMAT_NAMES, HEADER_BYTES, readImageHeader, type ImageHeader } from './imageHeader';
+
+const SUPPORTED = 'PNG, JPEG, WebP, BMP, GIF';
+
+/**
+ * Checks the file's own header before decoding: a file that is not an image, or an image too large to decode,
+ * gets a message naming what it is and its size instead of a failed decode. Returns the header when it was read.
+ */
+export async function checkImageHeader(blob: Blob, name: string): Promise<ImageHeader | null> {
+  const header = readImageHeader(new Uint8Array(await blob.slice(0, HEADER_BYTES).arrayBuffer()));
+  if (header === null) return null;
+  if ('kind' in header) {
+    throw new EngineError('decode-failed', `“${name}” is not an image this app can open: it is ${header.what}.`);
+  }
+  const { width, height, format } = header;
+  if (width === 0 || height === 0) {
+    throw new EngineError(
+      'decode-failed',
+      `“${name}” is a ${FORMAT_NAMES[format]} whose header says it is ${width}×${height} pixels: the file is corrupt.`,
+    );
+  }
+  if (Math.max(width, height) > MAX_IMAGE_SIDE) {
+    throw new EngineError(
+      'image-too-large',
+      `“${name}” is a ${width}×${height} ${FORMAT_NAMES[format]} (${formatMegapixels(width * height)}); images up to ` +
+        `${MAX_IMAGE_SIDE}×${MAX_IMAGE_SIDE} pixels are supported. Scale it down and open it again.`,
+    );
+  }
+  return header;
+}
+
+function formatMegapixels(pixels: number): string {
+  const mp = pixels / 1e6;
+  return `${mp >= 100 ? Math.round(mp).toLocaleString('en-US') : mp.toFixed(1)} megapixels`;
+}
 
 function readPixels(bitmap: ImageBitmap): Uint8ClampedArray {
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -25,7 +60,8 @@ async function resized(bitmap: ImageBitmap, size: { width: number; height: numbe
 }
 
 export async function decodeImageBlob(blob: Blob, name: string): Promise<DecodedImage> {
-  if (blob.size === 0) throw new EngineError('decode-failed', `“${name}” is empty.`);
+  if (blob.size === 0) throw new EngineError('decode-failed', `“${name}” is empty (0 bytes).`);
+  const header = await checkImageHeader(blob, name);
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(blob, {
@@ -36,7 +72,10 @@ export async function decodeImageBlob(blob: Blob, name: string): Promise<Decoded
   } catch (err) {
     throw new EngineError(
       'decode-failed',
-      `“${name}” could not be decoded as an image: the file is corrupt or not a supported format (PNG, JPEG, WebP, BMP, GIF).`,
+      header
+        ? `“${name}” is a ${header.width}×${header.height} ${FORMAT_NAMES[header.format]} but could not be decoded: ` +
+            'the file is truncated or corrupt.'
+        : `“${name}” could not be decoded as an image: the file is corrupt or not a supported format (${SUPPORTED}).`,
       String(err),
     );
   }

@@ -90,6 +90,11 @@ export interface GraphRuntime {
   /** Wraps host data as a graph input. */
   tensor(t: HostTensor): GraphValue;
   /**
+   * Copies host data to the GPU once, as a value WebGPU graphs read without another upload (absent where the
+   * runtime has no GPU device to write to, e.g. the CPU runtimes). Dispose it when done.
+   */
+  upload?(t: HostTensor): Promise<GraphValue>;
+  /**
    * Pre-processing on the GPU that runs the WebGPU graphs, with the same result as core/resize's `preprocessImage`
    * (core/gpuResize.ts): a float32 `[1, 3, size, size]` value resident on that GPU, for a WebGPU graph's input.
    * Only where the runtime shares a JS WebGPU device with onnxruntime (the browser), once a WebGPU graph exists.

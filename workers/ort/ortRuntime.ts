@@ -46,6 +46,8 @@ export interface OrtRuntimeOptions {
   readGpu?: (tensor: OrtTensor) => Promise<HostTensor['data']>;
   /** Whether outputs may stay on the GPU at all (default true). */
   gpuOutputs?: boolean;
+  /** Copies host data into a GPU buffer on onnxruntime's device (web: `Tensor.fromGpuBuffer`). */
+  upload?: (t: HostTensor) => Promise<OrtTensor>;
   /** Pre-processing on onnxruntime's GPU (web runtime): a float32 `[1,3,S,S]` GPU tensor (GraphRuntime.preprocessOnGpu). */
   gpuPreprocess?: (request: PreprocessRequest) => Promise<OrtTensor>;
 }
@@ -104,7 +106,10 @@ export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRun
     wasmThreads: options.wasmThreads,
     probeWebGpu: options.probeWebGpu,
     tensor: (t) => wrap(toOrt(t)),
-    preprocessOnGpu: options.gpuPreprocess && (async (request) => wrap(await options.gpuPreprocess!(request))),
+    ...(options.upload ? { upload: async (t: HostTensor) => wrap(await options.upload!(t)) } : {}),
+    ...(options.gpuPreprocess
+      ? { preprocessOnGpu: async (r: PreprocessRequest) => wrap(await options.gpuPreprocess!(r)) }
+      : {}),
     async createGraph(spec: GraphSpec): Promise<Graph> {
       const sessionOptions: SessionOptions = {
         executionProviders: options.providerOptions?.(spec.provider) ?? [spec.provider],

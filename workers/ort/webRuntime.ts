@@ -9,8 +9,16 @@ import { createOrtRuntime, graphBytes } from './ortRuntime';
 import { DeviceLostError, type GraphRuntime, type Provider, type WebGpuProbe } from './graphRuntime';
 import { GpuPreprocessor, type GpuDeviceLike as PreprocessDevice } from './gpuPreprocess';
 
+interface GpuBufferLike {
+  destroy(): void;
+}
+
 interface GpuDeviceLike {
   lost: Promise<{ reason?: string; message: string }>;
+  createBuffer(descriptor: { size: number; usage: number }): GpuBufferLike;
+  queue: {
+    writeBuffer(buffer: GpuBufferLike, offset: number, data: ArrayBufferLike, dataOffset: number, size: number): void;
+  };
 }
 
 interface GpuAdapterLike {
@@ -78,6 +86,20 @@ export async function createWebRuntime(opts: { disableWebGpu?: boolean; numThrea
       });
     },
     deviceLost: () => lostReason,
+    // Host data a WebGPU graph reads many times (a video frame's features, one run per tracked object) is written to
+    // a GPU buffer once; onnxruntime then reads it in place. Only once a WebGPU session made the device.
+    upload: async (t) => {
+      const device = (await ort.env.webgpu.device) as unknown as GpuDeviceLike;
+      const bytes = t.data.byteLength;
+      // STORAGE | COPY_SRC | COPY_DST (GPUBufferUsage), 16-byte aligned as onnxruntime requires.
+      const buffer = device.createBuffer({ size: Math.ceil(bytes / 16) * 16, usage: 0x80 | 0x04 | 0x08 });
+      device.queue.writeBuffer(buffer, 0, t.data.buffer, t.data.byteOffset, bytes);
+      return ort.Tensor.fromGpuBuffer(buffer as never, {
+        dataType: t.type as 'float32',
+        dims: t.dims,
+        dispose: () => buffer.destroy(),
+      }) as unknown as OrtCommon.Tensor;
+    },
     readGpu: (tensor) => downloads.get(tensor)?.() ?? (tensor.getData() as Promise<Float32Array>),
     gpuPreprocess: probe.available
       ? async ({ image, size, mean, std }) => {

@@ -6,7 +6,15 @@
  *
  * Sizes: no exact byte size or SHA-256 of these files is on record, so every file ref uses size 0 (= unknown,
  * UNKNOWN_SIZE). The validator accepts that only for manifests identical to an entry here; the download then checks
- * the server's Content-Length, and no hash is verified. `approxBytes` is an estimate for the UI.
+ * the server's Content-Length when it sends one, and no hash is verified. `approxBytes` is an estimate for the UI,
+ * which says "size unknown — unverified" for these entries.
+ *
+ * Revisions (exports.md; Hugging Face model repositories cannot be looked up from here, so only what it records):
+ * - danilobukvic/sam3-text-onnx: commit `fe8f8e1`, the short id the dual encoder's card pins for its pairing
+ *   (exports.md §8.4); the full 40-character id is not on record.
+ * - parodiniccolo/sam3-dual-webgpu: no commit is on record: UNPINNED, follows `main`.
+ * - jamjamjon/assets: the GitHub release tag `sam3` (exports.md §3): UNPINNED, a tag's assets can be replaced.
+ * The UI reads these from the URLs and marks the unpinned ones (src/panels/ModelPanel/packFacts.ts).
  */
 import type { PackFileRef, PackManifest } from '../protocol/manifest';
 import type { CatalogueEntry } from '../protocol/results';
@@ -14,9 +22,9 @@ import { UNKNOWN_SIZE } from './manifestValidate';
 
 /** danilobukvic/sam3-text-onnx at the revision the dual-encoder card pins for its pairing (exports.md §8.4). */
 const DANILOBUKVIC = 'https://huggingface.co/danilobukvic/sam3-text-onnx/resolve/fe8f8e1';
-/** No revision is pinned for the dual encoder in exports.md; `main` until a full commit id is recorded. */
+/** UNPINNED: no commit of the dual encoder is on record in exports.md, so this follows the `main` branch. */
 const PARODINICCOLO = 'https://huggingface.co/parodiniccolo/sam3-dual-webgpu/resolve/main';
-/** usls assets: GitHub release `jamjamjon/assets`, tag `sam3` (exports.md §3). */
+/** usls assets: GitHub release `jamjamjon/assets`, tag `sam3` (exports.md §3). UNPINNED: a release tag, not a commit. */
 const USLS = 'https://github.com/jamjamjon/assets/releases/download/sam3';
 
 const file = (url: string): PackFileRef => ({ path: url, size: UNKNOWN_SIZE });
@@ -49,8 +57,8 @@ const USLS_V2_DETECTOR_FIELDS = {
 } as const;
 
 const UNVERIFIED =
-  'Sizes and checksums of these files are not published: the download is checked against the server-reported ' +
-  'length only, and no SHA-256 is verified.';
+  'Sizes and checksums of these files are not on record: the download is checked only against the length the ' +
+  'server reports (when it reports one), and no SHA-256 is verified.';
 
 const PACK_A: PackManifest = {
   ...SAM3_COMMON,

@@ -62,6 +62,8 @@ export interface LoadPackOptions {
   freeBytes?: () => Promise<number | null>;
   /** Told each stored file's key before it is fetched (so a cancelled load can drop its partial files). */
   onFetch?: (key: string) => void;
+  /** Checks the manifest before the first file is fetched (e.g. that this device can run the pack); throws to stop. */
+  beforeDownload?: (manifest: PackManifest) => void;
 }
 
 type FileReader = (ref: PackFileRef) => Promise<Blob>;
@@ -106,13 +108,17 @@ export async function loadPack(source: PackSource, store: ByteStore, opts: LoadP
   }
 }
 
-/** Fails before downloading when the files still missing from the store do not fit the space left. */
+/**
+ * Before downloading: the caller's check of the manifest (can this device run it?), then whether the files still
+ * missing from the store fit the space left.
+ */
 async function checkSpace(
   manifest: PackManifest,
   base: string,
   store: ByteStore,
   opts: LoadPackOptions,
 ): Promise<void> {
+  opts.beforeDownload?.(manifest);
   if (!opts.freeBytes) return;
   let missing = 0;
   for (const { ref } of manifestFiles(manifest)) {

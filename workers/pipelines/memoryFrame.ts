@@ -1,6 +1,10 @@
 /**
  * Binds the video memory graphs (jax-image-tools contract) to one frame: the tracker neck's raw top level and
  * the detector neck's position encoding, read once, as the memory propagator's decode / attend / encode steps.
+ *
+ * What every tracked object reads on this frame — the raw and no-memory top levels, the token-major features and
+ * their positions — is made once per frame, and on WebGPU written to the GPU once (`runtime.upload`), so each
+ * object's decoder, attention and encoder runs read it in place instead of uploading it again.
  */
 import type { GraphRuntime, GraphValue } from '../ort/graphRuntime';
 import type { OpenPack } from '../graphs/openPackGraphs';
@@ -38,10 +42,22 @@ export async function bindMemoryFrame(
   const [, C, gh, gw] = raw.dims;
   const T = gh * gw;
   const feats2 = raw.data as Float32Array;
-  const withNoMemory = feats2.map((v, i) => v + constants.noMemoryEmbedding[Math.floor(i / T)]);
-  const current = toTokens(feats2, C, T);
-  const currentPos = toTokens((await pos2.read()).data as Float32Array, C, T);
+  const withNoMemory = new Float32Array(feats2.length);
+  for (let c = 0; c < C; c++) {
+    const add = constants.noMemoryEmbedding[c];
+    for (let t = c * T, end = t + T; t < end; t++) withNoMemory[t] = feats2[t] + add;
+  }
   const f32 = (dims: number[], data: Float32Array) => runtime.tensor({ type: 'float32', dims, data });
+  // Per-frame values, shared by every object: resident on the GPU when the memory graphs run there.
+  const onGpu = runtime.upload !== undefined && pack.graphs.memoryAttention!.provider === 'webgpu';
+  const frameValue = (dims: number[], data: Float32Array) =>
+    onGpu ? runtime.upload!({ type: 'float32', dims, data }) : Promise.resolve(f32(dims, data));
+  const [rawTop, noMemoryTop, current, currentPos] = await Promise.all([
+    frameValue([1, C, gh, gw], feats2),
+    frameValue([1, C, gh, gw], withNoMemory),
+    frameValue([T, 1, C], toTokens(feats2, C, T)),
+    frameValue([T, 1, C], toTokens((await pos2.read()).data as Float32Array, C, T)),
+  ]);
 
   const decode = async (
     top: Float32Array | 'no-memory',
@@ -53,7 +69,7 @@ export async function bindMemoryFrame(
     const feeds: Record<string, GraphValue> = {
       [d.feats0]: embeddings.emb0,
       [d.feats1]: embeddings.emb1,
-      [d.feats2]: f32([1, C, gh, gw], top === 'no-memory' ? withNoMemory : top),
+      [d.feats2]: top === 'no-memory' ? noMemoryTop : f32([1, C, gh, gw], top),
       [d.points]: f32([1, 1, points.length, 2], pts),
       [d.labels]: runtime.tensor({
         type: 'int32',
@@ -83,6 +99,9 @@ export async function bindMemoryFrame(
   return {
     frame,
     tokensPerFrame: T,
+    release() {
+      for (const v of [rawTop, noMemoryTop, current, currentPos]) v.dispose();
+    },
     decode,
     async attend(memory) {
       const a = names.attention;
@@ -90,8 +109,8 @@ export async function bindMemoryFrame(
       const M = constants.memoryDim;
       const out = await pack.graphs.memoryAttention!.run(
         {
-          [a.current]: f32([T, 1, C], current),
-          [a.currentPos]: f32([T, 1, C], currentPos),
+          [a.current]: current,
+          [a.currentPos]: currentPos,
           [a.spatial]: f32([memory.blocks * T, 1, M], memory.spatial),
           [a.spatialPos]: f32([memory.blocks * T, 1, M], memory.spatialPos),
           [a.pointers]: f32([P, 1, M], memory.pointers),
@@ -107,7 +126,7 @@ export async function bindMemoryFrame(
     async encode(maskLogits, width, height, fromClicks) {
       const e = names.encoder;
       const feeds: Record<string, GraphValue> = {
-        [e.features]: f32([1, C, gh, gw], feats2),
+        [e.features]: rawTop,
         [e.masks]: f32([1, 1, S, S], resizeBilinear(maskLogits, height, width, S, S)),
       };
       if (pack.graphs.memoryEncoder!.inputNames.includes(e.fromPoints)) {

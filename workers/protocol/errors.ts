@@ -10,6 +10,7 @@ export type EngineErrorCode =
   | 'integrity'
   | 'network'
   | 'storage-full'
+  | 'gpu-unfit'
   | 'gpu-lost'
   | 'runtime'
   | 'aborted'

@@ -41,11 +41,27 @@ export interface ObjectPrompt {
   trackId?: number;
 }
 
+/**
+ * An annotator's edit of one instance, keyed by its ID (an ID belongs to its object: the same across threshold
+ * changes and re-detection, never reused within an image). Applied by the engine to what it shows and exports.
+ */
+export interface InstanceEdit {
+  instanceId: number;
+  /** Not drawn and not exported; still listed (to show it again). */
+  hidden?: boolean;
+  /** Gone from the list, the canvas and the export. */
+  deleted?: boolean;
+  /** Moved to this concept: its label, colour family and export category follow. */
+  conceptId?: string;
+}
+
 export interface SegmentRequest {
   imageId: string;
   concepts: ConceptPrompt[];
   /** Objects fixed with clicks (empty or absent when none). */
   objects?: ObjectPrompt[];
+  /** Edits of instances (hide, delete, move to another concept); absent when none. */
+  edits?: InstanceEdit[];
   /** Keep instances with score > threshold (strict, SAM 3 default 0.5). */
   scoreThreshold: number;
 }

@@ -61,6 +61,8 @@ export interface InstanceResult {
   objectId?: string;
   /** For objects: the decoder's candidates' predicted IoUs, best first, and which one is shown. */
   candidates?: { iou: number[]; selected: number };
+  /** Hidden by an edit: listed, not drawn, not exported. */
+  hidden?: boolean;
 }
 
 export interface ConceptSummary {

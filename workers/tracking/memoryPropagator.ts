@@ -4,6 +4,7 @@
  * after planning the memory encoder writes this frame's final mask to the bank. Conditioning frames (new tracks,
  * re-conditioning, clicks) run the decoder on the raw features + no_memory_embedding for the object pointer.
  */
+import { binarizeLogits } from '../core/masks';
 import type { MemoryConstants } from '../adapters/memoryAdapter';
 import { MemoryBank, type BankLimits } from './memoryBank';
 import { interiorPoint, type ConditionInput, type Prediction, type Propagator } from './propagation';
@@ -23,6 +24,8 @@ export interface MemoryFrame {
   frame: number;
   /** Tokens of the top-level grid (T = g²). */
   tokensPerFrame: number;
+  /** Frees what the frame holds (GPU buffers of its shared features); called when the next frame is bound. */
+  release?(): void;
   /** Mask decoder on conditioned features [1,256,g,g] (or raw + no_memory_embedding); points normalised to [0,1]. */
   decode(feats2: Float32Array | 'no-memory', points: { xy: [number, number]; label: number }[]): Promise<DecodeOutput>;
   attend(memory: ReturnType<MemoryBank['assemble']>): Promise<Float32Array>;
@@ -73,7 +76,7 @@ export class MemoryPropagator implements Propagator {
 
   async condition(id: number, input: ConditionInput): Promise<void> {
     const f = this.frame!;
-    const mask = Uint8Array.from(input.logits, (v) => (v > 0 ? 1 : 0));
+    const mask = binarizeLogits(input.logits);
     const point = interiorPoint(mask, input.width, input.height);
     // The object pointer of a mask-conditioned frame: the decoder prompted with an interior point of the mask.
     const d = point

@@ -3,6 +3,7 @@
  * is re-prompted through the tracker's prompt decoder with an interior point of that mask and its box grown by
  * `BOX_MARGIN` (objects move). Memory use is one low-res mask per object.
  */
+import { binarizeLogits } from '../core/masks';
 import {
   gridBox,
   interiorPoint,
@@ -95,7 +96,7 @@ export class PromptPropagator implements Propagator {
 }
 
 function binarize(logits: Float32Array): Uint8Array {
-  return Uint8Array.from(logits, (v) => (v > 0 ? 1 : 0));
+  return binarizeLogits(logits);
 }
 
 export function emptyPrediction(width: number, height: number): Prediction {

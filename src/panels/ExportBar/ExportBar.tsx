@@ -1,5 +1,5 @@
 import { exportCoco } from '../../actions/exportCoco';
-import { exportPng } from '../../actions/exportPng';
+import { exportPng } from '../../canvas/exportPng';
 import { selectCanExport } from '../../store/selectors';
 import { useAppStore } from '../../store/useAppStore';
 

@@ -1,32 +1,61 @@
-/** One row per instance (swatch, ID, phrase, score, box, area), the concepts' presence, or "No matches". */
+/**
+ * One row per instance (swatch, ID, phrase, score, box, area), the concepts' presence, or "No matches". A row (or
+ * a Select-tool click on the canvas) selects an instance; the edit bar then hides it, deletes it or moves it to
+ * another concept. Hidden instances stay listed, greyed, with a Show button. "Clear all" empties the prompts.
+ */
 import { hoverInstance } from '../../actions/hoverInstance';
+import { clearAll, deleteInstance, moveInstance, selectInstance, setInstanceHidden } from '../../actions/instanceEdits';
 import { rgbCss } from '../../colors';
-import { instanceColors, selectConceptSummaries, selectCurrentResult, selectNoMatches } from '../../store/selectors';
+import { underlyingColors } from '../../draw/maskColors';
+import type { InstanceResult } from '../../../workers/protocol';
+import {
+  instanceColors,
+  instanceName,
+  selectConceptSummaries,
+  selectCurrentResult,
+  selectNoMatches,
+  selectSelectedInstance,
+} from '../../store/selectors';
 import { useAppStore } from '../../store/useAppStore';
+import { truncateText } from '../format';
 import { ConceptSummaries } from './ConceptSummaries';
 
 export function InstanceList() {
   const result = useAppStore(selectCurrentResult);
   const concepts = useAppStore((s) => s.concepts);
   const hovered = useAppStore((s) => s.hoveredInstanceId);
+  const selected = useAppStore(selectSelectedInstance);
   const noMatches = useAppStore(selectNoMatches);
   const summaries = useAppStore(selectConceptSummaries);
+  const demoPack = useAppStore((s) => s.pack?.demo === true);
+  const hasPrompts = useAppStore((s) => s.concepts.length > 0 || s.objects.length > 0 || s.edits.length > 0);
   const instances = result?.instances ?? [];
-  const colors = result ? instanceColors(result) : null;
-  const phraseOf = new Map(concepts.map((c) => [c.id, c.phrase]));
-  for (const c of summaries) phraseOf.set(c.conceptId, c.phrase);
-  const labelOf = (conceptId: string) => {
-    const phrase = phraseOf.get(conceptId);
-    if (phrase === '') return 'visual';
-    if (phrase !== undefined) return phrase;
-    return conceptId.startsWith('object:') ? 'object (clicks)' : conceptId;
-  };
+  const shown = instances.filter((i) => !i.hidden).length;
+  const image = useAppStore((s) => s.image);
+  const colors = result ? instanceColors(result, underlyingColors(image, result)) : null;
+  const nameOf = (inst: InstanceResult) => (result ? instanceName(result, inst) : inst.conceptId);
 
   return (
     <section className="panel instance-panel" aria-label="Instances">
-      <h2 className="panel__title">
-        Instances <span className="panel__count">{instances.length}</span>
-      </h2>
+      <div className="instance-panel__head">
+        <h2 className="panel__title">
+          Instances{' '}
+          <span className="panel__count" data-testid="instance-count">
+            {shown}
+            {shown !== instances.length && ` (+${instances.length - shown} hidden)`}
+          </span>
+        </h2>
+        <button
+          type="button"
+          className="tool-button"
+          data-testid="clear-all"
+          disabled={!hasPrompts}
+          title="Remove every phrase, box, clicked object and edit (undo brings them back)"
+          onClick={() => clearAll()}
+        >
+          Clear all
+        </button>
+      </div>
       <ConceptSummaries summaries={summaries} />
       {noMatches && (
         <div className="no-matches" data-testid="no-matches">
@@ -34,27 +63,86 @@ export function InstanceList() {
           {summaries.length > 0 && (
             <span className="no-matches__hint">
               {' '}
-              Presence: {summaries.map((c) => `“${c.phrase}” ${c.presence.toFixed(2)}`).join(', ')}. Try lowering the
-              threshold or another phrase.
+              Presence: {summaries.map((c) => `“${truncateText(c.phrase)}” ${c.presence.toFixed(2)}`).join(', ')}. Try
+              lowering the threshold or another phrase.
             </span>
+          )}
+          {demoPack && (
+            <p className="no-matches__demo" data-testid="no-matches-demo">
+              The demo pack knows only colour words (red, green, blue, yellow, orange, purple, pink, cyan, white, black,
+              gray, brown); any other word finds nothing. For real objects, open the Model panel and download a SAM 3
+              pack.
+            </p>
           )}
         </div>
       )}
       {!result && concepts.length === 0 && <p className="muted">Type a phrase to find every matching object.</p>}
+      {selected && (
+        <div className="edit-bar" data-testid="edit-bar" data-instance-id={selected.instanceId}>
+          <span className="edit-bar__what">
+            #{selected.instanceId} {truncateText(nameOf(selected), 20)}
+          </span>
+          <button
+            type="button"
+            className="tool-button"
+            data-testid="edit-hide"
+            title="Hide or show this detection (H): hidden ones are not drawn or exported"
+            onClick={() => setInstanceHidden(selected.instanceId, !selected.hidden)}
+          >
+            {selected.hidden ? 'Show' : 'Hide'}
+          </button>
+          <button
+            type="button"
+            className="tool-button"
+            data-testid="edit-delete"
+            title="Delete this detection (Delete)"
+            onClick={() => deleteInstance(selected.instanceId)}
+          >
+            Delete
+          </button>
+          <label className="edit-bar__move">
+            Move to{' '}
+            <select
+              data-testid="edit-move"
+              value={selected.conceptId}
+              onChange={(e) => moveInstance(selected.instanceId, e.currentTarget.value)}
+            >
+              {!concepts.some((c) => c.id === selected.conceptId) && (
+                <option value={selected.conceptId}>{nameOf(selected)}</option>
+              )}
+              {concepts.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {truncateText(c.phrase || 'visual', 24)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
       <ul className="instance-list" data-testid="instance-list" onPointerLeave={() => hoverInstance(null)}>
         {instances.map((inst) => {
           const color = colors?.get(inst.instanceId);
           const [x1, y1, x2, y2] = inst.boxXyxyPx.map(Math.round);
+          const isSelected = selected?.instanceId === inst.instanceId;
           return (
             <li
               key={inst.instanceId}
-              className={`instance-row${hovered === inst.instanceId ? ' instance-row--hovered' : ''}`}
+              className={
+                'instance-row' +
+                (hovered === inst.instanceId ? ' instance-row--hovered' : '') +
+                (isSelected ? ' instance-row--selected' : '') +
+                (inst.hidden ? ' instance-row--hidden' : '')
+              }
               data-testid="instance-row"
               data-instance-id={inst.instanceId}
               data-score={inst.score}
               data-source={inst.source}
               data-object-id={inst.objectId}
+              data-concept-id={inst.conceptId}
+              data-hidden={inst.hidden === true}
+              aria-selected={isSelected}
               onPointerEnter={() => hoverInstance(inst.instanceId)}
+              onClick={() => selectInstance(isSelected ? null : inst)}
             >
               <span
                 className="instance-row__swatch"
@@ -62,8 +150,9 @@ export function InstanceList() {
                 aria-hidden="true"
               />
               <span className="instance-row__id">#{inst.instanceId}</span>
-              <span className="instance-row__phrase" title={labelOf(inst.conceptId)}>
-                {labelOf(inst.conceptId)}
+              <span className="instance-row__phrase" title={nameOf(inst)}>
+                {truncateText(nameOf(inst))}
+                {inst.hidden && <em className="muted"> · hidden</em>}
               </span>
               <span className="instance-row__score">{inst.score.toFixed(2)}</span>
               <span className="instance-row__box" title="Box x1,y1,x2,y2 (px)">

@@ -1,8 +1,13 @@
+/**
+ * Real SAM 3 packs assembled from public exports. Each entry says only what is known: its sources and revisions
+ * (a branch or a release tag is marked unpinned), and "size unknown — unverified" while no size and SHA-256 are on
+ * record, so nothing suggests a check that will not be made.
+ */
 import { openCatalogueEntry } from '../../actions/openPack';
 import { useAppStore } from '../../store/useAppStore';
 import { formatBytes } from '../format';
+import { describeRevision, packFacts } from '../../store/packFacts';
 
-/** Real SAM 3 packs assembled from public exports. */
 export function Catalogue() {
   const entries = useAppStore((s) => s.catalogue);
   const busy = useAppStore((s) => s.packLoad?.active === true);
@@ -12,25 +17,48 @@ export function Catalogue() {
     <div className="catalogue">
       <h3 className="panel__subtitle">SAM 3 packs</h3>
       <ul>
-        {entries.map((e) => (
-          <li key={e.id} className="catalogue-entry" data-testid="catalogue-entry" data-pack-id={e.id}>
-            <div className="catalogue-entry__text">
-              <strong>{e.name}</strong> <span className="muted small">{formatBytes(e.approxBytes)}</span>
-              <div className="muted small" title={e.description}>
-                {e.description}
+        {entries.map((e) => {
+          const facts = e.manifest ? packFacts(e.manifest) : null;
+          const verified = facts?.verified === true;
+          return (
+            <li key={e.id} className="catalogue-entry" data-testid="catalogue-entry" data-pack-id={e.id}>
+              <div className="catalogue-entry__text">
+                <strong>{e.name}</strong>{' '}
+                <span className="muted small" data-testid="catalogue-size">
+                  {facts?.knownBytes
+                    ? `${formatBytes(facts.knownBytes)}${verified ? ' · SHA-256 verified after download' : ''}`
+                    : `size unknown — unverified (about ${formatBytes(e.approxBytes)}, an estimate)`}
+                </span>
+                <div className="muted small" title={e.description}>
+                  {e.description}
+                </div>
+                {facts && facts.sources.length > 0 && (
+                  <ul className="catalogue-entry__sources small" data-testid="catalogue-sources">
+                    {facts.sources.map((s) => (
+                      <li key={`${s.repo}@${s.revision}`} data-pinned={s.pinned}>
+                        {describeRevision(s)}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {e.capabilities.length > 0 && <div className="small">{e.capabilities.join(' · ')}</div>}
               </div>
-              {e.capabilities.length > 0 && <div className="small">{e.capabilities.join(' · ')}</div>}
-            </div>
-            <button
-              type="button"
-              className="button"
-              disabled={busy || activeId === e.id}
-              onClick={() => void openCatalogueEntry(e)}
-            >
-              {activeId === e.id ? 'Active' : 'Download'}
-            </button>
-          </li>
-        ))}
+              <button
+                type="button"
+                className="button"
+                disabled={busy || activeId === e.id}
+                title={
+                  verified
+                    ? 'Download; every file is checked against its size and SHA-256'
+                    : 'No size or SHA-256 is published for these files, so the download cannot be verified'
+                }
+                onClick={() => void openCatalogueEntry(e)}
+              >
+                {activeId === e.id ? 'Active' : verified ? 'Download' : 'Download unverified'}
+              </button>
+            </li>
+          );
+        })}
       </ul>
     </div>
   );

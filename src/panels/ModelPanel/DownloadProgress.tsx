@@ -1,5 +1,6 @@
 import { useAppStore } from '../../store/useAppStore';
 import { formatBytes, formatEta, formatRate } from '../format';
+import { statusText } from '../../store/packFacts';
 
 /** Per-file progress of the current (or last) pack load: bytes, rate, ETA. */
 export function DownloadProgress() {
@@ -22,7 +23,9 @@ export function DownloadProgress() {
                 <span className="download__file mono" title={f.file}>
                   {f.file.split('/').pop()}
                 </span>
-                <span className="muted small">{f.status}</span>
+                <span className="muted small" data-testid="download-status">
+                  {statusText(f.status, load.checks?.[f.file])}
+                </span>
               </div>
               <progress max={100} value={pct} aria-label={`${f.file} ${Math.round(pct)}%`} />
               <div className="muted small">

@@ -7,15 +7,17 @@ import type { CSSProperties } from 'react';
 import { commitPhraseText, endPhraseTyping, removeChip, setPhraseText } from '../../actions/setPhrases';
 import { selectConcept } from '../../actions/tools';
 import { phraseConceptId } from '../../store/promptDocument';
-import { selectActiveConceptId } from '../../store/selectors';
+import { MAX_CONCEPTS, selectActiveConceptId, selectIgnoredPhraseCount } from '../../store/selectors';
 import { useAppStore } from '../../store/useAppStore';
 import { conceptHue } from '../../colors';
+import { truncateText } from '../format';
 
 export function PromptBar() {
   const chips = useAppStore((s) => s.chips);
   const text = useAppStore((s) => s.phraseText);
   const concepts = useAppStore((s) => s.concepts);
   const active = useAppStore(selectActiveConceptId);
+  const ignored = useAppStore(selectIgnoredPhraseCount);
   const hueOf = (phrase: string) => conceptHue(concepts.findIndex((c) => c.phrase === phrase));
 
   return (
@@ -29,11 +31,11 @@ export function PromptBar() {
             key={phrase}
             className={`chip${active === phraseConceptId(phrase) ? ' chip--active' : ''}`}
             data-testid="concept-chip"
-            title="Select: new boxes go to this concept"
+            title={`${phrase} — select: new boxes go to this concept`}
             onClick={() => selectConcept(phraseConceptId(phrase))}
             style={{ '--chip-hue': hueOf(phrase) } as CSSProperties}
           >
-            {phrase}
+            <span className="chip__text">{truncateText(phrase)}</span>
             <button
               type="button"
               className="chip__remove"
@@ -67,6 +69,13 @@ export function PromptBar() {
           }}
         />
       </div>
+      {ignored > 0 && (
+        <p className="prompt-bar__notice" role="status" data-testid="concept-cap-notice">
+          Only the first {MAX_CONCEPTS} concepts run; {ignored} more phrase{ignored === 1 ? ' is' : 's are'} left out.
+          Each concept runs the text encoder and the detector once and adds its own masks, so more would stall the page
+          and stack masks on every object. Remove some to run others.
+        </p>
+      )}
     </div>
   );
 }

@@ -10,7 +10,7 @@ import { useAppStore } from '../../store/useAppStore';
 import { promptsOfScope, type VideoPrompt } from '../../store/videoPrompts';
 import { removeVideoClickPoint, removeVideoPromptItem } from '../../video/videoPromptActions';
 import { useVideoStore } from '../../video/videoStore';
-import { formatBox } from '../format';
+import { formatBox, truncateText } from '../format';
 import { PromptHeadRow, PromptLeafRow, sign } from './PromptRows';
 
 export function PromptList() {
@@ -44,7 +44,11 @@ export function PromptList() {
               removeLabel={`Remove concept ${c.phrase || 'visual'}`}
               onRemove={() => removeConceptPrompt(c.id)}
             >
-              {c.phrase === '' ? <em>visual (boxes only)</em> : `“${c.phrase}”`}
+              {c.phrase === '' ? (
+                <em>visual (boxes only)</em>
+              ) : (
+                <span title={c.phrase}>“{truncateText(c.phrase)}”</span>
+              )}
             </PromptHeadRow>
             {!video && c.boxes.length > 0 && (
               <ul className="prompt-list__sub">

@@ -1,8 +1,12 @@
-/** Score threshold 0..1 (SAM 3 default 0.5). Changes apply at once: the engine only re-post-processes. */
+/**
+ * Score threshold from the engine's floor (SCORE_FLOOR: it keeps no mask scoring below it, so the slider offers
+ * nothing it would not keep) to 1; SAM 3's default 0.5. Changes apply at once: the engine only re-post-processes.
+ */
 import { useEffect, useRef } from 'react';
 import { commitThreshold, setThreshold } from '../../actions/setThreshold';
 import { beginGesture, endGesture } from '../../actions/tools';
 import { useAppStore } from '../../store/useAppStore';
+import { SCORE_FLOOR } from '../../../workers/protocol/results';
 
 export function ThresholdSlider() {
   const value = useAppStore((s) => s.scoreThreshold);
@@ -35,7 +39,7 @@ export function ThresholdSlider() {
         id="threshold-slider"
         data-testid="threshold-slider"
         type="range"
-        min={0}
+        min={SCORE_FLOOR}
         max={1}
         step={0.01}
         value={value}

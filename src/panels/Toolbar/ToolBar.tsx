@@ -2,8 +2,10 @@
 import { cycleCandidate } from '../../actions/clickPoints';
 import { setHelpOpen, setTool, toggleBoxPolarity } from '../../actions/tools';
 import { redo, undo } from '../../actions/undoRedo';
+import { actualSizeStage, fitStage, zoomStage, ZOOM_STEP } from '../../actions/viewZoom';
+import { useVideoStore } from '../../video/videoStore';
 import type { Tool } from '../../store/appStore';
-import { selectCanRedo, selectCanUndo, selectCandidateInfo } from '../../store/selectors';
+import { selectCanRedo, selectCanUndo, selectCandidateInfo, selectZoomPercent } from '../../store/selectors';
 import { useAppStore } from '../../store/useAppStore';
 import { formatCandidate } from '../format';
 import { isMacPlatform, useShortcuts } from './useShortcuts';
@@ -27,6 +29,10 @@ export function ToolBar() {
   });
   const candidateIndex = useAppStore((s) => selectCandidateInfo(s)?.selected ?? null);
   const mod = isMacPlatform() ? '⌘' : 'Ctrl';
+  const imageMode = useVideoStore((s) => s.mode === 'image');
+  const hasImage = useAppStore((s) => s.image !== null);
+  const zoomPercent = useAppStore(selectZoomPercent);
+  const fitted = useAppStore((s) => s.zoom === null);
 
   return (
     <div className="tool-bar" role="toolbar" aria-label="Canvas tools">
@@ -90,6 +96,55 @@ export function ToolBar() {
         >
           {candidateLabel}
         </button>
+      )}
+      {imageMode && (
+        <div className="tool-bar__group" role="group" aria-label="Zoom">
+          <button
+            type="button"
+            className="tool-button"
+            data-testid="zoom-out"
+            disabled={!hasImage}
+            title="Zoom out (−, or the wheel)"
+            aria-label="Zoom out"
+            onClick={() => zoomStage(1 / ZOOM_STEP)}
+          >
+            −
+          </button>
+          <span className="tool-button tool-bar__zoom" data-testid="zoom-level" aria-live="polite">
+            {fitted ? 'Fit' : `${zoomPercent} %`}
+          </span>
+          <button
+            type="button"
+            className="tool-button"
+            data-testid="zoom-in"
+            disabled={!hasImage}
+            title="Zoom in (+, or the wheel)"
+            aria-label="Zoom in"
+            onClick={() => zoomStage(ZOOM_STEP)}
+          >
+            +
+          </button>
+          <button
+            type="button"
+            className="tool-button"
+            data-testid="zoom-fit"
+            disabled={!hasImage || fitted}
+            title="Fit the image to the view (0)"
+            onClick={() => fitStage()}
+          >
+            Fit
+          </button>
+          <button
+            type="button"
+            className="tool-button"
+            data-testid="zoom-actual"
+            disabled={!hasImage}
+            title="One image pixel per screen pixel (1)"
+            onClick={() => actualSizeStage()}
+          >
+            1:1
+          </button>
+        </div>
       )}
       <button
         type="button"

@@ -7,9 +7,9 @@
  * - `rowMajorToCocoCounts` + `cocoCountsToString`: the same mask as pycocotools' compressed RLE (column-major)
  *   for the YouTube-VIS export, computed inside the mask's bounding box only.
  *
- * The UI may not import workers/core (import boundaries), so pycocotools' string coding is written here again
- * (20 lines); tests/integration/video.test.ts checks it against the engine's own COCO encoder.
+ * pycocotools' string coding itself is the protocol's (workers/protocol/cocoRle.ts), shared with the engine.
  */
+export { cocoCountsToString, cocoStringToCounts } from '../../../workers/protocol/cocoRle';
 
 /** Row-major counts → delta / zig-zag / varint bytes. */
 export function packCounts(counts: ArrayLike<number>): Uint8Array {
@@ -139,45 +139,4 @@ export function rowMajorToCocoCounts(
   push(0, (width - 1 - maxX) * height);
   out.push(length);
   return out;
-}
-
-/** pycocotools' `rleToString`: LEB128-like, 5 data bits per character, deltas from the fourth count on. */
-export function cocoCountsToString(counts: ArrayLike<number>): string {
-  let s = '';
-  for (let i = 0; i < counts.length; i++) {
-    let x = counts[i];
-    if (i > 2) x -= counts[i - 2];
-    for (;;) {
-      const high = Math.floor(x / 32); // an arithmetic shift that stays exact beyond 2^31
-      let c = x - high * 32;
-      x = high;
-      const more = c & 0x10 ? x !== -1 : x !== 0;
-      if (more) c |= 0x20;
-      s += String.fromCharCode(c + 48);
-      if (!more) break;
-    }
-  }
-  return s;
-}
-
-/** pycocotools' `rleFrString` (tests and the export's own checks). */
-export function cocoStringToCounts(s: string): number[] {
-  const counts: number[] = [];
-  let p = 0;
-  while (p < s.length) {
-    let x = 0;
-    let k = 0;
-    for (;;) {
-      const c = s.charCodeAt(p++) - 48;
-      x += (c & 0x1f) * 2 ** (5 * k);
-      k++;
-      if (!(c & 0x20)) {
-        if (c & 0x10) x -= 2 ** (5 * k);
-        break;
-      }
-    }
-    if (counts.length > 2) x += counts[counts.length - 2];
-    counts.push(x);
-  }
-  return counts;
 }

@@ -71,8 +71,10 @@ const scene = (over: Partial<OverlayScene> = {}): OverlayScene => ({
   ...over,
 });
 
-test('labels read "#id score" with two decimals', () => {
+test('labels read "#id concept score" with two decimals; long concept names are cut', () => {
   assert.equal(formatInstanceLabel(3, 0.923), '#3 0.92');
+  assert.equal(formatInstanceLabel(3, 0.923, 'red'), '#3 red 0.92');
+  assert.equal(formatInstanceLabel(12, 0.5, 'a very long concept name indeed'), '#12 a very long concept… 0.50');
 });
 
 test('draws the image fitted, then each mask crop where it lies on the image, then labels', () => {

@@ -84,3 +84,65 @@ export function originalToCanvas(
   const { sx, sy } = originalToDisplayScale(original, display);
   return displayToCanvas(view, x * sx, y * sy);
 }
+
+// ---- Zoom and pan ------------------------------------------------------------------------------------------------
+
+/** Zoom limits, relative to the view that fits the image: a quarter of it, and 32 display pixels per CSS pixel. */
+export const MIN_ZOOM_OF_FIT = 0.25;
+export const MAX_SCALE = 32;
+/** Pixels of the image that stay on screen however far it is panned. */
+const KEEP_VISIBLE_PX = 48;
+
+export interface StageSize {
+  width: number;
+  height: number;
+}
+
+/** Keeps `scale` within the limits and at least KEEP_VISIBLE_PX of the image inside the stage. */
+export function clampView(
+  view: ViewTransform,
+  imageWidth: number,
+  imageHeight: number,
+  stage: StageSize,
+): ViewTransform {
+  const fit = fitView(imageWidth, imageHeight, stage.width, stage.height);
+  const scale = Math.min(MAX_SCALE, Math.max(fit.scale * MIN_ZOOM_OF_FIT, view.scale));
+  const w = imageWidth * scale;
+  const h = imageHeight * scale;
+  const keepX = Math.min(KEEP_VISIBLE_PX, w);
+  const keepY = Math.min(KEEP_VISIBLE_PX, h);
+  return {
+    scale,
+    offsetX: Math.min(stage.width - keepX, Math.max(keepX - w, view.offsetX)),
+    offsetY: Math.min(stage.height - keepY, Math.max(keepY - h, view.offsetY)),
+  };
+}
+
+/** Zooms by `factor` about the canvas point (cx, cy): the image pixel under it stays under it. */
+export function zoomAt(view: ViewTransform, factor: number, cx: number, cy: number): ViewTransform {
+  const scale = view.scale * factor;
+  const k = scale / view.scale;
+  return { scale, offsetX: cx - (cx - view.offsetX) * k, offsetY: cy - (cy - view.offsetY) * k };
+}
+
+export function panBy(view: ViewTransform, dx: number, dy: number): ViewTransform {
+  return { ...view, offsetX: view.offsetX + dx, offsetY: view.offsetY + dy };
+}
+
+/** 1:1: one original image pixel per CSS pixel (the display copy of a huge image is magnified), about (cx, cy). */
+export function actualSizeAt(
+  view: ViewTransform,
+  original: { width: number },
+  display: { displayWidth: number },
+  cx: number,
+  cy: number,
+): ViewTransform {
+  const target = original.width / display.displayWidth;
+  return zoomAt(view, target / view.scale, cx, cy);
+}
+
+/** Wheel delta → zoom factor (pixels, lines or pages as the event reports them). */
+export function wheelZoomFactor(deltaY: number, deltaMode: number): number {
+  const px = deltaMode === 1 ? deltaY * 16 : deltaMode === 2 ? deltaY * 400 : deltaY;
+  return Math.exp(-Math.max(-400, Math.min(400, px)) * 0.0015);
+}

@@ -32,12 +32,14 @@ export interface OverlayMask {
   source: CanvasImageSource;
   /** Where the crop lies: `[x0, y0, x1, y1)` in the pixels of a `frameWidth × frameHeight` mask frame that covers the image. */
   crop: { box: [number, number, number, number]; frameWidth: number; frameHeight: number };
-  /** "#3 0.92" */
+  /** "#3 red 0.92" */
   label: string;
   /** Box in canvas CSS pixels. */
   boxCanvas: [number, number, number, number];
   color: string;
   outlineColor: string;
+  /** Background of the label (white text on it); the outline colour when absent. */
+  labelColor?: string;
 }
 
 export interface OverlayScene {
@@ -120,22 +122,29 @@ export function renderOverlay(ctx: OverlayContext, scene: OverlayScene): void {
 }
 
 function drawLabel(ctx: OverlayContext, m: OverlayMask, scene: OverlayScene, alpha: number): void {
+  const [x1, y1, x2, y2] = m.boxCanvas;
+  if (x2 < 0 || y2 < 0 || x1 > scene.width || y1 > scene.height) return; // zoomed or panned out of view
   const textWidth = ctx.measureText(m.label).width;
   const w = textWidth + LABEL_PAD * 2;
-  const [x1, y1] = m.boxCanvas;
   // Above the box when there is room, else just inside it; always inside the canvas.
   let y = y1 - LABEL_HEIGHT - 1;
   if (y < 0) y = y1 + 1;
   const x = Math.min(Math.max(0, x1), Math.max(0, scene.width - w));
   y = Math.min(Math.max(0, y), Math.max(0, scene.height - LABEL_HEIGHT));
   ctx.globalAlpha = alpha;
-  ctx.fillStyle = m.outlineColor;
+  ctx.fillStyle = m.labelColor ?? m.outlineColor;
   ctx.fillRect(x, y, w, LABEL_HEIGHT);
   ctx.fillStyle = '#ffffff';
   ctx.fillText(m.label, x + LABEL_PAD, y + LABEL_HEIGHT / 2 + 0.5);
   ctx.globalAlpha = 1;
 }
 
-export function formatInstanceLabel(instanceId: number, score: number): string {
-  return `#${instanceId} ${score.toFixed(2)}`;
+/** Longest concept name in a canvas label; longer ones end in "…". */
+const LABEL_NAME_CHARS = 20;
+
+/** "#3 red 0.92": ID, the concept's name when known, score. */
+export function formatInstanceLabel(instanceId: number, score: number, name?: string): string {
+  if (!name) return `#${instanceId} ${score.toFixed(2)}`;
+  const short = name.length > LABEL_NAME_CHARS ? `${name.slice(0, LABEL_NAME_CHARS - 1)}…` : name;
+  return `#${instanceId} ${short} ${score.toFixed(2)}`;
 }

@@ -8,6 +8,7 @@ import type {
   EngineApi,
   ImageInfo,
   InstanceResult,
+  ObjectPrompt,
   PackInfo,
   ProgressCallback,
   RleMask,
@@ -29,6 +30,8 @@ export interface FakeEngineOptions {
   detections?: Record<string, FakeDetection[]>;
   /** Milliseconds before `segment` answers, per request. */
   segmentDelayMs?: (req: SegmentRequest) => number;
+  /** Clicked objects whose mask comes out empty (default: those without a positive point). */
+  findsNothing?: (object: ObjectPrompt) => boolean;
 }
 
 const DEFAULT_DETECTIONS: Record<string, FakeDetection[]> = {
@@ -159,6 +162,10 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
       };
       const objects = req.objects ?? [];
       const candidatesOf = (candidate: number) => ({ iou: [0.9, 0.8, 0.6], selected: candidate });
+      const findsNothing =
+        options.findsNothing ?? ((o: ObjectPrompt) => !o.points.some((q) => q.polarity === 'positive'));
+      const emptyObjects = objects.filter(findsNothing).map((o) => o.id);
+
       req.concepts.forEach((c, conceptIndex) => {
         // Fake semantics: a negative box drops the detections centred inside it; '' reads as "visual".
         const negatives = c.boxes.filter((b) => b.polarity === 'negative').map((b) => b.xyxyPx);
@@ -166,6 +173,7 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
           if (d.score <= req.scoreThreshold) return;
           if (negatives.some((n) => centreIn(d.box, n))) return;
           const object = objects.find((o) => o.refines?.conceptId === c.id && o.refines.query === query);
+          if (object && emptyObjects.includes(object.id)) return; // the refined instance came out empty
           const [x1, y1, x2, y2] = d.box;
           instances.push({
             instanceId: instances.length + 1,
@@ -184,7 +192,7 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
         });
       });
       for (const o of objects) {
-        if (o.refines) continue;
+        if (o.refines || emptyObjects.includes(o.id)) continue;
         const p = o.points.find((q) => q.polarity === 'positive');
         if (!p) continue;
         const box: [number, number, number, number] = [p.xyPx[0] - 1, p.xyPx[1] - 1, p.xyPx[0] + 2, p.xyPx[1] + 2];
@@ -209,7 +217,7 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
         superseded: false,
         scoreThreshold: req.scoreThreshold,
         instances,
-        emptyObjects: [],
+        emptyObjects,
         concepts: req.concepts.map((c) => ({
           conceptId: c.id,
           phrase: c.phrase,

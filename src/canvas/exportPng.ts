@@ -1,9 +1,9 @@
 /** Export the overlay (image + masks + labels) at the display image's size as a PNG. */
-import { buildOverlayScene } from '../canvas/overlayScene';
-import { renderOverlay } from '../canvas/renderOverlay';
+import { buildOverlayScene } from './overlayScene';
+import { renderOverlay } from '../draw/renderOverlay';
 import { appStore, pushError } from '../store/appStore';
 import { selectCurrentResult } from '../store/selectors';
-import { baseName, downloadBlob } from './download';
+import { baseName, downloadBlob } from '../actions/download';
 
 export async function exportPng(): Promise<boolean> {
   const s = appStore.getState();

@@ -1,0 +1,92 @@
+/**
+ * Whether this device can run a pack, decided from the pack's stated needs (manifest `variant.requires`, file sizes)
+ * and the adapter's facts — before any byte of it is downloaded. Pure, so the model panel (UI) and the engine (which
+ * refuses a download that cannot run) share one rule.
+ *
+ * - WebGPU runs a variant when the adapter has shader-f16 (if the variant computes in float16) and its buffer limits
+ *   reach the variant's largest tensor.
+ * - WASM runs anything whose weights fit its 4 GiB heap (wasm32) with room for activations, and whose every file
+ *   fits one ArrayBuffer (≈ 2 GB in Chrome); slowly.
+ */
+import type { ExecutionProviderChoice, PackManifest, PackVariant } from './manifest';
+
+export interface AdapterFacts {
+  available: boolean;
+  shaderF16: boolean;
+  maxBufferSize?: number;
+  maxStorageBufferBindingSize?: number;
+}
+
+/** wasm32 addresses 4 GiB; weights get at most 3.5 GiB of it, the rest is activations and the runtime. */
+export const WASM_WEIGHT_BUDGET_BYTES = 3.5 * 2 ** 30;
+/** The largest ArrayBuffer Chrome makes (0x7fe00000). */
+export const MAX_ARRAY_BUFFER_BYTES = 0x7fe00000;
+
+export type PackFit =
+  { runs: 'webgpu'; message: string } | { runs: 'wasm'; message: string } | { runs: 'no'; message: string };
+
+const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
+
+/** Why WebGPU cannot run a variant on this adapter, or null when it can. */
+export function webGpuGap(requires: PackVariant['requires'], gpu: AdapterFacts): string | null {
+  if (!gpu.available) return 'this browser offers no WebGPU adapter';
+  if (requires.shaderF16 && !gpu.shaderF16) return 'it computes in float16 and the adapter lacks shader-f16';
+  if (gpu.maxBufferSize !== undefined && requires.maxBufferSize > gpu.maxBufferSize) {
+    return `it needs a ${mb(requires.maxBufferSize)} buffer and the adapter allows ${mb(gpu.maxBufferSize)}`;
+  }
+  if (
+    gpu.maxStorageBufferBindingSize !== undefined &&
+    requires.maxStorageBufferBindingSize > gpu.maxStorageBufferBindingSize
+  ) {
+    return (
+      `it binds ${mb(requires.maxStorageBufferBindingSize)} at once and the adapter allows ` +
+      `${mb(gpu.maxStorageBufferBindingSize)}`
+    );
+  }
+  return null;
+}
+
+/** Total bytes of a pack's graph files and the largest single file (0 where sizes are unknown). */
+export function packBytes(manifest: PackManifest): { total: number; largestFile: number } {
+  let total = 0;
+  let largestFile = 0;
+  for (const entry of Object.values(manifest.graphs)) {
+    if (!entry) continue;
+    for (const ref of [entry.file, ...(entry.externalData ?? []).flatMap((e) => e.chunks)]) {
+      total += ref.size;
+      largestFile = Math.max(largestFile, ref.size);
+    }
+  }
+  return { total, largestFile };
+}
+
+/** What this device would run a pack on, and what to tell the person. */
+export function packFit(manifest: PackManifest, gpu: AdapterFacts, choice: ExecutionProviderChoice = 'auto'): PackFit {
+  const name = manifest.variant ? `${manifest.name} (${manifest.variant.precision})` : manifest.name;
+  const gap = manifest.variant ? webGpuGap(manifest.variant.requires, gpu) : gpu.available ? null : 'no WebGPU';
+  if (choice !== 'wasm' && gap === null) return { runs: 'webgpu', message: `${name} runs on this GPU (WebGPU).` };
+  const { total, largestFile } = packBytes(manifest);
+  const wasmProblem =
+    total > WASM_WEIGHT_BUDGET_BYTES
+      ? `its ${mb(total)} of weights do not fit WebAssembly's 4 GB memory`
+      : largestFile > MAX_ARRAY_BUFFER_BYTES
+        ? `its largest file (${mb(largestFile)}) is over the browser's 2 GB limit for one buffer`
+        : null;
+  const why = choice === 'wasm' ? 'WASM was chosen' : `this GPU cannot run it: ${gap}`;
+  if (wasmProblem) {
+    return {
+      runs: 'no',
+      message:
+        `${name} cannot run here: ${why}, and on WASM ${wasmProblem}. ` +
+        'Choose a smaller variant (q4f16 needs the least memory; fp32 needs no shader-f16).',
+    };
+  }
+  return {
+    runs: 'wasm',
+    message:
+      `${name}: ${why}. It would run on WASM (CPU), much more slowly` +
+      (manifest.variant?.precision === 'fp16' || manifest.variant?.precision === 'q4f16'
+        ? '; a float32 variant runs on more GPUs.'
+        : '.'),
+  };
+}
