@@ -2,13 +2,20 @@
  * Pre-processing where the vision graph runs: with the vision graph on WebGPU and a runtime that can pre-process on
  * that GPU, the graph is fed the runtime's GPU value (never host pixels) and the masks are those of the JS path;
  * a failing GPU path hands over to JS with the reason in the stats; WASM graphs and `preprocess: 'js'` stay in JS.
- * onnxruntime-node poses as a browser whose WebGPU device pre-processes through the shader's JS twin.
+ * onnxruntime-node poses as a browser whose WebGPU device pre-processes through the shader's JS twin (the real
+ * shader on a real device: e2e/gpuPreprocess.webgpu.spec.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from '../../workers/engine/engine';
-import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
-import type { GraphRuntime, GraphValue, HostTensor, PreprocessRequest } from '../../workers/ort/graphRuntime';
+import {
+  DeviceLostError,
+  type GraphRuntime,
+  type GraphValue,
+  type HostTensor,
+  type PreprocessRequest,
+} from '../../workers/ort/graphRuntime';
+import { browserLikeRuntime } from '../helpers/browserLikeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { emulateGpuPreprocess, gpuPreprocessPlan } from '../../workers/core/gpuResize';
 import type { EngineOptions } from '../../workers/protocol/api';
@@ -41,45 +48,28 @@ interface FakeGpu {
   visionFeeds: ('device' | 'host')[];
 }
 
-/** onnxruntime-node posing as a WebGPU runtime; `preprocess` stands in for the shader (null: not offered). */
+/** A browser with a WebGPU adapter; `preprocess` stands in for the shader (null: the runtime does not offer it). */
 async function fakeGpuRuntime(preprocess: ((r: PreprocessRequest) => Float32Array) | null): Promise<FakeGpu> {
-  const node = await createNodeRuntime();
   const made: DeviceValue[] = [];
   const visionFeeds: ('device' | 'host')[] = [];
-  const runtime: GraphRuntime = {
-    providers: ['webgpu', 'wasm'],
-    wasmThreads: 1,
-    tensor: node.tensor,
-    probeWebGpu: async () => ({
-      available: true,
-      reason: 'hardware adapter',
-      adapter: { vendor: 'test', architecture: 'test', isFallbackAdapter: false },
-      shaderF16: true,
+  const runtime = await browserLikeRuntime({
+    wrapGraph: (graph, spec) => ({
+      ...graph,
+      run(feeds, fetches) {
+        if (spec.name === 'vision') {
+          visionFeeds.push(Object.values(feeds).some((v) => v instanceof DeviceValue) ? 'device' : 'host');
+        }
+        return graph.run(feeds, fetches);
+      },
     }),
-    async createGraph(spec) {
-      const graph = await node.createGraph({ ...spec, provider: 'cpu' });
-      return {
-        name: graph.name,
-        inputNames: graph.inputNames,
-        outputNames: graph.outputNames,
-        provider: spec.provider,
-        release: () => graph.release(),
-        run(feeds, fetches) {
-          if (spec.name === 'vision') {
-            visionFeeds.push(Object.values(feeds).some((v) => v instanceof DeviceValue) ? 'device' : 'host');
-          }
-          return graph.run(feeds, fetches);
-        },
-      };
-    },
-  };
-  if (preprocess) {
-    runtime.preprocessOnGpu = async (request) => {
-      const value = new DeviceValue([1, 3, request.size, request.size], preprocess(request));
-      made.push(value);
-      return value;
-    };
-  }
+    ...(preprocess && {
+      preprocessOnGpu: async (request: PreprocessRequest) => {
+        const value = new DeviceValue([1, 3, request.size, request.size], preprocess(request));
+        made.push(value);
+        return value;
+      },
+    }),
+  });
   return { runtime, made, visionFeeds };
 }
 
@@ -187,4 +177,22 @@ test('graphs on WASM, or a runtime without GPU pre-processing, get JS pixels', a
   const noShader = await fakeGpuRuntime(null);
   assert.equal((await masksOf(await engineOn(noShader))).length, 2);
   assert.deepEqual(noShader.visionFeeds, ['host']);
+});
+
+test('a GPU lost while pre-processing goes through the device-loss recovery, not the JS hand-over', async () => {
+  let lost = false;
+  const gpu = await fakeGpuRuntime((r) => {
+    if (!lost) {
+      lost = true;
+      throw new DeviceLostError('Device was lost');
+    }
+    return shader(r);
+  });
+  const engine = await engineOn(gpu);
+  const { imageId } = await engine.setImage({ kind: 'rgba', name: 'shapes.png', image: { ...scene } });
+  await assert.rejects(engine.segment(red(imageId)), (e: { code: string }) => e.code === 'gpu-lost');
+  // The graphs now run on WASM: the retry is pre-processed in JS, and the GPU path was not marked as failed.
+  assert.equal((await engine.segment(red(imageId))).instances.length, 2);
+  assert.deepEqual(gpu.visionFeeds, ['host']);
+  assert.deepEqual((await engine.stats()).preprocess, { gpu: 0, js: 1 });
 });

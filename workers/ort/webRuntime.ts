@@ -7,7 +7,7 @@
 import type * as OrtCommon from 'onnxruntime-common';
 import { createOrtRuntime, graphBytes } from './ortRuntime';
 import { DeviceLostError, type GraphRuntime, type Provider, type WebGpuProbe } from './graphRuntime';
-import { GpuPreprocessor, type GpuDeviceLike as PreprocessDevice } from './gpuPreprocess';
+import { GpuPreprocessor, type GpuDeviceLike as PreprocessDevice, type GpuPixels } from './gpuPreprocess';
 
 interface GpuBufferLike {
   destroy(): void;
@@ -110,7 +110,15 @@ export async function createWebRuntime(opts: { disableWebGpu?: boolean; numThrea
             preprocessor?.destroy();
             preprocessor = new GpuPreprocessor(device);
           }
-          const pixels = await preprocessor.run(image, size, mean, std);
+          let pixels: GpuPixels;
+          try {
+            pixels = await preprocessor.run(image, size, mean, std);
+          } catch (err) {
+            // A device lost mid-way fails the passes with some other error first: let `lost` land, then say so.
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            if (lostReason) throw new DeviceLostError(lostReason);
+            throw err;
+          }
           const tensor = ort.Tensor.fromGpuBuffer(pixels.buffer as never, {
             dataType: 'float32',
             dims: pixels.dims,
