@@ -49,12 +49,18 @@ interface FakeGpu {
 }
 
 /** A browser with a WebGPU adapter; `preprocess` stands in for the shader (null: the runtime does not offer it). */
-async function fakeGpuRuntime(preprocess: ((r: PreprocessRequest) => Float32Array) | null): Promise<FakeGpu> {
+async function fakeGpuRuntime(
+  preprocess: ((r: PreprocessRequest) => Float32Array) | null,
+  options: { visionInputType?: string } = {},
+): Promise<FakeGpu> {
   const made: DeviceValue[] = [];
   const visionFeeds: ('device' | 'host')[] = [];
   const runtime = await browserLikeRuntime({
     wrapGraph: (graph, spec) => ({
       ...graph,
+      ...(spec.name === 'vision' && options.visionInputType
+        ? { inputTypes: Object.fromEntries(graph.inputNames.map((n) => [n, options.visionInputType!])) }
+        : {}),
       run(feeds, fetches) {
         if (spec.name === 'vision') {
           visionFeeds.push(Object.values(feeds).some((v) => v instanceof DeviceValue) ? 'device' : 'host');
@@ -167,7 +173,7 @@ test('a failing GPU path hands over to JS with its reason, and the masks are the
   assert.deepEqual(gpu.visionFeeds, ['host', 'host']);
 });
 
-test('graphs on WASM, or a runtime without GPU pre-processing, get JS pixels', async () => {
+test('graphs on WASM, a runtime without GPU pre-processing, or a float16 pixel input get JS pixels', async () => {
   const onWasm = await fakeGpuRuntime(shader);
   const wasmEngine = await engineOn(onWasm, { provider: 'wasm' });
   assert.equal((await masksOf(wasmEngine)).length, 2);
@@ -177,6 +183,12 @@ test('graphs on WASM, or a runtime without GPU pre-processing, get JS pixels', a
   const noShader = await fakeGpuRuntime(null);
   assert.equal((await masksOf(await engineOn(noShader))).length, 2);
   assert.deepEqual(noShader.visionFeeds, ['host']);
+
+  // A float16 pixel input (fp16 exports) would be narrowed through the host anyway: JS pixels.
+  const half = await fakeGpuRuntime(shader, { visionInputType: 'float16' });
+  assert.equal((await masksOf(await engineOn(half))).length, 2);
+  assert.deepEqual(half.visionFeeds, ['host']);
+  assert.equal(half.made.length, 0);
 });
 
 test('a GPU lost while pre-processing goes through the device-loss recovery, not the JS hand-over', async () => {

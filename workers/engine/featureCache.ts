@@ -103,7 +103,7 @@ export class FeatureCache {
   /** Computes an image's JS pixels ahead of its first request, unless the vision graph takes them from the GPU. */
   prepare(image: FrameImage, timings: StageTimings): void {
     const pack = this.host.current;
-    if (pack && !this.preprocessesOnGpu(pack.graphs.vision)) this.pixels(image, timings);
+    if (pack && !this.preprocessesOnGpu(pack.graphs.vision, pack.vision.input)) this.pixels(image, timings);
   }
 
   /** Pre-processed pixels of an image for the current pack (computed once per image and pack). */
@@ -122,10 +122,14 @@ export class FeatureCache {
     return image.pixels.data;
   }
 
-  /** Whether `graph` takes its pixels from the GPU path: it runs on WebGPU and the runtime can pre-process there. */
-  private preprocessesOnGpu(graph: Graph): boolean {
+  /**
+   * Whether `graph` takes its pixels (input `input`) from the GPU path: it runs on WebGPU, the runtime can
+   * pre-process there, and the input is float32 (a float16 one would be narrowed through the host anyway).
+   */
+  private preprocessesOnGpu(graph: Graph, input: string): boolean {
     return (
       graph.provider === 'webgpu' &&
+      graph.inputTypes?.[input] !== 'float16' &&
       this.host.preprocessChoice !== 'js' &&
       !this.preprocessStats.gpuFailure &&
       this.host.graphRuntime.preprocessOnGpu !== undefined
@@ -133,8 +137,13 @@ export class FeatureCache {
   }
 
   /** A vision graph's input: the image pre-processed on the GPU when `graph` runs there (cached), else JS pixels. */
-  private async pixelInput(image: FrameImage, graph: Graph, timings: StageTimings): Promise<Float32Array | GraphValue> {
-    if (!this.preprocessesOnGpu(graph)) return this.pixels(image, timings);
+  private async pixelInput(
+    image: FrameImage,
+    graph: Graph,
+    input: string,
+    timings: StageTimings,
+  ): Promise<Float32Array | GraphValue> {
+    if (!this.preprocessesOnGpu(graph, input)) return this.pixels(image, timings);
     const key = `${this.host.generation}|${image.info.imageId}`;
     const hit = this.gpuPixels.get(key);
     if (hit) return hit;
@@ -178,7 +187,9 @@ export class FeatureCache {
     const hit = this.vision.get(key);
     if (hit) return hit;
     const pack = this.host.require();
-    const pixels = await this.host.withRecovery(() => this.pixelInput(image, pack.graphs.vision, timings));
+    const pixels = await this.host.withRecovery(() =>
+      this.pixelInput(image, pack.graphs.vision, pack.vision.input, timings),
+    );
     const t1 = this.now();
     const features = await this.host.withRecovery(() => encodeImage(pack, this.host.graphRuntime, pixels));
     this.host.runs.count('vision');
@@ -264,7 +275,9 @@ export class FeatureCache {
     const key = `${this.host.generation}|${image.info.imageId}`;
     const hit = this.tracker.get(key);
     if (hit) return hit;
-    const pixels = await this.host.withRecovery(() => this.pixelInput(image, pack.graphs.trackerVision!, timings));
+    const pixels = await this.host.withRecovery(() =>
+      this.pixelInput(image, pack.graphs.trackerVision!, pack.tracker!.separateEncoder!.input, timings),
+    );
     const t0 = this.now();
     const embeddings = await this.host.withRecovery(() => encodeTrackerImage(pack, this.host.graphRuntime, pixels));
     this.host.runs.count('trackerVision');

@@ -56,6 +56,8 @@ export interface Graph {
   readonly provider: Provider;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** Declared element type of each input ('float32', 'float16', …), where the runtime knows it. */
+  readonly inputTypes?: Readonly<Record<string, string>>;
   /** Runs the graph; `fetches` limits the outputs computed and returned. */
   run(feeds: Record<string, GraphValue>, fetches?: readonly string[]): Promise<Record<string, GraphValue>>;
   release(): Promise<void>;

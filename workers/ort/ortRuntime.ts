@@ -140,6 +140,7 @@ export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRun
         provider: spec.provider,
         inputNames: session.inputNames,
         outputNames: session.outputNames,
+        inputTypes: Object.fromEntries(declared),
         async run(feeds, fetches) {
           const lost = spec.provider === 'webgpu' ? options.deviceLost?.() : null;
           if (lost) throw lostError(lost);
