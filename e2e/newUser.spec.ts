@@ -145,6 +145,25 @@ test('keyboard around the Find field, the concept cap, the demo hint, notices, m
     await expect(entry.getByRole('button')).toHaveText('Download unverified');
   }
   await expect(entries.first().getByTestId('catalogue-sources')).toContainText('unpinned');
+  // Each variant's precision and GPU needs, judged against this adapter before any download: a q4f16 pack on a GPU
+  // without shader-f16 cannot be downloaded from here (choose WASM instead); without WebGPU it would run on WASM.
+  const gpu = await page.evaluate(() => window.__sam3!.store.getState().runtime!.webgpu);
+  for (const entry of await entries.all()) {
+    const fit = entry.getByTestId('catalogue-fit');
+    await expect(fit.getByTestId('catalogue-precision')).toHaveText('q4f16');
+    await expect(fit).toContainText('needs shader-f16');
+    if (gpu.available && !gpu.shaderF16) {
+      await expect(fit).toHaveAttribute('data-allowed', 'false');
+      await expect(fit).toContainText(
+        'this GPU cannot run it: it computes in float16 and the adapter lacks shader-f16',
+      );
+      await expect(fit).toContainText('?ep=wasm');
+      await expect(entry.getByRole('button')).toBeDisabled();
+    } else {
+      await expect(fit).toHaveAttribute('data-runs', gpu.available ? 'webgpu' : 'wasm');
+      await expect(entry.getByRole('button')).toBeEnabled();
+    }
+  }
 
   // A pack URL outside the Content-Security-Policy: said so before any request, with how to allow one.
   await page.getByTestId('pack-url-input').fill('https://models.example.org/pack/manifest.json');

@@ -3,7 +3,13 @@
  * revision (a commit pins it; a branch or a release tag can change under the same URL), and which files have a
  * known size and SHA-256 (only those are verified after the download). Pure; read from the manifest's URLs.
  */
-import type { PackFileRef, PackManifest } from '../../workers/protocol';
+import {
+  downloadVerdict,
+  type ExecutionProviderChoice,
+  type PackFileRef,
+  type PackManifest,
+  type RuntimeInfo,
+} from '../../workers/protocol';
 import type { FileProgress } from './appStore';
 
 export type RevisionKind = 'commit' | 'short commit' | 'branch' | 'release tag' | 'unknown';
@@ -104,4 +110,37 @@ export function statusText(status: FileProgress['status'], check: FileCheck | un
   if (check === 'size' && status === 'verifying') return 'checking size';
   if (check === 'size' && status === 'done') return 'done — size checked, no SHA-256 on record';
   return status;
+}
+
+export interface VariantFacts {
+  /** "q4f16", or null when the manifest does not say. */
+  precision: string | null;
+  /** What the variant asks of a GPU, in words ("needs shader-f16 · largest buffer 1.2 GB"). */
+  needs: string;
+  /** What this device would run it on, or why not, and the way out (variantFit's words). */
+  fit: string;
+  runs: 'webgpu' | 'wasm' | 'no' | 'unknown';
+  /** Whether its download may start here (the engine applies the same rule before any byte). */
+  allowed: boolean;
+}
+
+const mb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : `${Math.round(n / 1e6)} MB`);
+
+/** A pack's precision and GPU needs against this device's adapter, for the catalogue, before any download. */
+export function variantFacts(
+  m: PackManifest,
+  runtime: RuntimeInfo | null,
+  choice: ExecutionProviderChoice = 'auto',
+): VariantFacts {
+  const v = m.variant;
+  const needs = !v
+    ? 'GPU needs not on record'
+    : [
+        v.requires.shaderF16 ? 'needs shader-f16' : 'no shader-f16 needed',
+        v.requires.maxBufferSize > 0 ? `largest buffer ${mb(v.requires.maxBufferSize)}` : 'buffer needs not on record',
+      ].join(' · ');
+  if (!runtime)
+    return { precision: v?.precision ?? null, needs, fit: 'checking this device…', runs: 'unknown', allowed: true };
+  const verdict = downloadVerdict(m, runtime.webgpu, choice);
+  return { precision: v?.precision ?? null, needs, fit: verdict.message, runs: verdict.runs, allowed: verdict.allowed };
 }

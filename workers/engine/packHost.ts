@@ -7,7 +7,7 @@
  */
 import type { EngineOptions, PreprocessChoice } from '../protocol/api';
 import type { ExecutionProviderChoice, PackManifest } from '../protocol/manifest';
-import { packFit } from '../protocol/variantFit';
+import { downloadVerdict } from '../protocol/variantFit';
 import type { PackInfo, RuntimeInfo } from '../protocol/results';
 import { DeviceLostError, type GraphRuntime, type WebGpuProbe } from '../ort/graphRuntime';
 import type { LoadedPack } from '../packs/loadPack';
@@ -95,14 +95,8 @@ export class PackHost {
    * it on WASM instead must be chosen).
    */
   checkFit(manifest: PackManifest): void {
-    const fit = packFit(manifest, this.probe, this.providerChoice);
-    if (fit.runs === 'no') throw new EngineError('gpu-unfit', fit.message);
-    if (fit.runs === 'wasm' && manifest.variant && this.providerChoice === 'auto' && this.probe.available) {
-      throw new EngineError(
-        'gpu-unfit',
-        `${fit.message} To run it on WASM anyway, choose WASM (open the app with ?ep=wasm).`,
-      );
-    }
+    const verdict = downloadVerdict(manifest, this.probe, this.providerChoice);
+    if (!verdict.allowed) throw new EngineError('gpu-unfit', verdict.message);
   }
 
   runtimeInfo(): RuntimeInfo {

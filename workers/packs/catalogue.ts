@@ -16,7 +16,7 @@
  * - jamjamjon/assets: the GitHub release tag `sam3` (exports.md §3): UNPINNED, a tag's assets can be replaced.
  * The UI reads these from the URLs and marks the unpinned ones (src/panels/ModelPanel/packFacts.ts).
  */
-import type { PackFileRef, PackManifest } from '../protocol/manifest';
+import type { PackFileRef, PackManifest, PackVariant } from '../protocol/manifest';
 import type { CatalogueEntry } from '../protocol/results';
 import { UNKNOWN_SIZE } from './manifestValidate';
 
@@ -56,6 +56,17 @@ const USLS_V2_DETECTOR_FIELDS = {
   textMaskPolarity: 'true-is-valid',
 } as const;
 
+/**
+ * What is on record of the q4f16 exports' needs: 4-bit weights with float16 activations, so WebGPU needs the adapter's
+ * shader-f16 (exports.md §8.4, §3). Their largest tensors are not on record: 0 = no buffer need is claimed, and the
+ * panel says so.
+ */
+const THIRD_PARTY_Q4F16: PackVariant = {
+  precision: 'q4f16',
+  transforms: [],
+  requires: { shaderF16: true, maxBufferSize: 0, maxStorageBufferBindingSize: 0 },
+};
+
 const UNVERIFIED =
   'Sizes and checksums of these files are not on record: the download is checked only against the length the ' +
   'server reports (when it reports one), and no SHA-256 is verified.';
@@ -73,6 +84,7 @@ const PACK_A: PackManifest = {
     'release allows browser (cross-origin) downloads. ' +
     UNVERIFIED,
   homepage: 'https://huggingface.co/parodiniccolo/sam3-dual-webgpu',
+  variant: THIRD_PARTY_Q4F16,
   graphs: {
     vision: {
       contract: 'dual-encoder',
@@ -113,6 +125,7 @@ const USLS_V2_Q4F16: PackManifest = {
     'file names and whether the GitHub release allows browser (cross-origin) downloads. ' +
     UNVERIFIED,
   homepage: 'https://github.com/jamjamjon/usls',
+  variant: THIRD_PARTY_Q4F16,
   graphs: {
     vision: { contract: 'usls-v2-vision', file: file(`${USLS}/vision-encoder-q4f16.onnx`) },
     text: { contract: 'usls-v2-text', file: file(`${USLS}/text-encoder-q4f16.onnx`) },

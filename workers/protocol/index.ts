@@ -8,4 +8,4 @@ export { DEFAULT_TRACKER_SETTINGS } from './video';
 export type { EngineErrorCode, EngineErrorData } from './errors';
 export { isEngineErrorData } from './errors';
 export { SCORE_FLOOR } from './results';
-export { packFit, packBytes, webGpuGap, type AdapterFacts, type PackFit } from './variantFit';
+export { downloadVerdict, packFit, packBytes, webGpuGap, type AdapterFacts, type PackFit } from './variantFit';

@@ -154,7 +154,10 @@ export interface PackManifest {
   demo?: boolean;
   license?: string;
   homepage?: string;
-  /** Present on packs made by the variant build step. */
+  /**
+   * Present on packs made by the variant build step, and on catalogue packs whose precision is on record (there a
+   * buffer need of 0 means "not on record").
+   */
   variant?: PackVariant;
   /** Square side the vision graph takes (1008 for SAM 3). */
   inputSize: number;

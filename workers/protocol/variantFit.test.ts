@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { packFit, type AdapterFacts } from './variantFit';
+import { downloadVerdict, packFit, type AdapterFacts } from './variantFit';
 import type { PackManifest, PackVariant } from './manifest';
 import { sampleManifest } from '../../tests/helpers/manifestTestData';
 
@@ -51,4 +51,15 @@ test('too big for WebGPU here and for WASM memory: refused', () => {
 test('WASM chosen: a pack within its memory runs there', () => {
   assert.equal(packFit(pack(fp16()), laptop, 'wasm').runs, 'wasm');
   assert.equal(packFit(pack(undefined), none).runs, 'wasm');
+});
+
+test('a download starts only for a pack this device runs, or one WASM was chosen for', () => {
+  assert.equal(downloadVerdict(pack(fp16()), laptop).allowed, true);
+  const refused = downloadVerdict(pack(fp16()), noF16);
+  assert.equal(refused.allowed, false);
+  assert.match(refused.message, /lacks shader-f16.*choose WASM/);
+  assert.equal(downloadVerdict(pack(fp16()), noF16, 'wasm').allowed, true);
+  // No WebGPU at all: a pack within WASM's memory runs there, slowly; one too big for it is refused.
+  assert.equal(downloadVerdict(pack(fp16()), none).allowed, true);
+  assert.equal(downloadVerdict(pack(fp16(), 3.6 * GB), none).allowed, false);
 });

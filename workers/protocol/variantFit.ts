@@ -90,3 +90,25 @@ export function packFit(manifest: PackManifest, gpu: AdapterFacts, choice: Execu
         : '.'),
   };
 }
+
+/**
+ * Whether a download of this pack may start: never when it cannot run here at all, and not when a variant made for
+ * WebGPU would fall back to WASM on a device that has WebGPU (the person should choose another variant, or choose
+ * WASM explicitly). One rule for the model panel (before the button is pressed) and the engine (before any byte).
+ */
+export function downloadVerdict(
+  manifest: PackManifest,
+  gpu: AdapterFacts,
+  choice: ExecutionProviderChoice = 'auto',
+): PackFit & { allowed: boolean } {
+  const fit = packFit(manifest, gpu, choice);
+  if (fit.runs === 'no') return { ...fit, allowed: false };
+  if (fit.runs === 'wasm' && manifest.variant && choice === 'auto' && gpu.available) {
+    return {
+      ...fit,
+      allowed: false,
+      message: `${fit.message} To run it on WASM anyway, choose WASM (open the app with ?ep=wasm).`,
+    };
+  }
+  return { ...fit, allowed: true };
+}

@@ -4,15 +4,18 @@
  * record, so nothing suggests a check that will not be made.
  */
 import { openCatalogueEntry } from '../../actions/openPack';
+import { providerFromUrl } from '../../actions/startApp';
 import { useAppStore } from '../../store/useAppStore';
 import { formatBytes } from '../format';
-import { describeRevision, packFacts } from '../../store/packFacts';
+import { describeRevision, packFacts, variantFacts } from '../../store/packFacts';
 
 export function Catalogue() {
   const entries = useAppStore((s) => s.catalogue);
   const busy = useAppStore((s) => s.packLoad?.active === true);
   const activeId = useAppStore((s) => s.pack?.id);
+  const runtime = useAppStore((s) => s.runtime);
   if (entries.length === 0) return null;
+  const choice = providerFromUrl(location.search);
   return (
     <div className="catalogue">
       <h3 className="panel__subtitle">SAM 3 packs</h3>
@@ -20,6 +23,7 @@ export function Catalogue() {
         {entries.map((e) => {
           const facts = e.manifest ? packFacts(e.manifest) : null;
           const verified = facts?.verified === true;
+          const variant = e.manifest ? variantFacts(e.manifest, runtime, choice) : null;
           return (
             <li key={e.id} className="catalogue-entry" data-testid="catalogue-entry" data-pack-id={e.id}>
               <div className="catalogue-entry__text">
@@ -42,15 +46,30 @@ export function Catalogue() {
                   </ul>
                 )}
                 {e.capabilities.length > 0 && <div className="small">{e.capabilities.join(' · ')}</div>}
+                {variant && (
+                  <div
+                    className={`small catalogue-entry__fit${variant.allowed ? '' : ' catalogue-entry__fit--refused'}`}
+                    data-testid="catalogue-fit"
+                    data-runs={variant.runs}
+                    data-allowed={variant.allowed}
+                  >
+                    <span data-testid="catalogue-precision">{variant.precision ?? 'precision not on record'}</span>
+                    {' · '}
+                    {variant.needs}
+                    <div>{variant.fit}</div>
+                  </div>
+                )}
               </div>
               <button
                 type="button"
                 className="button"
-                disabled={busy || activeId === e.id}
+                disabled={busy || activeId === e.id || variant?.allowed === false}
                 title={
-                  verified
-                    ? 'Download; every file is checked against its size and SHA-256'
-                    : 'No size or SHA-256 is published for these files, so the download cannot be verified'
+                  variant?.allowed === false
+                    ? variant.fit
+                    : verified
+                      ? 'Download; every file is checked against its size and SHA-256'
+                      : 'No size or SHA-256 is published for these files, so the download cannot be verified'
                 }
                 onClick={() => void openCatalogueEntry(e)}
               >
