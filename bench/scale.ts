@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as OnnxProto from 'onnx-proto';
 import { preprocessImage } from '../workers/core/resize';
+import { gpuPreprocessPlan } from '../workers/core/gpuResize';
 import { float16ToFloat32, float32ToFloat16, fromHalfBits, toHalfBits } from '../workers/core/float16';
 import { maskArea, maskBoundingBox, upsampleMaskLogits } from '../workers/core/masks';
 import { encodeRowMajorRle } from '../workers/core/rle';
@@ -78,7 +79,7 @@ function detectorMasks() {
 
 console.log('# bench:scale — the engine around the graphs at real sizes\n');
 
-// 1. Pre-processing on the CPU (the WASM path; the GPU path runs in the browser only).
+// 1. Pre-processing on the CPU (the WASM path), and what the GPU path leaves on the CPU.
 for (const [w, h] of [
   [4032, 3024],
   [1920, 1080],
@@ -87,6 +88,15 @@ for (const [w, h] of [
   const ms = time(() => preprocessImage(img, 1008, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]), 3);
   rows.push([`pre-processing ${w}×${h} → 1008² (JS, CPU)`, `${ms.toFixed(1)} ms`, '—', '—']);
   console.log(`pre-processing ${w}×${h}: ${ms.toFixed(1)} ms`);
+  // The GPU path (vision graph on WebGPU) leaves the worker only the weights plan, once per source size (video
+  // frames reuse it), and a copy of the bytes to the GPU. The two compute passes themselves need a browser on a
+  // real GPU: not measured here (SwiftShader says nothing about GPU speed).
+  const plan = time(() => gpuPreprocessPlan(w, h, 1008, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]), 3);
+  report(
+    `pre-processing ${w}×${h} → 1008²: JS path vs the GPU path's CPU share (weights plan, once per size)`,
+    ms,
+    plan,
+  );
 }
 
 // 2. Detector outputs → instances: 200 × 288² masks, 20 kept, display 2048×1536, full size 4032×3024.

@@ -2,13 +2,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startApp } from './actions/startApp';
 import { App } from './App';
-import { connectWorkerEngine, setEngineConnection } from './engine-client/engineClient';
+import { connectWorkerEngine, engine, setEngineConnection } from './engine-client/engineClient';
 import { installTestHooks } from './testHooks';
 import { installVideoTestHooks } from './video/videoTestHooks';
 import { installBatchTestHooks } from './batch/testHooks';
 import './styles.css';
 
-installTestHooks();
+installTestHooks(() => engine().stats());
 installVideoTestHooks();
 installBatchTestHooks();
 setEngineConnection(connectWorkerEngine());

@@ -1,5 +1,8 @@
-/** `window.__sam3`: hooks for end-to-end tests (the store, the canvas mapping, the last COCO export). */
-import type { CocoExport } from '../workers/protocol';
+/**
+ * `window.__sam3`: hooks for end-to-end tests (the store, the canvas mapping, the last COCO export, the engine's
+ * stats).
+ */
+import type { CocoExport, EngineStats } from '../workers/protocol';
 import type { ViewTransform } from './draw/coords';
 import { appStore, type AppStore } from './store/appStore';
 
@@ -16,6 +19,8 @@ export interface Sam3TestHooks {
   store: AppStore;
   view: CanvasViewHook | null;
   readonly lastExport: CocoExport | null;
+  /** The engine's counters (graph runs, caches, where images were pre-processed). */
+  engineStats(): Promise<EngineStats>;
 }
 
 declare global {
@@ -24,8 +29,8 @@ declare global {
   }
 }
 
-export function installTestHooks(): void {
-  const hooks = { store: appStore, view: null } as Omit<Sam3TestHooks, 'lastExport'>;
+export function installTestHooks(engineStats: () => Promise<EngineStats>): void {
+  const hooks = { store: appStore, view: null, engineStats } as Omit<Sam3TestHooks, 'lastExport'>;
   Object.defineProperty(hooks, 'lastExport', { get: () => appStore.getState().lastExport, enumerable: true });
   window.__sam3 = hooks as Sam3TestHooks;
 }

@@ -22,11 +22,20 @@ export function providerFromUrl(search: string): EngineOptions['provider'] {
   return ep === 'webgpu' || ep === 'wasm' ? ep : 'auto';
 }
 
+/**
+ * `?preprocess=js` pre-processes images in JS even where the vision graph runs on WebGPU; `?preprocess=check` does
+ * it on the GPU and compares each result with JS (the engine's stats); default: auto (on the GPU where it can).
+ */
+export function preprocessFromUrl(search: string): EngineOptions['preprocess'] {
+  const where = new URLSearchParams(search).get('preprocess');
+  return where === 'js' || where === 'check' ? where : 'auto';
+}
+
 export async function startApp(): Promise<void> {
   setPhrases([], SAMPLE_PHRASE);
   restorePendingPack();
   const runtime = engine()
-    .init({ provider: providerFromUrl(location.search) })
+    .init({ provider: providerFromUrl(location.search), preprocess: preprocessFromUrl(location.search) })
     .then((info) => appStore.setState({ runtime: info }))
     .catch((err) => reportEngineError(err, 'Starting the engine'));
   const catalogue = engine()

@@ -1,7 +1,7 @@
 /**
  * onnxruntime-node posing as a browser's runtime with a WebGPU adapter: the engine sees the providers and adapter
  * facts it would see in a browser (and chooses WebGPU), while every graph really runs on onnxruntime-node's CPU.
- * Tests change what they need: the adapter's facts, what a run does, an upload hook.
+ * Tests change what they need: the adapter's facts, what a run does, an upload hook, GPU pre-processing.
  */
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import type { Graph, GraphRuntime, GraphSpec, WebGpuProbe } from '../../workers/ort/graphRuntime';
@@ -18,6 +18,7 @@ export interface BrowserLikeOptions {
   /** Wraps each created graph (e.g. to fail a run); gets the spec the engine asked for. */
   wrapGraph?: (graph: Graph, spec: GraphSpec) => Graph;
   upload?: GraphRuntime['upload'];
+  preprocessOnGpu?: GraphRuntime['preprocessOnGpu'];
 }
 
 export async function browserLikeRuntime(options: BrowserLikeOptions = {}): Promise<GraphRuntime> {
@@ -29,6 +30,7 @@ export async function browserLikeRuntime(options: BrowserLikeOptions = {}): Prom
     tensor: node.tensor,
     probeWebGpu: async () => probe,
     ...(options.upload ? { upload: options.upload } : {}),
+    ...(options.preprocessOnGpu ? { preprocessOnGpu: options.preprocessOnGpu } : {}),
     async createGraph(spec) {
       const graph = await node.createGraph({ ...spec, provider: 'cpu' });
       // The graph reports the provider the engine chose (what the model panel would show).

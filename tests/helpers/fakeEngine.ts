@@ -245,7 +245,11 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
     },
     async endVideo() {},
     async stats() {
-      return { graphRuns: {}, cache: { images: 0, texts: 0, detections: 0, objects: 0 } };
+      return {
+        graphRuns: {},
+        cache: { images: 0, texts: 0, detections: 0, objects: 0 },
+        preprocess: { gpu: 0, js: 0 },
+      };
     },
   };
 }

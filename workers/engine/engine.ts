@@ -166,7 +166,7 @@ export class Engine implements EngineApi {
   }
 
   async stats() {
-    return { graphRuns: this.host.runs.snapshot(), cache: this.features.sizes };
+    return { graphRuns: this.host.runs.snapshot(), cache: this.features.sizes, preprocess: this.features.preprocess };
   }
 
   /** A cancelled download leaves nothing behind (a paused one keeps its parts to resume from). */

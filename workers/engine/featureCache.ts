@@ -3,10 +3,16 @@
  * what it changed: pre-processing and vision once per image, text once per phrase, the detector per (image,
  * phrase, exemplar boxes), the tracker encoder once per image (packs with a separate one), the prompt decoder per
  * (image, points, box). Caches are keyed by the pack's generation, so a new pack never sees old features.
+ *
+ * Pre-processing runs where the vision graph does: on the GPU (the runtime's `preprocessOnGpu`, same values as
+ * `preprocessImage`) when that graph runs on WebGPU, so the graph's input never passes through the CPU; in JS
+ * otherwise (WASM, Node), and for good once the GPU path has failed.
  */
 import type { ConceptPrompt, ObjectPrompt } from '../protocol/prompts';
-import type { ImageInfo, StageTimings } from '../protocol/results';
+import type { ImageInfo, PreprocessStats, StageTimings } from '../protocol/results';
 import { preprocessImage } from '../core/resize';
+import { comparePixels } from '../core/gpuResize';
+import { DeviceLostError, type Graph, type GraphValue } from '../ort/graphRuntime';
 import { normalizePhrase } from '../core/tokens';
 import type { OpenPack } from '../graphs/openPackGraphs';
 import {
@@ -54,14 +60,19 @@ export class FeatureCache {
   private readonly detections = new Lru<string, RawDetection>(16);
   private readonly tracker = new Lru<string, TrackerEmbeddings>(1, (v) => Object.values(v).forEach((x) => x.dispose()));
   private readonly objects = new Lru<string, ObjectDecode['raw']>(64);
+  /** The current image's pixels on the GPU (GPU path); an evicted one's buffer goes back to the runtime's pool. */
+  private readonly gpuPixels = new Lru<string, GraphValue>(1, (v) => v.dispose());
+  private readonly preprocessStats: PreprocessStats = { gpu: 0, js: 0 };
 
   constructor(
     private readonly host: PackHost,
     private readonly now: () => number,
   ) {}
 
-  /** Drops everything (a new pack). */
+  /** Drops everything (a new pack; the GPU path gets another chance). */
   clear(): void {
+    this.gpuPixels.clear();
+    delete this.preprocessStats.gpuFailure;
     this.vision.clear();
     this.tracker.clear();
     this.texts.clear();
@@ -71,6 +82,7 @@ export class FeatureCache {
 
   /** Drops per-image features (GPU memory), keeping text features and raw outputs keyed by image. */
   releaseImageFeatures(): void {
+    this.gpuPixels.clear();
     this.vision.clear();
     this.tracker.clear();
   }
@@ -84,6 +96,16 @@ export class FeatureCache {
     };
   }
 
+  get preprocess(): PreprocessStats {
+    return { ...this.preprocessStats };
+  }
+
+  /** Computes an image's JS pixels ahead of its first request, unless the vision graph takes them from the GPU. */
+  prepare(image: FrameImage, timings: StageTimings): void {
+    const pack = this.host.current;
+    if (pack && !this.preprocessesOnGpu(pack.graphs.vision, pack.vision.input)) this.pixels(image, timings);
+  }
+
   /** Pre-processed pixels of an image for the current pack (computed once per image and pack). */
   pixels(image: FrameImage, timings?: StageTimings): Float32Array {
     const pack = this.host.require();
@@ -94,9 +116,70 @@ export class FeatureCache {
         generation: this.host.generation,
         data: preprocessImage(image.decoded.source, inputSize, norm.mean, norm.std),
       };
+      this.preprocessStats.js++;
       if (timings) timings.preprocess = this.now() - t0;
     }
     return image.pixels.data;
+  }
+
+  /**
+   * Whether `graph` takes its pixels (input `input`) from the GPU path: it runs on WebGPU, the runtime can
+   * pre-process there, and the input is float32 (a float16 one would be narrowed through the host anyway).
+   */
+  private preprocessesOnGpu(graph: Graph, input: string): boolean {
+    return (
+      graph.provider === 'webgpu' &&
+      graph.inputTypes?.[input] !== 'float16' &&
+      this.host.preprocessChoice !== 'js' &&
+      !this.preprocessStats.gpuFailure &&
+      this.host.graphRuntime.preprocessOnGpu !== undefined
+    );
+  }
+
+  /** A vision graph's input: the image pre-processed on the GPU when `graph` runs there (cached), else JS pixels. */
+  private async pixelInput(
+    image: FrameImage,
+    graph: Graph,
+    input: string,
+    timings: StageTimings,
+  ): Promise<Float32Array | GraphValue> {
+    if (!this.preprocessesOnGpu(graph, input)) return this.pixels(image, timings);
+    const key = `${this.host.generation}|${image.info.imageId}`;
+    const hit = this.gpuPixels.get(key);
+    if (hit) return hit;
+    const { inputSize: size, image: norm } = this.host.require().manifest;
+    const t0 = this.now();
+    let value: GraphValue;
+    try {
+      value = await this.host.graphRuntime.preprocessOnGpu!({
+        image: image.decoded.source,
+        size,
+        mean: norm.mean,
+        std: norm.std,
+      });
+    } catch (err) {
+      if (err instanceof DeviceLostError) throw err;
+      this.preprocessStats.gpuFailure = err instanceof Error ? err.message : String(err);
+      console.warn(
+        `GPU pre-processing failed, images are pre-processed in JS from now on: ${this.preprocessStats.gpuFailure}`,
+      );
+      return this.pixels(image, timings);
+    }
+    // Worker time to upload the pixels and submit the passes; the GPU runs them ahead of the vision graph.
+    timings.preprocess = this.now() - t0;
+    this.preprocessStats.gpu++;
+    this.gpuPixels.set(key, value);
+    if (this.host.preprocessChoice === 'check') await this.check(image, value, size);
+    return value;
+  }
+
+  /** Check mode: the GPU's pixels against the JS reference on the same image. */
+  private async check(image: FrameImage, value: GraphValue, size: number): Promise<void> {
+    const norm = this.host.require().manifest.image;
+    const gpu = (await value.read()).data as Float32Array;
+    const js = preprocessImage(image.decoded.source, size, norm.mean, norm.std);
+    const { width, height } = image.decoded.source;
+    this.preprocessStats.lastCheck = { imageId: image.info.imageId, width, height, size, ...comparePixels(gpu, js) };
   }
 
   async visionFor(image: FrameImage, timings: StageTimings): Promise<VisionFeatures> {
@@ -104,7 +187,9 @@ export class FeatureCache {
     const hit = this.vision.get(key);
     if (hit) return hit;
     const pack = this.host.require();
-    const pixels = this.pixels(image, timings);
+    const pixels = await this.host.withRecovery(() =>
+      this.pixelInput(image, pack.graphs.vision, pack.vision.input, timings),
+    );
     const t1 = this.now();
     const features = await this.host.withRecovery(() => encodeImage(pack, this.host.graphRuntime, pixels));
     this.host.runs.count('vision');
@@ -190,8 +275,10 @@ export class FeatureCache {
     const key = `${this.host.generation}|${image.info.imageId}`;
     const hit = this.tracker.get(key);
     if (hit) return hit;
+    const pixels = await this.host.withRecovery(() =>
+      this.pixelInput(image, pack.graphs.trackerVision!, pack.tracker!.separateEncoder!.input, timings),
+    );
     const t0 = this.now();
-    const pixels = this.pixels(image, timings);
     const embeddings = await this.host.withRecovery(() => encodeTrackerImage(pack, this.host.graphRuntime, pixels));
     this.host.runs.count('trackerVision');
     timings.trackerVision = this.now() - t0;

@@ -79,7 +79,7 @@ export class ImageSession {
     this.features.releaseImageFeatures();
     this.masks.clear();
     this.ids.clear();
-    if (this.host.current) this.features.pixels(this.image, timingsMs);
+    this.features.prepare(this.image, timingsMs);
     return info;
   }
 

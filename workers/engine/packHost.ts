@@ -5,7 +5,7 @@
  * It keeps the opened pack's file handles (Blobs: Cache Storage entries or picked files, never the bytes), so that
  * after a lost GPU device every graph can be opened again on the CPU side without downloading anything.
  */
-import type { EngineOptions } from '../protocol/api';
+import type { EngineOptions, PreprocessChoice } from '../protocol/api';
 import type { ExecutionProviderChoice, PackManifest } from '../protocol/manifest';
 import { downloadVerdict } from '../protocol/variantFit';
 import type { PackInfo, RuntimeInfo } from '../protocol/results';
@@ -19,6 +19,8 @@ export class PackHost {
   private runtime: GraphRuntime | null = null;
   private probe: WebGpuProbe = { available: false, reason: 'not initialised', shaderF16: false };
   private providerChoice: ExecutionProviderChoice = 'auto';
+  /** Where images are pre-processed (EngineOptions.preprocess). */
+  preprocessChoice: PreprocessChoice = 'auto';
   private pack: OpenPack | null = null;
   private files: LoadedPack | null = null;
   /** Bumped whenever the graphs change: caches key on it. */
@@ -37,6 +39,7 @@ export class PackHost {
       this.probe = await this.runtime.probeWebGpu();
     }
     this.providerChoice = options.provider ?? 'auto';
+    this.preprocessChoice = options.preprocess ?? 'auto';
     return this.runtimeInfo();
   }
 

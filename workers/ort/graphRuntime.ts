@@ -56,6 +56,8 @@ export interface Graph {
   readonly provider: Provider;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** Declared element type of each input ('float32', 'float16', …), where the runtime knows it. */
+  readonly inputTypes?: Readonly<Record<string, string>>;
   /** Runs the graph; `fetches` limits the outputs computed and returned. */
   run(feeds: Record<string, GraphValue>, fetches?: readonly string[]): Promise<Record<string, GraphValue>>;
   release(): Promise<void>;
@@ -73,6 +75,14 @@ export interface WebGpuProbe {
 /** Why the GPU device went away, once it has (from `GPUDevice.lost`); null while it is fine. */
 export type DeviceLossProbe = () => string | null;
 
+/** An image to pre-process for the vision graphs (reference.md §3): RGBA pixels → float32 `[1, 3, size, size]`. */
+export interface PreprocessRequest {
+  image: { width: number; height: number; data: Uint8ClampedArray | Uint8Array };
+  size: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
 export interface GraphRuntime {
   /** Which providers this runtime can use. */
   readonly providers: readonly Provider[];
@@ -86,6 +96,12 @@ export interface GraphRuntime {
    * runtime has no GPU device to write to, e.g. the CPU runtimes). Dispose it when done.
    */
   upload?(t: HostTensor): Promise<GraphValue>;
+  /**
+   * Pre-processing on the GPU that runs the WebGPU graphs, with the same result as core/resize's `preprocessImage`
+   * (core/gpuResize.ts): a float32 `[1, 3, size, size]` value resident on that GPU, for a WebGPU graph's input.
+   * Only where the runtime shares a JS WebGPU device with onnxruntime (the browser), once a WebGPU graph exists.
+   */
+  preprocessOnGpu?(request: PreprocessRequest): Promise<GraphValue>;
 }
 
 /** Thrown when the GPU device is lost: the engine recreates its graphs on WASM. */

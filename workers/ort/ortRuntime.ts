@@ -14,6 +14,7 @@ import {
   type GraphSpec,
   type GraphValue,
   type HostTensor,
+  type PreprocessRequest,
   type Provider,
   type TensorType,
   type WebGpuProbe,
@@ -47,13 +48,19 @@ export interface OrtRuntimeOptions {
   gpuOutputs?: boolean;
   /** Copies host data into a GPU buffer on onnxruntime's device (web: `Tensor.fromGpuBuffer`). */
   upload?: (t: HostTensor) => Promise<OrtTensor>;
+  /** Pre-processing on onnxruntime's GPU (web runtime): a float32 `[1,3,S,S]` GPU tensor (GraphRuntime.preprocessOnGpu). */
+  gpuPreprocess?: (request: PreprocessRequest) => Promise<OrtTensor>;
 }
 
 class OrtValue implements GraphValue {
+  /** Whether the tensor was made on the GPU: onnxruntime's getData() turns it into a host tensor but keeps its GPU buffer. */
+  private readonly onGpu: boolean;
   constructor(
     readonly tensor: OrtTensor,
     private readonly readGpu?: (tensor: OrtTensor) => Promise<HostTensor['data']>,
-  ) {}
+  ) {
+    this.onGpu = tensor.location === 'gpu-buffer';
+  }
   get type(): TensorType {
     return this.tensor.type as TensorType;
   }
@@ -76,7 +83,7 @@ class OrtValue implements GraphValue {
     return { type: this.type, dims: [...this.dims], data };
   }
   dispose(): void {
-    if (this.tensor.location === 'gpu-buffer') this.tensor.dispose();
+    if (this.onGpu) this.tensor.dispose();
   }
 }
 
@@ -100,6 +107,9 @@ export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRun
     probeWebGpu: options.probeWebGpu,
     tensor: (t) => wrap(toOrt(t)),
     ...(options.upload ? { upload: async (t: HostTensor) => wrap(await options.upload!(t)) } : {}),
+    ...(options.gpuPreprocess
+      ? { preprocessOnGpu: async (r: PreprocessRequest) => wrap(await options.gpuPreprocess!(r)) }
+      : {}),
     async createGraph(spec: GraphSpec): Promise<Graph> {
       const sessionOptions: SessionOptions = {
         executionProviders: options.providerOptions?.(spec.provider) ?? [spec.provider],
@@ -130,6 +140,7 @@ export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRun
         provider: spec.provider,
         inputNames: session.inputNames,
         outputNames: session.outputNames,
+        inputTypes: Object.fromEntries(declared),
         async run(feeds, fetches) {
           const lost = spec.provider === 'webgpu' ? options.deviceLost?.() : null;
           if (lost) throw lostError(lost);

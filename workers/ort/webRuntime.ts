@@ -1,10 +1,13 @@
 /**
  * onnxruntime-web bound to the engine worker: WebGPU first, WASM (threads set explicitly) as fallback. External
  * data goes to onnxruntime as the Blobs the loader found (Cache Storage entries, picked files): onnxruntime reads
- * them itself. A lost GPU is known from `GPUDevice.lost`, not guessed from an error's wording.
+ * them itself. A lost GPU is known from `GPUDevice.lost`, not guessed from an error's wording. Images are
+ * pre-processed on onnxruntime's own GPU device once a WebGPU graph exists (gpuPreprocess.ts).
  */
+import type * as OrtCommon from 'onnxruntime-common';
 import { createOrtRuntime, graphBytes } from './ortRuntime';
-import type { GraphRuntime, Provider, WebGpuProbe } from './graphRuntime';
+import { DeviceLostError, type GraphRuntime, type Provider, type WebGpuProbe } from './graphRuntime';
+import { GpuPreprocessor, type GpuDeviceLike as PreprocessDevice, type GpuPixels } from './gpuPreprocess';
 
 interface GpuBufferLike {
   destroy(): void;
@@ -64,6 +67,9 @@ export async function createWebRuntime(opts: { disableWebGpu?: boolean; numThrea
   const providers: Provider[] = probe.available ? ['webgpu', 'wasm'] : ['wasm'];
   let lostReason: string | null = null;
   let watching = false;
+  let preprocessor: GpuPreprocessor | null = null;
+  /** Read-backs of the GPU tensors made here: they leave the tensor on the GPU (getData() would not). */
+  const downloads = new WeakMap<OrtCommon.Tensor, () => Promise<Float32Array>>();
   return createOrtRuntime(ort, {
     providers,
     wasmThreads: threads,
@@ -92,7 +98,35 @@ export async function createWebRuntime(opts: { disableWebGpu?: boolean; numThrea
         dataType: t.type as 'float32',
         dims: t.dims,
         dispose: () => buffer.destroy(),
-      }) as unknown as import('onnxruntime-common').Tensor;
+      }) as unknown as OrtCommon.Tensor;
     },
+    readGpu: (tensor) => downloads.get(tensor)?.() ?? (tensor.getData() as Promise<Float32Array>),
+    gpuPreprocess: probe.available
+      ? async ({ image, size, mean, std }) => {
+          if (lostReason) throw new DeviceLostError(lostReason);
+          if (!watching) throw new Error('GPU pre-processing needs a WebGPU graph first (it runs on its device).');
+          const device = (await ort.env.webgpu.device) as unknown as PreprocessDevice;
+          if (preprocessor?.device !== device) {
+            preprocessor?.destroy();
+            preprocessor = new GpuPreprocessor(device);
+          }
+          let pixels: GpuPixels;
+          try {
+            pixels = await preprocessor.run(image, size, mean, std);
+          } catch (err) {
+            // A device lost mid-way fails the passes with some other error first: let `lost` land, then say so.
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            if (lostReason) throw new DeviceLostError(lostReason);
+            throw err;
+          }
+          const tensor = ort.Tensor.fromGpuBuffer(pixels.buffer as never, {
+            dataType: 'float32',
+            dims: pixels.dims,
+            dispose: pixels.release,
+          }) as unknown as OrtCommon.Tensor;
+          downloads.set(tensor, pixels.download);
+          return tensor;
+        }
+      : undefined,
   });
 }

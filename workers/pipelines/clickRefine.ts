@@ -12,15 +12,16 @@ export type TrackerEmbeddings = Record<TrackerFeature, GraphValue>;
 
 export type { RawObjectDecode } from '../tracking/propagation';
 
-/** pixel_values [1,3,S,S] → image_embeddings.0..2, for packs with a separate tracker encoder. */
+/** pixel_values [1,3,S,S] (host pixels, or already on the GPU) → image_embeddings.0..2, for packs with a separate tracker encoder. */
 export async function encodeTrackerImage(
   pack: OpenPack,
   runtime: GraphRuntime,
-  pixels: Float32Array,
+  pixels: Float32Array | GraphValue,
 ): Promise<TrackerEmbeddings> {
   const enc = pack.tracker!.separateEncoder!;
   const s = pack.manifest.inputSize;
-  const input = runtime.tensor({ type: 'float32', dims: [1, 3, s, s], data: pixels });
+  const input =
+    pixels instanceof Float32Array ? runtime.tensor({ type: 'float32', dims: [1, 3, s, s], data: pixels }) : pixels;
   const out = await pack.graphs.trackerVision!.run({ [enc.input]: input }, Object.values(enc.embeddings));
   const result = {} as TrackerEmbeddings;
   for (const key of Object.keys(enc.embeddings) as TrackerFeature[]) result[key] = out[enc.embeddings[key]];

@@ -35,14 +35,15 @@ export interface RawDetection {
   masks: Map<number, Float32Array>;
 }
 
-/** images [1,3,S,S] f32 → detector-neck features (GPU-resident where the provider allows). */
+/** images [1,3,S,S] f32 (host pixels, or already on the GPU) → detector-neck features (GPU-resident where the provider allows). */
 export async function encodeImage(
   pack: OpenPack,
   runtime: GraphRuntime,
-  pixels: Float32Array,
+  pixels: Float32Array | GraphValue,
 ): Promise<VisionFeatures> {
   const s = pack.manifest.inputSize;
-  const input = runtime.tensor({ type: 'float32', dims: [1, 3, s, s], data: pixels });
+  const input =
+    pixels instanceof Float32Array ? runtime.tensor({ type: 'float32', dims: [1, 3, s, s], data: pixels }) : pixels;
   const names = pack.vision.detector;
   // One pass serves both heads: fetch the tracker neck too when the clicks' decoder reads it from this graph.
   const trackerNames = pack.tracker && !pack.tracker.separateEncoder ? pack.vision.tracker : undefined;

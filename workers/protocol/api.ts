@@ -24,7 +24,14 @@ export interface EngineOptions {
   provider?: import('./manifest').ExecutionProviderChoice;
   /** WASM threads; default min(4, hardwareConcurrency). */
   numThreads?: number;
+  /**
+   * Where images are pre-processed: 'auto' (default) on the GPU when the vision graph runs on WebGPU, else in JS;
+   * 'js' always in JS; 'check' as 'auto', and each GPU result is also compared with the JS one (EngineStats.preprocess).
+   */
+  preprocess?: PreprocessChoice;
 }
+
+export type PreprocessChoice = 'auto' | 'js' | 'check';
 
 /** Raw RGBA pixels (Node tests, benchmarks). */
 export interface RgbaImage {

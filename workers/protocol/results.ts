@@ -168,6 +168,28 @@ export interface CocoExport {
 export interface EngineStats {
   graphRuns: Record<string, number>;
   cache: { images: number; texts: number; detections: number; objects: number };
+  preprocess: PreprocessStats;
+}
+
+/** Where images were pre-processed, and how the GPU's result compared with the JS reference ('check' mode). */
+export interface PreprocessStats {
+  /** Images (and video frames) pre-processed on the GPU, and in JS. */
+  gpu: number;
+  js: number;
+  /** Why the GPU path is off after it failed once (the JS path took over), if it did. */
+  gpuFailure?: string;
+  /** The last GPU result against `preprocessImage` on the same pixels (check mode only). */
+  lastCheck?: {
+    imageId: string;
+    width: number;
+    height: number;
+    size: number;
+    total: number;
+    /** Values that differ at all; maxAbs and meanAbs are in normalised units (one level = 2/255 for SAM 3). */
+    differing: number;
+    maxAbs: number;
+    meanAbs: number;
+  };
 }
 
 export interface CatalogueEntry {
