@@ -151,8 +151,10 @@ test('a run stopped by a reload resumes where it stopped; pause and cancel leave
   await page.getByTestId('batch-cancel').click();
   await expect(page.getByTestId('batch-message')).toContainText('Cancelled', { timeout: 60_000 });
 
-  // Start again and reload in the middle: the run comes back paused, Resume finishes it.
+  // Start again and reload in the middle: the run comes back paused, Resume finishes it. (Pause shows once the run
+  // is under way and recorded as running.)
   await page.getByTestId('batch-run').click();
+  await expect(page.getByTestId('batch-pause')).toBeVisible();
   await page.reload();
   await openFolderMode(page);
   await expect(page.getByTestId('batch-tile')).toHaveCount(6);
