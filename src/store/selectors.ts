@@ -25,7 +25,7 @@ const colorCache = new WeakMap<SegmentResult, Map<number, InstanceColor>>();
 const colorCacheNoPixels = new WeakMap<SegmentResult, Map<number, InstanceColor>>();
 
 /**
- * Colour per instance id. With the mean pixel colour under each mask (`under`, canvas/maskColors.ts), colours are
+ * Colour per instance id. With the mean pixel colour under each mask (`under`, draw/maskColors.ts), colours are
  * chosen to contrast with it and with each other (colors.ts `contrastColors`), in instance-ID order so an object
  * keeps its colour while others come and go. Without (Node tests, no pixels), every instance counts as mid grey.
  * Cached per result: the canvas and the list always agree.

@@ -14,7 +14,7 @@
  *   (exports.md §8.4); the full 40-character id is not on record.
  * - parodiniccolo/sam3-dual-webgpu: no commit is on record: UNPINNED, follows `main`.
  * - jamjamjon/assets: the GitHub release tag `sam3` (exports.md §3): UNPINNED, a tag's assets can be replaced.
- * The UI reads these from the URLs and marks the unpinned ones (src/panels/ModelPanel/packFacts.ts).
+ * The UI reads these from the URLs and marks the unpinned ones (src/store/packFacts.ts).
  */
 import type { PackFileRef, PackManifest, PackVariant } from '../protocol/manifest';
 import type { CatalogueEntry } from '../protocol/results';
