@@ -6,39 +6,18 @@
  */
 import { spawn } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
+import { waitForStartup } from '../e2e/helpers';
 import { clipDataTransfer, dropOnVideoStage } from '../e2e/videoClips';
+import type { RunStats } from '../src/video/videoStore';
 import { FILE_CLIP, type ClipSpec } from '../tools/video-fixtures/clips';
 
 const PORT = Number(process.env.E2E_PORT ?? 4183);
 const BASE = `http://127.0.0.1:${PORT}`;
 const CLIP: ClipSpec = { ...FILE_CLIP, name: 'bench', frameCount: 44, frame: FILE_CLIP.frame.bind(FILE_CLIP) };
 
-interface RunStats {
-  decoder: string;
-  frames: number;
-  wallMs: number;
-  decodeMs: number;
-  waitMs: number;
-  engineMs: number;
-  maxQueueDepth: number;
-}
-
-async function waitReady(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const s = (
-        window as unknown as { __sam3?: { store: { getState(): Record<string, unknown> } } }
-      ).__sam3?.store.getState();
-      return Boolean(s?.pack && s?.image && s?.result);
-    },
-    undefined,
-    { timeout: 120_000 },
-  );
-}
-
 async function runOnce(page: Page, query: string): Promise<RunStats> {
   await page.goto(`${BASE}/${query}`);
-  await waitReady(page);
+  await waitForStartup(page);
   await page.getByTestId('phrase-input').fill('red');
   await page.waitForTimeout(1500);
   await page.getByTestId('source-mode-video').click();

@@ -3,11 +3,8 @@ import { expect, type Page } from '@playwright/test';
 import { renderScene, type SceneSpec, type Scene } from '../tools/scenes/scene';
 import { encodePng } from '../tools/scenes/png';
 
-export async function openApp(page: Page, query = ''): Promise<void> {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`/${query}`);
-  // Start-up is done when the demo pack and the sample image are open and the first result is in.
+/** Start-up is done when the demo pack and the sample image are open and the first result is in. */
+export async function waitForStartup(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
       const s = (
@@ -18,6 +15,13 @@ export async function openApp(page: Page, query = ''): Promise<void> {
     undefined,
     { timeout: 120_000 },
   );
+}
+
+export async function openApp(page: Page, query = ''): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`/${query}`);
+  await waitForStartup(page);
   await expect(page.getByTestId('status')).toHaveText(/ready/i, { timeout: 90_000 });
   expect(errors, 'uncaught page errors').toEqual([]);
 }

@@ -46,6 +46,18 @@ const pixel = async (page: Page, at: readonly [number, number]) =>
   (await canvasPixelAt(page, at[0], at[1])).slice(0, 3) as unknown as Rgb;
 const rows = (page: Page) => page.getByTestId('instance-row');
 
+/** The ID of the instance whose box holds image pixel `at`. */
+const instanceIdAt = (page: Page, at: readonly [number, number]) =>
+  page.evaluate(
+    ([x, y]) =>
+      window
+        .__sam3!.store.getState()
+        .result!.instances.find(
+          (i) => i.boxXyxyPx[0] <= x && x <= i.boxXyxyPx[2] && i.boxXyxyPx[1] <= y && y <= i.boxXyxyPx[3],
+        )!.instanceId,
+    at,
+  );
+
 async function exportCoco(page: Page): Promise<CocoExport> {
   await page.evaluate(() => window.__sam3!.store.setState({ lastExport: null }));
   await page.getByTestId('export-json').click();
@@ -271,15 +283,7 @@ test('zoom and pan: wheel, drag, Fit, 1:1, keys; boxes, clicks and hover stay on
 
   // Hover through the zoomed view highlights the right row.
   await page.mouse.move(after.x + 10, after.y + 10);
-  const red1Id = await page.evaluate(
-    ([x, y]) =>
-      window
-        .__sam3!.store.getState()
-        .result!.instances.find(
-          (i) => i.boxXyxyPx[0] <= x && x <= i.boxXyxyPx[2] && i.boxXyxyPx[1] <= y && y <= i.boxXyxyPx[3],
-        )!.instanceId,
-    RED_1,
-  );
+  const red1Id = await instanceIdAt(page, RED_1);
   await expect.poll(async () => (await store(page)).hovered).toBe(red1Id);
 
   // A negative box drawn on the zoomed image lands on the right original pixels and removes that square.
@@ -335,19 +339,9 @@ test('annotator edits: select, hide, delete, move, clear all; each undone and re
   await openApp(page);
   await typePhrase(page, 'red, blue');
   await expect(rows(page)).toHaveCount(3);
-  const idAt = (at: readonly [number, number]) =>
-    page.evaluate(
-      ([x, y]) =>
-        window
-          .__sam3!.store.getState()
-          .result!.instances.find(
-            (i) => i.boxXyxyPx[0] <= x && x <= i.boxXyxyPx[2] && i.boxXyxyPx[1] <= y && y <= i.boxXyxyPx[3],
-          )!.instanceId,
-      at,
-    );
-  const red1 = await idAt(RED_1);
-  const red2 = await idAt(RED_2);
-  const blue = await idAt(BLUE_C);
+  const red1 = await instanceIdAt(page, RED_1);
+  const red2 = await instanceIdAt(page, RED_2);
+  const blue = await instanceIdAt(page, BLUE_C);
   const row = (id: number) => page.locator(`[data-testid="instance-row"][data-instance-id="${id}"]`);
 
   // Select on the canvas, hide: not drawn, not exported, still listed; undo shows it again.

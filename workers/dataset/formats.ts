@@ -6,20 +6,17 @@
  */
 import { encode as encodePng } from 'fast-png';
 import type { BatchAnnotation } from '../batch/types';
+import type { CocoExport } from '../protocol/results';
 import { decodeRleCrop, joinPolygons, maskPolygons } from './geometry';
 
 export type CocoSegmentationFormat = 'rle' | 'polygon';
 
-export interface CocoAnnotationOut {
-  id: number;
-  image_id: number;
-  category_id: number;
-  bbox: [number, number, number, number];
-  area: number;
-  score: number;
-  iscrowd: 0;
-  segmentation: { size: [number, number]; counts: string } | number[][];
-}
+type CocoRleAnnotation = CocoExport['annotations'][number];
+
+/** The single-image export's annotation; the dataset may also write polygons instead of RLE. */
+export type CocoAnnotationOut = Omit<CocoRleAnnotation, 'segmentation'> & {
+  segmentation: CocoRleAnnotation['segmentation'] | number[][];
+};
 
 export function cocoAnnotations(
   annotations: BatchAnnotation[],
