@@ -33,6 +33,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${PORT}`,
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
     viewport: { width: 1280, height: 800 },
+    // A click or fill that cannot happen fails within a minute instead of using up the whole test's time.
+    actionTimeout: 60_000,
   },
   projects: [
     { name: 'wasm', testIgnore: /(webgpu\.spec|video\.spec|video\.setup)\.ts/ },

@@ -71,7 +71,7 @@ export async function openPack(source: PackSource, label: string): Promise<boole
     return true;
   } catch (err) {
     const e = reportEngineError(err, `Loading ${label}`);
-    const paused = e.code === 'aborted' && /paused/.test(e.message);
+    const paused = e.code === 'paused';
     appStore.setState((s) => ({ packLoad: s.packLoad && { ...s.packLoad, active: false, compiling: null, paused } }));
     // A paused or interrupted download stays resumable; a broken pack is forgotten.
     if (download && !paused && e.code !== 'network') rememberPending(null);

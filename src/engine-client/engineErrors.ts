@@ -1,4 +1,7 @@
-/** Turns whatever the engine threw into a banner message. Aborts (superseded work) are silent. */
+/**
+ * Turns whatever the engine threw into a banner message. Aborts (superseded work) and paused downloads (the model
+ * panel says so) are silent.
+ */
 import { isEngineErrorData, type EngineErrorData } from '../../workers/protocol';
 import { pushError } from '../store/appStore';
 
@@ -16,6 +19,6 @@ export function toEngineError(err: unknown): EngineErrorData {
 
 export function reportEngineError(err: unknown, context: string): EngineErrorData {
   const e = toEngineError(err);
-  if (e.code !== 'aborted') pushError(e.code, e.message, context);
+  if (e.code !== 'aborted' && e.code !== 'paused') pushError(e.code, e.message, context);
   return e;
 }

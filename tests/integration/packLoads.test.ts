@@ -65,8 +65,8 @@ describe('pack downloads', () => {
     await engine.stopPackLoad('pause');
     const paused = await outcome;
     assert.notEqual(paused, 'opened');
-    assert.equal((paused as { code: string }).code, 'aborted');
-    assert.match((paused as { message: string }).message, /paused/);
+    assert.equal((paused as { code: string }).code, 'paused');
+    assert.match((paused as { message: string }).message, /detector\.onnx: download paused/);
     const kept = await stored('detector.onnx');
     assert.ok(kept > 0 && kept < files['detector.onnx'].byteLength, `kept ${kept} bytes`);
 
@@ -76,6 +76,36 @@ describe('pack downloads', () => {
     const ranged = server.requests.filter((q) => q.path === 'detector.onnx' && q.range);
     assert.ok(ranged.length >= 1, 'resumed with a Range request');
     assert.equal((await engine.segment({ imageId, concepts: [red], scoreThreshold: 0.5 })).instances.length, 2);
+  });
+
+  test('a pause before any file arrives (runtime starting, manifest arriving) still leaves a resumable download', async () => {
+    const fresh = new MemoryByteStore();
+    const other = createEngine({ createRuntime: () => createNodeRuntime(), store: fresh });
+    await other.init();
+    const settle = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: { code: string; message: string }) => e,
+      );
+    // Paused in the same tick as the request: nothing has been awaited yet.
+    const first = settle(other.openPack({ kind: 'url', manifestUrl: manifestUrl() }));
+    await other.stopPackLoad('pause');
+    assert.equal((await first)?.code, 'paused');
+
+    // Paused while the manifest trickles in.
+    server.behaviour.set('manifest.json', { kind: 'slow', bytesPerTick: 64, tickMs: 20 });
+    const requestsBefore = server.requests.length;
+    const second = settle(other.openPack({ kind: 'url', manifestUrl: manifestUrl() }));
+    await until(() => server.requests.slice(requestsBefore).some((r) => r.path === 'manifest.json'));
+    await other.stopPackLoad('pause');
+    const stopped = await second;
+    assert.equal(stopped?.code, 'paused');
+    assert.match(stopped?.message ?? '', /paused/);
+    server.behaviour.delete('manifest.json');
+
+    // Resuming opens the pack.
+    const info = await other.openPack({ kind: 'url', manifestUrl: manifestUrl() });
+    assert.equal(info.graphs.length, 7);
   });
 
   test('cancel leaves no partial file behind', async () => {

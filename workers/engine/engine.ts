@@ -84,11 +84,12 @@ export class Engine implements EngineApi {
   async openPack(source: PackSource, onProgress?: ProgressCallback) {
     return this.guard(async () => {
       if (this.load) throw new EngineError('aborted', 'Another pack is loading; pause or cancel it first.');
-      await this.host.requireRuntime();
+      // Registered before anything is awaited, so that a pause or cancel at any moment of the load is honoured.
       const load: PackLoad = { controller: new AbortController(), keys: new Set() };
       this.load = load;
       let loaded;
       try {
+        await this.host.requireRuntime();
         // Outside the run queue: the current pack keeps working while this one downloads.
         loaded = await loadPack(source, this.deps.store, {
           onProgress: (e) => void onProgress?.(e),
@@ -99,7 +100,9 @@ export class Engine implements EngineApi {
           beforeDownload: (manifest) => this.host.checkFit(manifest),
         });
       } catch (err) {
-        if (load.controller.signal.reason === 'cancel') await this.dropPartial(load);
+        const { reason } = load.controller.signal;
+        if (reason === 'cancel') await this.dropPartial(load);
+        if (reason === PAUSE) throw pausedError(err);
         throw err;
       } finally {
         this.load = null;
@@ -184,6 +187,15 @@ export class Engine implements EngineApi {
       throw toEngineErrorData(err, 'runtime');
     }
   }
+}
+
+/**
+ * A pause always ends the load as 'paused' (resumable), wherever it struck: while a file streamed (that error names
+ * the file and how much arrived), or earlier — the manifest still arriving, the runtime still starting.
+ */
+function pausedError(err: unknown): unknown {
+  if ((err as { code?: unknown } | null)?.code === 'paused') return err;
+  return new EngineError('paused', 'The download was paused before its files arrived; resume to start it.');
 }
 
 export function createEngine(deps: EngineDeps): Engine {

@@ -28,6 +28,7 @@ const KNOWN_CODES = new Set<EngineErrorCode>([
   'gpu-lost',
   'runtime',
   'aborted',
+  'paused',
   'internal',
 ]);
 

@@ -267,7 +267,7 @@ function interrupted(t: Transfer, error: unknown, loaded: number, total: number 
   if (isAbortError(error) || t.opts.signal?.aborted) {
     const paused = t.opts.signal?.reason === PAUSE;
     return new PackError(
-      'aborted',
+      paused ? 'paused' : 'aborted',
       paused
         ? `${t.file}: download paused ${stoppedAt(loaded, total)}; resume to continue from there.`
         : `${t.file}: download cancelled ${stoppedAt(loaded, total)}.`,

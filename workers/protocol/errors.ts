@@ -14,6 +14,8 @@ export type EngineErrorCode =
   | 'gpu-lost'
   | 'runtime'
   | 'aborted'
+  /** A download the user paused: what arrived is kept and it resumes from there. */
+  | 'paused'
   | 'internal';
 
 export interface EngineErrorData {
