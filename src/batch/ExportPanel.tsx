@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { DEFAULT_DATASET_OPTIONS, type DatasetOptions } from '../../workers/dataset/datasetZip';
 import { exportDataset } from './datasetActions';
 import { useBatchStore } from './useBatchStore';
-import { formatBytes } from './format';
+import { formatBytes } from '../../workers/protocol';
 
 export function ExportPanel() {
   const accepted = useBatchStore((s) => s.images.filter((i) => i.accepted).length);

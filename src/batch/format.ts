@@ -7,12 +7,6 @@ export function formatDuration(ms: number | null): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 ** 2).toFixed(1)} MB`;
-}
-
 const HUES = [12, 215, 130, 45, 285, 175, 330, 80];
 
 /** Hue of the k-th phrase: eight well-separated hues, then the golden angle. */

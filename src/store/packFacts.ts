@@ -5,6 +5,7 @@
  */
 import {
   downloadVerdict,
+  formatBytes,
   type ExecutionProviderChoice,
   type PackFileRef,
   type PackManifest,
@@ -124,8 +125,6 @@ export interface VariantFacts {
   allowed: boolean;
 }
 
-const mb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : `${Math.round(n / 1e6)} MB`);
-
 /** A pack's precision and GPU needs against this device's adapter, for the catalogue, before any download. */
 export function variantFacts(
   m: PackManifest,
@@ -137,7 +136,9 @@ export function variantFacts(
     ? 'GPU needs not on record'
     : [
         v.requires.shaderF16 ? 'needs shader-f16' : 'no shader-f16 needed',
-        v.requires.maxBufferSize > 0 ? `largest buffer ${mb(v.requires.maxBufferSize)}` : 'buffer needs not on record',
+        v.requires.maxBufferSize > 0
+          ? `largest buffer ${formatBytes(v.requires.maxBufferSize)}`
+          : 'buffer needs not on record',
       ].join(' · ');
   if (!runtime)
     return { precision: v?.precision ?? null, needs, fit: 'checking this device…', runs: 'unknown', allowed: true };

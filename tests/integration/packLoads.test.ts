@@ -182,7 +182,7 @@ describe('pack downloads', () => {
       tight.openPack({ kind: 'url', manifestUrl: manifestUrl() }),
       (e: { code: string; message: string }) => {
         assert.equal(e.code, 'storage-full');
-        assert.match(e.message, /needs [\d.]+ MB more storage.*only 0\.0 MB more/);
+        assert.match(e.message, /needs [\d.]+ [KMG]?B more storage.*only 1.0 KB more/);
         return true;
       },
     );

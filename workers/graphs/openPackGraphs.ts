@@ -26,7 +26,8 @@ import {
 import { createPhraseTokenizer, type PhraseTokenizer } from './textTokenizer';
 import type { LoadedPack } from '../packs/loadPack';
 import { inspectOnnx } from '../packs/onnxInspect';
-import { baseName, formatMegabytes } from '../packs/bytes';
+import { baseName } from '../packs/bytes';
+import { formatBytes } from '../protocol/formatBytes';
 
 export type Role = GraphRole;
 export const ROLES = GRAPH_ROLES;
@@ -94,8 +95,8 @@ export function chooseProvider(
   ] as const) {
     if (value !== undefined && needs.largestTensorBytes > value) {
       return fallback(
-        `its largest tensor (${formatMegabytes(needs.largestTensorBytes)}) exceeds the adapter's ${limit} ` +
-          `(${formatMegabytes(value)})`,
+        `its largest tensor (${formatBytes(needs.largestTensorBytes)}) exceeds the adapter's ${limit} ` +
+          `(${formatBytes(value)})`,
       );
     }
   }

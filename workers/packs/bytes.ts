@@ -33,11 +33,6 @@ export function formatByteCount(n: number): string {
   return `${n.toLocaleString('en-US')} bytes`;
 }
 
-/** "12.3 MB" (decimal megabytes, one decimal), the unit used in progress messages. */
-export function formatMegabytes(n: number): string {
-  return `${(n / 1e6).toFixed(1)} MB`;
-}
-
 /** Last path segment of a relative path or URL, without query or fragment. */
 export function baseName(pathOrUrl: string): string {
   const clean = pathOrUrl.split(/[?#]/)[0].replace(/\\/g, '/');

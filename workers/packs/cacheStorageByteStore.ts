@@ -10,7 +10,8 @@
  */
 import type { CacheEntryInfo } from '../protocol/results';
 import type { ByteStore } from './byteStore';
-import { concatBytes, formatMegabytes } from './bytes';
+import { formatBytes } from '../protocol/formatBytes';
+import { concatBytes } from './bytes';
 import { PackError } from './packError';
 
 const ORIGIN = 'https://sam3-web.invalid/';
@@ -85,7 +86,7 @@ export class CacheStorageByteStore implements ByteStore {
       const name = (error as { name?: string }).name ?? 'Error';
       throw new PackError(
         'download-failed',
-        `The browser refused to store ${bytes > 0 ? formatMegabytes(bytes) : 'data'} in its cache (${name}). ` +
+        `The browser refused to store ${bytes > 0 ? formatBytes(bytes) : 'data'} in its cache (${name}). ` +
           'Storage may be full: free disk space or clear the pack cache, then try again.',
         String(error),
       );

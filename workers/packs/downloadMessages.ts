@@ -1,11 +1,11 @@
 /** Wording and header parsing for downloads, kept apart so download.ts reads as the flow only. */
-import { formatMegabytes } from './bytes';
+import { formatBytes } from '../protocol/formatBytes';
 import { PackError } from './packError';
 
-/** "at 12.3 of 40.0 MB" / "at 12.3 MB" (total unknown). */
+/** "at 12.3 MB of 40.0 MB" / "at 12.3 MB" (total unknown). */
 export function stoppedAt(loaded: number, total: number | null): string {
-  if (total !== null && total > 0) return `at ${(loaded / 1e6).toFixed(1)} of ${formatMegabytes(total)}`;
-  return `at ${formatMegabytes(loaded)}`;
+  if (total !== null && total > 0) return `at ${formatBytes(loaded)} of ${formatBytes(total)}`;
+  return `at ${formatBytes(loaded)}`;
 }
 
 export function httpFailure(file: string, url: string, status: number): PackError {

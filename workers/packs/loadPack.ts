@@ -15,7 +15,8 @@ import {
 } from '../protocol/manifest';
 import type { ProgressEvent } from '../protocol/progress';
 import type { ByteStore } from './byteStore';
-import { baseName, formatMegabytes } from './bytes';
+import { formatBytes } from '../protocol/formatBytes';
+import { baseName } from './bytes';
 import { isCatalogueManifest } from './catalogue';
 import { fetchPackFile } from './download';
 import { findManifest, readVerified, requireAll } from './localFiles';
@@ -132,8 +133,8 @@ async function checkSpace(
   if (free !== null && missing > free) {
     throw new PackError(
       'storage-full',
-      `${manifest.name} needs ${formatMegabytes(missing)} more storage, but the browser lets this site store only ` +
-        `${formatMegabytes(free)} more. Free disk space, or remove cached packs in the model panel, then try again.`,
+      `${manifest.name} needs ${formatBytes(missing)} more storage, but the browser lets this site store only ` +
+        `${formatBytes(free)} more. Free disk space, or remove cached packs in the model panel, then try again.`,
     );
   }
 }

@@ -8,4 +8,5 @@ export { DEFAULT_TRACKER_SETTINGS } from './video';
 export type { EngineErrorCode, EngineErrorData } from './errors';
 export { isEngineErrorData } from './errors';
 export { SCORE_FLOOR } from './results';
+export { formatBytes } from './formatBytes';
 export { downloadVerdict, packFit, packBytes, webGpuGap, type AdapterFacts, type PackFit } from './variantFit';

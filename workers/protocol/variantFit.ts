@@ -8,6 +8,7 @@
  * - WASM runs anything whose weights fit its 4 GiB heap (wasm32) with room for activations, and whose every file
  *   fits one ArrayBuffer (≈ 2 GB in Chrome); slowly.
  */
+import { formatBytes } from './formatBytes';
 import type { ExecutionProviderChoice, PackManifest, PackVariant } from './manifest';
 
 export interface AdapterFacts {
@@ -25,22 +26,20 @@ export const MAX_ARRAY_BUFFER_BYTES = 0x7fe00000;
 export type PackFit =
   { runs: 'webgpu'; message: string } | { runs: 'wasm'; message: string } | { runs: 'no'; message: string };
 
-const mb = (n: number) => `${(n / 1e6).toFixed(0)} MB`;
-
 /** Why WebGPU cannot run a variant on this adapter, or null when it can. */
 export function webGpuGap(requires: PackVariant['requires'], gpu: AdapterFacts): string | null {
   if (!gpu.available) return 'this browser offers no WebGPU adapter';
   if (requires.shaderF16 && !gpu.shaderF16) return 'it computes in float16 and the adapter lacks shader-f16';
   if (gpu.maxBufferSize !== undefined && requires.maxBufferSize > gpu.maxBufferSize) {
-    return `it needs a ${mb(requires.maxBufferSize)} buffer and the adapter allows ${mb(gpu.maxBufferSize)}`;
+    return `it needs a ${formatBytes(requires.maxBufferSize)} buffer and the adapter allows ${formatBytes(gpu.maxBufferSize)}`;
   }
   if (
     gpu.maxStorageBufferBindingSize !== undefined &&
     requires.maxStorageBufferBindingSize > gpu.maxStorageBufferBindingSize
   ) {
     return (
-      `it binds ${mb(requires.maxStorageBufferBindingSize)} at once and the adapter allows ` +
-      `${mb(gpu.maxStorageBufferBindingSize)}`
+      `it binds ${formatBytes(requires.maxStorageBufferBindingSize)} at once and the adapter allows ` +
+      `${formatBytes(gpu.maxStorageBufferBindingSize)}`
     );
   }
   return null;
@@ -68,9 +67,9 @@ export function packFit(manifest: PackManifest, gpu: AdapterFacts, choice: Execu
   const { total, largestFile } = packBytes(manifest);
   const wasmProblem =
     total > WASM_WEIGHT_BUDGET_BYTES
-      ? `its ${mb(total)} of weights do not fit WebAssembly's 4 GB memory`
+      ? `its ${formatBytes(total)} of weights do not fit WebAssembly's 4 GB memory`
       : largestFile > MAX_ARRAY_BUFFER_BYTES
-        ? `its largest file (${mb(largestFile)}) is over the browser's 2 GB limit for one buffer`
+        ? `its largest file (${formatBytes(largestFile)}) is over the browser's 2 GB limit for one buffer`
         : null;
   const why = choice === 'wasm' ? 'WASM was chosen' : `this GPU cannot run it: ${gap}`;
   if (wasmProblem) {

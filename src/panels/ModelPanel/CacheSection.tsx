@@ -1,6 +1,6 @@
 import { clearCache, refreshCacheState } from '../../actions/manageCache';
 import { useAppStore } from '../../store/useAppStore';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../../workers/protocol';
 
 export function CacheSection() {
   const cache = useAppStore((s) => s.cache);

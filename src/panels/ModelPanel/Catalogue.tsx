@@ -6,7 +6,7 @@
 import { openCatalogueEntry } from '../../actions/openPack';
 import { providerFromUrl } from '../../actions/startApp';
 import { useAppStore } from '../../store/useAppStore';
-import { formatBytes } from '../format';
+import { formatBytes } from '../../../workers/protocol';
 import { describeRevision, packFacts, variantFacts } from '../../store/packFacts';
 
 export function Catalogue() {

@@ -1,5 +1,6 @@
 import { useAppStore } from '../../store/useAppStore';
-import { formatBytes, formatEta, formatRate } from '../format';
+import { formatBytes } from '../../../workers/protocol';
+import { formatEta, formatRate } from '../format';
 import { statusText } from '../../store/packFacts';
 
 /** Per-file progress of the current (or last) pack load: bytes, rate, ETA. */
