@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type * as OnnxProto from 'onnx-proto';
 import { preprocessImage } from '../workers/core/resize';
 import { gpuPreprocessPlan } from '../workers/core/gpuResize';
-import { float16ToFloat32, float32ToFloat16, fromHalfBits, toHalfBits } from '../workers/core/float16';
+import { float16ToFloat32, float32ToFloat16, floatPlanes, fromHalfBits, toHalfBits } from '../workers/core/float16';
 import { maskArea, maskBoundingBox, upsampleMaskLogits } from '../workers/core/masks';
 import { encodeRowMajorRle } from '../workers/core/rle';
 import { rasterizeMask, segmentsToCropRle } from '../workers/core/maskRaster';
@@ -194,6 +194,22 @@ for (const [w, h] of [
     scalarWiden,
     time(() => float16ToFloat32(halves, reused)),
   );
+  // A float16 detector's masks [1,200,288,288] with 20 kept: widen everything then slice the kept (before), or widen
+  // the kept planes only (GraphValue.readPlanes).
+  {
+    const plane = 288 * 288;
+    const maskHalves = new Uint16Array(200 * plane);
+    for (let i = 0; i < maskHalves.length; i++) maskHalves[i] = (i * 7919) & 0x7bff;
+    const kept = Array.from({ length: 20 }, (_, k) => k * 10);
+    report(
+      'float16 detector masks [1,200,288,288] → the 20 kept as float32',
+      time(() => {
+        const all = float16ToFloat32(maskHalves);
+        return kept.map((q) => all.slice(q * plane, (q + 1) * plane));
+      }, 3),
+      time(() => floatPlanes(maskHalves, plane, kept)),
+    );
+  }
   const singles = float16ToFloat32(halves);
   const scalarNarrow = time(() => {
     const out = new Uint16Array(n);

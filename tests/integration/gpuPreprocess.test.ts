@@ -18,6 +18,7 @@ import {
 import { browserLikeRuntime } from '../helpers/browserLikeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { emulateGpuPreprocess, gpuPreprocessPlan } from '../../workers/core/gpuResize';
+import { floatPlanes } from '../../workers/core/float16';
 import type { EngineOptions } from '../../workers/protocol/api';
 import type { SegmentRequest } from '../../workers/protocol/prompts';
 import { packFilesSource } from '../helpers/demoPackEngine';
@@ -34,6 +35,9 @@ class DeviceValue implements GraphValue {
   ) {}
   async read(): Promise<HostTensor> {
     return { type: 'float32', dims: [...this.dims], data: this.data };
+  }
+  async readPlanes(planeSize: number, indices: readonly number[]): Promise<Float32Array[]> {
+    return floatPlanes(this.data, planeSize, indices);
   }
   dispose(): void {
     this.disposed = true;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { float16ToFloat32, float32ToFloat16, fromHalfBits, toHalfBits } from './float16';
+import { float16ToFloat32, float32ToFloat16, floatPlanes, fromHalfBits, toHalfBits } from './float16';
 
 test('known half-precision encodings', () => {
   const cases: [number, number][] = [
@@ -64,4 +64,17 @@ test('the table-driven array conversions equal the scalar definitions bit for bi
     if ((want & 0x7c00) === 0x7c00 && want & 0x3ff) assert.ok((narrowed[i] & 0x7c00) === 0x7c00 && narrowed[i] & 0x3ff);
     else assert.equal(narrowed[i], want, `${singles[i]} (0x${probe[i].toString(16)})`);
   }
+});
+
+test('floatPlanes: chosen planes only, float16 widened exactly like the whole tensor, float32 copied', () => {
+  const plane = 5;
+  const singles = Float32Array.from({ length: 4 * plane }, (_, i) => (i - 7) * 0.37);
+  const halves = float32ToFloat16(singles);
+  const whole = float16ToFloat32(halves);
+  const picked = floatPlanes(halves, plane, [3, 1]);
+  assert.deepEqual(picked, [whole.slice(15, 20), whole.slice(5, 10)]);
+  assert.deepEqual(floatPlanes(singles, plane, [0]), [singles.slice(0, 5)]);
+  // Copies, not views: the tensor's buffer can go.
+  assert.notEqual(floatPlanes(singles, plane, [0])[0].buffer, singles.buffer);
+  assert.throws(() => floatPlanes(singles, plane, [4]), /plane 4 of 5 elements is outside a tensor of 20/);
 });

@@ -117,3 +117,24 @@ export function float16ToFloat32(bits: Uint16Array, out = new Float32Array(bits.
   for (let i = 0; i < bits.length; i++) o[i] = table[bits[i]];
   return out;
 }
+
+/**
+ * Planes `indices` of a float tensor laid out as planes of `planeSize` elements (detector masks [1,Q,H,W]: plane
+ * H·W), each copied into its own float32 array. float16 bits are widened for these planes only, so keeping 20 of
+ * 200 masks converts a tenth of the tensor, not all of it.
+ */
+export function floatPlanes(
+  data: Float32Array | Uint16Array,
+  planeSize: number,
+  indices: readonly number[],
+): Float32Array[] {
+  return indices.map((i) => {
+    const start = i * planeSize;
+    if (!Number.isInteger(i) || i < 0 || start + planeSize > data.length) {
+      throw new RangeError(`plane ${i} of ${planeSize} elements is outside a tensor of ${data.length}`);
+    }
+    return data instanceof Uint16Array
+      ? float16ToFloat32(data.subarray(start, start + planeSize))
+      : data.slice(start, start + planeSize);
+  });
+}

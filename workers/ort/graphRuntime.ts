@@ -22,6 +22,11 @@ export interface GraphValue {
   readonly location: 'cpu' | 'gpu';
   /** Copies the value to host memory (a GPU download when resident on the GPU). */
   read(): Promise<HostTensor>;
+  /**
+   * Planes `indices` of a float value laid out as planes of `planeSize` elements (masks [1,Q,H,W]: H·W), each as its
+   * own float32 array; float16 data is widened for these planes only (core/float16 floatPlanes).
+   */
+  readPlanes(planeSize: number, indices: readonly number[]): Promise<Float32Array[]>;
   /** Frees GPU memory held by the value (no-op for host tensors). */
   dispose(): void;
 }

@@ -4,7 +4,7 @@
  * in, the providers offered, how graph files reach the session, and how a GPU-resident value is read back.
  */
 import type * as OrtCommon from 'onnxruntime-common';
-import { float16ToFloat32, float32ToFloat16 } from '../core/float16';
+import { float16ToFloat32, float32ToFloat16, floatPlanes } from '../core/float16';
 import {
   DeviceLostError,
   type DeviceLossProbe,
@@ -72,19 +72,28 @@ class OrtValue implements GraphValue {
   }
   /** Host copy; float16 data is widened to float32 so the engine's post-processing sees one float type. */
   async read(): Promise<HostTensor> {
-    const gpu = this.tensor.location === 'gpu-buffer';
-    const data = (
-      gpu && this.readGpu ? await this.readGpu(this.tensor) : await this.tensor.getData()
-    ) as HostTensor['data'];
-    if (this.type === 'float16') {
-      const bits = data instanceof Uint16Array ? data : new Uint16Array(data.buffer, data.byteOffset, data.length);
-      return { type: 'float32', dims: [...this.dims], data: float16ToFloat32(bits) };
-    }
+    const data = await this.hostData();
+    if (this.type === 'float16')
+      return { type: 'float32', dims: [...this.dims], data: float16ToFloat32(halfBits(data)) };
     return { type: this.type, dims: [...this.dims], data };
+  }
+  async readPlanes(planeSize: number, indices: readonly number[]): Promise<Float32Array[]> {
+    if (this.type !== 'float16' && this.type !== 'float32') throw new Error(`readPlanes of a ${this.type} tensor`);
+    const data = await this.hostData();
+    return floatPlanes(this.type === 'float16' ? halfBits(data) : (data as Float32Array), planeSize, indices);
+  }
+  private async hostData(): Promise<HostTensor['data']> {
+    const gpu = this.tensor.location === 'gpu-buffer';
+    return (gpu && this.readGpu ? await this.readGpu(this.tensor) : await this.tensor.getData()) as HostTensor['data'];
   }
   dispose(): void {
     if (this.onGpu) this.tensor.dispose();
   }
+}
+
+/** float16 data as its bits (onnxruntime hands it over as Uint16Array, or as Float16Array where that exists). */
+function halfBits(data: HostTensor['data']): Uint16Array {
+  return data instanceof Uint16Array ? data : new Uint16Array(data.buffer, data.byteOffset, data.length);
 }
 
 /** Bytes of a graph file (read from its Blob when it is one). */

@@ -74,9 +74,7 @@ export async function decodeObject(
     const masksValue = out[dec.out.masks]; // [1,1,C,Hm,Wm]
     const dims = masksValue.dims;
     const [maskHeight, maskWidth] = [dims[dims.length - 2], dims[dims.length - 1]];
-    const all = (await masksValue.read()).data as Float32Array;
-    const plane = maskHeight * maskWidth;
-    const masks = Array.from({ length: iou.length }, (_, c) => all.slice(c * plane, (c + 1) * plane));
+    const masks = await masksValue.readPlanes(maskHeight * maskWidth, [...iou.keys()]);
     const order = [...iou.keys()].sort((a, b) => iou[b] - iou[a] || a - b);
     return { iou, order, objectScoreLogit, maskHeight, maskWidth, masks };
   } finally {

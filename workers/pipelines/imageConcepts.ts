@@ -135,12 +135,10 @@ export async function detectConcept(
     const scores = scoreQueries(logits, presenceLogit);
     const masksValue = out[d.out.masks]; // [1,Q,Hm,Wm]
     const [, queries, maskHeight, maskWidth] = masksValue.dims;
-    const allMasks = (await masksValue.read()).data as Float32Array;
-    const masks = new Map<number, Float32Array>();
-    const plane = maskHeight * maskWidth;
-    for (let q = 0; q < queries; q++) {
-      if (scores[q] >= SCORE_FLOOR) masks.set(q, allMasks.slice(q * plane, (q + 1) * plane));
-    }
+    // Only the masks of queries that can be kept are read out (and widened, for float16 graphs).
+    const kept = [...scores.keys()].filter((q) => scores[q] >= SCORE_FLOOR);
+    const planes = await masksValue.readPlanes(maskHeight * maskWidth, kept);
+    const masks = new Map(kept.map((q, k) => [q, planes[k]]));
     return {
       queries,
       scores,
