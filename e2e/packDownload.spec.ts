@@ -51,13 +51,15 @@ test('pause a download, keep segmenting, reload, resume; discard forgets it', as
   await expect(page.getByTestId('pack-name')).toContainText(/demo/i);
   await expect(page.getByTestId('instance-row').first()).toBeVisible();
 
-  // Start again, pause, discard: nothing is offered any more, even after a reload.
-  await page.evaluate(() => caches.delete('sam3-web-packs-v1'));
-  const hold = await serveRemotePack(page, true);
+  // Clear the cache, start again, pause, discard: nothing is offered any more, even after a reload.
   await openModelPanel(page);
+  await page.getByTestId('cache-clear').click();
+  await expect(page.getByTestId('cache-state')).toContainText('0 files');
+  const hold = await serveRemotePack(page, true);
   await page.getByTestId('pack-url-input').fill(new URL(`${PACK}?again`, page.url()).href);
   await page.getByTestId('pack-url-open').click();
   await page.getByTestId('download-pause').click();
+  await expect(page.getByTestId('download-controls')).toContainText('Paused');
   await page.getByTestId('download-cancel').click();
   hold();
   await expect(page.getByTestId('download-controls')).toHaveCount(0);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InstanceResult, RleMask, SegmentResult } from '../../workers/protocol';
 import { decodeCrop, decodeRle, instanceAt, maskToRgba, rleContains } from './maskBitmap';
+import { maskToRgbaByPixel } from '../../tests/helpers/maskReference';
 
 // 4×3 mask:
 // . X X .
@@ -83,4 +84,31 @@ test('instanceAt: the last instance drawn at a pixel wins; none outside every ma
     [1, 2, 2],
   );
   assert.equal(instanceAt(result, 1, 3), 0);
+});
+
+test('maskToRgba (by runs) equals the per-pixel definition on random masks: blobs, noise, wrapping and empty runs', () => {
+  let seed = 7;
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const style = { fill: [10, 20, 30] as [number, number, number], outline: [1, 2, 3] as [number, number, number] };
+  for (let trial = 0; trial < 300; trial++) {
+    const w = 1 + Math.floor(rand() * 40);
+    const h = 1 + Math.floor(rand() * 30);
+    // Run lengths from tiny (noise, runs that wrap rows) to long (blobs); zero-length runs now and then.
+    const counts: number[] = [];
+    let total = 0;
+    while (total < w * h) {
+      const n = rand() < 0.05 ? 0 : 1 + Math.floor(rand() * (trial % 2 ? 3 : 2 * w));
+      counts.push(n);
+      total += n;
+    }
+    const box: [number, number, number, number] = [3, 2, 3 + w, 2 + h];
+    const m: RleMask = { width: w + 6, height: h + 4, box, counts: Uint32Array.from(counts) };
+    for (const outline1px of [true, false]) {
+      const s = { ...style, fillAlpha: 100, outlineAlpha: 200, outline1px };
+      const got = maskToRgba(m, s);
+      assert.equal(got.width, w);
+      assert.equal(got.height, h);
+      assert.deepEqual(got.data, maskToRgbaByPixel(m, s).data, `trial ${trial} (${w}×${h}, outline ${outline1px})`);
+    }
+  }
 });

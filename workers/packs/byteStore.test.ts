@@ -73,3 +73,19 @@ test('CacheStorageByteStore keeps the intact prefix when a part went missing', a
   assert.deepEqual(await store.readParts(key), [new Uint8Array([0])]);
   assert.deepEqual(await store.list(), [{ url: key, bytes: 1, complete: false }]);
 });
+
+test('CacheStorageByteStore follows its cache being deleted elsewhere (another tab, the page): nothing is read from the orphan', async () => {
+  const storage = new FakeCacheStorage();
+  const store = new CacheStorageByteStore({ cacheStorage: storage as unknown as CacheStorage, cacheName: 'x' });
+  const key = 'https://example.org/t.onnx';
+  await store.appendPart(key, new Uint8Array([1, 2]));
+  await store.markComplete(key, 2);
+  assert.equal(await store.completeSize(key), 2);
+  await storage.delete('x');
+  assert.equal(await store.completeSize(key), null);
+  assert.deepEqual(await store.list(), []);
+  // Written again, it lands in the cache that exists now.
+  await store.appendPart(key, new Uint8Array([3]));
+  assert.equal(storage.caches.has('x'), true);
+  assert.deepEqual(await store.readParts(key), [new Uint8Array([3])]);
+});

@@ -33,7 +33,6 @@ export interface CacheStorageByteStoreOptions {
 export class CacheStorageByteStore implements ByteStore {
   private readonly cacheName: string;
   private readonly storage: CacheStorage;
-  private cachePromise: Promise<Cache> | null = null;
 
   constructor(options: CacheStorageByteStoreOptions = {}) {
     this.cacheName = options.cacheName ?? DEFAULT_CACHE_NAME;
@@ -46,9 +45,12 @@ export class CacheStorageByteStore implements ByteStore {
     return typeof (globalThis as { caches?: unknown }).caches === 'object';
   }
 
+  /**
+   * Opened for every operation, not held: a held Cache stays readable after the cache is deleted elsewhere (another
+   * tab's "Clear cache", the page, the browser's site-data tools), so a pack would keep "loading" from an orphan.
+   */
   private cache(): Promise<Cache> {
-    this.cachePromise ??= this.storage.open(this.cacheName);
-    return this.cachePromise;
+    return this.storage.open(this.cacheName);
   }
 
   private indexUrl(key: string): string {
@@ -198,7 +200,6 @@ export class CacheStorageByteStore implements ByteStore {
   }
 
   async clear(): Promise<void> {
-    this.cachePromise = null;
     await this.storage.delete(this.cacheName);
   }
 }
