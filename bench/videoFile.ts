@@ -4,12 +4,12 @@
  * once with the <video> seek path (`?videoDecode=seek`), in one run; prints both rates, their ratio and the decode's
  * share of the per-frame time. Needs a build (`npx vite build`); starts `vite preview` on E2E_PORT (default 4183).
  */
-import { spawn } from 'node:child_process';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { waitForStartup } from '../e2e/helpers';
 import { clipDataTransfer, dropOnVideoStage } from '../e2e/videoClips';
 import type { RunStats } from '../src/video/videoStore';
 import { FILE_CLIP, type ClipSpec } from '../tools/video-fixtures/clips';
+import { withPreviewPage } from './previewBrowser';
 
 const PORT = Number(process.env.E2E_PORT ?? 4183);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -37,27 +37,9 @@ async function runOnce(page: Page, query: string): Promise<RunStats> {
   );
 }
 
-// Its own process group, so the server (npx → node) is stopped as a whole at the end.
-const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
-  stdio: 'ignore',
-  detached: true,
-});
-try {
-  for (let i = 0; i < 60; i++) {
-    try {
-      if ((await fetch(BASE)).ok) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-webgpu'],
-  });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+await withPreviewPage(PORT, async (page) => {
   const rows: RunStats[] = [];
   for (const query of ['?ep=wasm', '?ep=wasm&videoDecode=seek', '?ep=wasm']) rows.push(await runOnce(page, query));
-  await browser.close();
   const fps = (r: RunStats) => (r.frames * 1000) / r.wallMs;
   console.log(`\nFile mode, ${CLIP.frameCount} frames ${CLIP.width}×${CLIP.height} MP4/H.264, demo pack on WASM`);
   console.log(
@@ -82,6 +64,4 @@ try {
   const seek = rows.find((r) => r.decoder === 'seek')!;
   console.log(`WebCodecs / seek throughput: ${(fps(best) / fps(seek)).toFixed(2)}× (target ≥ 3×)`);
   console.log('decode share = time the loop waited for a decoded frame / wall time (what pipelining did not hide)');
-} finally {
-  if (server.pid) process.kill(-server.pid);
-}
+});

@@ -5,6 +5,7 @@ import {
   normalizeToChw,
   preprocessImage,
   resizeRgbAntialiased,
+  roundToUint8Levels,
   type RgbaImage,
 } from './resize';
 
@@ -172,4 +173,30 @@ test('preprocessImage rounds resampled values to whole grey levels like a uint8 
   ]);
   const t = preprocessImage(img, 1, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
   assertClose(t, [12 / 127.5 - 1, 12 / 127.5 - 1, 12 / 127.5 - 1], 1e-6);
+});
+
+test('preprocessImage (fused) equals resize → round to grey levels → normalizeToChw, bit for bit', () => {
+  let seed = 3;
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const cases: [number, number, number][] = [
+    [640, 480, 448],
+    [37, 91, 64],
+    [5, 3, 16],
+    [300, 300, 300],
+  ];
+  for (const [w, h, size] of cases) {
+    const data = new Uint8ClampedArray(w * h * 4);
+    for (let i = 0; i < data.length; i++) data[i] = rand() < 0.3 ? 255 * Math.round(rand()) : rand() * 256;
+    const img = { width: w, height: h, data };
+    const mean: [number, number, number] = [0.485, 0.456, 0.406];
+    const std: [number, number, number] = [0.229, 0.224, 0.225];
+    const chain = normalizeToChw(
+      roundToUint8Levels(resizeRgbAntialiased(img, size, size, { uint8Passes: true })),
+      size,
+      size,
+      mean,
+      std,
+    );
+    assert.deepEqual(preprocessImage(img, size, mean, std), chain, `${w}×${h} → ${size}²`);
+  }
 });

@@ -110,6 +110,23 @@ export function resizeRgbAntialiased(
   outH: number,
   options: { uint8Passes?: boolean } = {},
 ): Float32Array {
+  const rowLen = outW * 3;
+  const out = new Float32Array(outH * rowLen);
+  resampleRows(src, outW, outH, options.uint8Passes ?? false, (y, acc) => out.set(acc, y * rowLen));
+  return out;
+}
+
+/**
+ * The two passes of the resize, handing each finished output row (RGB floats, `outW × 3`, in a reused buffer) to
+ * `emit` — so a caller can store it in its own layout without another pass over the image.
+ */
+function resampleRows(
+  src: RgbaImage,
+  outW: number,
+  outH: number,
+  uint8Passes: boolean,
+  emit: (y: number, row: Float64Array) => void,
+): void {
   const { width, height, data } = src;
   if (data.length < width * height * 4) throw new RangeError('RgbaImage.data is shorter than width·height·4');
   const hw = antialiasedBilinearWeights(width, outW);
@@ -119,7 +136,6 @@ export function resizeRgbAntialiased(
   const ring: Float64Array[] = [];
   for (let i = 0; i < ringSize; i++) ring.push(new Float64Array(rowLen));
   const acc = new Float64Array(rowLen);
-  const out = new Float32Array(outH * rowLen);
   let nextRow = 0; // first source row not yet resampled horizontally
   for (let y = 0; y < outH; y++) {
     const y0 = vw.start[y];
@@ -130,7 +146,7 @@ export function resizeRgbAntialiased(
       const row = ring[nextRow % ringSize];
       resampleRow(src, nextRow, hw, row);
       // A uint8 resize (PIL, torchvision's uint8 kernels) stores the horizontal pass as uint8 before the vertical one.
-      if (options.uint8Passes) for (let i = 0; i < rowLen; i++) row[i] = Math.min(255, Math.max(0, Math.round(row[i])));
+      if (uint8Passes) for (let i = 0; i < rowLen; i++) row[i] = Math.min(255, Math.max(0, Math.round(row[i])));
     }
     acc.fill(0);
     const wBase = y * vw.taps;
@@ -140,9 +156,8 @@ export function resizeRgbAntialiased(
       const r = ring[(y0 + k) % ringSize];
       for (let i = 0; i < rowLen; i++) acc[i] += w * r[i];
     }
-    out.set(acc, y * rowLen);
+    emit(y, acc);
   }
-  return out;
 }
 
 /**
@@ -186,6 +201,22 @@ export function preprocessImage(
   mean: [number, number, number],
   std: [number, number, number],
 ): Float32Array {
-  const rgb = roundToUint8Levels(resizeRgbAntialiased(src, size, size, { uint8Passes: true }));
-  return normalizeToChw(rgb, size, size, mean, std);
+  // Fused: each output row of the resize is rounded to a grey level and written normalised into the CHW planes
+  // through a 256-entry table per channel — the same numbers as resize → round → normalizeToChw, without the HWC
+  // image between them or two more passes over it (tests/parity and resize.test.ts check it against that chain).
+  const plane = size * size;
+  const out = new Float32Array(plane * 3);
+  const levels = new Float32Array(3 * 256);
+  for (let c = 0; c < 3; c++) for (let v = 0; v < 256; v++) levels[c * 256 + v] = (v / 255 - mean[c]) / std[c];
+  resampleRows(src, size, size, true, (y, row) => {
+    const base = y * size;
+    for (let x = 0; x < size; x++) {
+      for (let c = 0; c < 3; c++) {
+        // Through float32 first, as the unfused chain stored the resize: a value a hair under .5 rounds the same.
+        const v = Math.min(255, Math.max(0, Math.round(Math.fround(row[x * 3 + c]))));
+        out[c * plane + base + x] = levels[c * 256 + v];
+      }
+    }
+  });
+  return out;
 }
