@@ -108,7 +108,16 @@ test('maskToRgba (by runs) equals the per-pixel definition on random masks: blob
       const got = maskToRgba(m, s);
       assert.equal(got.width, w);
       assert.equal(got.height, h);
-      assert.deepEqual(got.data, maskToRgbaByPixel(m, s).data, `trial ${trial} (${w}×${h}, outline ${outline1px})`);
+      const want = maskToRgbaByPixel(m, s);
+      assert.deepEqual(got.data, want.data, `trial ${trial} (${w}×${h}, outline ${outline1px})`);
+      // A larger region (the crop plus a margin): the same pixels, placed at the crop's offset, nothing around.
+      const framed = maskToRgba(m, s, [box[0] - 2, box[1] - 1, box[2] + 3, box[3] + 2]);
+      assert.equal(framed.width, w + 5);
+      assert.equal(framed.height, h + 3);
+      const placed = new Uint8ClampedArray(framed.data.length);
+      for (let y = 0; y < h; y++)
+        placed.set(want.data.subarray(y * w * 4, (y + 1) * w * 4), ((y + 1) * (w + 5) + 2) * 4);
+      assert.deepEqual(framed.data, placed, `trial ${trial}, framed`);
     }
   }
 });

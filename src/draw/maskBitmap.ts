@@ -5,6 +5,7 @@
  */
 import type { RleMask, SegmentResult } from '../../workers/protocol';
 import type { Rgb } from '../colors';
+import { rowSegments } from './rowSegments';
 
 export interface RgbaPixels {
   width: number;
@@ -70,59 +71,46 @@ export interface MaskStyle {
 export const DEFAULT_MASK_STYLE = { fillAlpha: 115, outlineAlpha: 235, outline1px: true } as const;
 
 /**
- * The set pixels of a crop as spans per row: row y's spans are `spans[2k], spans[2k+1]` ([start, end) in crop x) for
- * k from `rowStart[y]` to `rowStart[y + 1]`. Runs that wrap past a row's end are split; touching spans are merged.
- */
-function rowSpans(counts: ArrayLike<number>, width: number, height: number) {
-  const total = width * height;
-  const spans: number[] = [];
-  const rows: number[] = [];
-  let pos = 0;
-  for (let i = 0; i < counts.length && pos < total; i++) {
-    const end = Math.min(total, pos + counts[i]);
-    for (let s = pos; i % 2 === 1 && s < end;) {
-      const y = Math.floor(s / width);
-      const e = Math.min(end, (y + 1) * width);
-      const n = rows.length;
-      if (n > 0 && rows[n - 1] === y && spans[2 * n - 1] === s - y * width) spans[2 * n - 1] = e - y * width;
-      else {
-        rows.push(y);
-        spans.push(s - y * width, e - y * width);
-      }
-      s = e;
-    }
-    pos = end;
-  }
-  const rowStart = new Int32Array(height + 1);
-  for (const y of rows) rowStart[y + 1]++;
-  for (let y = 0; y < height; y++) rowStart[y + 1] += rowStart[y];
-  return { spans, rowStart };
-}
-
-/**
  * The mask's crop as RGBA: fill colour inside, darker outline on the boundary (pixels with an unset 4-neighbour,
- * or on the crop's edge), transparent outside.
+ * or on the crop's edge), transparent outside. `region` (frame pixels, default the mask's box) is the rectangle
+ * painted; it must hold every set pixel (the video export paints the tight box of the set pixels).
  *
- * Works on runs, not pixels: each row's spans are filled natively (`Uint32Array.fill`), their two ends are outline,
- * and the parts of a span that the row above or below does not cover are outline — found by walking the
- * neighbouring rows' spans. Cost grows with the number of runs, not the crop's area (video frames repaint every
+ * Works on runs, not pixels: each row's segments are filled natively (`Uint32Array.fill`), their two ends are
+ * outline, and the parts of a segment that the row above or below does not cover are outline — found by walking the
+ * neighbouring rows' segments. Cost grows with the number of runs, not the crop's area (video frames repaint every
  * object's mask on the main thread each frame). The per-pixel definition is the tests' reference.
  */
-export function maskToRgba(mask: RleMask, style: MaskStyle): RgbaPixels {
-  const [x0, y0, x1, y1] = maskBox(mask);
-  const width = x1 - x0;
-  const height = y1 - y0;
+export function maskToRgba(
+  mask: RleMask,
+  style: MaskStyle,
+  region: readonly [number, number, number, number] = maskBox(mask),
+): RgbaPixels {
+  const [rx0, ry0, rx1, ry1] = region;
+  const width = Math.max(0, rx1 - rx0);
+  const height = Math.max(0, ry1 - ry0);
   const data = new Uint8ClampedArray(width * height * 4);
-  if (width <= 0 || height <= 0) return { width: Math.max(0, width), height: Math.max(0, height), data };
+  if (width === 0 || height === 0) return { width, height, data };
+  const box = maskBox(mask);
+  const { runs } = rowSegments(mask.counts, mask.width, box);
+  // Segments by region row (rows past the crop's end — counts longer than the crop — are dropped).
+  const rowStart = new Int32Array(height + 2);
+  const spans: number[] = [];
+  for (let r = 0; r < runs.length; r += 3) {
+    const y = runs[r];
+    if (y >= box[3] || y < ry0 || y >= ry1) continue;
+    rowStart[y - ry0 + 1]++;
+    spans.push(Math.max(0, runs[r + 1] - rx0), Math.min(width, runs[r + 2] - rx0));
+  }
+  for (let y = 0; y <= height; y++) rowStart[y + 1] += rowStart[y];
   const fill = packRgba(style.fill, style.fillAlpha);
   const outline = packRgba(style.outline, style.outlineAlpha);
   const px = new Uint32Array(data.buffer);
-  const { spans, rowStart } = rowSpans(mask.counts, width, height);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let k = rowStart[y]; k < rowStart[y + 1]; k++) {
       const a = spans[2 * k];
       const b = spans[2 * k + 1];
+      if (a >= b) continue;
       if (!style.outline1px) {
         px.fill(fill, row + a, row + b);
         continue;

@@ -1,37 +1,24 @@
 /**
  * The straightforward per-pixel mask painter that src/draw's run-based maskToRgba replaced: the tests' reference for
- * it and bench:scale's "before".
+ * it and bench:scale's "before". The boundary rule is the worker's own per-pixel one (core/maskRaster
+ * cropAlphaPlanes, which makes the mask bitmaps): set pixels with an unset 4-neighbour, or on the crop's edge.
  */
 import { decodeCrop, maskBox, type MaskStyle, type RgbaPixels } from '../../src/draw/maskBitmap';
+import { cropAlphaPlanes } from '../../workers/core/maskRaster';
 import type { RleMask } from '../../workers/protocol';
 
-/** Set pixels with an unset 4-neighbour (or on the crop's edge) are outline, the other set pixels fill. */
 export function maskToRgbaByPixel(mask: RleMask, style: MaskStyle): RgbaPixels {
   const [x0, y0, x1, y1] = maskBox(mask);
   const w = x1 - x0;
   const h = y1 - y0;
-  const bits = decodeCrop(mask);
+  const planes = cropAlphaPlanes(decodeCrop(mask), w, h);
   const data = new Uint8ClampedArray(w * h * 4);
   const px = new Uint32Array(data.buffer);
   const pack = ([r, g, b]: readonly number[], a: number) => ((a << 24) | (b << 16) | (g << 8) | r) >>> 0;
   const fill = pack(style.fill, style.fillAlpha);
-  const outline = pack(style.outline, style.outlineAlpha);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (!bits[i]) continue;
-      const edge =
-        style.outline1px &&
-        (x === 0 ||
-          y === 0 ||
-          x === w - 1 ||
-          y === h - 1 ||
-          !bits[i - 1] ||
-          !bits[i + 1] ||
-          !bits[i - w] ||
-          !bits[i + w]);
-      px[i] = edge ? outline : fill;
-    }
-  }
+  const outline = style.outline1px ? pack(style.outline, style.outlineAlpha) : fill;
+  const edge = new Uint32Array(planes.edge.buffer);
+  const inside = new Uint32Array(planes.fill.buffer);
+  for (let i = 0; i < w * h; i++) px[i] = edge[i] ? outline : inside[i] ? fill : 0;
   return { width: w, height: h, data };
 }

@@ -6,7 +6,8 @@
 import type { RleMask } from '../../../workers/protocol';
 import { rgbCss, type InstanceColor } from '../../colors';
 import type { CompactFrame, CompactObject } from '../videoModel';
-import { rowSegments } from '../results/rleCodec';
+import { maskToRgba } from '../../draw/maskBitmap';
+import { rowSegments } from '../../draw/rowSegments';
 
 export interface MaskPatch {
   /** Top-left corner and size in mask pixels. */
@@ -23,36 +24,11 @@ export function maskPatch(
   color: InstanceColor,
   alpha: { fill: number; outline: number } = { fill: 115, outline: 235 },
 ): MaskPatch | null {
-  const { runs, minX, maxX, minY, maxY } = rowSegments(mask.counts, mask.width, mask.box);
+  const { minX, maxX, minY, maxY } = rowSegments(mask.counts, mask.width, mask.box);
   if (maxX < 0) return null;
-  const pw = maxX - minX + 1;
-  const ph = maxY - minY + 1;
-  const bits = new Uint8Array(pw * ph);
-  for (let r = 0; r < runs.length; r += 3)
-    bits.fill(1, (runs[r] - minY) * pw + runs[r + 1] - minX, (runs[r] - minY) * pw + runs[r + 2] - minX);
-  const data = new Uint8ClampedArray(pw * ph * 4);
-  for (let y = 0; y < ph; y++) {
-    for (let x = 0; x < pw; x++) {
-      const i = y * pw + x;
-      if (!bits[i]) continue;
-      const edge =
-        x === 0 ||
-        y === 0 ||
-        x === pw - 1 ||
-        y === ph - 1 ||
-        !bits[i - 1] ||
-        !bits[i + 1] ||
-        !bits[i - pw] ||
-        !bits[i + pw];
-      const c = edge ? color.outline : color.fill;
-      const o = i * 4;
-      data[o] = c[0];
-      data[o + 1] = c[1];
-      data[o + 2] = c[2];
-      data[o + 3] = edge ? alpha.outline : alpha.fill;
-    }
-  }
-  return { x: minX, y: minY, width: pw, height: ph, data };
+  const style = { fill: color.fill, outline: color.outline, fillAlpha: alpha.fill, outlineAlpha: alpha.outline };
+  const { width, height, data } = maskToRgba(mask, { ...style, outline1px: true }, [minX, minY, maxX + 1, maxY + 1]);
+  return { x: minX, y: minY, width, height, data };
 }
 
 type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;

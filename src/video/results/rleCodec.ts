@@ -9,6 +9,8 @@
  *
  * pycocotools' string coding itself is the protocol's (workers/protocol/cocoRle.ts), shared with the engine.
  */
+import { rowSegments } from '../../draw/rowSegments';
+
 export { cocoCountsToString, cocoStringToCounts } from '../../../workers/protocol/cocoRle';
 
 /** Row-major counts → delta / zig-zag / varint bytes. */
@@ -52,49 +54,6 @@ function writeVarint(out: Uint8Array, p: number, v: number): number {
   }
   out[p++] = v;
   return p;
-}
-
-/** A mask's set pixels as row segments in frame coordinates, with their bounds (`maxX` < 0 when empty). */
-export interface RowSegments {
-  /** Flat triples (y, x0, x1), x1 exclusive. */
-  runs: number[];
-  minX: number;
-  maxX: number;
-  minY: number;
-  maxY: number;
-}
-
-/** Row segments of a row-major RLE over the crop `box` of a `width`-wide frame (the whole frame by default). */
-export function rowSegments(
-  counts: ArrayLike<number>,
-  width: number,
-  box: [number, number, number, number] = [0, 0, width, Number.MAX_SAFE_INTEGER],
-): RowSegments {
-  const [cx0, cy0, cx1] = box;
-  const cw = cx1 - cx0;
-  const out: RowSegments = { runs: [], minX: width, maxX: -1, minY: Infinity, maxY: -1 };
-  let pos = 0;
-  for (let i = 0; i < counts.length; i++) {
-    const n = counts[i];
-    if (i % 2 === 1 && n > 0) {
-      let start = pos;
-      const end = pos + n;
-      while (start < end) {
-        const cy = Math.floor(start / cw);
-        const c0 = start - cy * cw;
-        const c1 = Math.min(cw, c0 + (end - start));
-        const y = cy + cy0;
-        out.runs.push(y, c0 + cx0, c1 + cx0);
-        out.minX = Math.min(out.minX, c0 + cx0);
-        out.maxX = Math.max(out.maxX, c1 + cx0 - 1);
-        out.minY = Math.min(out.minY, y);
-        out.maxY = Math.max(out.maxY, y);
-        start += c1 - c0;
-      }
-    }
-    pos += n;
-  }
-  return out;
 }
 
 /**
