@@ -85,19 +85,32 @@ export function maskToRgba(
   style: MaskStyle,
   region: readonly [number, number, number, number] = maskBox(mask),
 ): RgbaPixels {
+  const box = maskBox(mask);
+  // Rows past the crop's end (counts longer than the crop) are not painted.
+  return segmentsToRgba(rowSegments(mask.counts, mask.width, box).runs, style, region, box[3]);
+}
+
+/**
+ * maskToRgba for segments already walked (`rowSegments(...).runs`), e.g. by a caller that needed their bounds first;
+ * rows at or below `endRow` are left out.
+ */
+export function segmentsToRgba(
+  runs: readonly number[],
+  style: MaskStyle,
+  region: readonly [number, number, number, number],
+  endRow = Infinity,
+): RgbaPixels {
   const [rx0, ry0, rx1, ry1] = region;
   const width = Math.max(0, rx1 - rx0);
   const height = Math.max(0, ry1 - ry0);
   const data = new Uint8ClampedArray(width * height * 4);
   if (width === 0 || height === 0) return { width, height, data };
-  const box = maskBox(mask);
-  const { runs } = rowSegments(mask.counts, mask.width, box);
-  // Segments by region row (rows past the crop's end — counts longer than the crop — are dropped).
+  // Segments by region row.
   const rowStart = new Int32Array(height + 2);
   const spans: number[] = [];
   for (let r = 0; r < runs.length; r += 3) {
     const y = runs[r];
-    if (y >= box[3] || y < ry0 || y >= ry1) continue;
+    if (y >= endRow || y < ry0 || y >= ry1) continue;
     rowStart[y - ry0 + 1]++;
     spans.push(Math.max(0, runs[r + 1] - rx0), Math.min(width, runs[r + 2] - rx0));
   }

@@ -6,7 +6,7 @@
 import type { RleMask } from '../../../workers/protocol';
 import { rgbCss, type InstanceColor } from '../../colors';
 import type { CompactFrame, CompactObject } from '../videoModel';
-import { maskToRgba } from '../../draw/maskBitmap';
+import { segmentsToRgba } from '../../draw/maskBitmap';
 import { rowSegments } from '../../draw/rowSegments';
 
 export interface MaskPatch {
@@ -24,10 +24,15 @@ export function maskPatch(
   color: InstanceColor,
   alpha: { fill: number; outline: number } = { fill: 115, outline: 235 },
 ): MaskPatch | null {
-  const { minX, maxX, minY, maxY } = rowSegments(mask.counts, mask.width, mask.box);
+  const { runs, minX, maxX, minY, maxY } = rowSegments(mask.counts, mask.width, mask.box);
   if (maxX < 0) return null;
   const style = { fill: color.fill, outline: color.outline, fillAlpha: alpha.fill, outlineAlpha: alpha.outline };
-  const { width, height, data } = maskToRgba(mask, { ...style, outline1px: true }, [minX, minY, maxX + 1, maxY + 1]);
+  const { width, height, data } = segmentsToRgba(runs, { ...style, outline1px: true }, [
+    minX,
+    minY,
+    maxX + 1,
+    maxY + 1,
+  ]);
   return { x: minX, y: minY, width, height, data };
 }
 
