@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InstanceResult, RleMask, SegmentResult } from '../../workers/protocol';
-import { decodeCrop, decodeRle, instanceAt, maskToRgba, rleContains } from './maskBitmap';
+import { decodeCrop, decodeRle, instanceAt, maskToRgba, rleContains, segmentsToRgba } from './maskBitmap';
+import { rowSegments } from './rowSegments';
 import { maskToRgbaByPixel } from '../../tests/helpers/maskReference';
 
 // 4×3 mask:
@@ -111,7 +112,12 @@ test('maskToRgba (by runs) equals the per-pixel definition on random masks: blob
       const want = maskToRgbaByPixel(m, s);
       assert.deepEqual(got.data, want.data, `trial ${trial} (${w}×${h}, outline ${outline1px})`);
       // A larger region (the crop plus a margin): the same pixels, placed at the crop's offset, nothing around.
-      const framed = maskToRgba(m, s, [box[0] - 2, box[1] - 1, box[2] + 3, box[3] + 2]);
+      const framed = segmentsToRgba(
+        rowSegments(m.counts, m.width, box).runs,
+        s,
+        [box[0] - 2, box[1] - 1, box[2] + 3, box[3] + 2],
+        box[3],
+      );
       assert.equal(framed.width, w + 5);
       assert.equal(framed.height, h + 3);
       const placed = new Uint8ClampedArray(framed.data.length);

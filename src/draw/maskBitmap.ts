@@ -72,27 +72,23 @@ export const DEFAULT_MASK_STYLE = { fillAlpha: 115, outlineAlpha: 235, outline1p
 
 /**
  * The mask's crop as RGBA: fill colour inside, darker outline on the boundary (pixels with an unset 4-neighbour,
- * or on the crop's edge), transparent outside. `region` (frame pixels, default the mask's box) is the rectangle
- * painted; it must hold every set pixel (the video export paints the tight box of the set pixels).
+ * or on the crop's edge), transparent outside.
  *
  * Works on runs, not pixels: each row's segments are filled natively (`Uint32Array.fill`), their two ends are
  * outline, and the parts of a segment that the row above or below does not cover are outline — found by walking the
  * neighbouring rows' segments. Cost grows with the number of runs, not the crop's area (video frames repaint every
  * object's mask on the main thread each frame). The per-pixel definition is the tests' reference.
  */
-export function maskToRgba(
-  mask: RleMask,
-  style: MaskStyle,
-  region: readonly [number, number, number, number] = maskBox(mask),
-): RgbaPixels {
+export function maskToRgba(mask: RleMask, style: MaskStyle): RgbaPixels {
   const box = maskBox(mask);
   // Rows past the crop's end (counts longer than the crop) are not painted.
-  return segmentsToRgba(rowSegments(mask.counts, mask.width, box).runs, style, region, box[3]);
+  return segmentsToRgba(rowSegments(mask.counts, mask.width, box).runs, style, box, box[3]);
 }
 
 /**
- * maskToRgba for segments already walked (`rowSegments(...).runs`), e.g. by a caller that needed their bounds first;
- * rows at or below `endRow` are left out.
+ * maskToRgba for segments already walked (`rowSegments(...).runs`, e.g. by a caller that needed their bounds first),
+ * over `region` (frame pixels), which must hold every set pixel — the video export paints the tight box of the set
+ * pixels. Rows at or below `endRow` are left out.
  */
 export function segmentsToRgba(
   runs: readonly number[],
