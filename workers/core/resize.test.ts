@@ -1,13 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  antialiasedBilinearWeights,
-  normalizeToChw,
-  preprocessImage,
-  resizeRgbAntialiased,
-  roundToUint8Levels,
-  type RgbaImage,
-} from './resize';
+import { antialiasedBilinearWeights, preprocessImage, resizeRgbAntialiased, type RgbaImage } from './resize';
+import { normalizeToChw, roundToUint8Levels } from '../../tests/helpers/preprocessReference';
 
 /** Builds an RGBA image from per-pixel [r, g, b] triples (alpha 255). */
 function rgba(width: number, height: number, pixels: [number, number, number][]): RgbaImage {

@@ -161,35 +161,6 @@ function resampleRows(
 }
 
 /**
- * HWC RGB floats in 0..255 → planar CHW float32 of `(x/255 − mean[c]) / std[c]` (reference.md §3 scale and
- * normalize; for SAM 3 mean = std = 0.5, i.e. `x/127.5 − 1`). The result is the `[1, 3, h, w]` tensor data.
- */
-export function normalizeToChw(
-  rgbHwc: Float32Array,
-  w: number,
-  h: number,
-  mean: [number, number, number],
-  std: [number, number, number],
-): Float32Array {
-  const plane = w * h;
-  if (rgbHwc.length < plane * 3) throw new RangeError('rgbHwc is shorter than w·h·3');
-  const out = new Float32Array(plane * 3);
-  for (let c = 0; c < 3; c++) {
-    const m = mean[c];
-    const s = std[c];
-    const base = c * plane;
-    for (let i = 0; i < plane; i++) out[base + i] = (rgbHwc[i * 3 + c] / 255 - m) / s;
-  }
-  return out;
-}
-
-/** Rounds resampled values to whole grey levels in place, as a uint8 resize (PIL, torchvision on uint8) does. */
-export function roundToUint8Levels(values: Float32Array): Float32Array {
-  for (let i = 0; i < values.length; i++) values[i] = Math.min(255, Math.max(0, Math.round(values[i])));
-  return values;
-}
-
-/**
  * Full image pre-processing (reference.md §3): stretch to `size × size` with the antialiased bilinear
  * filter, horizontal pass then vertical pass, each stored as uint8 (the reference resizes a uint8 tensor with
  * torchvision's uint8 kernels, which keep a uint8 intermediate like PIL), then normalize to NCHW float32
@@ -202,8 +173,9 @@ export function preprocessImage(
   std: [number, number, number],
 ): Float32Array {
   // Fused: each output row of the resize is rounded to a grey level and written normalised into the CHW planes
-  // through a 256-entry table per channel — the same numbers as resize → round → normalizeToChw, without the HWC
-  // image between them or two more passes over it (tests/parity and resize.test.ts check it against that chain).
+  // through a 256-entry table per channel — the same numbers as resize → round to grey levels → normalise to CHW
+  // (that chain is tests/helpers/preprocessReference.ts; resize.test.ts compares bit for bit), without the HWC image
+  // between them or two more passes over it. tests/parity checks it against transformers' processor.
   const plane = size * size;
   const out = new Float32Array(plane * 3);
   const levels = new Float32Array(3 * 256);
