@@ -9,7 +9,7 @@
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dropFile, waitForStartup } from '../e2e/helpers';
+import { dropDataTransfer, dropFile, waitForStartup } from '../e2e/helpers';
 import { withPreviewPage } from './previewBrowser';
 
 const PORT = Number(process.env.E2E_PORT ?? 4184);
@@ -85,8 +85,7 @@ async function dropPhoto(page: Page, name: string): Promise<void> {
     t.items.add(new File([blob], name, { type: 'image/jpeg' }));
     return t;
   }, name);
-  const stage = page.getByTestId('stage');
-  for (const ev of ['dragenter', 'dragover', 'drop']) await stage.dispatchEvent(ev, { dataTransfer: dt });
+  await dropDataTransfer(page, 'stage', dt);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

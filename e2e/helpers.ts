@@ -1,5 +1,5 @@
 /** Shared Playwright helpers: open the app, drop files, read canvas pixels in image coordinates. */
-import { expect, type Page } from '@playwright/test';
+import { expect, type JSHandle, type Page } from '@playwright/test';
 import { renderScene, type SceneSpec, type Scene } from '../tools/scenes/scene';
 import { encodePng } from '../tools/scenes/png';
 
@@ -56,8 +56,13 @@ export async function dropFile(page: Page, name: string, bytes: Buffer, type: st
     },
     { b64: bytes.toString('base64'), name, type },
   );
-  const stage = page.getByTestId('stage');
-  for (const ev of ['dragenter', 'dragover', 'drop']) await stage.dispatchEvent(ev, { dataTransfer: dt });
+  await dropDataTransfer(page, 'stage', dt);
+}
+
+/** Drags `dt` over the element with `testId` and drops it there (dragenter, dragover, drop), as a person would. */
+export async function dropDataTransfer(page: Page, testId: string, dt: JSHandle<DataTransfer>): Promise<void> {
+  const target = page.getByTestId(testId);
+  for (const ev of ['dragenter', 'dragover', 'drop']) await target.dispatchEvent(ev, { dataTransfer: dt });
 }
 
 /** RGBA of the overlay canvas at an original-image pixel (through the published view mapping). */

@@ -3,8 +3,8 @@
  * video.setup.ts); file mode gets FILE_CLIP encoded to WebM inside the page with MediaRecorder.
  * IDs are read from the video store's per-frame ID log (`window.__sam3.video`).
  */
-import { test, expect, type JSHandle, type Page } from '@playwright/test';
-import { clipDataTransfer } from './videoClips';
+import { test, expect, type Page } from '@playwright/test';
+import { clipDataTransfer, dropOnVideoStage } from './videoClips';
 import { PALETTE } from '../tools/demo-pack/palette';
 import { DEFAULT_TRACKER_SETTINGS } from '../workers/protocol/video';
 import { FILE_CLIP, LIVE_BLUE } from '../tools/video-fixtures/clips';
@@ -219,11 +219,6 @@ async function dragOnFrame(
 }
 
 const sortedIds = (ids: number[]) => [...ids].sort((a, b) => a - b);
-
-async function dropOnVideoStage(page: Page, dt: JSHandle<DataTransfer>) {
-  const stage = page.getByTestId('video-stage');
-  for (const ev of ['dragenter', 'dragover', 'drop']) await stage.dispatchEvent(ev, { dataTransfer: dt });
-}
 
 test('webcam: IDs stay stable over 30+ processed frames, a new square gets a new ID, frames are dropped', async ({
   page,

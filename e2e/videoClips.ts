@@ -6,6 +6,7 @@
 import type { JSHandle, Page } from '@playwright/test';
 import { PALETTE } from '../tools/demo-pack/palette';
 import type { ClipSpec } from '../tools/video-fixtures/clips';
+import { dropDataTransfer } from './helpers';
 
 export interface EncodeOptions {
   container: 'mp4' | 'mov' | 'webm' | 'mkv';
@@ -55,7 +56,6 @@ export async function clipDataTransfer(page: Page, clip: ClipSpec, o: EncodeOpti
   }, spec);
 }
 
-export async function dropOnVideoStage(page: Page, dt: JSHandle<DataTransfer>): Promise<void> {
-  const stage = page.getByTestId('video-stage');
-  for (const ev of ['dragenter', 'dragover', 'drop']) await stage.dispatchEvent(ev, { dataTransfer: dt });
+export function dropOnVideoStage(page: Page, dt: JSHandle<DataTransfer>): Promise<void> {
+  return dropDataTransfer(page, 'video-stage', dt);
 }
