@@ -12,7 +12,7 @@ export function formatBytes(bytes: number): string {
     u++;
   }
   // 999.96 MB would print as "1000.0 MB": carry into the next unit when rounding reaches 1000.
-  if (u > 0 && u < units.length - 1 && v >= 100 && Math.round(v) >= 1000) {
+  if (u > 0 && u < units.length - 1 && Math.round(v) >= 1000) {
     v /= 1000;
     u++;
   }
