@@ -100,10 +100,18 @@ def drop_noop_casts(g: Graph) -> int:
     return removed
 
 
-def fold(g: Graph, max_rounds: int = 8) -> int:
-    """Folds until nothing changes; returns the number of nodes removed."""
+def fold(g: Graph) -> tuple[int, int]:
+    """Folds until nothing changes (a fixed point); returns (nodes removed, rounds run).
+
+    One round folds every node whose inputs are constant in topological order, but the shapes it learns are inferred
+    again only at the start of the next round: a Reshape whose target became constant this round gets its output
+    shape next round, and only then can the following layer's `Shape` fold. A traced ViT therefore unlocks about one
+    layer per round (57 rounds for SAM 3's 32-layer trunk), so no round cap can be right for every depth. The loop
+    ends because every round that changes something removes a node or inlines a constant `If` (both finite)."""
     before = len(g.nodes)
-    for _ in range(max_rounds):
+    rounds = 0
+    while True:
+        rounds += 1
         g.infer_shapes()
         changed = False
         new_nodes: list[onnx.NodeProto] = []
@@ -127,7 +135,7 @@ def fold(g: Graph, max_rounds: int = 8) -> int:
             break
     g.toposort()
     g.infer_shapes()
-    return before - len(g.nodes)
+    return before - len(g.nodes), rounds
 
 
 def _try_fold(g: Graph, node: onnx.NodeProto) -> bool:
