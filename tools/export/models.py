@@ -212,8 +212,13 @@ def apply_calibration(detector: Any, calibration: dict[str, float]) -> None:
 
     head = detector.detr_decoder.presence_head
     last = head.layer3 if getattr(head, "layer3", None) is not None else head.layer2
+    proj = detector.dot_product_scoring.query_proj
     with torch.no_grad():
-        detector.dot_product_scoring.query_proj.weight.mul_(float(calibration["queryProjScale"]))
+        if calibration.get("queryProjBiasDelta"):  # calibrate_to_threshold's offset, added before the scaling
+            proj.bias.add_(torch.tensor(calibration["queryProjBiasDelta"], dtype=proj.bias.dtype))
+        proj.weight.mul_(float(calibration["queryProjScale"]))
+        if calibration.get("queryProjBias"):  # calibrate_to_threshold scales every logit: weight and bias
+            proj.bias.mul_(float(calibration["queryProjScale"]))
         last.bias.add_(float(calibration["presenceBiasShift"]))
 
 
@@ -224,50 +229,86 @@ class DetectorProbe:
     pixel_values: Any
     input_ids: Any
     attention_mask: Any
-    kept: int = 10  # queries that should pass the threshold on the probe
+    kept: int = 10  # the preferred number of queries that pass the threshold on the probe
     threshold: float = 0.5
+    margin: float = 0.08  # no score within this distance of the threshold on the probe (the target asks 0.05)
+    kept_range: tuple[int, int] = (5, 20)  # the kept count may move within this range to find such a gap
 
 
-def calibrate_to_threshold(detector: Any, probe: DetectorProbe, device: str | None = None) -> dict[str, float]:
-    """query_proj × 8 (as calibrate_tiny), then the presence head's last bias is shifted so that exactly `probe.kept`
-    queries have σ(logit)·σ(presence) > threshold on the probe, halfway between the kept-th query and the next.
-    pred_logits do not depend on that bias and the presence logit is affine in it, so one forward suffices; if fewer
-    than `kept` queries have σ(logit) > threshold, the spread is doubled (at most 6 times)."""
+def calibrate_to_threshold(detector: Any, probe: DetectorProbe, device: str | None = None) -> dict[str, Any]:
+    """Opens a clear gap around the threshold on the probe, so that comparing the kept sets of two precisions is
+    meaningful: K queries (K in probe.kept_range) score at least threshold + margin and every other query at most
+    threshold − margin.
+
+    Random weights give 200 logits in a narrow band with a common offset (query_proj's bias against the pooled text),
+    and Sam3DotProductScoring clamps logits to ±12: neither scaling query_proj's weight (calibrate_tiny) nor scaling
+    every logit can open such a gap — the top queries saturate at the clamp together before the band separates. So
+    two things are set, both on query_proj, from one forward on the probe (unclamped logits v, at scale 1):
+      - the offset: query_proj.bias += δ, with δ along the probe's projected text t (Δlogit = scale·δ·t), so that the
+        cut between the K-th and (K+1)-th logit sits at MIDPOINT;
+      - the spread: weight and bias × a, the smallest factor that leaves the margin (scores stay graded).
+    K is the cut in the range with the widest natural gap (the smallest a), ties nearest probe.kept. The presence
+    head's last bias then sets σ(presence) = p of that cut (pred_logits do not depend on it)."""
     import math
 
+    import numpy as np
     import torch
 
     head = detector.detr_decoder.presence_head
     last = head.layer3 if getattr(head, "layer3", None) is not None else head.layer2
+    scoring = detector.dot_product_scoring
     dev = device or ("cuda" if torch.cuda.is_available() else "cpu")
     home = next(detector.parameters()).device
     detector.to(dev)
     boxes = torch.zeros((1, 1, 4), device=dev)
     labels = torch.full((1, 1), -10, dtype=torch.long, device=dev)  # the engine's "no exemplar" slot
-    factor = 8.0
+    clamp = float(scoring.clamp_max_val)
+    captured: dict[str, Any] = {}
+    hook = scoring.text_proj.register_forward_hook(lambda _m, _i, out: captured.__setitem__("text", out.detach()))
     with torch.no_grad():
-        detector.dot_product_scoring.query_proj.weight.mul_(8.0)
-        for _ in range(7):
+        scoring.clamp_logits = False
+        try:
             out = detector(pixel_values=probe.pixel_values.to(dev), input_ids=probe.input_ids.to(dev),
                            attention_mask=probe.attention_mask.to(dev), input_boxes=boxes, input_boxes_labels=labels)
-            logits = out.pred_logits.flatten().float().sort(descending=True).values
-            if float(torch.sigmoid(logits[probe.kept - 1])) > probe.threshold + 0.05:
-                break
-            detector.dot_product_scoring.query_proj.weight.mul_(2.0)
-            factor *= 2.0
+        finally:
+            scoring.clamp_logits = True
+            hook.remove()
+        v = np.sort(out.pred_logits.flatten().double().cpu().numpy())[::-1]  # unclamped, at scale 1, descending
+        t = captured["text"].flatten().double()
+        lo, hi = probe.kept_range
+        factors = np.logspace(-2, 4, 1201)
+        best: tuple[float, int, float, float, float] | None = None  # (a, K, p, margin, midpoint shift)
+        for k in range(max(1, lo), min(hi, len(v) - 1) + 1):
+            half = (v[k - 1] - v[k]) / 2
+            for a in factors:
+                s_in = 1 / (1 + math.exp(-min(clamp, MIDPOINT + a * half)))
+                s_out = 1 / (1 + math.exp(-max(-clamp, MIDPOINT - a * half)))
+                p = min(2 * probe.threshold / (s_in + s_out), 0.999)
+                m = min(s_in * p - probe.threshold, probe.threshold - s_out * p)
+                if m >= probe.margin:
+                    if best is None or (a, abs(k - probe.kept)) < (best[0], abs(best[1] - probe.kept)):
+                        best = (float(a), k, p, m, float(-(v[k - 1] + v[k]) / 2))
+                    break
+        if best is None:
+            raise RuntimeError(f"calibration: no cut in {probe.kept_range} reaches the margin {probe.margin}")
+        factor, k, target, margin, mid = best
+        # Δlogit (scale 1) = scoring.scale · δ·t; the MIDPOINT offset is added after scaling by a: mid + MIDPOINT/a.
+        shift = mid + MIDPOINT / factor
+        delta = (t * (shift / (scoring.scale * float(t @ t)))).to(scoring.query_proj.bias.dtype)
+        scoring.query_proj.bias.add_(delta.to(dev))
+        scoring.query_proj.weight.mul_(factor)
+        scoring.query_proj.bias.mul_(factor)
         p0 = float(out.presence_logits.flatten()[0])
-        s_in = float(torch.sigmoid(logits[probe.kept - 1]))
-        s_out = float(torch.sigmoid(logits[probe.kept]))
-        # σ(presence) between threshold/s_in (the kept-th passes) and threshold/s_out (the next does not).
-        lo, hi = probe.threshold / s_in, min(probe.threshold / s_out, 0.999)
-        target = min(max((lo + hi) / 2, 1e-4), 0.999)
-        shift = math.log(target / (1 - target)) - p0
-        last.bias.add_(shift)
+        presence_shift = math.log(target / (1 - target)) - p0
+        last.bias.add_(presence_shift)
     detector.to(home)
-    info = {"queryProjScale": factor, "presenceBiasShift": shift, "presenceProbability": target,
-            "keptScoreMargin": min(s_in * target - probe.threshold, probe.threshold - s_out * target)}
-    log(f"calibrated on the probe: {info}")
+    info = {"queryProjScale": factor, "queryProjBias": True, "queryProjBiasDelta": [float(x) for x in delta.cpu()],
+            "presenceBiasShift": presence_shift, "presenceProbability": target, "keptScoreMargin": margin, "kept": k}
+    log(f"calibrated on the probe: kept {k}, margin {margin:.4f}, factor {factor:.3g}, p {target:.4f}")
     return info
+
+
+MIDPOINT = 0.4  # the logit the cut sits at: σ(presence) ≈ 0.75 then, not pinned at its cap
 
 
 def build_from_checkpoint(checkpoint: str) -> Sam3Pair:
