@@ -36,6 +36,7 @@ import onnx  # noqa: E402
 from chunked_data import save_chunked, verify_chunks  # noqa: E402
 from common import log, sha256_file  # noqa: E402
 from fold_shapes import dedupe_weights, fold  # noqa: E402
+from chunk_attention import DEFAULT_BUDGET, chunk_attention  # noqa: E402
 from fuse_attention import fuse_attention  # noqa: E402
 from graph_ir import Graph, iter_all_nodes, op_counts  # noqa: E402
 
@@ -88,15 +89,18 @@ def dynamic_axes(g: Graph) -> list[str]:
     return axes
 
 
-def planning_dims(g: Graph) -> dict[str, list[int | str | None]]:
-    """Graph-input shapes with the dynamic axes bound to PLANNING sizes (memory tokens: 7 frames of T tokens)."""
-    tokens = None
+def planning_sizes(g: Graph) -> dict[str, int]:
+    """PLANNING with the memory bank's token count (MEMORY_FRAMES frames of the graph's T image tokens)."""
+    sizes = dict(PLANNING)
     for vi in g.model.graph.input:
         if vi.name == "current_vision_features":
-            tokens = vi.type.tensor_type.shape.dim[0].dim_value
-    sizes = dict(PLANNING)
-    if tokens:
-        sizes["num_spatial_tokens"] = MEMORY_FRAMES * tokens
+            sizes["num_spatial_tokens"] = MEMORY_FRAMES * vi.type.tensor_type.shape.dim[0].dim_value
+    return sizes
+
+
+def planning_dims(g: Graph) -> dict[str, list[int | str | None]]:
+    """Graph-input shapes with the dynamic axes bound to PLANNING sizes (memory tokens: 7 frames of T tokens)."""
+    sizes = planning_sizes(g)
     out: dict[str, list[int | str | None]] = {}
     for vi in g.model.graph.input:
         dims: list[int | str | None] = []
@@ -137,18 +141,19 @@ def io_dtype(g: Graph) -> str:
     return "float16" if onnx.TensorProto.FLOAT16 in types else "float32"
 
 
-def prepare(path: Path) -> tuple[Graph, dict[str, Any]]:
-    """Fold + fuse once per graph; the variants start from copies."""
+def prepare(path: Path, chunk_bytes: int = DEFAULT_BUDGET) -> tuple[Graph, dict[str, Any]]:
+    """Fold + fuse (+ split large attentions along their queries) once per graph; the variants start from copies."""
     t0 = time.time()
     raw = raw_stats(path)
     g = Graph.load(path)
-    fold(g)
+    _, rounds = fold(g)
     merged = dedupe_weights(g)
     counts = op_counts(g.nodes)
-    folded = {"nodes": sum(counts.values()), "shapeOps": {k: counts.get(k, 0) for k in SHAPE_OPS}}
+    folded = {"nodes": sum(counts.values()), "rounds": rounds, "shapeOps": {k: counts.get(k, 0) for k in SHAPE_OPS}}
     att = fuse_attention(g)
     if att.unfused:
         raise RuntimeError(f"{path.name}: {len(att.unfused)} attention(s) left unfused: {att.unfused}")
+    chunks = chunk_attention(g, chunk_bytes, planning_sizes(g)) if chunk_bytes > 0 else None
     counts = op_counts(g.nodes)
     left_softmax = sum(1 for n in iter_all_nodes(g.nodes) if n.op_type == "Softmax")
     stats = {
@@ -157,25 +162,38 @@ def prepare(path: Path) -> tuple[Graph, dict[str, Any]]:
         "afterFusion": {"nodes": sum(counts.values()), "shapeOps": {k: counts.get(k, 0) for k in SHAPE_OPS}},
         "attention": {"found": att.softmax, "fused": att.fused, "otherSoftmax": att.other_softmax,
                       "softmaxLeft": left_softmax, "fusedShapes": att.shapes},
+        "attentionChunks": None if chunks is None else {
+            "budgetBytes": chunk_bytes, "split": chunks.split, "nodesAdded": chunks.nodes_added,
+            "largestScoresBefore": chunks.largest_scores_before, "largestScoresAfter": chunks.largest_scores_after,
+            "details": chunks.details},
         "duplicateWeightsMerged": merged,
         "dynamicAxes": dynamic_axes(g),
         "largestActivation": largest_activation(g),
     }
-    log(f"{path.name} ({time.time() - t0:.1f} s): {raw['nodes']} -> {folded['nodes']} nodes folded -> {stats['afterFusion']['nodes']} fused; "
+    log(f"{path.name} ({time.time() - t0:.1f} s): {raw['nodes']} -> {folded['nodes']} nodes folded in {rounds} rounds -> {stats['afterFusion']['nodes']} fused; "
         f"attention {att.fused}/{att.softmax}; shape ops left {stats['afterFusion']['shapeOps']}")
     return g, stats
 
 
-def build_variant_graph(base: Graph, spec: dict[str, Any]) -> tuple[Graph, dict[str, Any], list[str]]:
-    from quantize_weights import quantize
+def build_variant_graph(base: Graph, spec: dict[str, Any], chunked: bool = False
+                        ) -> tuple[Graph, dict[str, Any], list[str]]:
+    from quantize_weights import quantize, quantize_embeddings
     from to_fp16 import convert
 
     g = base.copy()
-    transforms = ["fold-shapes", "fused-attention"]
+    transforms = ["fold-shapes", "fused-attention"] + (["attention-query-chunks"] if chunked else [])
     info: dict[str, Any] = {}
+    if spec.get("keep8"):  # mixed precision: the sensitive layers at 8 bits first, the rest at spec["bits"]
+        info["matmulNBits8"] = quantize(g, 8, include=tuple(spec["keep8"]))
+        if info["matmulNBits8"]["quantized"]:
+            transforms.append("matmul-nbits-8-sensitive")
     if spec["bits"]:
-        info["matmulNBits"] = quantize(g, spec["bits"])
-        transforms.append(f"matmul-nbits-{spec['bits']}")
+        info["matmulNBits"] = quantize(g, spec["bits"], algo=spec.get("algo", "default"))
+        transforms.append(f"matmul-nbits-{spec['bits']}" + ("-hqq" if spec.get("algo") == "hqq" else ""))
+    if spec.get("embedBits"):
+        info["embeddings"] = quantize_embeddings(g, spec["embedBits"])
+        if info["embeddings"]["tables"]:
+            transforms.append(f"gather-block-quantized-{spec['embedBits']}")
     if spec["fp16"]:
         info["fp16"] = convert(g)
         transforms.append("fp16")
@@ -205,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("pack", type=Path, help="exported pack directory (with manifest.json)")
     p.add_argument("out", type=Path, help="output directory: one sub-directory per variant")
     p.add_argument("--variants", default="fp32-fused,fp16,q4f16,q8f16")
+    p.add_argument("--variant-spec", action="append", default=[], metavar="NAME=JSON",
+                   help='define or override a variant, e.g. q4-hqq=\'{"precision":"q4f16","bits":4,"fp16":true,'
+                        '"algo":"hqq","embedBits":4,"keep8":["/backbone/layers.31/"]}\'')
     p.add_argument("--chunk-mb", action="append", default=[],
                    help="largest chunk file in MiB (default 512); FILE=N overrides it for one graph file, "
                         "e.g. --chunk-mb 0.25 --chunk-mb text.onnx=3.1")
@@ -212,8 +233,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="JSON {graphs: {role: entry}, memoryConstants?} of graphs that are in the pack directory but "
                         "not in its manifest (the tiny memory graphs); their variants go to extra-entries.json")
     p.add_argument("--no-verify-load", action="store_true", help="skip opening each written graph with onnxruntime")
+    p.add_argument("--attention-chunk-mb", type=float, default=DEFAULT_BUDGET / 2**20,
+                   help="split attentions whose float32 score matrix exceeds this many MiB along their queries "
+                        "(chunk_attention.py; 0 keeps every attention whole)")
     a = p.parse_args(argv)
 
+    for s in a.variant_spec:
+        name, _, js = s.partition("=")
+        VARIANTS[name] = {"bits": None, "fp16": False, **json.loads(js)}
     names = [v.strip() for v in a.variants.split(",") if v.strip()]
     unknown = [v for v in names if v not in VARIANTS]
     if unknown:
@@ -228,12 +255,14 @@ def main(argv: list[str] | None = None) -> int:
     outs: dict[str, dict[str, Any]] = {v: {"graphs": {}, "extra": {}, "largest": {"bytes": 0}, "transforms": []}
                                        for v in names}
 
+    any_chunked = False
     for role, entry, listed in entries:
         src = a.pack / entry["file"]["path"]
-        base, stats = prepare(src)
+        base, stats = prepare(src, int(a.attention_chunk_mb * 2**20))
         report["graphs"][role] = {"file": entry["file"]["path"], **stats, "variants": {}}
+        any_chunked = any_chunked or bool(stats["attentionChunks"] and stats["attentionChunks"]["split"])
         for v in names:
-            g, info, transforms = build_variant_graph(base, VARIANTS[v])
+            g, info, transforms = build_variant_graph(base, VARIANTS[v], any_chunked)
             largest = largest_tensor(g, stats["largestActivation"], VARIANTS[v]["fp16"])
             file_name = Path(entry["file"]["path"]).name
             chunk_bytes = int(per_file_mb.get(file_name, default_mb) * 1024 * 1024)
@@ -247,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
             if ext:
                 new_entry["externalData"] = ext
             (outs[v]["graphs"] if listed else outs[v]["extra"])[role] = new_entry
-            outs[v]["transforms"] = transforms
+            if len(transforms) >= len(outs[v]["transforms"]):
+                outs[v]["transforms"] = transforms
             if largest["bytes"] > outs[v]["largest"]["bytes"]:
                 outs[v]["largest"] = {**largest, "graph": role}
             loaded = "skipped" if a.no_verify_load else verify_load(saved.path)
