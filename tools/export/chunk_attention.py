@@ -51,12 +51,13 @@ def score_bytes(g: Graph, node: onnx.NodeProto, planning: dict[str, int] | None 
     A dynamic key length takes its planning size (e.g. the memory bank's seven frames); one that shape inference
     renamed (concatenated memory and pointer tokens) the largest planning size."""
     q, k = _dims(g, node.input[0]), _dims(g, node.input[1])
-    if not q or not k or len(q) != 3 or len(k) != 4 or not _static(q[1]):
+    if not q or not k or len(q) != 3 or len(k) not in (3, 4) or not _static(q[1]):
         return None
+    t_dim = k[1] if len(k) == 3 else k[2]  # key as BSD [B, T, N·H] or BNSH [B, N, T, H]
     heads = next((a.i for a in node.attribute if a.name == "num_heads"), None)
     batch = q[0] if _static(q[0]) else 1
     plan = planning or {}
-    t = k[2] if _static(k[2]) else plan.get(str(k[2]), max(plan.values(), default=None))
+    t = t_dim if _static(t_dim) else plan.get(str(t_dim), max(plan.values(), default=None))
     if heads is None or t is None:
         return None
     return int(batch) * int(heads) * int(q[1]) * int(t) * 4, int(q[1])  # type: ignore[arg-type]
@@ -121,7 +122,7 @@ def _split(g: Graph, node: onnx.NodeProto, sizes: list[int]) -> list[onnx.NodePr
         mha.input.extend(inputs)
         del mha.output[:]
         outs = [g.fresh(f"{node.name}/rows{i}_out")]
-        # present_key/present_value: the first block keeps the original names (K and V are the same for all).
+        # present_key/present_value (if any): the first block keeps the original names (K and V are the same for all).
         for o in node.output[1:]:
             outs.append(o if (i == 0 and o) else (g.fresh(f"{node.name}/rows{i}_present") if o else ""))
         mha.output.extend(outs)

@@ -9,12 +9,15 @@ What the match accepts (found by pattern, whatever module produced it):
   and causal masks) and Cast to float before the Softmax, and Cast after it.
 
 How the MultiHeadAttention node is fed (formats every onnxruntime EP implements):
-- query as BSD [B', S, N'·H]; key and value as BNSH [B', N', T, H] (format Q_K_V_BSNH_BNSH_BNSH, no packing, no
-  QKV bias input, no key_padding_mask — the WebGPU kernel has none: masks go in as attention_bias);
+- query, key and value as BSD [B', S|T, N'·H] (format Q_K_V_BSNH, no packing, no QKV bias input, no
+  key_padding_mask — the WebGPU kernel has none: masks go in as attention_bias). With BNSH key/value onnxruntime's
+  CPU kernel (hence WASM) always materialises the [N', S, T] scores; with BSD and no present outputs it can take its
+  tiled flash path;
 - a static batch B > 1 (the ViT's 9 windows at 1008²) is folded into the heads (N' = B·N, B' = 1): each (window,
   head) pair attends within its own window either way, and onnxruntime's WebGPU flash-attention path requires batch 1;
-- present_key / present_value outputs are declared: older onnxruntime WebGPU builds take the flash path only when
-  they exist;
+- no present_key / present_value outputs: the CPU kernel's flash path requires their absence, and onnxruntime's
+  WebGPU flash attention no longer asks for them since PR #26926 (Jan 2026; onnxruntime-web 1.30 has it). Unused
+  present outputs also cost the CPU path a copy of K and V per attention that fragments its arena;
 - attention_bias is [1 or B', 1 or N', S, T]: broadcast over batch/heads as the graph had it. onnxruntime issue
   #26766 (WebGPU MHA gave wrong results with a broadcast attention_bias) was fixed by PR #26769 (Dec 2025); the
   onnxruntime-node 1.30 Linux binary used here has the fix (its flash-attention shader indexes the bias through
@@ -267,13 +270,15 @@ def fuse_one(g: Graph, m: Match, expand_bias_heads: bool = False) -> tuple[list[
     else:
         Bp, Np = B, N
     q3 = b.reshape(b.transpose(q4, [0, 2, 1, 3]), [0, 0, Np * H])
+    # Key and value as BSD too: onnxruntime's CPU kernel (the WASM build's) takes its tiled flash path only for BSD
+    # key/value without present outputs; with BNSH key/value it always computes the whole score matrix.
+    k3 = b.reshape(b.transpose(k4, [0, 2, 1, 3]), [0, 0, Np * H])
+    v3 = b.reshape(b.transpose(v4, [0, 2, 1, 3]), [0, 0, Np * Hv])
     g.use_domain(MS)
-    mha = g.make_node("MultiHeadAttention", [q3, k4, v4, "", "", bias or ""], n_out=3, hint=f"{b.prefix}/MHA",
+    mha = g.make_node("MultiHeadAttention", [q3, k3, v3, "", "", bias or ""], n_out=1, hint=f"{b.prefix}/MHA",
                       domain=MS, num_heads=Np, scale=float(m.scale))
     b.nodes.append(mha)
     g.set_shape(mha.output[0], elem, [Bp, S, Np * Hv])
-    g.set_shape(mha.output[1], elem, [Bp, Np, T, H])
-    g.set_shape(mha.output[2], elem, [Bp, Np, T, Hv])
     out = m.av.output[0]
     x = b.transpose(b.reshape(mha.output[0], [0, 0, Np, Hv]), [0, 2, 1, 3],
                     output=out if (rank == 4 and not fold) else None)
