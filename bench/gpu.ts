@@ -7,7 +7,7 @@
  * tracked objects; peak GPU memory (nvidia-smi, when present); accuracy against PyTorch fp32 at full size (kept set,
  * scores, boxes, mask IoU). Cases: tools/export/bench_cases.json (the PyTorch bench's).
  *
- *   node gpu-bench.mjs --packs DIR[,DIR…] [--torch torch_bench.json] [--outputs DIR] [--cpu] [--repeats N] [--out DIR]
+ *   node gpu-bench.mjs --packs DIR[,DIR…] [--torch torch_bench.json] [--outputs DIR (holding goldens/)] [--cpu] [--repeats N] [--out DIR]
  *   SAM3_FULL_DIR=/tmp/sam3-full node gpu-bench.mjs        (pack/ and variants/* under it, torch/ beside)
  *
  * Bundled by `npm run bench:gpu:bundle` into one file that imports only onnxruntime-node (tools/export/README.md,
@@ -285,8 +285,8 @@ async function benchPack(dir: string): Promise<PackReport> {
 
 /** The first-request case against PyTorch fp32's outputs (goldens format), when they are there. */
 async function accuracy(engine: Engine): Promise<Record<string, unknown> | undefined> {
-  const dir = args.get('outputs') || (fullDir ? join(fullDir, 'torch', 'outputs') : '');
-  if (!dir || !existsSync(join(dir, 'index.json'))) return undefined;
+  const dir = args.get('outputs') || (fullDir ? join(fullDir, 'torch') : '');
+  if (!dir || !existsSync(join(dir, 'goldens', 'index.json'))) return undefined;
   const { Goldens } = await import('../tests/parity/fixtures');
   const g = new Goldens(dir);
   const img = await engine.setImage({ kind: 'rgba', name: 'a.png', image: image(cases.firstRequest.image) });

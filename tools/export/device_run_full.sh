@@ -12,7 +12,7 @@
 #   node      $NODE_BENCH, if set: the engine's bench (npm run bench:gpu bundle), with SAM3_FULL_DIR=$W in its
 #             environment; it finds the packs in $W/pack and $W/variants/<v>, PyTorch's outputs in $W/torch and may
 #             write up to 3 files into $OUT.
-# Comes back in $OUT: run.log, sizes.json, build-report.json, torch_bench.json, torch_outputs.tar.gz.
+# Comes back in $OUT: run.log, sizes.json, build-report.json, torch_bench.json, torch_goldens.tar.gz.
 set -u
 OUT=${OUT:-/tmp/out}
 W=${SAM3_FULL_DIR:-/tmp/sam3-full}
@@ -82,6 +82,6 @@ PY
 
 [ -f "$W/variants/build-report.json" ] && cp "$W/variants/build-report.json" "$OUT/"
 [ -f "$W/torch/torch_bench.json" ] && cp "$W/torch/torch_bench.json" "$OUT/"
-[ -d "$W/torch/outputs" ] && tar czf "$OUT/torch_outputs.tar.gz" -C "$W/torch" outputs
+[ -d "$W/torch/goldens" ] && tar czf "$OUT/torch_goldens.tar.gz" -C "$W/torch" goldens
 ls -la "$OUT"
 grep -E "rc=|EXPORT FAILED|STAGE FAILED|Error|errors" "$LOG" | tail -30

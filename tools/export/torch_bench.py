@@ -8,7 +8,7 @@ engine's `npm run bench:gpu` runs over the exported ONNX variants.
   python tools/export/torch_bench.py --tiny --tokenizer public/packs/demo/tokenizer.json --out /tmp/tb --device cpu
 
 Writes OUT/torch_bench.json (timings, peak GPU memory, kept sets, fp16-vs-fp32 agreement; schema in README.md,
-"torch_bench.py output") and OUT/outputs/ (index.json + bins/, the goldens format tests/parity/fixtures.ts reads):
+"torch_bench.py output") and OUT/goldens/ (index.json + bins/, the goldens format tests/parity/fixtures.ts reads):
 per dtype the raw detector scores and boxes, kept indices and post-processed masks at image size, the click's
 IoU scores and masks, and the tracked masks of the video case — what each ONNX variant's accuracy is measured
 against. Every scenario runs in its own try/except; failures are listed under `errors`.
@@ -34,13 +34,27 @@ MASK_CAP = 32  # at most this many kept masks stored per detector case (bounds t
 
 
 class Bench:
-    def __init__(self, device: str, repeats: int) -> None:
+    def __init__(self, device: str, repeats: int, warmup: int = 1, scenarios: set[str] | None = None,
+                 video_frames: int | None = None, object_counts: list[int] | None = None) -> None:
         import torch
 
         self.torch = torch
         self.device = device
         self.repeats = repeats
+        self.warmup = warmup  # untimed runs before the timed ones (kernel warm-up; 0 on a CPU)
+        self.scenarios = scenarios  # None = every scenario
+        self.video_frames = video_frames  # None = the case's
+        self.object_counts = object_counts
         self.cuda = device.startswith("cuda")
+
+    def wants(self, scenario: str) -> bool:
+        return self.scenarios is None or scenario in self.scenarios
+
+    def runs(self) -> range:
+        return range(self.warmup + self.repeats)
+
+    def timed_run(self, rep: int) -> bool:
+        return rep >= self.warmup
 
     def sync(self) -> None:
         if self.cuda:
@@ -107,6 +121,14 @@ def run_dtype(b: Bench, dtype_name: str, det: Any, trk: Any, video: Any, size: i
 
     images: dict[str, Any] = {}
     pixels: dict[str, Any] = {}
+    features: dict[str, Any] = {}
+
+    def vision_of(image_id: str) -> Any:
+        """Vision features per image, computed once (a full-size CPU pass takes about a minute)."""
+        if image_id not in features:
+            features[image_id] = det.get_vision_features(pixel_values=pixels[image_id])
+        return features[image_id]
+
     for entry in cases["images"]:
         img = image_rgb(cases, entry["id"])
         images[entry["id"]] = img
@@ -153,82 +175,103 @@ def run_dtype(b: Bench, dtype_name: str, det: Any, trk: Any, video: Any, size: i
     with torch.no_grad():
         # First image request: vision + text + detector, then a keystroke (text + detector), an exemplar change.
         fr = cases["firstRequest"]
-        for rep in range(b.repeats + 1):
-            b.reset_peak()
-            vision, tv = b.timed(lambda: det.get_vision_features(pixel_values=pixels[fr["image"]]))
-            (txt, mask), tt = b.timed(lambda: text(fr["phrase"]))
-            bx, lb = boxes_for({}, 0, 0)
-            out, td = b.timed(lambda: detect(vision, txt, mask, bx, lb))
-            if rep > 0:  # the first run warms kernels up (and cuDNN's autotuning)
-                for k, v in (("firstRequest.vision", tv), ("firstRequest.text", tt), ("firstRequest.detector", td),
-                             ("firstRequest.total", tv + tt + td)):
-                    add(k, v)
-            peaks["firstRequest"] = b.peak()
-        record_detection("first", out, fr["image"])
-        ks = cases["keystrokes"]
-        kvision = det.get_vision_features(pixel_values=pixels[ks["image"]])
-        for i, phrase in enumerate(ks["phrases"]):
-            for rep in range(b.repeats + 1):
+        if b.wants("firstRequest"):
+            for rep in b.runs():
                 b.reset_peak()
-                (txt, mask), tt = b.timed(lambda phrase=phrase: text(phrase))
+                vision, tv = b.timed(lambda: det.get_vision_features(pixel_values=pixels[fr["image"]]))
+                (txt, mask), tt = b.timed(lambda: text(fr["phrase"]))
                 bx, lb = boxes_for({}, 0, 0)
-                out, td = b.timed(lambda: detect(kvision, txt, mask, bx, lb))
-                if rep > 0:
-                    add("keystroke.text", tt)
-                    add("keystroke.detector", td)
-                    add("keystroke.total", tt + td)
-                peaks["keystroke"] = b.peak()
-            record_detection(f"keystroke{i}", out, ks["image"])
+                out, td = b.timed(lambda: detect(vision, txt, mask, bx, lb))
+                if b.timed_run(rep):  # a warm-up run primes kernels (and cuDNN's autotuning)
+                    for k, v in (("firstRequest.vision", tv), ("firstRequest.text", tt), ("firstRequest.detector", td),
+                                 ("firstRequest.total", tv + tt + td)):
+                        add(k, v)
+                peaks["firstRequest"] = b.peak()
+            features.setdefault(fr["image"], vision)
+            record_detection("first", out, fr["image"])
+        ks = cases["keystrokes"]
+        if b.wants("keystroke"):
+            kvision = vision_of(ks["image"])
+            for i, phrase in enumerate(ks["phrases"]):
+                for rep in b.runs():
+                    b.reset_peak()
+                    (txt, mask), tt = b.timed(lambda phrase=phrase: text(phrase))
+                    bx, lb = boxes_for({}, 0, 0)
+                    out, td = b.timed(lambda: detect(kvision, txt, mask, bx, lb))
+                    if b.timed_run(rep):
+                        add("keystroke.text", tt)
+                        add("keystroke.detector", td)
+                        add("keystroke.total", tt + td)
+                    peaks["keystroke"] = b.peak()
+                record_detection(f"keystroke{i}", out, ks["image"])
         ex = cases["exemplar"]
-        h, w = images[ex["image"]].shape[:2]
-        evision = det.get_vision_features(pixel_values=pixels[ex["image"]])
-        txt, mask = text(ex["phrase"])
-        bx, lb = boxes_for(ex, w, h)
-        for rep in range(b.repeats + 1):
-            b.reset_peak()
-            out, td = b.timed(lambda: detect(evision, txt, mask, bx, lb))
-            if rep > 0:
-                add("exemplarChange.detector", td)
-            peaks["exemplarChange"] = b.peak()
-        record_detection("exemplar", out, ex["image"])
+        if b.wants("exemplar"):
+            h, w = images[ex["image"]].shape[:2]
+            evision = vision_of(ex["image"])
+            txt, mask = text(ex["phrase"])
+            bx, lb = boxes_for(ex, w, h)
+            for rep in b.runs():
+                b.reset_peak()
+                out, td = b.timed(lambda: detect(evision, txt, mask, bx, lb))
+                if b.timed_run(rep):
+                    add("exemplarChange.detector", td)
+                peaks["exemplarChange"] = b.peak()
+            record_detection("exemplar", out, ex["image"])
         si = cases["secondImage"]
-        txt, mask = text(si["phrase"])
-        bx, lb = boxes_for({}, 0, 0)
-        out = detect(det.get_vision_features(pixel_values=pixels[si["image"]]), txt, mask, bx, lb)
-        record_detection("second", out, si["image"])
+        if b.wants("second"):
+            txt, mask = text(si["phrase"])
+            bx, lb = boxes_for({}, 0, 0)
+            out = detect(vision_of(si["image"]), txt, mask, bx, lb)
+            record_detection("second", out, si["image"])
+        # Accuracy set: every image × every phrase (text only), the outputs each variant is compared with.
+        acc = cases.get("accuracy")
+        if acc and b.wants("accuracy"):
+            for image_id in acc["images"]:
+                for j, phrase in enumerate(acc["phrases"]):
+                    txt, mask = text(phrase)
+                    bx, lb = boxes_for({}, 0, 0)
+                    out = detect(vision_of(image_id), txt, mask, bx, lb)
+                    record_detection(f"acc-{image_id}-{j}", out, image_id)
         vision = kvision = evision = out = None  # free GPU memory before the tracker and video cases
+        features.clear()
 
     try:
+        if not b.wants("click"):
+            raise _Skip
         with torch.no_grad():
             ck = cases["click"]
             h, w = images[ck["image"]].shape[:2]
-            emb, t_emb = b.timed(lambda: trk.get_image_embeddings(pixels[ck["image"]]))
-            for rep in range(b.repeats):
+            for rep in b.runs():
                 emb, t_emb = b.timed(lambda: trk.get_image_embeddings(pixels[ck["image"]]))
-                add("trackerVision", t_emb)
+                if b.timed_run(rep):
+                    add("trackerVision", t_emb)
             pts = torch.tensor([[[[p["xy"][0] * size / w, p["xy"][1] * size / h] for p in ck["points"]]]],
                                device=dev, dtype=dtype)
             lbl = torch.tensor([[[1 if p["positive"] else 0 for p in ck["points"]]]], device=dev)
-            for rep in range(b.repeats + 1):
+            for rep in range(b.repeats + max(1, b.warmup)):
                 b.reset_peak()
                 out, t = b.timed(lambda: trk(image_embeddings=emb, input_points=pts, input_labels=lbl,
                                              multimask_output=True))
-                if rep > 0:
+                if rep >= max(1, b.warmup):
                     add("click.decoder", t)
                 peaks["click"] = b.peak()
             g.add(f"{dtype_name}/click/iou_scores", out.iou_scores.float().flatten().cpu())
             g.add(f"{dtype_name}/click/object_score_logits", out.object_score_logits.float().flatten().cpu())
             up = F.interpolate(out.pred_masks.float()[0], size=(h, w), mode="bilinear", align_corners=False)[0]
             g.add(f"{dtype_name}/click/masks", (up > 0).to(torch.uint8).cpu())
+    except _Skip:
+        pass
     except Exception as exc:  # noqa: BLE001
         traceback.print_exc()
         errors[f"{dtype_name}/click"] = f"{type(exc).__name__}: {exc}"
 
-    vc = cases["video"]
-    for n in vc["objectCounts"]:
+    vc = dict(cases["video"])
+    if b.video_frames:
+        vc["frames"] = b.video_frames
+    for n in (b.object_counts or vc["objectCounts"]) if b.wants("video") else []:
         try:
             per_frame, frames_out = video_case(b, video, images[vc["image"]], size, dtype, vc, n)
-            for t in per_frame[2:]:  # frames 0–1 include the conditioning frame and kernel warm-up
+            for t in per_frame[1 + max(1, b.warmup):]:  # the conditioning frame and the warm-up frames
                 add(f"videoFrame.{n}", t)
             peaks[f"video{n}"] = b.peak()
             if n == vc["savedObjectCount"]:
@@ -249,6 +292,10 @@ def run_dtype(b: Bench, dtype_name: str, det: Any, trk: Any, video: Any, size: i
     if b.cuda:
         torch.cuda.empty_cache()
     return {"timingsMs": timings, "samplesMs": samples, "peakMemoryBytes": peaks, "kept": kept}
+
+
+class _Skip(Exception):
+    """A scenario not asked for (--scenarios)."""
 
 
 def video_case(b: Bench, video: Any, image: Any, size: int, dtype: Any, vc: dict[str, Any], n: int) -> tuple[list[float], list[Any]]:
@@ -328,6 +375,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--device", default="cuda")
     p.add_argument("--dtypes", default="fp32,fp16")
     p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=1, help="untimed runs before the timed ones (0 on a CPU)")
+    p.add_argument("--scenarios", default="",
+                   help="comma-separated subset of firstRequest,keystroke,exemplar,second,accuracy,click,video "
+                        "(default: all)")
+    p.add_argument("--video-frames", type=int, default=None, help="frames of the video case (default: the case's)")
+    p.add_argument("--object-counts", default="", help="tracked objects per video session, e.g. 5 (default: the case's)")
     a = p.parse_args(argv)
     tf = require_transformers()
     import torch
@@ -340,12 +393,14 @@ def main(argv: list[str] | None = None) -> int:
     det, trk, video, model_info = build_models(a)
     log(f"models built in {time.time() - t0:.1f} s ({model_info['source']})")
     phrases = {cases["firstRequest"]["phrase"], cases["exemplar"]["phrase"], cases["secondImage"]["phrase"],
-               *cases["keystrokes"]["phrases"]}
+               *cases["keystrokes"]["phrases"], *cases.get("accuracy", {}).get("phrases", [])}
     tokens = {ph: token_ids(a.tokenizer, ph) for ph in sorted(phrases)}
-    g = GoldenWriter(a.out / "outputs")
+    g = GoldenWriter(a.out / "goldens")
     errors: dict[str, str] = {}
     runs: dict[str, Any] = {}
-    b = Bench(a.device, a.repeats)
+    scen = {s.strip() for s in a.scenarios.split(",") if s.strip()} or None
+    counts = [int(x) for x in a.object_counts.split(",") if x.strip()] or None
+    b = Bench(a.device, a.repeats, a.warmup, scen, a.video_frames, counts)
     for dt in [d.strip() for d in a.dtypes.split(",") if d.strip()]:
         try:
             log(f"dtype {dt}")
@@ -357,10 +412,11 @@ def main(argv: list[str] | None = None) -> int:
     g.meta = {"cases": cases, "inputSize": model_info["inputSize"]}
     g.write({"errors": errors})
     env = {"torch": torch.__version__, "transformers": tf.__version__, "device": a.device,
+           "threads": torch.get_num_threads(), "warmup": a.warmup, "repeats": a.repeats,
            "gpu": torch.cuda.get_device_name(0) if a.device.startswith("cuda") and torch.cuda.is_available() else None}
     report = {"format": "sam3-web-torch-bench", "version": 1, "model": model_info, "env": env, "cases": cases,
               "tokens": {k: {"inputIds": v[0], "attentionMask": v[1]} for k, v in tokens.items()},
-              "runs": runs, "fp16VsFp32": agreement(g), "outputs": "outputs/index.json", "errors": errors}
+              "runs": runs, "fp16VsFp32": agreement(g), "outputs": "goldens/index.json", "errors": errors}
     (a.out / "torch_bench.json").write_text(json.dumps(report, indent=1) + "\n")
     log(f"wrote {a.out / 'torch_bench.json'}; errors: {errors}")
     return 0
