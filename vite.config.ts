@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { contentSecurityPolicy } from './src/security/csp.ts';
+import { fullPacks } from './tools/serve/fullPacks.ts';
 
 // COOP/COEP make the page cross-origin isolated, so the WASM provider can use threads.
 // The CSP limits connections to this origin and the configured model hosts: no pixel leaves the device.
@@ -12,7 +13,8 @@ const headers = {
 const devHeaders = { ...headers, 'Content-Security-Policy': contentSecurityPolicy({ dev: true }) };
 
 export default defineConfig({
-  plugins: [react()],
+  // fullPacks: with SAM3_FULL_DIR set, `vite preview` also serves the full-size packs under /full-packs/ (README).
+  plugins: [react(), fullPacks()],
   server: { headers: devHeaders, host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { headers, host: '127.0.0.1', port: 4173, strictPort: true },
   worker: { format: 'es' },

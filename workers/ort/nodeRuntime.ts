@@ -26,6 +26,8 @@ export async function nodeSessionFiles(spec: GraphSpec): Promise<SessionFiles> {
 export interface NodeRuntimeOptions {
   /** Run graphs on onnxruntime-node's WebGPU EP (Dawn; Vulkan on Linux) instead of the CPU. */
   webgpu?: boolean;
+  /** CPU threads per graph run (onnxruntime's default: one per core). */
+  threads?: number;
 }
 
 export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<GraphRuntime> {
@@ -36,6 +38,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<
       wasmThreads: 0,
       probeWebGpu: async () => ({ available: false, reason: 'Node: CPU provider', shaderF16: false }),
       sessionFiles: nodeSessionFiles,
+      ...(opts.threads ? { sessionOptions: { intraOpNumThreads: opts.threads } } : {}),
     });
   }
   // Reading a GPU-resident tensor with getData() aborts onnxruntime-node 1.30's process; a one-node Identity session

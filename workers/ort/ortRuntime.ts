@@ -38,6 +38,8 @@ export interface OrtRuntimeOptions {
   sessionFiles: (spec: GraphSpec) => Promise<SessionFiles>;
   /** Extra session options for a provider (e.g. the WebGPU layout). */
   providerOptions?: (provider: Provider) => SessionOptions['executionProviders'];
+  /** Session options every graph gets (e.g. onnxruntime-node's intra-op thread count). */
+  sessionOptions?: Partial<SessionOptions>;
   /** Called after a WebGPU session exists (the device is up): the web runtime subscribes to `GPUDevice.lost`. */
   onWebGpuSession?: () => Promise<void>;
   /** Why the GPU device was lost, once it was. */
@@ -121,6 +123,7 @@ export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRun
       : {}),
     async createGraph(spec: GraphSpec): Promise<Graph> {
       const sessionOptions: SessionOptions = {
+        ...options.sessionOptions,
         executionProviders: options.providerOptions?.(spec.provider) ?? [spec.provider],
         graphOptimizationLevel: 'all',
       };
