@@ -26,6 +26,11 @@ export async function nodeSessionFiles(spec: GraphSpec): Promise<SessionFiles> {
 export interface NodeRuntimeOptions {
   /** Run graphs on onnxruntime-node's WebGPU EP (Dawn; Vulkan on Linux) instead of the CPU. */
   webgpu?: boolean;
+  /**
+   * Run the engine's CPU-side graphs on onnxruntime-node's CUDA EP (nodes it lacks fall back to the CPU EP); the
+   * engine still sees provider 'cpu' (host tensors in and out). Needs the CUDA EP libraries (nodeDevices.ts).
+   */
+  cuda?: boolean;
 }
 
 export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<GraphRuntime> {
@@ -36,6 +41,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<
       wasmThreads: 0,
       probeWebGpu: async () => ({ available: false, reason: 'Node: CPU provider', shaderF16: false }),
       sessionFiles: nodeSessionFiles,
+      ...(opts.cuda ? { providerOptions: (p) => (p === 'cpu' ? ['cuda', 'cpu'] : undefined) } : {}),
     });
   }
   // Reading a GPU-resident tensor with getData() aborts onnxruntime-node 1.30's process; a one-node Identity session
@@ -70,7 +76,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<
 const ELEM_TYPE: Record<string, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9, float16: 10 };
 
 /** ONNX bytes of `y = Identity(x)` for one element type, any shape (a hand-encoded ModelProto). */
-function identityGraph(type: string): Uint8Array {
+export function identityGraph(type: string): Uint8Array {
   const bytes: number[] = [];
   const varint = (out: number[], v: number) => {
     while (v > 0x7f) {
