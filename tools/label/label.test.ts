@@ -14,7 +14,7 @@ import { randomScene, renderScene, type Scene } from '../scenes/scene';
 import { encodePng } from '../scenes/png';
 import { DEMO_PACK_DIR } from '../../tests/helpers/demoPackEngine';
 import type { Engine } from '../../workers/engine/engine';
-import { listImages, parseLabelArgs, runLabel, shardOf, type LabelArgs } from './label';
+import { exitCodeOf, EXIT, listImages, parseLabelArgs, runLabel, shardOf, type LabelArgs } from './label';
 import { decodeImageFile } from './decodeImageFile';
 import { progressPath } from './labelState';
 
@@ -42,7 +42,7 @@ const args = (extra: string[] = []): LabelArgs =>
     '--out',
     join(dir, 'out.zip'),
     ...extra,
-  ]);
+  ])!;
 
 const quiet = { log: () => {}, status: () => {} };
 
@@ -66,10 +66,12 @@ describe('npm run label', () => {
   test('labels every image (counts per phrase), reports a broken file and goes on, writes the dataset zip', async () => {
     const out = join(dir, 'all.zip');
     const summary = await runLabel({ ...args(), out }, { ...quiet, engine });
+    const { state, labelled, skipped, failed, total } = summary;
     assert.deepEqual(
-      { ...summary, zip: null },
-      { state: 'done', labelled: 6, skipped: 0, failed: 1, total: 7, zip: null },
+      { state, labelled, skipped, failed, total },
+      { state: 'done', labelled: 6, skipped: 0, failed: 1, total: 7 },
     );
+    assert.equal(exitCodeOf(summary, null), EXIT.imagesFailed);
     const files = unzipSync(new Uint8Array(readFileSync(out)));
     const coco = JSON.parse(strFromU8(files['coco.json']));
     assert.equal(coco.images.length, 6);
