@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RgbaImage } from '../../workers/protocol/api';
-import { decodeImageFile, ImageDecodeError } from './decodeImageFile';
+import { decodeImageFile, ImageDecodeError, type RgbaConverter } from './decodeImageFile';
 import type { DecodeReply, DecodeTask } from './decodeWorker';
 
 export interface DecodeAheadOptions {
@@ -20,6 +20,8 @@ export interface DecodeAheadOptions {
   depth: number;
   /** Decoding threads (used when depth > 0). */
   threads: number;
+  /** The inline decoder's PNG sample conversion (bench:label's "before" passes the old per-sample one). */
+  convert?: RgbaConverter;
 }
 
 export interface DecodeAhead {
@@ -32,10 +34,10 @@ export interface DecodeAhead {
 }
 
 export function decodeAhead(dir: string, names: readonly string[], options: DecodeAheadOptions): DecodeAhead {
-  return options.depth > 0 ? new WorkerQueue(dir, names, options) : inlineDecoder(dir, names);
+  return options.depth > 0 ? new WorkerQueue(dir, names, options) : inlineDecoder(dir, names, options.convert);
 }
 
-function inlineDecoder(dir: string, names: readonly string[]): DecodeAhead {
+function inlineDecoder(dir: string, names: readonly string[], convert?: RgbaConverter): DecodeAhead {
   let k = 0;
   let decodeMs = 0;
   return {
@@ -43,7 +45,7 @@ function inlineDecoder(dir: string, names: readonly string[]): DecodeAhead {
       expectName(names, k++, name);
       const t0 = performance.now();
       try {
-        return await decodeImageFile(new Uint8Array(readFileSync(join(dir, name))), name);
+        return await decodeImageFile(new Uint8Array(readFileSync(join(dir, name))), name, convert);
       } finally {
         decodeMs += performance.now() - t0;
       }

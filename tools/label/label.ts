@@ -22,7 +22,7 @@ import type { EngineApi } from '../../workers/protocol/api';
 import { labelImage } from '../../workers/batch/labelImage';
 import { BatchRunner, type RunnerProgress } from '../../workers/batch/runner';
 import { DatasetZipWriter, type DatasetOptions } from '../../workers/dataset/datasetZip';
-import { SUPPORTED_EXTENSIONS } from './decodeImageFile';
+import { SUPPORTED_EXTENSIONS, type RgbaConverter } from './decodeImageFile';
 import { decodeAhead } from './decodeAhead';
 import { chooseDevice, deviceRuntime, DEVICE_CHOICES, type DeviceChoice } from './device';
 import { appendRecord, openState, progressPath, type ImageRecord, type RunSettings } from './labelState';
@@ -53,6 +53,8 @@ export interface LabelHooks {
   status?: (line: string) => void;
   onImage?: (name: string) => void;
   engine?: EngineApi;
+  /** The inline decoder's PNG sample conversion (bench:label times the one before toRgba8). */
+  convert?: RgbaConverter;
 }
 
 export interface LabelSummary {
@@ -270,7 +272,11 @@ export async function runLabel(args: LabelArgs, hooks: LabelHooks = {}): Promise
     device = chosen.device;
   }
 
-  const images = decodeAhead(args.images, todo, { depth: args.decodeAhead, threads: args.decodeThreads });
+  const images = decodeAhead(args.images, todo, {
+    depth: args.decodeAhead,
+    threads: args.decodeThreads,
+    convert: hooks.convert,
+  });
   const runner = new BatchRunner({
     items: todo,
     nameOf: (n) => n,
