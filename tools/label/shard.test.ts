@@ -20,7 +20,13 @@ test('Slurm arrays: 0-based, 1-based and stepped ranges map to shards 1…n', ()
   assert.deepEqual(parseShard('auto', slurm(8, 0, 12, { SLURM_ARRAY_TASK_STEP: '4' })), [3, 4]);
   assert.deepEqual(parseShard('auto/4', slurm(1, 0, 3)), [2, 4]);
   assert.deepEqual(parseShard('auto', { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3' }), [3, 3]);
-  assert.throws(() => parseShard('auto/5', slurm(1, 0, 3)), /auto\/5, but the Slurm array says there are 4 shards/);
+  // One shard submitted again alone (sbatch --array=2): with the count given, the id is the 0-based index.
+  assert.deepEqual(parseShard('auto/4', slurm(2, 2, 2, { SLURM_ARRAY_TASK_COUNT: '1' })), [3, 4]);
+  assert.throws(() => parseShard('auto/4', slurm(4, 4, 4)), /task 4 is not a shard of 4/);
+  assert.throws(
+    () => parseShard('auto/4', { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '3' }),
+    /auto\/4, but SLURM_ARRAY_TASK_COUNT says there are 3 shards/,
+  );
   assert.throws(
     () => parseShard('auto', slurm(5, 1, 9, { SLURM_ARRAY_TASK_COUNT: '3' })),
     /not a plain range; submit it as --array=0-8/,

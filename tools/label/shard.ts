@@ -3,7 +3,8 @@
  * `--shard auto/n`, where the index comes from the scheduler running the process — a Slurm job array
  * (`SLURM_ARRAY_TASK_ID` with `SLURM_ARRAY_TASK_MIN/MAX/STEP` or `SLURM_ARRAY_TASK_COUNT`) or a Kubernetes Indexed
  * Job (`JOB_COMPLETION_INDEX`, 0-based; Kubernetes does not tell a pod the Job's completions, so the count is given
- * once, as `auto/n`). Shard i takes every n-th image from the i-th of the sorted list, so the shards are disjoint
+ * once, as `auto/n`). With the count given, a Slurm array that is not the whole split (one shard submitted again,
+ * `sbatch --array=2`) is read as 0-based task ids. Shard i takes every n-th image from the i-th of the sorted list, so the shards are disjoint
  * and together are the folder.
  */
 
@@ -46,10 +47,20 @@ function shardFromScheduler(env: ShardEnv, given: number | null): Shard {
       return [slurmId + 1, agree(listed, 'SLURM_ARRAY_TASK_COUNT')];
     }
     const count = Math.floor((max - min) / step) + 1;
+    if (given !== null && count !== given) {
+      // A part of the array submitted again (`sbatch --array=2` to re-run one shard): the task id is the shard's
+      // 0-based index, as in the array the scripts in tools/cluster/slurm submit (--array=0-(n-1)).
+      if (slurmId >= given) {
+        throw new Error(
+          `--shard auto/${given}: Slurm array task ${slurmId} is not a shard of ${given} (submit shards as --array=0-${given - 1}).`,
+        );
+      }
+      return [slurmId + 1, given];
+    }
     if ((slurmId - min) % step !== 0 || slurmId < min || slurmId > max || (listed !== null && listed !== count)) {
       throw new Error(
-        `--shard auto: the Slurm array (${env.SLURM_ARRAY_TASK_MIN}-${env.SLURM_ARRAY_TASK_MAX}` +
-          `${step > 1 ? `:${step}` : ''}, task ${slurmId}) is not a plain range; submit it as --array=0-${count - 1}.`,
+        `--shard auto: the Slurm array (${min}-${max}${step > 1 ? `:${step}` : ''}, task ${slurmId}) is not a plain ` +
+          `range; submit it as --array=0-${count - 1}.`,
       );
     }
     return [(slurmId - min) / step + 1, agree(count, 'the Slurm array')];
