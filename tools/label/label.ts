@@ -1,6 +1,6 @@
 /**
  * npm run label -- --pack DIR --images DIR --phrases "a, b" --out dataset.zip [options]   (LABEL_USAGE below)
- * npm run label -- merge OUT.zip SHARD.zip…                                               (merge.ts)
+ * npm run label -- merge OUT.zip [SHARD.zip…]                                             (merge.ts)
  *
  * The app's batch labelling without a browser: the same engine on onnxruntime-node (CPU, WebGPU or CUDA execution
  * provider: device.ts) and the same per-image steps (workers/batch/labelImage.ts) over every PNG/JPEG under
@@ -86,7 +86,7 @@ export const EXIT = {
 } as const;
 
 export const LABEL_USAGE = `usage: npm run label -- --pack DIR --images DIR --phrases "a, b" --out dataset.zip [options]
-       npm run label -- merge OUT.zip SHARD.zip… [--partial]
+       npm run label -- merge OUT.zip [SHARD.zip…] [--partial]
 
 Labels every PNG/JPEG under --images with the pack's engine and writes the app's dataset zip
 (COCO, YOLO segmentation, PNG masks, the images). Finished images go to <out>.progress.jsonl;
@@ -105,8 +105,9 @@ options:
   --decode-threads N     decoding threads (default 1)
   -h, --help             this text
 
-merge: joins shard zips into one dataset (images in path order, ids renumbered from 1, categories
-by name); refuses shards made with different settings; --partial accepts missing shards.
+merge: joins shard zips (by default the OUT.shard-i-of-n.zip beside OUT.zip) into one dataset
+(images in path order, ids renumbered from 1, categories by name); refuses shards made with
+different settings; --partial accepts missing shards.
 
 exit status: 0 done · 1 error, nothing written · 2 usage · 3 written, but some images failed ·
 130/143 stopped by SIGINT/SIGTERM (run the same command to resume)

@@ -16,7 +16,7 @@ import { randomScene, renderScene } from '../scenes/scene';
 import { encodePng } from '../scenes/png';
 import type { Engine } from '../../workers/engine/engine';
 import { parseLabelArgs, runLabel } from './label';
-import { mergeDatasets, MergeRefused } from './merge';
+import { mergeDatasets, MergeRefused, shardZipsBeside } from './merge';
 
 let dir: string;
 let engine: Engine;
@@ -69,6 +69,7 @@ describe('label merge', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('4 shards merged = one process: COCO annotations with their ids, YOLO, masks, images', async () => {
+    assert.deepEqual(shardZipsBeside(join(dir, 'dataset.zip')), shards);
     const summary = await mergeDatasets(join(dir, 'merged.zip'), [shards[2], shards[0], shards[3], shards[1]]);
     const merged = unzip(join(dir, 'merged.zip'));
     const [a, b] = [coco(merged), coco(one)];

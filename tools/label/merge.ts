@@ -1,5 +1,5 @@
 /**
- * npm run label -- merge OUT.zip SHARD.zip… [--partial]
+ * npm run label -- merge OUT.zip [SHARD.zip…] [--partial]     (no SHARD.zip: the shard zips beside OUT.zip)
  *
  * One dataset from the zips of a sharded run (`--shard i/n` or `--shard auto`), equal to the zip one process would
  * have written for the whole folder:
@@ -15,8 +15,8 @@
  *   the zips, before anything is written.
  * The summary says what each shard contributed. The zip is written beside OUT and renamed when complete.
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { closeSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Zip, ZipDeflate, strFromU8, strToU8 } from 'fflate';
 import { decode as decodePngFile, encode as encodePng } from 'fast-png';
@@ -30,13 +30,25 @@ import { yoloDataYaml } from '../../workers/dataset/formats';
 import { copyEntryRaw, openZipIndex, readEntry, type ZipIndex } from './zipEntries';
 import type { Shard } from './shard';
 
-export const MERGE_USAGE = `usage: npm run label -- merge OUT.zip SHARD.zip… [--partial]
+export const MERGE_USAGE = `usage: npm run label -- merge OUT.zip [SHARD.zip…] [--partial]
 
 Joins the zips of a sharded run (--shard i/n or --shard auto) into one dataset, as one process
 would have written it: images in path order, ids renumbered from 1, categories by name, COCO,
-YOLO, PNG masks and images merged. Shards made with other settings are refused.
+YOLO, PNG masks and images merged. Shards made with other settings are refused. Without
+SHARD.zip, the shards beside OUT.zip are merged (OUT.shard-i-of-n.zip, as label names them).
   --partial    merge although some shards of the split are missing
 `;
+
+/** The shard zips `label --shard` wrote for `out` (dataset.zip → dataset.shard-2-of-4.zip …), sorted. */
+export function shardZipsBeside(out: string): string[] {
+  const path = resolve(out);
+  const stem = basename(path).replace(/\.zip$/i, '');
+  const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.shard-\\d+-of-\\d+\\.zip$`);
+  return readdirSync(dirname(path))
+    .filter((n) => pattern.test(n))
+    .sort()
+    .map((n) => join(dirname(path), n));
+}
 
 export class MergeRefused extends Error {}
 
@@ -390,10 +402,23 @@ export async function mergeMain(argv: string[]): Promise<number> {
     process.stdout.write(MERGE_USAGE);
     return 0;
   }
-  const [out, ...zips] = parsed.positionals;
-  if (!out || zips.length === 0) {
-    process.stderr.write(`merge needs the output zip and at least one shard zip.\n\n${MERGE_USAGE}`);
+  const [out, ...given] = parsed.positionals;
+  if (!out) {
+    process.stderr.write(`merge needs the output zip.\n\n${MERGE_USAGE}`);
     return 2;
+  }
+  let zips = given;
+  if (zips.length === 0) {
+    try {
+      zips = shardZipsBeside(out);
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      return 1;
+    }
+    if (zips.length === 0) {
+      process.stderr.write(`No shard zips beside ${out} (${basename(out).replace(/\.zip$/i, '')}.shard-i-of-n.zip).\n`);
+      return 1;
+    }
   }
   try {
     const summary = await mergeDatasets(out, zips, parsed.values.partial);
