@@ -5,13 +5,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomScene, renderScene } from '../scenes/scene';
 import { encodePng } from '../scenes/png';
 import { DEMO_PACK_DIR } from '../../tests/helpers/demoPackEngine';
+import { makeTestFolder } from '../cluster/makeTestFolder';
 
 const root = join(import.meta.dirname, '../..');
 let dir: string;
@@ -53,7 +54,7 @@ test('label --help and -h print the usage and exit 0; an unknown option gets the
   noStack(bad.stderr);
   const merge = cli('label', ['merge', '--help']);
   assert.equal(merge.code, 0);
-  assert.match(merge.stdout, /usage: npm run label -- merge OUT\.zip SHARD\.zip/);
+  assert.match(merge.stdout, /usage: npm run label -- merge OUT\.zip \[SHARD\.zip…\]/);
 });
 
 test('eval --help prints the usage without a stack trace; a bad option exits 2', () => {
@@ -88,4 +89,29 @@ test('label exits 3 when the zip is written but an image failed, and names the d
   assert.match(r.stderr, /Device: cpu — onnxruntime-node CPU execution provider/);
   assert.match(r.stderr, /truncated\.png.*not a readable PNG/);
   assert.match(r.stderr, /1 failed \(see .*out\.zip\.progress\.jsonl\)/);
+});
+
+test('SIGTERM (scancel, a pod evicted) stops after the current image with exit 143; the same command resumes', async () => {
+  const images = join(dir, 'many');
+  makeTestFolder(images, 12);
+  const out = join(dir, 'term.zip');
+  const argv = ['--import', 'tsx', 'tools/label/label.ts', '--pack', DEMO_PACK_DIR, '--images', images];
+  argv.push('--phrases', 'red', '--out', out, '--device', 'cpu', '--no-images');
+  const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const progress = `${out}.progress.jsonl`;
+  const labelled = () => (existsSync(progress) ? readFileSync(progress, 'utf8').trim().split('\n').length - 1 : 0);
+  while (labelled() < 1) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGTERM');
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  assert.equal(code, 143, stderr);
+  assert.match(stderr, /SIGTERM: stopping after the current image/);
+  assert.ok(!existsSync(out), 'no zip from a stopped run');
+  const done = labelled();
+  assert.ok(done >= 1 && done < 12, `${done} images in the progress file`);
+  const again = spawnSync(process.execPath, argv, { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(again.status, 0, again.stderr);
+  const summary = JSON.parse(again.stdout.trim().split('\n').at(-1)!);
+  assert.deepEqual([summary.skipped, summary.labelled], [done, 12 - done]);
 });

@@ -121,8 +121,18 @@ describe('npm run label', () => {
     const b = shardOf(all, [2, 2]);
     assert.deepEqual([...a, ...b].sort(), all);
     assert.equal(a.filter((x) => b.includes(x)).length, 0);
-    const s = await runLabel({ ...args(['--shard', '2/2']), out: join(dir, 'shard2.zip') }, { ...quiet, engine });
+    const lines: string[] = [];
+    const s = await runLabel(
+      { ...args(['--shard', '2/2']), out: join(dir, 'shard2.zip') },
+      { ...quiet, engine, status: (l) => lines.push(l) },
+    );
     assert.equal(s.total, b.length);
+    // The progress line names the shard and gives this run's throughput and the shard's ETA.
+    assert.match(
+      lines.at(-1)!,
+      new RegExp(`^shard 2/2 \\[${b.length}/${b.length}\\] 100\\.0% · \\d+\\.\\d\\d img/s · ETA 0s`),
+    );
+    assert.match(lines[2], /^shard 2\/2 \[1\/\d\] .* img\/s · ETA \d+s/);
   });
 
   test('a JPEG’s EXIF orientation is applied (6: rotated a quarter turn)', async () => {
