@@ -53,7 +53,10 @@ export async function chooseDevice(
   return { device: 'cpu', reason: cpu.reason, skipped };
 }
 
-/** The engine's graph runtime on a device. */
+/**
+ * The engine's graph runtime on a device. onnxruntime's intra-op threads do not spin between parallel sections:
+ * spinning kept a core busy that the decoding thread needs (bench:label measures both).
+ */
 export function deviceRuntime(device: NodeDevice): () => Promise<GraphRuntime> {
-  return () => createNodeRuntime({ webgpu: device === 'webgpu', cuda: device === 'cuda' });
+  return () => createNodeRuntime({ webgpu: device === 'webgpu', cuda: device === 'cuda', spinning: false });
 }

@@ -13,6 +13,7 @@
  */
 import { closeSync, openSync, readFileSync, readdirSync, statSync, writeSync } from 'node:fs';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../../workers/engine/engine';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
@@ -101,8 +102,8 @@ options:
   --shard auto[/n]       the shard from the scheduler: a Slurm job array (SLURM_ARRAY_TASK_*) or a
                          Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with n = the Job's completions)
   --device D             auto (default: cuda, else webgpu on a GPU, else cpu), cpu, webgpu or cuda
-  --decode-ahead N       images decoded ahead of the engine (default 2; 0 = decode inline)
-  --decode-threads N     decoding threads (default 1)
+  --decode-threads N     decoding threads (default: the cores less one, 1 to 4)
+  --decode-ahead N       images decoded ahead of the engine (default: threads + 1; 0 = inline)
   -h, --help             this text
 
 merge: joins shard zips (by default the OUT.shard-i-of-n.zip beside OUT.zip) into one dataset
@@ -137,8 +138,8 @@ export function parseLabelArgs(argv: string[], env: ShardEnv = process.env): Lab
         segmentation: { type: 'string', default: 'rle' },
         'no-images': { type: 'boolean', default: false },
         device: { type: 'string', default: 'auto' },
-        'decode-ahead': { type: 'string', default: '2' },
-        'decode-threads': { type: 'string', default: '1' },
+        'decode-ahead': { type: 'string' },
+        'decode-threads': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -170,6 +171,14 @@ export function parseLabelArgs(argv: string[], env: ShardEnv = process.env): Lab
   if (values.segmentation !== 'rle' && values.segmentation !== 'polygon') {
     throw new UsageError(`--segmentation ${values.segmentation}: use rle or polygon`);
   }
+  // Decoding threads: the cores the engine's thread leaves (onnxruntime's own pool shares them), at most 4; one
+  // image more in the queue than threads, so one is always ready when the engine asks.
+  const decodeThreads =
+    values['decode-threads'] !== undefined
+      ? positiveInt('--decode-threads', values['decode-threads'], 1)
+      : Math.min(4, Math.max(1, availableParallelism() - 1));
+  const decodeAhead =
+    values['decode-ahead'] !== undefined ? positiveInt('--decode-ahead', values['decode-ahead'], 0) : decodeThreads + 1;
   if (!DEVICE_CHOICES.includes(values.device as DeviceChoice)) {
     throw new UsageError(`--device ${values.device}: use ${DEVICE_CHOICES.join(', ')}`);
   }
@@ -182,8 +191,8 @@ export function parseLabelArgs(argv: string[], env: ShardEnv = process.env): Lab
     shard,
     dataset: { coco: values.segmentation, yolo: true, pngMasks: true, includeImages: !values['no-images'] },
     device: values.device as DeviceChoice,
-    decodeAhead: positiveInt('--decode-ahead', values['decode-ahead'], 0),
-    decodeThreads: positiveInt('--decode-threads', values['decode-threads'], 1),
+    decodeAhead,
+    decodeThreads,
   };
 }
 

@@ -31,6 +31,11 @@ export interface NodeRuntimeOptions {
    * engine still sees provider 'cpu' (host tensors in and out). Needs the CUDA EP libraries (nodeDevices.ts).
    */
   cuda?: boolean;
+  /**
+   * false: onnxruntime's intra-op threads sleep between parallel sections instead of spinning, leaving the cores to
+   * other threads of the process (the command line's image decoding).
+   */
+  spinning?: boolean;
 }
 
 export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<GraphRuntime> {
@@ -42,6 +47,7 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<
       probeWebGpu: async () => ({ available: false, reason: 'Node: CPU provider', shaderF16: false }),
       sessionFiles: nodeSessionFiles,
       ...(opts.cuda ? { providerOptions: (p) => (p === 'cpu' ? ['cuda', 'cpu'] : undefined) } : {}),
+      ...(opts.spinning === false ? { sessionOptions: noSpinning } : {}),
     });
   }
   // Reading a GPU-resident tensor with getData() aborts onnxruntime-node 1.30's process; a one-node Identity session
@@ -72,6 +78,9 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<
     readGpu,
   });
 }
+
+/** onnxruntime's session config keys (session.intra_op.allow_spinning, session.inter_op.allow_spinning). */
+const noSpinning = { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } };
 
 const ELEM_TYPE: Record<string, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9, float16: 10 };
 

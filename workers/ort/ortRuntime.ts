@@ -36,6 +36,8 @@ export interface OrtRuntimeOptions {
   probeWebGpu: () => Promise<WebGpuProbe>;
   /** Turns a spec's graph files into what this onnxruntime accepts (web: Blobs as they are; Node: paths or bytes). */
   sessionFiles: (spec: GraphSpec) => Promise<SessionFiles>;
+  /** Session options for every graph (e.g. onnxruntime-node's thread-pool settings). */
+  sessionOptions?: Partial<SessionOptions>;
   /** Extra session options for a provider (e.g. the WebGPU layout). */
   providerOptions?: (provider: Provider) => SessionOptions['executionProviders'];
   /** Called after a WebGPU session exists (the device is up): the web runtime subscribes to `GPUDevice.lost`. */
@@ -123,6 +125,7 @@ export function createOrtRuntime(ort: Ort, options: OrtRuntimeOptions): GraphRun
       const sessionOptions: SessionOptions = {
         executionProviders: options.providerOptions?.(spec.provider) ?? [spec.provider],
         graphOptimizationLevel: 'all',
+        ...options.sessionOptions,
       };
       const files = await options.sessionFiles(spec);
       if (files.externalData?.length) {
