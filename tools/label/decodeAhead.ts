@@ -34,7 +34,9 @@ export interface DecodeAhead {
 }
 
 export function decodeAhead(dir: string, names: readonly string[], options: DecodeAheadOptions): DecodeAhead {
-  return options.depth > 0 ? new WorkerQueue(dir, names, options) : inlineDecoder(dir, names, options.convert);
+  return options.depth > 0 && names.length > 0
+    ? new WorkerQueue(dir, names, options)
+    : inlineDecoder(dir, names, options.convert);
 }
 
 function inlineDecoder(dir: string, names: readonly string[], convert?: RgbaConverter): DecodeAhead {

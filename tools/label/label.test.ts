@@ -132,6 +132,13 @@ describe('npm run label', () => {
       lines.at(-1)!,
       new RegExp(`^shard 2/2 \\[${b.length}/${b.length}\\] 100\\.0% · \\d+\\.\\d\\d img/s · ETA 0s`),
     );
+    // More shards than images: the empty shard writes an empty dataset (so a merge finds every shard) and succeeds.
+    const empty = await runLabel({ ...args(['--shard', '8/8']), out: join(dir, 'shard8.zip') }, { ...quiet, engine });
+    assert.deepEqual([empty.state, empty.total, exitCodeOf(empty, null)], ['done', 0, EXIT.done]);
+    assert.deepEqual(
+      JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(join(dir, 'shard8.zip'))))['coco.json'])).images,
+      [],
+    );
     assert.match(lines[2], /^shard 2\/2 \[1\/\d\] .* img\/s · ETA \d+s/);
   });
 

@@ -251,11 +251,10 @@ export function runRecord(args: LabelArgs, listed: number, failed: number): Reco
 
 export async function runLabel(args: LabelArgs, hooks: LabelHooks = {}): Promise<LabelSummary> {
   const log = hooks.log ?? ((l: string) => process.stderr.write(l + '\n'));
-  const names = shardOf(listImages(args.images), args.shard);
-  if (names.length === 0)
-    throw new Error(
-      `No PNG or JPEG images under ${args.images}${args.shard[1] > 1 ? ` in shard ${args.shard.join('/')}` : ''}.`,
-    );
+  const all = listImages(args.images);
+  if (all.length === 0) throw new Error(`No PNG or JPEG images under ${args.images}.`);
+  // A shard may be empty (more shards than images): it writes an empty dataset, so the merge finds every shard.
+  const names = shardOf(all, args.shard);
   const settings: RunSettings = {
     pack: basename(args.pack),
     phrases: args.phrases,
