@@ -16,7 +16,9 @@ import { randomScene, renderScene } from '../scenes/scene';
 import { encodePng } from '../scenes/png';
 import type { Engine } from '../../workers/engine/engine';
 import { parseLabelArgs, runLabel } from './label';
-import { mergeDatasets, MergeRefused, shardZipsBeside } from './merge';
+import { checkZipLimits, mergeDatasets, MergeRefused, shardZipsBeside } from './merge';
+import { imageEntryPaths } from '../../workers/dataset/datasetZip';
+import type { ZipIndex } from './zipEntries';
 import { datasetDifferences } from '../cluster/compareDatasets';
 
 let dir: string;
@@ -135,5 +137,24 @@ describe('label merge', () => {
     assert.deepEqual(partial.missing, [3]);
     assert.equal(partial.images, coco(one).images.length - coco(unzip(shards[2])).images.length);
     assert.throws(() => unzip(join(dir, 'x.zip')), /ENOENT/);
+  });
+
+  test('a merge past what the zip writer can address (65,535 files or 4 GiB) is refused before writing', () => {
+    const index = (sizes: Record<string, number>) =>
+      ({
+        path: 'x.zip',
+        entries: new Map(Object.entries(sizes).map(([name, compressedSize]) => [name, { compressedSize }])),
+      }) as unknown as ZipIndex;
+    const names = Array.from({ length: 16_400 }, (_, i) => `img${i}.png`);
+    const many = index(
+      Object.fromEntries(names.flatMap((n) => Object.values(imageEntryPaths(n)).map((p) => [p, 100]))),
+    );
+    assert.throws(
+      () => checkZipLimits(names.map((name) => ({ index: many, name }))),
+      /would hold 65,603 files and .* GiB, past what this zip writer can address/,
+    );
+    assert.doesNotThrow(() => checkZipLimits(names.slice(0, 16_000).map((name) => ({ index: many, name }))));
+    const big = index({ 'images/huge.png': 5 * 2 ** 30 });
+    assert.throws(() => checkZipLimits([{ index: big, name: 'huge.png' }]), /5\.0 GiB/);
   });
 });

@@ -242,6 +242,7 @@ async function writeMerged(path: string, shards: ShardData[], missing: number[])
     .flatMap((s) => s.coco.images.map((im) => ({ shard: s, im })))
     .sort((a, b) => byPath(a.im.file_name, b.im.file_name));
   const annotationsOf = new Map(shards.map((s) => [s, groupBy(s.coco.annotations, (a) => a.image_id)]));
+  checkZipLimits(images.map(({ shard, im }) => ({ index: shard.index, name: im.file_name })));
 
   const fd = openSync(path, 'w');
   let zipError: Error | null = null;
@@ -332,6 +333,30 @@ async function writeMerged(path: string, shards: ShardData[], missing: number[])
     shards: [...contributions.values()],
     missing,
   };
+}
+
+/**
+ * fflate's Zip writes no ZIP64 records: past 65,535 entries or 4 GiB its archive is corrupt. Refused before
+ * writing, with the numbers (the per-image entries' stored sizes are known from the shards).
+ */
+export function checkZipLimits(images: { index: ZipIndex; name: string }[]): void {
+  let entries = 3; // coco.json, data.yaml, README.txt
+  let bytes = 0;
+  for (const { index, name } of images) {
+    for (const path of Object.values(imageEntryPaths(name))) {
+      const e = index.entries.get(path);
+      if (!e) continue;
+      entries++;
+      bytes += e.compressedSize + 2 * path.length + 100;
+    }
+  }
+  if (entries > 65_535 || bytes > 0xffff_0000) {
+    throw new MergeRefused(
+      `Refusing to merge: the dataset would hold ${entries.toLocaleString('en')} files and ` +
+        `${(bytes / 2 ** 30).toFixed(1)} GiB, past what this zip writer can address (65,535 files, 4 GiB, no ZIP64). ` +
+        'Merge fewer shards at a time, or label with --no-images.',
+    );
+  }
 }
 
 function deflate(zip: Zip, name: string, data: Uint8Array): void {
