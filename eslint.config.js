@@ -14,6 +14,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist',
+      'dist-cli',
       'node_modules',
       'public',
       'test-results',

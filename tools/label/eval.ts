@@ -37,12 +37,39 @@ export function compactReport(r: EvalReport, full: boolean) {
   return full ? { ...base, perImage: r.perImage, pr: r.pr } : { ...base, worstImages: r.perImage.slice(0, 10) };
 }
 
-function main(): number {
-  const { values } = parseArgs({
-    options: { gt: { type: 'string' }, pred: { type: 'string' }, full: { type: 'boolean', default: false } },
-  });
+export const EVAL_USAGE = `usage: npm run eval -- --gt gt.json --pred pred.json [--full]
+
+Prints SAM 3's image metrics (cgF1, pmF1, IL_MCC, …) and COCO mask AP/AR as JSON.
+  --gt FILE     ground truth: a COCO instances file
+  --pred FILE   predictions: a COCO results list in the ground truth's ids, or a COCO dataset
+                (such as npm run label's coco.json) matched by file and category names
+  --full        every image and the precision–recall curves (default: the ten worst images)
+  -h, --help    this text
+`;
+
+export function main(argv: string[]): number {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        gt: { type: 'string' },
+        pred: { type: 'string' },
+        full: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    // node:util's message ("Unknown option '--x'. To specify a positional argument …") without its advice.
+    process.stderr.write(`${(err as Error).message.replace(/\. To specify a positional.*$/s, '.')}\n\n${EVAL_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(EVAL_USAGE);
+    return 0;
+  }
   if (!values.gt || !values.pred) {
-    process.stderr.write('usage: npm run eval -- --gt gt.json --pred pred.json [--full]\n');
+    process.stderr.write(`missing ${!values.gt ? '--gt' : '--pred'}\n\n${EVAL_USAGE}`);
     return 2;
   }
   let gt, pred;
@@ -66,4 +93,4 @@ function main(): number {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = main();
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = main(process.argv.slice(2));

@@ -14,7 +14,7 @@ import { randomScene, renderScene, type Scene } from '../scenes/scene';
 import { encodePng } from '../scenes/png';
 import { DEMO_PACK_DIR } from '../../tests/helpers/demoPackEngine';
 import type { Engine } from '../../workers/engine/engine';
-import { listImages, parseLabelArgs, runLabel, shardOf, type LabelArgs } from './label';
+import { exitCodeOf, EXIT, listImages, parseLabelArgs, runLabel, shardOf, type LabelArgs } from './label';
 import { decodeImageFile } from './decodeImageFile';
 import { progressPath } from './labelState';
 
@@ -42,7 +42,7 @@ const args = (extra: string[] = []): LabelArgs =>
     '--out',
     join(dir, 'out.zip'),
     ...extra,
-  ]);
+  ])!;
 
 const quiet = { log: () => {}, status: () => {} };
 
@@ -66,10 +66,12 @@ describe('npm run label', () => {
   test('labels every image (counts per phrase), reports a broken file and goes on, writes the dataset zip', async () => {
     const out = join(dir, 'all.zip');
     const summary = await runLabel({ ...args(), out }, { ...quiet, engine });
+    const { state, labelled, skipped, failed, total } = summary;
     assert.deepEqual(
-      { ...summary, zip: null },
-      { state: 'done', labelled: 6, skipped: 0, failed: 1, total: 7, zip: null },
+      { state, labelled, skipped, failed, total },
+      { state: 'done', labelled: 6, skipped: 0, failed: 1, total: 7 },
     );
+    assert.equal(exitCodeOf(summary, null), EXIT.imagesFailed);
     const files = unzipSync(new Uint8Array(readFileSync(out)));
     const coco = JSON.parse(strFromU8(files['coco.json']));
     assert.equal(coco.images.length, 6);
@@ -119,8 +121,25 @@ describe('npm run label', () => {
     const b = shardOf(all, [2, 2]);
     assert.deepEqual([...a, ...b].sort(), all);
     assert.equal(a.filter((x) => b.includes(x)).length, 0);
-    const s = await runLabel({ ...args(['--shard', '2/2']), out: join(dir, 'shard2.zip') }, { ...quiet, engine });
+    const lines: string[] = [];
+    const s = await runLabel(
+      { ...args(['--shard', '2/2']), out: join(dir, 'shard2.zip') },
+      { ...quiet, engine, status: (l) => lines.push(l) },
+    );
     assert.equal(s.total, b.length);
+    // The progress line names the shard and gives this run's throughput and the shard's ETA.
+    assert.match(
+      lines.at(-1)!,
+      new RegExp(`^shard 2/2 \\[${b.length}/${b.length}\\] 100\\.0% · \\d+\\.\\d\\d img/s · ETA 0s`),
+    );
+    // More shards than images: the empty shard writes an empty dataset (so a merge finds every shard) and succeeds.
+    const empty = await runLabel({ ...args(['--shard', '8/8']), out: join(dir, 'shard8.zip') }, { ...quiet, engine });
+    assert.deepEqual([empty.state, empty.total, exitCodeOf(empty, null)], ['done', 0, EXIT.done]);
+    assert.deepEqual(
+      JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(join(dir, 'shard8.zip'))))['coco.json'])).images,
+      [],
+    );
+    assert.match(lines[2], /^shard 2\/2 \[1\/\d\] .* img\/s · ETA \d+s/);
   });
 
   test('a JPEG’s EXIF orientation is applied (6: rotated a quarter turn)', async () => {

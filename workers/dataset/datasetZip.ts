@@ -41,7 +41,7 @@ export interface DatasetEntry {
 }
 
 export interface CocoDataset {
-  info: { description: string; date_created: string; pack: string };
+  info: { description: string; date_created: string; pack: string; run?: Record<string, unknown> };
   images: { id: number; file_name: string; width: number; height: number }[];
   categories: { id: number; name: string }[];
   annotations: CocoAnnotationOut[];
@@ -58,6 +58,17 @@ export function archivePath(name: string): string {
 
 const stem = (p: string) => p.replace(/\.[^./]*$/, '');
 
+/** The archive entries one image's files are written to (COCO's `file_name` is `image` less `images/`). */
+export function imageEntryPaths(name: string): { image: string; yolo: string; semantic: string; instances: string } {
+  const path = archivePath(name);
+  return {
+    image: `images/${path}`,
+    yolo: `labels/${stem(path)}.txt`,
+    semantic: `masks/semantic/${stem(path)}.png`,
+    instances: `masks/instances/${stem(path)}.png`,
+  };
+}
+
 export class DatasetZipWriter {
   private readonly zip: Zip;
   private readonly categoryIds: Map<string, number>;
@@ -69,12 +80,18 @@ export class DatasetZipWriter {
     private readonly categories: string[],
     private readonly options: DatasetOptions,
     onChunk: (data: Uint8Array, final: boolean) => void,
-    meta: { pack: string; now: Date },
+    /** `run`: how the dataset was made (the command line records its settings for `label merge`). */
+    meta: { pack: string; now: Date; run?: Record<string, unknown> },
   ) {
     this.categoryIds = new Map(categories.map((c, i) => [c, i + 1]));
     this.classOf = new Map(categories.map((c, i) => [c, i]));
     this.coco = {
-      info: { description: 'sam3-web batch labels', date_created: meta.now.toISOString(), pack: meta.pack },
+      info: {
+        description: 'sam3-web batch labels',
+        date_created: meta.now.toISOString(),
+        pack: meta.pack,
+        ...(meta.run ? { run: meta.run } : {}),
+      },
       images: [],
       categories: categories.map((name, i) => ({ id: i + 1, name })),
       annotations: [],
@@ -91,6 +108,7 @@ export class DatasetZipWriter {
 
   addImage(entry: DatasetEntry): void {
     const path = archivePath(entry.name);
+    const paths = imageEntryPaths(entry.name);
     const imageId = this.coco.images.length + 1;
     this.coco.images.push({ id: imageId, file_name: path, width: entry.width, height: entry.height });
     const known = entry.annotations.filter((a) => this.categoryIds.has(a.category));
@@ -98,14 +116,14 @@ export class DatasetZipWriter {
       const firstId = this.coco.annotations.length + 1;
       this.coco.annotations.push(...cocoAnnotations(known, imageId, firstId, this.categoryIds, this.options.coco));
     }
-    if (this.options.includeImages && entry.imageBytes) this.store(`images/${path}`, entry.imageBytes);
+    if (this.options.includeImages && entry.imageBytes) this.store(paths.image, entry.imageBytes);
     if (this.options.yolo) {
-      this.deflate(`labels/${stem(path)}.txt`, strToU8(yoloLines(known, entry.width, entry.height, this.classOf)));
+      this.deflate(paths.yolo, strToU8(yoloLines(known, entry.width, entry.height, this.classOf)));
     }
     if (this.options.pngMasks) {
       const pngs = maskPngs(known, entry.width, entry.height, this.categoryIds);
-      this.store(`masks/semantic/${stem(path)}.png`, pngs.semantic);
-      this.store(`masks/instances/${stem(path)}.png`, pngs.instances);
+      this.store(paths.semantic, pngs.semantic);
+      this.store(paths.instances, pngs.instances);
     }
     this.check();
   }
@@ -114,7 +132,7 @@ export class DatasetZipWriter {
   finish(): CocoDataset {
     if (this.options.coco) this.deflate('coco.json', strToU8(JSON.stringify(this.coco)));
     if (this.options.yolo) this.deflate('data.yaml', strToU8(yoloDataYaml(this.categories)));
-    this.deflate('README.txt', strToU8(readme(this.options, this.coco.images.length)));
+    this.deflate('README.txt', strToU8(datasetReadme(this.options, this.coco.images.length)));
     this.zip.end();
     this.check();
     return this.coco;
@@ -137,7 +155,8 @@ export class DatasetZipWriter {
   }
 }
 
-function readme(o: DatasetOptions, images: number): string {
+/** The archive's README.txt. */
+export function datasetReadme(o: DatasetOptions, images: number): string {
   return (
     [
       `sam3-web dataset: ${images} accepted images.`,

@@ -28,6 +28,16 @@ export interface NodeRuntimeOptions {
   webgpu?: boolean;
   /** CPU threads per graph run (onnxruntime's default: one per core). */
   threads?: number;
+  /**
+   * Run the engine's CPU-side graphs on onnxruntime-node's CUDA EP (nodes it lacks fall back to the CPU EP); the
+   * engine still sees provider 'cpu' (host tensors in and out). Needs the CUDA EP libraries (nodeDevices.ts).
+   */
+  cuda?: boolean;
+  /**
+   * false: onnxruntime's intra-op threads sleep between parallel sections instead of spinning, leaving the cores to
+   * other threads of the process (the command line's image decoding).
+   */
+  spinning?: boolean;
 }
 
 export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<GraphRuntime> {
@@ -38,7 +48,11 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<
       wasmThreads: 0,
       probeWebGpu: async () => ({ available: false, reason: 'Node: CPU provider', shaderF16: false }),
       sessionFiles: nodeSessionFiles,
-      ...(opts.threads ? { sessionOptions: { intraOpNumThreads: opts.threads } } : {}),
+      ...(opts.cuda ? { providerOptions: (p) => (p === 'cpu' ? ['cuda', 'cpu'] : undefined) } : {}),
+      sessionOptions: {
+        ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+        ...(opts.spinning === false ? noSpinning : {}),
+      },
     });
   }
   // Reading a GPU-resident tensor with getData() aborts onnxruntime-node 1.30's process; a one-node Identity session
@@ -70,10 +84,13 @@ export async function createNodeRuntime(opts: NodeRuntimeOptions = {}): Promise<
   });
 }
 
+/** onnxruntime's session config keys (session.intra_op.allow_spinning, session.inter_op.allow_spinning). */
+const noSpinning = { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } };
+
 const ELEM_TYPE: Record<string, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9, float16: 10 };
 
 /** ONNX bytes of `y = Identity(x)` for one element type, any shape (a hand-encoded ModelProto). */
-function identityGraph(type: string): Uint8Array {
+export function identityGraph(type: string): Uint8Array {
   const bytes: number[] = [];
   const varint = (out: number[], v: number) => {
     while (v > 0x7f) {

@@ -36,10 +36,10 @@ export interface OrtRuntimeOptions {
   probeWebGpu: () => Promise<WebGpuProbe>;
   /** Turns a spec's graph files into what this onnxruntime accepts (web: Blobs as they are; Node: paths or bytes). */
   sessionFiles: (spec: GraphSpec) => Promise<SessionFiles>;
+  /** Session options for every graph (e.g. onnxruntime-node's thread-pool settings). */
+  sessionOptions?: Partial<SessionOptions>;
   /** Extra session options for a provider (e.g. the WebGPU layout). */
   providerOptions?: (provider: Provider) => SessionOptions['executionProviders'];
-  /** Session options every graph gets (e.g. onnxruntime-node's intra-op thread count). */
-  sessionOptions?: Partial<SessionOptions>;
   /** Called after a WebGPU session exists (the device is up): the web runtime subscribes to `GPUDevice.lost`. */
   onWebGpuSession?: () => Promise<void>;
   /** Why the GPU device was lost, once it was. */
