@@ -73,11 +73,13 @@ test('typing quickly sends one request after the debounce', async () => {
   assert.equal(segments.length, 1);
 });
 
-test('newest wins: an older result that arrives late is ignored', async () => {
+test('newest wins: a newer request cancels the older one in the engine; its late result never shows', async () => {
   await setup({ segmentDelayMs: (req) => (req.concepts[0]?.phrase === 'red' ? 80 : 5) });
+  const cancelsBefore = fake.calls.filter((c) => c.method === 'cancel').length;
   setPhraseText('red');
   await sleep(170); // debounce passed; "red" is in flight (slow)
   setPhraseText('blue'); // newer, fast
+  assert.equal(fake.calls.filter((c) => c.method === 'cancel').length, cancelsBefore + 1, 'the engine was told');
   await settled();
   assert.deepEqual(
     selectInstances(appStore.getState()).map((i) => i.conceptId),
@@ -141,6 +143,13 @@ test('pack progress events land in the store', () => {
   const files = appStore.getState().packLoad?.files ?? {};
   assert.equal(files['graph.onnx']?.status, 'done');
   assert.equal(files['graph.onnx']?.loaded, 100);
+});
+
+test('a new image opens its own session and closes the previous one', async () => {
+  const first = appStore.getState().image!.imageId;
+  assert.equal(await openImage(new Blob([new Uint8Array(4)], { type: 'image/png' }), 'b.png'), true);
+  assert.ok(fake.calls.some((c) => c.method === 'closeImage' && c.arg === first));
+  assert.notEqual(appStore.getState().image!.imageId, first);
 });
 
 test('a new image clears the old results and re-segments', async () => {

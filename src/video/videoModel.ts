@@ -226,13 +226,6 @@ export class RateMeter {
   }
 }
 
-/** Remaining seconds from the average time per frame so far (null until one frame is done). */
-export function estimateEtaSeconds(done: number, total: number, elapsedMs: number): number | null {
-  if (done <= 0 || total <= 0) return null;
-  if (done >= total) return 0;
-  return ((elapsedMs / done) * (total - done)) / 1000;
-}
-
 export function formatEta(seconds: number | null): string {
   if (seconds === null) return '—';
   if (seconds < 1) return '<1 s';

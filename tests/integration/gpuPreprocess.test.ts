@@ -102,7 +102,7 @@ const red = (imageId: string): SegmentRequest => ({
 
 /** What a user sees of a result: each instance's box, area, score and mask. */
 async function masksOf(engine: Awaited<ReturnType<typeof engineOn>>) {
-  const { imageId } = await engine.setImage({ kind: 'rgba', name: 'shapes.png', image: { ...scene } });
+  const { imageId } = await engine.openImage({ kind: 'rgba', name: 'shapes.png', image: { ...scene } });
   const result = await engine.segment(red(imageId));
   return result.instances.map((i) => ({ box: i.boxXyxyPx, area: i.areaPx, score: i.score, mask: i.mask }));
 }
@@ -124,13 +124,13 @@ test('on WebGPU the vision graph is fed the GPU’s pixels, and the masks are th
 test('the GPU pixels live as long as their image: a new image releases them', async () => {
   const gpu = await fakeGpuRuntime(shader);
   const engine = await engineOn(gpu);
-  const first = await engine.setImage({ kind: 'rgba', name: 'a.png', image: { ...scene } });
+  const first = await engine.openImage({ kind: 'rgba', name: 'a.png', image: { ...scene } });
   await engine.segment(red(first.imageId));
   // A second request on the same image reuses the features: no new pre-processing.
   await engine.segment({ ...red(first.imageId), scoreThreshold: 0.3 });
   assert.equal(gpu.made.length, 1);
   assert.equal(gpu.made[0].disposed, false);
-  await engine.setImage({ kind: 'rgba', name: 'b.png', image: { ...scene } });
+  await engine.openImage({ kind: 'rgba', name: 'b.png', image: { ...scene } });
   assert.equal(gpu.made[0].disposed, true);
 });
 
@@ -205,7 +205,7 @@ test('a GPU lost while pre-processing goes through the device-loss recovery, not
     return shader(r);
   });
   const engine = await engineOn(gpu);
-  const { imageId } = await engine.setImage({ kind: 'rgba', name: 'shapes.png', image: { ...scene } });
+  const { imageId } = await engine.openImage({ kind: 'rgba', name: 'shapes.png', image: { ...scene } });
   await assert.rejects(engine.segment(red(imageId)), (e: { code: string }) => e.code === 'gpu-lost');
   // The graphs now run on WASM: the retry is pre-processed in JS, and the GPU path was not marked as failed.
   assert.equal((await engine.segment(red(imageId))).instances.length, 2);

@@ -80,9 +80,6 @@ export interface StageTimings {
 
 export interface SegmentResult {
   imageId: string;
-  /** Sequence number of the request; a newer request supersedes an older one. */
-  seq: number;
-  superseded: boolean;
   scoreThreshold: number;
   instances: InstanceResult[];
   concepts: ConceptSummary[];
@@ -91,6 +88,8 @@ export interface SegmentResult {
   timingsMs: StageTimings;
   /** Graph runs this request caused, by role. */
   graphRuns: Record<string, number>;
+  /** The COCO export of the same request, when asked for (`SegmentOptions.coco`). */
+  coco?: CocoExport;
 }
 
 export interface ImageInfo {
@@ -101,8 +100,10 @@ export interface ImageInfo {
   /** Size of `display` and of every mask (≤ the original, max side bounded). */
   displayWidth: number;
   displayHeight: number;
-  /** Downscaled copy for drawing (absent in Node). Transferred. */
+  /** Downscaled copy for drawing (absent in Node, or when not asked for). Transferred. */
   display?: ImageBitmap;
+  /** A JPEG thumbnail made in the worker, when asked for (`OpenImageOptions.thumbnailSide`; browser only). */
+  thumbnail?: Blob;
   /** True when the image was scaled down before pre-processing because it was huge. */
   downscaledForModel: boolean;
   timingsMs: StageTimings;
@@ -168,6 +169,8 @@ export interface CocoExport {
 export interface EngineStats {
   graphRuns: Record<string, number>;
   cache: { images: number; texts: number; detections: number; objects: number };
+  /** Open image sessions, and the bytes their features hold against the budget (`EngineOptions.imageMemoryBytes`). */
+  sessions: { open: number; featureBytes: number; budgetBytes: number };
   preprocess: PreprocessStats;
 }
 
