@@ -8,7 +8,6 @@ import { instanceColors, instanceName } from '../store/selectors';
 import { boxToCanvas, originalToDisplayScale, type ViewTransform } from '../draw/coords';
 import { DEFAULT_MASK_STYLE, maskBox } from '../draw/maskBitmap';
 import { maskSource } from '../draw/maskSources';
-import { underlyingColors } from '../draw/maskColors';
 import { formatInstanceLabel, type OverlayMask, type OverlayScene } from '../draw/renderOverlay';
 
 export function buildOverlayScene(args: {
@@ -25,7 +24,7 @@ export function buildOverlayScene(args: {
   const masks: OverlayMask[] = [];
   if (image?.display && result) {
     const { sx, sy } = originalToDisplayScale(image, image);
-    const colors = instanceColors(result, underlyingColors(image, result));
+    const colors = instanceColors(result);
     result.instances.forEach((inst) => {
       if (inst.hidden) return; // hidden by an edit: listed, not drawn
       const color = colors.get(inst.instanceId)!;

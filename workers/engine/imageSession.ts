@@ -16,6 +16,7 @@ import type {
   SegmentResult,
   StageTimings,
 } from '../protocol/results';
+import { meanUnderMask } from '../core/maskColor';
 import { normalizePhrase } from '../core/tokens';
 import { buildCocoExport } from './cocoExport';
 import { applyInstanceEdits } from './instanceEdits';
@@ -58,6 +59,8 @@ class ImageSession {
   readonly ids = new InstanceIdRegistry();
   /** Masks whose bitmaps the page was sent. */
   readonly sentBitmaps = new Lru<string, true>(1024);
+  /** The image's mean colour under each mask, by mask id. */
+  readonly colours = new Lru<string, [number, number, number] | null>(1024);
 
   constructor(readonly image: FrameImage) {}
 
@@ -134,6 +137,7 @@ export class ImageSessions {
       session.masks.clear();
       session.ids.clear();
       session.sentBitmaps.clear();
+      session.colours.clear();
     }
   }
 
@@ -152,7 +156,7 @@ export class ImageSessions {
     const resolved = await this.resolve(session, request, timings, signal);
     const t0 = this.now();
     const { instances, emptyObjects } = this.render(session, request, resolved);
-    const shown = instances.map(toInstanceResult);
+    const shown = instances.map((inst) => this.withColour(session, toInstanceResult(inst)));
     const built = {
       instances: options.bitmaps === false ? shown : await this.withBitmaps(session, shown),
       concepts: summarizeConcepts(resolved.detections, instances),
@@ -235,6 +239,17 @@ export class ImageSessions {
       objects.push(await this.features.decodeObjectFor(session.image, prompt, timings, signal));
     }
     return { detections, objects };
+  }
+
+  /** The image's mean colour under the instance's mask (cached per mask). */
+  private withColour(session: ImageSession, inst: InstanceResult): InstanceResult {
+    const key = inst.maskId ?? '';
+    let rgb = key ? session.colours.get(key) : undefined;
+    if (rgb === undefined) {
+      rgb = meanUnderMask(session.image.decoded.source, inst.mask);
+      if (key) session.colours.set(key, rgb);
+    }
+    return rgb ? { ...inst, underRgb: rgb } : inst;
   }
 
   /** Attaches bitmaps to masks the page has not been sent yet (browser only). */

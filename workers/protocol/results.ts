@@ -56,6 +56,11 @@ export interface InstanceResult {
   maskId?: string;
   /** The mask's bitmaps, the first time this mask is sent (browser only). */
   bitmaps?: MaskBitmaps;
+  /**
+   * Mean colour of the image under the mask (computed in the worker), so the page can pick a mask colour that
+   * contrasts with what it covers without reading pixels; absent where the engine has no pixels to average.
+   */
+  underRgb?: [number, number, number];
   /** `concept`: found by the detector; `object`: made or refined with clicks (then `objectId` is set). */
   source: 'concept' | 'object';
   objectId?: string;

@@ -6,7 +6,6 @@
 import { hoverInstance } from '../../actions/hoverInstance';
 import { clearAll, deleteInstance, moveInstance, selectInstance, setInstanceHidden } from '../../actions/instanceEdits';
 import { rgbCss } from '../../colors';
-import { underlyingColors } from '../../draw/maskColors';
 import type { InstanceResult } from '../../../workers/protocol';
 import {
   instanceColors,
@@ -31,8 +30,7 @@ export function InstanceList() {
   const hasPrompts = useAppStore((s) => s.concepts.length > 0 || s.objects.length > 0 || s.edits.length > 0);
   const instances = result?.instances ?? [];
   const shown = instances.filter((i) => !i.hidden).length;
-  const image = useAppStore((s) => s.image);
-  const colors = result ? instanceColors(result, underlyingColors(image, result)) : null;
+  const colors = result ? instanceColors(result) : null;
   const nameOf = (inst: InstanceResult) => (result ? instanceName(result, inst) : inst.conceptId);
 
   return (
