@@ -9,12 +9,23 @@ import { renderOverlay } from '../draw/renderOverlay';
 import { useAppStore } from '../store/useAppStore';
 import { openFirstVideoFile } from './fileActions';
 import { useVideoPointer } from './useVideoPointer';
-import { buildVideoScene } from './videoOverlay';
+import { buildVideoScene, frameMasks } from './videoOverlay';
+import { requestMaskBitmaps } from '../actions/maskPixels';
 import { VideoPromptLayer } from './VideoPromptLayer';
 import { trackLabel } from './exportActions';
 import { stagePicture } from './picture';
 import { videoElement } from './videoSession';
-import { selectCanPrompt, selectShownFrame, useVideoStore, videoStore } from './videoStore';
+import { selectCanPrompt, selectShownFrame, useVideoStore, videoStore, type VideoState } from './videoStore';
+
+/** Frames played next: their masks are asked of the worker's painter ahead, so playback never waits for them. */
+const PAINT_AHEAD = 6;
+
+function upcomingMasks(s: VideoState) {
+  if (s.mode !== 'video' || !s.playback.playing) return [];
+  const out = [];
+  for (let i = 1; i <= PAINT_AHEAD; i++) out.push(...frameMasks(s.frames.get(s.playback.frameIndex + i)));
+  return out;
+}
 
 export function VideoStage() {
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -104,7 +115,7 @@ export function VideoStage() {
             ? 'Starting the camera…'
             : 'No camera picture'
           : 'Drop or pick a video (MP4, MOV, WebM, MKV)';
-      const { scene } = buildVideoScene({
+      const { scene, missing } = buildVideoScene({
         width,
         height,
         dpr,
@@ -115,6 +126,7 @@ export function VideoStage() {
         placeholder,
       });
       renderOverlay(ctx, scene);
+      requestMaskBitmaps([...missing, ...upcomingMasks(s)]);
     };
     frame = requestAnimationFrame(draw);
     return () => {

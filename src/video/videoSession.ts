@@ -8,7 +8,8 @@ import { engine } from '../engine-client/engineClient';
 import { appStore } from '../store/appStore';
 import { framePromptSet } from '../store/videoPrompts';
 import { callWithSignal, DEFAULT_TRACKER_SETTINGS } from '../../workers/protocol';
-import { compactFrame, markRemoved, removalNotice, updateTracks, type CompactFrame } from './videoModel';
+import { putMaskBitmaps } from '../draw/maskSources';
+import { compactFrame, markRemoved, objectMaskId, removalNotice, updateTracks, type CompactFrame } from './videoModel';
 import { MAX_ID_LOG, videoStore } from './videoStore';
 
 /** Track notices kept on screen. */
@@ -118,6 +119,10 @@ export function sendFrame(input: VideoFrameInput, signal?: AbortSignal): Promise
  */
 export function recordFrame(result: VideoFrameResult, liveTracks: boolean): CompactFrame {
   const frame = compactFrame(result);
+  // The worker's painter sent each mask's bitmaps with the frame: kept by the mask's identity for drawing and replay.
+  result.instances.forEach((inst, k) => {
+    if (inst.bitmaps) putMaskBitmaps(objectMaskId(frame.objects[k]), inst.bitmaps, true);
+  });
   videoStore.setState((s) => {
     const idLog = [
       ...s.idLog,
