@@ -32,7 +32,6 @@ export interface Association {
   highConfidence: Map<number, number>;
 }
 
-
 export function isEmptyMask(m: Uint8Array): boolean {
   for (let i = 0; i < m.length; i++) if (m[i]) return false;
   return true;
