@@ -3,7 +3,7 @@
  * a precision–recall plot, and the worst images (a click opens one in review).
  */
 import type { EvalReport } from '../../workers/eval/evaluate';
-import { evaluateAgainst } from './datasetActions';
+import { cancelDatasetJob, evaluateAgainst } from './datasetActions';
 import { selectImage } from './reviewActions';
 import { batchStore } from './batchStore';
 import { useBatchStore } from './useBatchStore';
@@ -78,12 +78,27 @@ export function EvalPanel() {
           }}
         />
       </label>
+      {evaluating && (
+        <button
+          type="button"
+          className="button button--secondary"
+          data-testid="batch-eval-cancel"
+          onClick={cancelDatasetJob}
+        >
+          Cancel
+        </button>
+      )}
       <p className="panel__note">
         Categories are matched to phrases by name; images by file name. Scores use the current labels (rejections
         applied).
       </p>
       {report && (
         <div data-testid="batch-report">
+          <p className="panel__note" data-testid="eval-image-set">
+            {report.imageSet.rule === 'predicted'
+              ? `Scored on the ${report.imageSet.scored} of ${report.imageSet.groundTruth} ground-truth images labelled in this folder (as npm run eval scores this folder's export).`
+              : `Scored on all ${report.imageSet.groundTruth} ground-truth images.`}
+          </p>
           <table className="metrics">
             <tbody>
               <tr>

@@ -1,10 +1,12 @@
 /**
- * npm run eval -- --gt gt.json --pred pred.json [--full]
+ * npm run eval -- --gt gt.json --pred pred.json [--full] [--all-images]
  *
  * Prints SAM 3's image metrics (cgF1, cgF1@0.5/@0.75, pmF1, IL_MCC, positive macro F1, image-level rates) and COCO
  * mask AP/AR as JSON, with per-phrase numbers and the ten worst images (`--full`: every image and the
  * precision–recall curves). Predictions: a COCO results list in the ground truth's ids, or a COCO dataset (such as
- * `npm run label`'s coco.json) matched by file and category names.
+ * `npm run label`'s coco.json) matched by file and category names. A dataset's images are the ones scored (a partial
+ * run's labels are not counted against images nobody labelled), as in the app; `--all-images` scores every
+ * ground-truth image. The report's `imageSet` says which.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -22,6 +24,7 @@ export function compactReport(r: EvalReport, full: boolean) {
     imageLevel: Object.fromEntries(Object.entries(r.imageLevel).map(([k, v]) => [k, round(v)])),
     coco: Object.fromEntries(Object.entries(r.coco).map(([k, v]) => [k, round(v)])),
     counts: r.counts,
+    imageSet: r.imageSet,
     evaluatedCategories: r.evaluatedCategories,
     unmatched: r.unmatched,
     perPhrase: r.perPhrase.map((p) => ({
@@ -39,10 +42,15 @@ export function compactReport(r: EvalReport, full: boolean) {
 
 function main(): number {
   const { values } = parseArgs({
-    options: { gt: { type: 'string' }, pred: { type: 'string' }, full: { type: 'boolean', default: false } },
+    options: {
+      gt: { type: 'string' },
+      pred: { type: 'string' },
+      full: { type: 'boolean', default: false },
+      'all-images': { type: 'boolean', default: false },
+    },
   });
   if (!values.gt || !values.pred) {
-    process.stderr.write('usage: npm run eval -- --gt gt.json --pred pred.json [--full]\n');
+    process.stderr.write('usage: npm run eval -- --gt gt.json --pred pred.json [--full] [--all-images]\n');
     return 2;
   }
   let gt, pred;
@@ -54,7 +62,7 @@ function main(): number {
     return 2;
   }
   try {
-    const report = evaluatePredictions(gt, pred);
+    const report = evaluatePredictions(gt, pred, { images: values['all-images'] ? 'all' : 'predicted' });
     process.stdout.write(JSON.stringify(compactReport(report, values.full), null, 2) + '\n');
     return 0;
   } catch (err) {

@@ -18,7 +18,7 @@ import { MemoryByteStore } from '../../workers/packs/byteStore';
 import type { EngineApi, PackSource } from '../../workers/protocol/api';
 import { labelImage } from '../../workers/batch/labelImage';
 import { BatchRunner, type RunnerProgress } from '../../workers/batch/runner';
-import { DatasetZipWriter, type DatasetOptions } from '../../workers/dataset/datasetZip';
+import { writeDataset, type DatasetOptions } from '../../workers/dataset/datasetZip';
 import { decodeImageFile, SUPPORTED_EXTENSIONS } from './decodeImageFile';
 import { appendRecord, openState, progressPath, type ImageRecord, type RunSettings } from './labelState';
 
@@ -234,7 +234,7 @@ export async function runLabel(args: LabelArgs, hooks: LabelHooks = {}): Promise
     log(`\nStopped after ${outcome.done} images; run the same command to resume.`);
     return summary;
   }
-  writeZip(
+  await writeZip(
     args,
     names.filter((n) => done.has(n)).map((n) => done.get(n)!),
     settings.pack,
@@ -246,23 +246,23 @@ export async function runLabel(args: LabelArgs, hooks: LabelHooks = {}): Promise
   return summary;
 }
 
-function writeZip(args: LabelArgs, records: ImageRecord[], pack: string): void {
+async function writeZip(args: LabelArgs, records: ImageRecord[], pack: string): Promise<void> {
   const fd = openSync(args.out, 'w');
   try {
-    const writer = new DatasetZipWriter(args.phrases, args.dataset, (chunk) => writeSync(fd, chunk), {
-      pack,
-      now: new Date(),
-    });
-    for (const r of records) {
-      writer.addImage({
-        name: r.name,
-        width: r.width!,
-        height: r.height!,
-        annotations: r.annotations,
-        imageBytes: args.dataset.includeImages ? new Uint8Array(readFileSync(join(args.images, r.name))) : undefined,
-      });
-    }
-    writer.finish();
+    const images = records.map((r) => ({
+      name: r.name,
+      width: r.width!,
+      height: r.height!,
+      annotations: r.annotations,
+      imageBytes: async () => new Uint8Array(readFileSync(join(args.images, r.name))),
+    }));
+    await writeDataset(
+      args.phrases,
+      args.dataset,
+      { count: images.length, images: () => images },
+      (chunks) => chunks.forEach((c) => writeSync(fd, c)),
+      { pack, now: new Date() },
+    );
   } finally {
     closeSync(fd);
   }
