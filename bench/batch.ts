@@ -6,6 +6,10 @@
  * resident memory over the run, and the streaming export of EXPORT_IMAGES images (default 2000; the labelled results
  * cycled, each with its PNG file): its rate, and the most memory it held at once against one image's data plus the
  * zip's central directory and coco.json's image index (what it must keep to the end).
+ *
+ * `BATCH_BEFORE=<git ref>` (e.g. 19cc4fb, the commit before issue 16) also labels every image with that commit's
+ * engine and labelImage, checked out into a temp folder and loaded in this process, alternating image by image, so
+ * the two rates come from the same minutes of this machine's load; prints both and their ratio.
  */
 import { createEngine } from '../workers/engine/engine';
 import { createNodeRuntime } from '../workers/ort/nodeRuntime';
@@ -14,6 +18,9 @@ import { packFilesSource } from '../tests/helpers/demoPackEngine';
 import { randomScene, renderScene } from '../tools/scenes/scene';
 import { labelImage } from '../workers/batch/labelImage';
 import { BatchRunner } from '../workers/batch/runner';
+import type { EngineApi } from '../workers/protocol/api';
+import { join } from 'node:path';
+import { beforeTree } from './beforeTree';
 import type { BatchAnnotation } from '../workers/batch/types';
 import { writeDataset, DEFAULT_DATASET_OPTIONS, type DatasetEntry } from '../workers/dataset/datasetZip';
 import { encodePng } from '../tools/scenes/png';
@@ -26,10 +33,42 @@ const H = 240;
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
-async function run() {
+interface Side {
+  label: string;
+  engine: EngineApi;
+  labelImage: typeof labelImage;
+  ms: number;
+}
+
+/** This tree's engine, and the one at BATCH_BEFORE when set (see the header). */
+async function sides(): Promise<Side[]> {
   const engine = createEngine({ createRuntime: () => createNodeRuntime(), store: new MemoryByteStore() });
   await engine.init();
   await engine.openPack(packFilesSource());
+  const out: Side[] = [{ label: 'this tree', engine, labelImage, ms: 0 }];
+  const ref = process.env.BATCH_BEFORE;
+  if (ref) {
+    const { dir, sha } = beforeTree(ref);
+    const old = (path: string) => import(join(dir, path));
+    const before = (await old('workers/engine/engine.ts')).createEngine({
+      createRuntime: (await old('workers/ort/nodeRuntime.ts')).createNodeRuntime,
+      store: new (await old('workers/packs/byteStore.ts')).MemoryByteStore(),
+    });
+    await before.init();
+    await before.openPack((await old('tests/helpers/demoPackEngine.ts')).packFilesSource());
+    out.push({
+      label: `before (${sha})`,
+      engine: before,
+      labelImage: (await old('workers/batch/labelImage.ts')).labelImage,
+      ms: 0,
+    });
+  }
+  return out;
+}
+
+async function run() {
+  const all = await sides();
+  const engine = all[0].engine;
   // 25 distinct scenes, cycled: each image is still set, encoded and detected afresh.
   const pool = Array.from({ length: 25 }, (_, i) =>
     renderScene(
@@ -53,12 +92,22 @@ async function run() {
     nameOf: (i) => `img_${i}.png`,
     process: async (i) => {
       const scene = pool[i % pool.length];
+      const label = (side: Side) =>
+        side.labelImage(
+          side.engine,
+          { kind: 'rgba', name: `img_${i}.png`, image: { width: W, height: H, data: scene.data } },
+          { phrases: ['red', 'blue', 'yellow'], scoreThreshold: 0.5, displayMasks: false },
+        );
+      // With a "before" engine: both label the image, in alternating order; each side's time is its own.
+      for (const side of i % 2 ? [...all].reverse() : all) {
+        if (side === all[0]) continue;
+        const t = performance.now();
+        await label(side);
+        side.ms += performance.now() - t;
+      }
       const t = performance.now();
-      const out = await labelImage(
-        engine,
-        { kind: 'rgba', name: `img_${i}.png`, image: { width: W, height: H, data: scene.data } },
-        { phrases: ['red', 'blue', 'yellow'], scoreThreshold: 0.5, displayMasks: false },
-      );
+      const out = await label(all[0]);
+      all[0].ms += performance.now() - t;
       perImage.push(performance.now() - t);
       instances += out.annotations.length;
       results.push({ name: `img_${i}.png`, annotations: out.annotations });
@@ -76,9 +125,18 @@ async function run() {
 
   console.log(`\n== batch labelling, demo pack, onnxruntime-node (${N} images ${W}×${H}, 3 phrases)`);
   console.log(`outcome: ${outcome.state}, ${outcome.done} images, ${instances} instances`);
-  console.log(
-    `throughput: ${(N / seconds).toFixed(2)} images/s (${seconds.toFixed(1)} s); per image median ${median(perImage).toFixed(0)} ms`,
-  );
+  if (all.length === 1) {
+    console.log(
+      `throughput: ${(N / seconds).toFixed(2)} images/s (${seconds.toFixed(1)} s); per image median ${median(perImage).toFixed(0)} ms`,
+    );
+  }
+  if (all.length > 1) {
+    const rate = (side: Side) => (1000 * N) / side.ms;
+    console.log(
+      `paired, image by image: ${all.map((s) => `${s.label} ${rate(s).toFixed(2)} images/s`).join(', ')} → ` +
+        `×${(rate(all[0]) / rate(all[1])).toFixed(2)}`,
+    );
+  }
   console.log(
     `graph runs: vision ${stats.graphRuns.vision} (one per image), text ${stats.graphRuns.text}, detector ${stats.graphRuns.detector}`,
   );

@@ -14,17 +14,16 @@
  * hooks) into .bench/stalls-dist. Demo pack on WASM. Ports: E2E_PORT (default 4185) and the next one.
  */
 import { execSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeTree, DEFAULT_BEFORE, ROOT } from './beforeTree';
 import { chromium, type JSHandle, type Page } from '@playwright/test';
 import { dropDataTransfer, scenePng, waitForStartup } from '../e2e/helpers';
 import { clipDataTransfer, dropOnVideoStage } from '../e2e/videoClips';
 import { randomScene } from '../tools/scenes/scene';
 import { FILE_CLIP, type ClipSpec } from '../tools/video-fixtures/clips';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const BEFORE = process.env.STALLS_BEFORE ?? '19cc4fb';
+const BEFORE = process.env.STALLS_BEFORE ?? DEFAULT_BEFORE;
 const PORT = Number(process.env.E2E_PORT ?? 4185);
 const FOLDER_IMAGES = Number(process.env.STALLS_IMAGES ?? 200);
 const SCENARIOS = (process.env.STALLS_SCENARIOS ?? 'd,a,b,c').split(',');
@@ -47,14 +46,7 @@ interface Stalls {
 
 /** The earlier commit, built once in a temp folder. */
 function beforeBuild(): Build {
-  const sha = execSync(`git rev-parse --short ${BEFORE}`, { cwd: ROOT }).toString().trim();
-  const dir = join(tmpdir(), `sam3-stalls-${sha}`);
-  if (!existsSync(join(dir, 'dist', 'index.html'))) {
-    mkdirSync(dir, { recursive: true });
-    execSync(`git archive ${sha} | tar -x -C ${dir}`, { cwd: ROOT, stdio: 'inherit', shell: '/bin/bash' });
-    if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-    execSync('npx vite build --logLevel warn', { cwd: dir, stdio: 'inherit' });
-  }
+  const { dir, sha } = beforeTree(BEFORE, { build: true });
   return { label: `before (${sha})`, dir, outDir: join(dir, 'dist') };
 }
 

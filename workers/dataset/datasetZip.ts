@@ -152,7 +152,7 @@ async function writeCoco(
   };
   const json = zip.open('coco.json');
   json.push(strToU8(`${JSON.stringify(head).slice(0, -1)},"images":[`));
-  json.push(images.bytes());
+  for (const part of images.parts()) json.push(part);
   json.push(strToU8('],"annotations":['));
   let next = 1;
   let imageId = 0;

@@ -37,26 +37,32 @@ interface Entry {
   offset: number;
 }
 
-/**
- * Bytes appended to one growing buffer (×1.5 when full): thousands of small records without an object each, so what it
- * holds is what it stores.
- */
+/** Bytes appended to 64 KB pages: thousands of small records without an object each and without slack to grow. */
 export class ByteLog {
-  private buf = new Uint8Array(4096);
+  private static readonly PAGE = 64 * 1024;
+  private readonly pages: Uint8Array[] = [];
+  private used = ByteLog.PAGE;
   length = 0;
 
   append(bytes: Uint8Array): void {
-    if (this.length + bytes.length > this.buf.length) {
-      const next = new Uint8Array(Math.max(Math.ceil(this.buf.length * 1.5), this.length + bytes.length));
-      next.set(this.buf.subarray(0, this.length));
-      this.buf = next;
+    let from = 0;
+    while (from < bytes.length) {
+      if (this.used === ByteLog.PAGE) {
+        this.pages.push(new Uint8Array(ByteLog.PAGE));
+        this.used = 0;
+      }
+      const n = Math.min(ByteLog.PAGE - this.used, bytes.length - from);
+      this.pages[this.pages.length - 1].set(bytes.subarray(from, from + n), this.used);
+      this.used += n;
+      from += n;
     }
-    this.buf.set(bytes, this.length);
     this.length += bytes.length;
   }
 
-  bytes(): Uint8Array {
-    return this.buf.subarray(0, this.length);
+  /** The bytes, page by page (views: copy them to keep them past the next append). */
+  *parts(): Generator<Uint8Array> {
+    for (const [k, page] of this.pages.entries())
+      yield k === this.pages.length - 1 ? page.subarray(0, this.used) : page;
   }
 }
 
@@ -134,7 +140,7 @@ export class ZipStream {
   end(): void {
     this.checkFree();
     const start = this.offset;
-    this.emit(this.directory.bytes().slice());
+    for (const part of this.directory.parts()) this.emit(part);
     const size = this.offset - start;
     const zip64 = this.files > 0xffff || start > MAX32 || size > MAX32;
     if (zip64) {
