@@ -17,10 +17,6 @@ let runner: BatchRunner<string> | null = null;
 
 export const THUMB_SIDE = 176;
 
-export function isRunning(): boolean {
-  return runner !== null;
-}
-
 /** Labels one image of the batch with the current phrases and its own exemplar boxes; saves and returns it. */
 export async function labelBatchImage(key: string, signal?: AbortSignal): Promise<BatchImage> {
   const meta = batchStore.getState().meta!;

@@ -7,12 +7,6 @@
 import type { RleMask, SegmentResult } from '../../workers/protocol';
 import type { Rgb } from '../colors';
 
-export interface RgbaPixels {
-  width: number;
-  height: number;
-  data: Uint8ClampedArray;
-}
-
 /** The crop `[x0, y0, x1, y1)` a mask's runs cover (the whole frame when the mask has none). */
 export function maskBox(mask: RleMask): [number, number, number, number] {
   return mask.box ?? [0, 0, mask.width, mask.height];

@@ -209,10 +209,6 @@ export const videoStore = createStore<VideoState>()(() => initialVideoState());
 
 export type VideoStore = typeof videoStore;
 
-export function resetVideoStore(): void {
-  videoStore.setState(initialVideoState(), true);
-}
-
 export function useVideoStore<T>(selector: (s: VideoState) => T): T {
   return useStore(videoStore, selector);
 }

@@ -17,7 +17,8 @@ import {
 } from '../../workers/ort/graphRuntime';
 import { browserLikeRuntime } from '../helpers/browserLikeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
-import { emulateGpuPreprocess, gpuPreprocessPlan } from '../../workers/core/gpuResize';
+import { gpuPreprocessPlan } from '../../workers/core/gpuResize';
+import { emulateGpuPreprocess } from '../helpers/gpuResizeTwin';
 import { floatPlanes } from '../../workers/core/float16';
 import type { EngineOptions } from '../../workers/protocol/api';
 import type { SegmentRequest } from '../../workers/protocol/prompts';

@@ -15,14 +15,7 @@ import { strToU8 } from 'fflate';
 import { ByteLog, ZipStream } from './zipStream';
 import { throwIfCancelled } from '../protocol/cancel';
 import type { BatchAnnotation } from '../batch/types';
-import {
-  cocoAnnotations,
-  maskPngs,
-  yoloDataYaml,
-  yoloLines,
-  type CocoAnnotationOut,
-  type CocoSegmentationFormat,
-} from './formats';
+import { cocoAnnotations, maskPngs, yoloDataYaml, yoloLines, type CocoSegmentationFormat } from './formats';
 
 export interface DatasetOptions {
   /** COCO segmentation encoding, or null for no COCO file. */
@@ -49,13 +42,6 @@ export interface DatasetEntry {
 export interface DatasetSource {
   count: number;
   images(): AsyncIterable<DatasetEntry> | Iterable<DatasetEntry>;
-}
-
-export interface CocoDataset {
-  info: { description: string; date_created: string; pack: string };
-  images: { id: number; file_name: string; width: number; height: number }[];
-  categories: { id: number; name: string }[];
-  annotations: CocoAnnotationOut[];
 }
 
 /** Where the archive goes: each image's chunks at once, so no more than one image's data waits. */
