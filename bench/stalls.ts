@@ -92,6 +92,14 @@ const PROFILE_DIR = process.env.STALLS_PROFILE;
 
 async function measure(page: Page, run: () => Promise<void>, name = 'scenario'): Promise<Stalls> {
   const cdp = PROFILE_DIR ? await page.context().newCDPSession(page) : null;
+  // With STALLS_PROFILE, also a Chrome trace (what the main thread did besides JavaScript: layout, paint, GC…).
+  const browser = page.context().browser();
+  if (PROFILE_DIR && browser) {
+    await browser.startTracing(page, {
+      path: join(PROFILE_DIR, `${name}.trace.json`),
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing'],
+    });
+  }
   if (cdp) {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
@@ -104,6 +112,7 @@ async function measure(page: Page, run: () => Promise<void>, name = 'scenario'):
     Object.assign(p, { on: true, last: 0, gaps: [], tasks: [], t0: performance.now() });
   });
   await run();
+  if (PROFILE_DIR && browser) await browser.stopTracing();
   if (cdp) {
     const { profile } = await cdp.send('Profiler.stop');
     mkdirSync(PROFILE_DIR!, { recursive: true });
