@@ -6,7 +6,7 @@ import { openImage } from '../actions/openImage';
 import { openPack } from '../actions/openPack';
 import { commitPhraseText, conceptsFrom, removeChip, setPhraseText, splitPhrases } from '../actions/setPhrases';
 import { setThreshold } from '../actions/setThreshold';
-import { exportCoco } from '../actions/exportCoco';
+import { cancelCocoExport, exportCoco } from '../actions/exportCoco';
 import { appStore, resetAppStore } from './appStore';
 import { selectIgnoredPhraseCount, selectInstances, selectNoMatches, selectStatus } from './selectors';
 import { MAX_CONCEPTS } from './promptDocument';
@@ -162,6 +162,25 @@ test('a new image clears the old results and re-segments', async () => {
   assert.notEqual(s.image?.imageId, oldId);
   assert.equal(s.result?.imageId, s.image?.imageId);
   assert.equal(selectInstances(s).length, 2);
+});
+
+test('a cancelled COCO export downloads nothing, reports no error, and the next export works', async () => {
+  await setup({ exportDelayMs: 50 });
+  setPhraseText('red');
+  await settled();
+  const exporting = exportCoco({ download: false });
+  assert.equal(appStore.getState().exporting, true);
+  cancelCocoExport();
+  assert.equal(await exporting, false);
+  const s = appStore.getState();
+  assert.equal(s.lastExport, null);
+  assert.equal(s.exporting, false);
+  assert.deepEqual(s.errors, [], 'a cancel is not an error');
+  assert.equal(await exportCoco({ download: false }), true);
+  assert.deepEqual(
+    appStore.getState().lastExport?.categories.map((c) => c.name),
+    ['red'],
+  );
 });
 
 test('COCO export uses the request on screen', async () => {

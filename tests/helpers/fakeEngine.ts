@@ -31,6 +31,8 @@ export interface FakeEngineOptions {
   detections?: Record<string, FakeDetection[]>;
   /** Milliseconds before `segment` answers, per request. */
   segmentDelayMs?: (req: SegmentRequest) => number;
+  /** Milliseconds before `exportCoco` answers. */
+  exportDelayMs?: number;
   /** Clicked objects whose mask comes out empty (default: those without a positive point). */
   findsNothing?: (object: ObjectPrompt) => boolean;
 }
@@ -240,15 +242,18 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
           graphRuns: {},
         };
       }),
-    async exportCoco(req): Promise<CocoExport> {
-      calls.push({ method: 'exportCoco', arg: req });
-      return {
-        info: { description: 'fake', date_created: '2025-01-01', pack: pack?.id ?? '' },
-        images: [{ id: 1, file_name: images.get(req.imageId)?.name ?? '', width: FAKE_WIDTH, height: FAKE_HEIGHT }],
-        categories: req.request.concepts.map((c, i) => ({ id: i + 1, name: c.phrase })),
-        annotations: [],
-      };
-    },
+    exportCoco: (req, call) =>
+      cancels.run(call, async (signal): Promise<CocoExport> => {
+        calls.push({ method: 'exportCoco', arg: req });
+        if (options.exportDelayMs) await sleep(options.exportDelayMs);
+        if (signal.aborted) throw cancelledError('The export');
+        return {
+          info: { description: 'fake', date_created: '2025-01-01', pack: pack?.id ?? '' },
+          images: [{ id: 1, file_name: images.get(req.imageId)?.name ?? '', width: FAKE_WIDTH, height: FAKE_HEIGHT }],
+          categories: req.request.concepts.map((c, i) => ({ id: i + 1, name: c.phrase })),
+          annotations: [],
+        };
+      }),
     async startVideo() {
       throw { code: 'unsupported', message: 'the fake engine has no video' };
     },
