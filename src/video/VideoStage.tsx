@@ -11,9 +11,11 @@ import { openFirstVideoFile } from './fileActions';
 import { useVideoPointer } from './useVideoPointer';
 import { buildVideoScene, frameMasks } from './videoOverlay';
 import { requestMaskBitmaps } from '../actions/maskPixels';
+import { onMaskBitmaps } from '../draw/maskSources';
+import { appStore } from '../store/appStore';
 import { VideoPromptLayer } from './VideoPromptLayer';
 import { trackLabel } from './exportActions';
-import { stagePicture } from './picture';
+import { stagePicture, type StagePicture } from './picture';
 import { videoElement } from './videoSession';
 import { selectCanPrompt, selectShownFrame, useVideoStore, videoStore, type VideoState } from './videoStore';
 
@@ -139,7 +141,11 @@ function useStageSize(wrapRef: RefObject<HTMLDivElement | null>): StageSize {
   return size;
 }
 
-/** Mounts the shared media element and draws the picture with the shown frame's masks every animation frame. */
+/**
+ * Mounts the shared media element and draws the picture with the shown frame's masks — on an animation frame where
+ * something shown changed (a new picture or result, the size, arrived mask bitmaps), or every frame while the
+ * picture is the live <video> element. Sizes come from a ResizeObserver, so drawing never forces a layout.
+ */
 function useDrawLoop(
   wrapRef: RefObject<HTMLDivElement | null>,
   canvasRef: RefObject<HTMLCanvasElement | null>,
@@ -152,23 +158,53 @@ function useDrawLoop(
     if (!host || !wrap || !canvas) return;
     const media = videoElement();
     host.append(media);
+    let size = { width: 0, height: 0 };
+    const ro = new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1].contentRect;
+      size = { width: Math.floor(box.width), height: Math.floor(box.height) };
+    });
+    ro.observe(wrap);
+    let arrived = 0;
+    const stopListening = onMaskBitmaps(() => arrived++);
+    let last: unknown[] = [];
     let frame = 0;
     const draw = () => {
       frame = requestAnimationFrame(draw);
-      drawStage(wrap, canvas);
+      const s = videoStore.getState();
+      const picture = stagePicture();
+      const key = [
+        size.width,
+        size.height,
+        window.devicePixelRatio,
+        picture?.source,
+        s.frameVersion,
+        s.tracks,
+        s.mode,
+        s.status,
+        appStore.getState().concepts,
+        arrived,
+      ];
+      const live = picture?.source instanceof HTMLVideoElement;
+      if (!live && key.length === last.length && key.every((v, i) => v === last[i])) return;
+      last = key;
+      drawStage(canvas, size, s, picture);
     };
     frame = requestAnimationFrame(draw);
     return () => {
       cancelAnimationFrame(frame);
+      ro.disconnect();
+      stopListening();
       media.remove();
     };
   }, [wrapRef, canvasRef, mediaHostRef]);
 }
 
-function drawStage(wrap: HTMLDivElement, canvas: HTMLCanvasElement): void {
-  const r = wrap.getBoundingClientRect();
-  const width = Math.floor(r.width);
-  const height = Math.floor(r.height);
+function drawStage(
+  canvas: HTMLCanvasElement,
+  { width, height }: { width: number; height: number },
+  s: VideoState,
+  picture: StagePicture | null,
+): void {
   if (width === 0 || height === 0) return;
   const dpr = window.devicePixelRatio || 1;
   const bw = Math.round(width * dpr);
@@ -179,7 +215,6 @@ function drawStage(wrap: HTMLDivElement, canvas: HTMLCanvasElement): void {
   canvas.style.height = `${height}px`;
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
-  const s = videoStore.getState();
   const placeholder =
     s.mode === 'webcam'
       ? s.status === 'opening'
@@ -190,7 +225,7 @@ function drawStage(wrap: HTMLDivElement, canvas: HTMLCanvasElement): void {
     width,
     height,
     dpr,
-    picture: stagePicture(),
+    picture,
     frame: selectShownFrame(s),
     tracks: s.tracks,
     labelOf: trackLabel,
