@@ -122,7 +122,7 @@ test('on WebGPU the vision graph is fed the GPU’s pixels, and the masks are th
   assert.deepEqual((await jsEngine.stats()).preprocess, { gpu: 0, js: 1 });
 });
 
-test('the GPU pixels live as long as their image: a new image releases them', async () => {
+test('the GPU pixels live as long as their image session: another open image keeps them, closing releases them', async () => {
   const gpu = await fakeGpuRuntime(shader);
   const engine = await engineOn(gpu);
   const first = await engine.openImage({ kind: 'rgba', name: 'a.png', image: { ...scene } });
@@ -131,8 +131,12 @@ test('the GPU pixels live as long as their image: a new image releases them', as
   await engine.segment({ ...red(first.imageId), scoreThreshold: 0.3 });
   assert.equal(gpu.made.length, 1);
   assert.equal(gpu.made[0].disposed, false);
-  await engine.openImage({ kind: 'rgba', name: 'b.png', image: { ...scene } });
+  const second = await engine.openImage({ kind: 'rgba', name: 'b.png', image: { ...scene } });
+  await engine.segment(red(second.imageId));
+  assert.equal(gpu.made[0].disposed, false, 'another image does not evict them (within the memory budget)');
+  await engine.closeImage(first.imageId);
   assert.equal(gpu.made[0].disposed, true);
+  assert.equal(gpu.made[1].disposed, false);
 });
 
 test('check mode compares each GPU result with the JS reference: identical here', async () => {
