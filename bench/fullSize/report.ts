@@ -16,6 +16,8 @@ export interface RunReport {
   accuracy: AccuracySummary | null;
   errors: Record<string, string>;
   error?: string;
+  /** When this run started (absent in runs made before it was recorded). */
+  date?: string;
 }
 
 export interface EngineFigures {

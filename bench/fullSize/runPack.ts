@@ -70,9 +70,12 @@ interface Report {
   wasmHeapBytes: number | null;
   accuracy: ReturnType<typeof summarise> | null;
   errors: Record<string, string>;
+  /** When this run started (bench:full --reuse assembles runs made at different times). */
+  date: string;
 }
 
 const report: Report = {
+  date: new Date().toISOString(),
   pack: packDir,
   runtime: runtimeKind,
   threads,
