@@ -63,11 +63,11 @@ describe('folder workspace actions', () => {
     await openWorkspace();
     await setBatchPhrases('red');
     await addCollected({
-      images: scenes.map(({ name, scene }) => ({
+      files: scenes.map(({ name, scene }) => ({
         path: name,
         file: new Blob([encodePng(scene.width, scene.height, scene.data) as BlobPart]),
       })),
-      skipped: 2,
+      archives: [],
     });
   });
 
