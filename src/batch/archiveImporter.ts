@@ -43,7 +43,7 @@ export class ArchiveImporter implements ImportReader {
         error =
           err instanceof ZipFormatError
             ? err.message
-            : `could not be read (${err instanceof Error ? err.message : err})`;
+            : `could not be read: ${err instanceof Error ? err.message : err}`;
       }
       listings.push({ name: a.name, directory, error });
       this.archives.push({

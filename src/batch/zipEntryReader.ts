@@ -69,7 +69,7 @@ class EntrySink {
       }
     } catch (err) {
       if (err instanceof EntryError) throw err;
-      throw new EntryError(`cannot be inflated (${(err as Error).message || String(err)})`);
+      throw new EntryError(`cannot be inflated: ${(err as Error).message || String(err)}`);
     }
   }
 
@@ -79,7 +79,7 @@ class EntrySink {
       throw new EntryError(`holds ${exact(this.produced)}, not the ${exact(this.entry.size)} it declares`);
     }
     const crc = parseInt(this.crc.digest('hex'), 16);
-    if (crc !== this.entry.crc32 >>> 0) throw new EntryError('fails its CRC-32 check (the data is corrupt)');
+    if (crc !== this.entry.crc32 >>> 0) throw new EntryError('fails its CRC-32 check: the data is corrupt');
   }
 }
 
@@ -136,7 +136,7 @@ export class ZipEntryReader {
       return await read();
     } catch (err) {
       if (err instanceof EntryError) return err;
-      return new EntryError(`could not be read (${err instanceof Error ? err.message : String(err)})`);
+      return new EntryError(`could not be read: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

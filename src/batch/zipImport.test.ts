@@ -162,7 +162,7 @@ test('an entry that lies about its size stops once it inflates past it; a corrup
   assert.ok(out[0] instanceof EntryError);
   assert.equal((out[0] as EntryError).detail, 'inflates to more than the 1,000 bytes it declares');
   assert.deepEqual(await text(out[1] as Blob), bytes(3000), 'the next entry still comes');
-  assert.equal((out[2] as EntryError).detail, 'fails its CRC-32 check (the data is corrupt)');
+  assert.equal((out[2] as EntryError).detail, 'fails its CRC-32 check: the data is corrupt');
   assert.equal((out[3] as EntryError).detail, 'holds 500 bytes, not the 600 bytes it declares');
 });
 
