@@ -1,0 +1,159 @@
+/**
+ * The reliability suite, continued for what a dataset builder feeds the folder workspace and the video path (issue
+ * 17), in ONE page session: files picked in directory order land sorted like a zip's; a zip bomb (4 entries that
+ * declare and inflate to 1.5 GiB each) is refused entry by entry from its directory, nothing stored; a zip of 5,000
+ * entries is added (the old reader overflowed the call stack) with its non-images named; a browser storage too full
+ * for the images refuses them before writing; H.264 files with a damaged decoder configuration are told so. After
+ * each: a clear message, the images added before still there, and the page answering — the longest gap between
+ * animation frames (a requestAnimationFrame loop in the page) is logged and bounded.
+ */
+import { writeFileSync } from 'node:fs';
+import { test, expect, type Page } from '@playwright/test';
+import { openApp } from './helpers';
+import { manyEntryZip, tinyPng, zipBomb } from './importFixtures';
+import { damagedAvcClip, dropOnVideoStage } from './videoClips';
+import { FILE_CLIP } from '../tools/video-fixtures/clips';
+
+/** A frozen page shows as seconds between two animation frames; a busy but answering one stays well under this. */
+const MAX_FRAME_GAP_MS = 2000;
+
+async function startGapMeter(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __gap: { max: number; last: number } };
+    w.__gap = { max: 0, last: performance.now() };
+    const loop = (t: number) => {
+      w.__gap.max = Math.max(w.__gap.max, t - w.__gap.last);
+      w.__gap.last = t;
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  });
+}
+
+/** The longest gap between animation frames since the last call (ms); the meter starts over. */
+async function frameGap(page: Page, what: string): Promise<number> {
+  const gap = await page.evaluate(() => {
+    const g = (window as unknown as { __gap: { max: number; last: number } }).__gap;
+    const max = Math.max(g.max, performance.now() - g.last);
+    g.max = 0;
+    g.last = performance.now();
+    return Math.round(max);
+  });
+  console.log(`${what}: longest gap between animation frames ${gap} ms`);
+  return gap;
+}
+
+const names = (page: Page) =>
+  page.evaluate(() =>
+    (window as unknown as { __sam3batch: { store: { getState(): { images: { name: string }[] } } } }).__sam3batch.store
+      .getState()
+      .images.map((i) => i.name),
+  );
+
+const message = (page: Page) => page.getByTestId('batch-message');
+
+/**
+ * Picks files from disk, as a person does. (Playwright hands in-memory buffers to the page by decoding them on its
+ * main thread, which would be measured as the app's own freeze.)
+ */
+async function pick(page: Page, files: { name: string; buffer: Uint8Array }[]): Promise<void> {
+  const paths = files.map((f) => {
+    const path = test.info().outputPath(f.name);
+    writeFileSync(path, f.buffer);
+    return path;
+  });
+  await page.getByTestId('batch-file-input').setInputFiles(paths);
+}
+
+test('bad imports and damaged videos in one session: clear messages, nothing lost, the page answering', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await openApp(page);
+  await startGapMeter(page);
+  await page.getByTestId('folder-mode').click();
+  await expect(page.getByTestId('batch-workspace')).toBeVisible();
+  await frameGap(page, 'start-up');
+
+  // Files picked in directory order (the folder input's fallback) are sorted as a drop and a zip are.
+  await pick(
+    page,
+    ['img10.png', 'img2.png', 'img1.png'].map((name, i) => ({ name, buffer: tinyPng(i) })),
+  );
+  await expect(message(page)).toContainText('Added 3 images.');
+  expect(await names(page)).toEqual(['img1.png', 'img2.png', 'img10.png']);
+  const kept = await names(page);
+  await frameGap(page, 'three images');
+
+  // A zip bomb: refused from its directory, each entry named with its declared size and the limit; nothing stored.
+  const bomb = zipBomb(4);
+  expect(bomb.length).toBeLessThan(7 * 2 ** 20);
+  await pick(page, [{ name: 'bomb.zip', buffer: bomb }]);
+  await expect(message(page)).toContainText(
+    'No new images found. 4 files skipped — 4 too large (the limit for one image is 1 GiB): bomb.zip › a.png ' +
+      '(declares 1.5 GiB)',
+  );
+  await page.getByTestId('import-skipped').locator('summary').click();
+  await expect(page.getByTestId('import-skipped')).toContainText(
+    'bomb.zip › d.png — declares 1.5 GiB; the limit for one image is 1 GiB',
+  );
+  expect(await names(page)).toEqual(kept);
+  const stored = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+  expect(stored, 'bytes this site stores').toBeLessThan(200 * 2 ** 20);
+  expect(await frameGap(page, 'zip bomb')).toBeLessThan(MAX_FRAME_GAP_MS);
+
+  // 5,000 entries: added in path order after the images already there, the non-images named.
+  const many = manyEntryZip('many', 4990, [
+    ...Array.from({ length: 8 }, (_, i) => `many/notes_${i}.txt`),
+    'x/.DS_Store',
+    '__MACOSX/many/._img_1.png',
+  ]);
+  await pick(page, [{ name: 'many.zip', buffer: many }]);
+  await expect(message(page)).toContainText('Added 4,990 images.', { timeout: 60_000 });
+  await expect(message(page)).toContainText(
+    '10 files skipped — 8 not images: many.zip › many/notes_0.txt, many.zip › many/notes_1.txt, ' +
+      'many.zip › many/notes_2.txt, many.zip › many/notes_3.txt, and 4 more; 2 hidden or system files',
+  );
+  await expect(page.getByTestId('batch-summary')).toContainText('4993 images');
+  const after = await names(page);
+  expect(after.slice(0, 6)).toEqual([...kept, 'many/img_0.png', 'many/img_1.png', 'many/img_2.png']);
+  expect(after.at(-1)).toBe('many/img_4989.png');
+  expect(await frameGap(page, '5,000-entry zip')).toBeLessThan(MAX_FRAME_GAP_MS);
+
+  // Storage too full for the images: refused before anything is written, with the numbers.
+  await page.evaluate(() => {
+    const storage = navigator.storage as StorageManager & { realEstimate?: StorageManager['estimate'] };
+    storage.realEstimate = storage.estimate.bind(storage);
+    storage.estimate = async () => ({ quota: 10 * 2 ** 30, usage: 10 * 2 ** 30 - 4096 });
+  });
+  await pick(page, [{ name: 'late.png', buffer: tinyPng(7) }]);
+  await expect(message(page)).toContainText(
+    "The 1 new image needs 32 KiB of the browser's storage, but only 4 KiB is left for this site",
+  );
+  expect(await names(page)).toEqual(after);
+  await page.evaluate(() => {
+    const storage = navigator.storage as StorageManager & { realEstimate?: StorageManager['estimate'] };
+    storage.estimate = storage.realEstimate!;
+  });
+
+  // Damaged H.264 decoder configurations: named as damage, not as a codec this browser cannot decode.
+  await page.getByTestId('folder-mode').click();
+  await page.getByTestId('source-mode-video').click();
+  const videoMessage = page.getByTestId('video-message');
+  await dropOnVideoStage(page, await damagedAvcClip(page, FILE_CLIP, 'config', 'broken-config.mp4'));
+  await expect(videoMessage).toContainText(
+    '“broken-config.mp4” is H.264 video, but its decoder configuration (the avcC record) is damaged (its version ' +
+      'is 255, not 1), so the decoder cannot be set up for its stream.',
+  );
+  await expect(videoMessage).not.toContainText('Re-encode it as H.264');
+  await dropOnVideoStage(page, await damagedAvcClip(page, FILE_CLIP, 'sps', 'broken-sps.mp4'));
+  await expect(videoMessage).toContainText(
+    '“broken-sps.mp4” is H.264 video, but the decoder rejected its stream at the first frame',
+  );
+  expect(await frameGap(page, 'damaged H.264')).toBeLessThan(MAX_FRAME_GAP_MS);
+
+  // Back in the folder workspace, every image added is still there.
+  await page.getByTestId('folder-mode').click();
+  await expect(page.getByTestId('batch-summary')).toContainText('4993 images');
+  expect(await names(page)).toEqual(after);
+});
