@@ -102,7 +102,7 @@ export async function importCollected(
   } catch (err) {
     if ((err as { name?: string })?.name !== 'AbortError') {
       say('error', `Could not read the files: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    } else if (abort.signal.aborted) say('info', 'Cancelled before any image was added.');
   } finally {
     close();
     current = null;

@@ -112,3 +112,12 @@ test('Cancel stops between batches: the batches stored stay, the message says ho
   assert.equal(message(), 'Cancelled after 200 of 1,000 images. The 200 images added before stay.');
   assert.equal((await loadImages()).length, 200);
 });
+
+test('Cancel at once: nothing is added, and the notice says so', async () => {
+  const adding = addCollected({ files: [{ path: 'a.png', file: blob(png(1)) }], archives: [] });
+  cancelImport();
+  await adding;
+  assert.equal(message(), 'Cancelled after 0 of 1 image. Nothing was added.');
+  assert.deepEqual(await loadImages(), []);
+  assert.equal(importStore.getState().running, false);
+});
