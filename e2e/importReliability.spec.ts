@@ -2,10 +2,11 @@
  * The reliability suite, continued for what a dataset builder feeds the folder workspace and the video path (issue
  * 17), in ONE page session: files picked in directory order land sorted like a zip's; a zip bomb (4 entries that
  * declare and inflate to 1.5 GiB each) is refused entry by entry from its directory, nothing stored; a zip of 5,000
- * entries is added (the old reader overflowed the call stack) with its non-images named; a browser storage too full
- * for the images refuses them before writing; H.264 files with a damaged decoder configuration are told so. After
- * each: a clear message, the images added before still there, and the page answering — the longest gap between
- * animation frames (a requestAnimationFrame loop in the page) is logged and bounded.
+ * entries is added (the old reader overflowed the call stack) with progress and its non-images named; Cancel in the
+ * middle of a large zip keeps what was stored; a browser storage too full for the images refuses them before
+ * writing; H.264 files with a damaged decoder configuration are told so. After each: a clear message, the images
+ * added before still there, and the page answering — the longest gap between animation frames (a
+ * requestAnimationFrame loop in the page) is logged and bounded.
  */
 import { writeFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
@@ -109,6 +110,7 @@ test('bad imports and damaged videos in one session: clear messages, nothing los
     '__MACOSX/many/._img_1.png',
   ]);
   await pick(page, [{ name: 'many.zip', buffer: many }]);
+  await expect(page.getByTestId('import-status'), 'progress while the batches land').toContainText(' / 4,990');
   await expect(message(page)).toContainText('Added 4,990 images.', { timeout: 60_000 });
   await expect(message(page)).toContainText(
     '10 files skipped — 8 not images: many.zip › many/notes_0.txt, many.zip › many/notes_1.txt, ' +
@@ -120,6 +122,21 @@ test('bad imports and damaged videos in one session: clear messages, nothing los
   expect(after.at(-1)).toBe('many/img_4989.png');
   expect(await frameGap(page, '5,000-entry zip')).toBeLessThan(MAX_FRAME_GAP_MS);
 
+  // Cancel in the middle of a large zip: what was stored stays, the message says how far it got.
+  await pick(page, [{ name: 'more.zip', buffer: manyEntryZip('more', 4000) }]);
+  await expect(page.getByTestId('import-status')).toContainText(/[1-9][\d,]* \/ 4,000/);
+  await page.getByTestId('import-cancel').click();
+  await expect(message(page)).toContainText(
+    /^Cancelled after [\d,]+ of 4,000 images\. The [\d,]+ images added before stay\./,
+  );
+  const partial = await names(page);
+  const stayed = Number(/The ([\d,]+) images added/.exec((await message(page).textContent())!)![1].replace(/,/g, ''));
+  expect(stayed).toBeGreaterThan(0);
+  expect(stayed).toBeLessThan(4000);
+  expect(partial.slice(0, after.length)).toEqual(after);
+  expect(partial.slice(after.length)).toEqual(Array.from({ length: stayed }, (_, i) => `more/img_${i}.png`));
+  expect(await frameGap(page, 'cancelled zip')).toBeLessThan(MAX_FRAME_GAP_MS);
+
   // Storage too full for the images: refused before anything is written, with the numbers.
   await page.evaluate(() => {
     const storage = navigator.storage as StorageManager & { realEstimate?: StorageManager['estimate'] };
@@ -130,7 +147,7 @@ test('bad imports and damaged videos in one session: clear messages, nothing los
   await expect(message(page)).toContainText(
     "The 1 new image needs 32 KiB of the browser's storage, but only 4 KiB is left for this site",
   );
-  expect(await names(page)).toEqual(after);
+  expect(await names(page)).toEqual(partial);
   await page.evaluate(() => {
     const storage = navigator.storage as StorageManager & { realEstimate?: StorageManager['estimate'] };
     storage.estimate = storage.realEstimate!;
@@ -154,6 +171,6 @@ test('bad imports and damaged videos in one session: clear messages, nothing los
 
   // Back in the folder workspace, every image added is still there.
   await page.getByTestId('folder-mode').click();
-  await expect(page.getByTestId('batch-summary')).toContainText('4993 images');
-  expect(await names(page)).toEqual(after);
+  await expect(page.getByTestId('batch-summary')).toContainText(`${partial.length} images`);
+  expect(await names(page)).toEqual(partial);
 });
