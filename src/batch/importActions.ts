@@ -209,10 +209,15 @@ async function runImport(
         items.push({ image, file: r });
       }
       if (signal.aborted) throw new Cancelled();
-      await addImages(items);
-      added += items.length;
-      firstKey ??= items[0]?.image.key ?? null;
-      batchStore.setState((st) => ({ images: [...st.images, ...items.map((i) => summarize(i.image))] }));
+      // Stored 50 at a time (one transaction each): what the grid shows is what IndexedDB holds, even when the
+      // storage runs out in the middle of a batch.
+      for (let at = 0; at < items.length; at += 50) {
+        const part = items.slice(at, at + 50);
+        await addImages(part);
+        added += part.length;
+        firstKey ??= part[0].image.key;
+        batchStore.setState((st) => ({ images: [...st.images, ...part.map((i) => summarize(i.image))] }));
+      }
       done += batch.length;
       progress(`Adding images: ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}…`, done, total);
       if (signal.aborted) throw new Cancelled();
@@ -223,9 +228,13 @@ async function runImport(
     if ((err as { name?: string })?.name === 'AbortError') {
       report(added, `Cancelled after ${done.toLocaleString('en-US')} of ${plural(total, 'image')}.${kept}`);
     } else {
-      const why = err instanceof Error ? err.message : String(err);
+      const why = err instanceof Error ? err.message || err.name : String(err);
+      const what =
+        (err as { name?: string })?.name === 'QuotaExceededError'
+          ? "The browser's storage ran out"
+          : 'Adding the images stopped';
       importStore.setState({ skipped });
-      say('error', `The images could not be saved in the browser's storage: ${why}.${kept}`);
+      say('error', `${what} after ${added.toLocaleString('en-US')} of ${plural(total, 'image')} (${why}).${kept}`);
     }
   }
   if (!batchStore.getState().currentKey && firstKey) await selectImage(firstKey);

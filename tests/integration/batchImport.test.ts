@@ -121,3 +121,32 @@ test('Cancel at once: nothing is added, and the notice says so', async () => {
   assert.deepEqual(await loadImages(), []);
   assert.equal(importStore.getState().running, false);
 });
+
+test('the storage running out in the middle: the images stored stay and are shown, the message says so', async () => {
+  const put = IDBObjectStore.prototype.put;
+  let puts = 0;
+  IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+    // The 3rd transaction of 50 images fails as a full disk does: aborted with QuotaExceededError, none of it kept.
+    const request = put.apply(this, args);
+    if (this.name === 'files' && ++puts === 120) {
+      const tx = this.transaction as unknown as { _abort(name: string): void };
+      queueMicrotask(() => tx._abort('QuotaExceededError')); // after the transaction's requests are all made
+    }
+    return request;
+  };
+  try {
+    const files = Array.from({ length: 300 }, (_, i) => ({
+      path: `q/${String(i).padStart(3, '0')}.png`,
+      file: blob(png(i)),
+    }));
+    await addCollected({ files, archives: [] });
+  } finally {
+    IDBObjectStore.prototype.put = put;
+  }
+  assert.equal(
+    message(),
+    "The browser's storage ran out after 100 of 300 images (QuotaExceededError). The 100 images added before stay.",
+  );
+  assert.equal(batchStore.getState().images.length, 100);
+  assert.equal((await loadImages()).length, 100, 'what the grid shows is what is stored');
+});
