@@ -3,6 +3,11 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+/** The product (src/, workers/) never reaches into the tools, tests, end-to-end tests or benchmarks. */
+const outsideProduct = [
+  { regex: '^(\\.\\./)+(tools|tests|e2e|bench)/', message: 'Product code imports no tool, test or benchmark code.' },
+];
+
 const ortImports = [
   {
     group: ['onnxruntime-web', 'onnxruntime-web/*', 'onnxruntime-node', 'onnxruntime-common'],
@@ -74,6 +79,7 @@ export default tseslint.config(
                   regex: `^${up}(?!(${ok})(/|$))`,
                   message: `src/${folder} imports only ${allowed.length ? allowed.join(', ') : 'itself'} of the UI's folders (ARCHITECTURE.md).`,
                 },
+                ...outsideProduct,
                 {
                   regex: `^(\\.\\./)+workers/(?!${workers})`,
                   message:
@@ -97,6 +103,8 @@ export default tseslint.config(
     tracking: ['protocol', 'core', 'adapters'],
     pipelines: ['protocol', 'core', 'ort', 'adapters', 'graphs', 'tracking'],
     media: ['protocol', 'core', 'engine'],
+    // The only importer of onnxruntime (its own rule below allows it); the rest is pure core code.
+    ort: ['core'],
     // Metrics are pure; the batch runner and dataset writers use the engine only through its protocol.
     eval: ['core'],
     batch: ['protocol', 'core', 'dataset'],
@@ -110,19 +118,69 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            ...ortImports,
+            ...(layer === 'ort' ? [] : ortImports),
             {
               regex: `^\\.\\./(?!(${[layer, ...allowed].join('|')})(/|$))`,
               message: `workers/${layer} imports only ${allowed.length ? allowed.join(', ') : 'itself'} (ARCHITECTURE.md).`,
             },
             { regex: '(^|/)src/', message: 'The worker never imports the UI.' },
+            ...outsideProduct,
+          ],
+        },
+      ],
+    },
+  })),
+  // Outside the product: the tools (each tool folder imports only the shared scenes, and the product's worker code),
+  // benchmarks, end-to-end tests and Node tests. Nothing imports a benchmark; the product imports none of them.
+  ...Object.entries({
+    scenes: [],
+    'video-fixtures': ['scenes'],
+    'demo-pack': ['scenes'],
+    label: ['scenes'],
+  }).map(([tool, allowed]) => ({
+    files: [`tools/${tool}/**/*.ts`],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...ortImports,
+            {
+              regex: `^\\.\\./(?!(${[tool, ...allowed].join('|')})(/|$))(?!\\.\\./workers/)`,
+              message: `tools/${tool} imports only ${[...allowed, 'the worker code'].join(', ')} (ARCHITECTURE.md).`,
+            },
+            { regex: '(^|/)(src|e2e|bench|tests)/', message: 'A tool imports no UI, test or benchmark code.' },
           ],
         },
       ],
     },
   })),
   {
-    files: ['workers/ort/**/*.ts'],
-    rules: { 'no-restricted-imports': 'off' },
+    files: ['tests/**/*.ts', 'tools/**/*.test.ts', 'src/**/*.test.ts', 'workers/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)(e2e|bench)/', message: 'Node tests import no end-to-end or benchmark code.' }] },
+      ],
+    },
+  },
+  {
+    files: ['e2e/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...ortImports,
+            { regex: '(^|/)(bench|tests)/', message: 'End-to-end tests import no benchmark or Node-test code.' },
+            {
+              regex: '(^|/)workers/(?!protocol(/|$))',
+              message: 'End-to-end tests talk to the app, not the worker: workers/protocol types only.',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

@@ -4,7 +4,7 @@
  * each repeat drops the sample image (640×480 PNG) and then a 4032×3024 JPEG photo (made in the page) with "red"
  * typed: each a new image, so decode, pre-processing, the vision graph and the detector all run. Prints median stage times and decode + pre-processing +
  * post-processing as a share of graph time — with the browser's own image decoder, which Node's `npm run bench`
- * cannot use. Needs a build (`npx vite build`); serves it on E2E_PORT (default 4184).
+ * cannot use. Needs a test build (`npm run build:e2e`: the page hooks it reads); serves it on E2E_PORT (default 4184).
  */
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';

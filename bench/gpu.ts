@@ -166,7 +166,7 @@ async function benchPack(dir: string): Promise<PackReport> {
     const { peakBytes } = await gpuPeak(async () => {
       for (let i = 0; i <= REPEATS; i++) {
         const t0 = performance.now();
-        const img = await engine.setImage({ kind: 'rgba', name: 'first.png', image: first });
+        const img = await engine.openImage({ kind: 'rgba', name: 'first.png', image: first });
         // A phrase not seen before, so the text encoder runs too (the words only vary the tokens, not the work).
         const phrase = i === REPEATS ? cases.firstRequest.phrase : `${cases.firstRequest.phrase} ${'x'.repeat(i + 1)}`;
         const r = await engine.segment({ imageId: img.imageId, concepts: [concept(phrase)], scoreThreshold: 0.5 });
@@ -181,7 +181,7 @@ async function benchPack(dir: string): Promise<PackReport> {
     report.peakGpuBytes.firstRequest = peakBytes;
   });
 
-  const img = await engine.setImage({ kind: 'rgba', name: 'k.png', image: image(cases.keystrokes.image) });
+  const img = await engine.openImage({ kind: 'rgba', name: 'k.png', image: image(cases.keystrokes.image) });
   await engine.segment({ imageId: img.imageId, concepts: [concept(cases.firstRequest.phrase)], scoreThreshold: 0.5 });
 
   await step('keystroke', async () => {
@@ -289,7 +289,7 @@ async function accuracy(engine: Engine): Promise<Record<string, unknown> | undef
   if (!dir || !existsSync(join(dir, 'goldens', 'index.json'))) return undefined;
   const { Goldens } = await import('../tests/parity/fixtures');
   const g = new Goldens(dir);
-  const img = await engine.setImage({ kind: 'rgba', name: 'a.png', image: image(cases.firstRequest.image) });
+  const img = await engine.openImage({ kind: 'rgba', name: 'a.png', image: image(cases.firstRequest.image) });
   const r: SegmentResult = await engine.segment({
     imageId: img.imageId,
     concepts: [concept(cases.firstRequest.phrase)],

@@ -41,7 +41,7 @@ async function benchRuntime(label: string, createRuntime: () => Promise<GraphRun
     let t = performance.now();
     const decoded = decodePng(png);
     add('decode', performance.now() - t);
-    const info = await engine.setImage({ kind: 'rgba', name: 'shapes.png', image: decoded });
+    const info = await engine.openImage({ kind: 'rgba', name: 'shapes.png', image: decoded });
     const req = (phrase: string, scoreThreshold = 0.5): SegmentRequest => ({
       imageId: info.imageId,
       concepts: [{ id: phrase, phrase, boxes: [] }],

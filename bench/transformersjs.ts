@@ -2,7 +2,7 @@
  * npm run bench:tjs — click latency beside transformers.js on identical graphs, in one run.
  *
  * The committed tiny SAM 3 pack's graphs (tests/fixtures/sam3-tiny/pack) run twice in this process on the same
- * onnxruntime-node CPU backend: through our engine (`setImage` + `segment` with an ObjectPrompt) and through
+ * onnxruntime-node CPU backend: through our engine (`openImage` + `segment` with an ObjectPrompt) and through
  * `@huggingface/transformers`' `Sam3TrackerModel` with its own processor, pre-processing, post-processing and
  * sessions, driven the way its model card shows (`processor(image, { input_points, input_labels })`,
  * `post_process_masks`), with the image embeddings reused the way its API allows (`get_image_embeddings` once per
@@ -368,7 +368,7 @@ async function benchImage(label: string, scene: Scene, engine: Engine, tjs: Tjs,
       const t = performance.now();
       let preprocess = 0;
       if (k === 0) {
-        const info = await engine.setImage({ kind: 'rgba', name: 'bench.png', image: { ...scene } });
+        const info = await engine.openImage({ kind: 'rgba', name: 'bench.png', image: { ...scene } });
         imageId = info.imageId;
         preprocess = info.timingsMs.preprocess ?? 0;
       }

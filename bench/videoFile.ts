@@ -2,7 +2,7 @@
  * File-mode throughput in the browser (`npm run bench:video-file`): the same clip (44 frames, 320×240, MP4/H.264,
  * encoded in the page) and the demo pack, processed once with WebCodecs (decoding pipelined ahead of the engine) and
  * once with the <video> seek path (`?videoDecode=seek`), in one run; prints both rates, their ratio and the decode's
- * share of the per-frame time. Needs a build (`npx vite build`); starts `vite preview` on E2E_PORT (default 4183).
+ * share of the per-frame time. Needs a test build (`npm run build:e2e`: the page hooks it reads); starts `vite preview` on E2E_PORT (default 4183).
  */
 import type { Page } from '@playwright/test';
 import { waitForStartup } from '../e2e/helpers';

@@ -3,7 +3,7 @@
  * objects, measured as heap + array-buffer growth (run with --expose-gc), against the stated budget.
  */
 import { FrameStore, STORE_BUDGET_BYTES } from '../src/video/results/frameStore';
-import { ellipseCounts } from '../src/video/results/syntheticMasks';
+import { ellipseCounts } from '../tests/helpers/syntheticMasks';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const used = () => {

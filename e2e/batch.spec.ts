@@ -76,9 +76,9 @@ test('label a folder: run, counts, review, reload, export, re-import the COCO fi
   await expect
     .poll(() =>
       page
-        .locator('[data-testid="batch-tile"] img')
+        .locator('[data-testid="batch-thumb"][data-shown="true"]')
         .first()
-        .evaluate((img: HTMLImageElement) => img.naturalWidth),
+        .evaluate((c: HTMLCanvasElement) => c.width),
     )
     .toBeGreaterThan(0);
   const alphaAt = (x: number, y: number) =>

@@ -4,7 +4,7 @@
  * tiny distinct PNGs.
  */
 import { zipSync } from 'fflate';
-import { rawZip, zerosDeflated } from '../tests/helpers/rawZip';
+import { rawZip, zerosDeflated } from '../tools/scenes/rawZip';
 import { encodePng } from '../tools/scenes/png';
 
 /** `entries` entries of 1.5 GiB of zeros each, named a.png, b.png, … (about 1.5 MiB each on disk). */

@@ -5,7 +5,7 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { clipDataTransfer, dropOnVideoStage } from './videoClips';
-import { PALETTE } from '../tools/demo-pack/palette';
+import { PALETTE } from '../tools/scenes/palette';
 import { DEFAULT_TRACKER_SETTINGS } from '../workers/protocol/video';
 import { FILE_CLIP, LIVE_BLUE } from '../tools/video-fixtures/clips';
 import { openApp, typePhrase } from './helpers';

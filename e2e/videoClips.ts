@@ -4,7 +4,7 @@
  * truncated. The frames are tools/video-fixtures' scene specs, so the content is deterministic.
  */
 import type { JSHandle, Page } from '@playwright/test';
-import { PALETTE } from '../tools/demo-pack/palette';
+import { PALETTE } from '../tools/scenes/palette';
 import type { ClipSpec } from '../tools/video-fixtures/clips';
 import { dropDataTransfer } from './helpers';
 

@@ -147,6 +147,17 @@ test('MP4/H.264: every frame once with the container timestamps, IDs as expected
   await page.getByTestId('video-scrub').fill(String(f));
   await expect(page.getByTestId('video-frame-index')).toContainText(`Frame ${f + 1}`);
   await page.getByTestId('export-frame-png').click();
+  // The masks are painted by the worker first: the PNG is ready once that answer is in.
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        const tools = await (
+          window as unknown as { __sam3: { videoTools(): Promise<{ lastExport(): Blob | null }> } }
+        ).__sam3.videoTools();
+        return tools.lastExport() !== null;
+      }),
+    )
+    .toBe(true);
   const png = await page.evaluate(async ({ x, y }) => {
     type Tools = { lastExport(): Blob | null; imagePixel(b: Blob, x: number, y: number): Promise<number[]> };
     const tools = await (window as unknown as { __sam3: { videoTools(): Promise<Tools> } }).__sam3.videoTools();

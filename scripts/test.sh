@@ -13,5 +13,5 @@ bash scripts/ensure-chromium.sh
 echo '== type-check'; npx tsc -p tsconfig.json --noEmit
 echo '== lint'; npx eslint . && npx prettier --check . >/dev/null
 echo '== unit + integration'; node scripts/run-unit-tests.mjs
-echo '== build'; npx vite build --logLevel warn
+echo '== build (test build: with the end-to-end hooks)'; npx vite build --mode e2e --logLevel warn
 echo '== end-to-end'; npx playwright test

@@ -1,10 +1,11 @@
 /**
- * `window.__sam3`: hooks for end-to-end tests (the store, the canvas mapping, the last COCO export, the engine's
- * stats).
+ * The one seam between the app and its end-to-end test hooks: what the hooks expose (`window.__sam3`), and the view
+ * the stage canvas publishes for them. The hooks themselves (e2e/page/hooks.ts) are in test builds only
+ * (`vite build --mode e2e`, see src/main.tsx); in a production build `publishView` has no receiver and does nothing.
  */
 import type { CocoExport, EngineStats } from '../workers/protocol';
 import type { ViewTransform } from './draw/coords';
-import { appStore, type AppStore } from './store/appStore';
+import type { AppStore } from './store/appStore';
 
 export interface CanvasViewHook extends ViewTransform {
   /** devicePixelRatio in force: backing pixels = CSS pixels × dpr. `scale`/`offset*` are in CSS pixels. */
@@ -29,12 +30,13 @@ declare global {
   }
 }
 
-export function installTestHooks(engineStats: () => Promise<EngineStats>): void {
-  const hooks = { store: appStore, view: null, engineStats } as Omit<Sam3TestHooks, 'lastExport'>;
-  Object.defineProperty(hooks, 'lastExport', { get: () => appStore.getState().lastExport, enumerable: true });
-  window.__sam3 = hooks as Sam3TestHooks;
+let receiver: ((view: CanvasViewHook) => void) | null = null;
+
+/** Test builds: where the stage's view goes. */
+export function receiveViews(r: (view: CanvasViewHook) => void): void {
+  receiver = r;
 }
 
 export function publishView(view: CanvasViewHook): void {
-  if (window.__sam3) window.__sam3.view = view;
+  receiver?.(view);
 }

@@ -1,15 +1,17 @@
 /// <reference lib="webworker" />
 /**
- * The engine worker: exposes the Engine over comlink and nothing else. onnxruntime-web, the pack cache and
- * image decoding all live here, off the page's thread.
+ * The engine worker: exposes the Engine over comlink and nothing else. onnxruntime-web, the pack cache, image
+ * decoding and the mask painter all live here, off the page's thread.
  */
 import * as Comlink from 'comlink';
 import { createEngine } from './engine/engine';
 import { createWebRuntime } from './ort/webRuntime';
 import { CacheStorageByteStore } from './packs/cacheStorageByteStore';
 import { decodeImageBlob, decodeVideoFrame } from './media/decodeImageBlob';
+import { makeThumbnail } from './media/thumbnail';
 import { makeMaskBitmaps } from './media/maskBitmaps';
 import type { EngineApi } from './protocol/api';
+import type { InstanceResult, MaskBitmaps } from './protocol/results';
 
 const engine = createEngine({
   createRuntime: (options) => createWebRuntime(options),
@@ -17,34 +19,47 @@ const engine = createEngine({
   decodeBlob: decodeImageBlob,
   decodeFrame: decodeVideoFrame,
   makeMaskBitmaps,
+  makeThumbnail,
   freeBytes: async () => {
     const estimate = await navigator.storage?.estimate?.();
     return estimate?.quota !== undefined && estimate.usage !== undefined ? estimate.quota - estimate.usage : null;
   },
 });
 
-// setImage transfers the display bitmap instead of copying it.
+const bitmapsOf = (b: MaskBitmaps[]) => b.flatMap((x) => [x.fill, x.edge]);
+const instanceBitmaps = (instances: InstanceResult[]) => bitmapsOf(instances.flatMap((i) => i.bitmaps ?? []));
+/** Bitmaps are transferred, not copied. */
+const transfer = <T>(value: T, bitmaps: ImageBitmap[]) =>
+  bitmaps.length > 0 ? Comlink.transfer(value, bitmaps) : value;
+
 const api: EngineApi = {
   init: (o) => engine.init(o),
   catalogue: () => engine.catalogue(),
-  openPack: (s, p) => engine.openPack(s, p),
-  stopPackLoad: (mode) => engine.stopPackLoad(mode),
+  cancel: (id, mode) => engine.cancel(id, mode),
+  openPack: (s, p, c) => engine.openPack(s, p, c),
+  dropPartialDownloads: () => engine.dropPartialDownloads(),
   cacheState: () => engine.cacheState(),
   clearCache: () => engine.clearCache(),
-  setImage: async (s) => {
-    const info = await engine.setImage(s);
-    return info.display ? Comlink.transfer(info, [info.display]) : info;
+  openImage: async (s, o) => {
+    const info = await engine.openImage(s, o);
+    return transfer(info, info.display ? [info.display] : []);
   },
-  // Mask bitmaps are transferred, not copied.
-  segment: async (r) => {
-    const result = await engine.segment(r);
-    const bitmaps = result.instances.flatMap((i) => (i.bitmaps ? [i.bitmaps.fill, i.bitmaps.edge] : []));
-    return bitmaps.length > 0 ? Comlink.transfer(result, bitmaps) : result;
+  closeImage: (id) => engine.closeImage(id),
+  segment: async (r, o) => {
+    const result = await engine.segment(r, o);
+    return transfer(result, instanceBitmaps(result.instances));
   },
-  exportCoco: (r) => engine.exportCoco(r),
+  exportCoco: (r, c) => engine.exportCoco(r, c),
+  maskBitmaps: async (m, c) => {
+    const out = await engine.maskBitmaps(m, c);
+    return transfer(out, bitmapsOf(out));
+  },
   stats: () => engine.stats(),
   startVideo: (o) => engine.startVideo(o),
-  processFrame: (f) => engine.processFrame(f),
+  processFrame: async (f, c) => {
+    const result = await engine.processFrame(f, c);
+    return transfer(result, instanceBitmaps(result.instances));
+  },
   endVideo: (id) => engine.endVideo(id),
 };
 

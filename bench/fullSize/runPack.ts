@@ -137,7 +137,7 @@ const segment = (imageId: string, req: Partial<Parameters<Engine['segment']>[0]>
 let cachedImage: { id: string; imageId: string } | null = null;
 async function imageFor(id: string): Promise<string> {
   if (cachedImage?.id !== id) {
-    const info = await engine.setImage({ kind: 'rgba', name: `${id}.png`, image: caseImage(id) });
+    const info = await engine.openImage({ kind: 'rgba', name: `${id}.png`, image: caseImage(id) });
     cachedImage = { id, imageId: info.imageId };
   }
   return cachedImage.imageId;
@@ -146,7 +146,7 @@ async function imageFor(id: string): Promise<string> {
 if (scenarios.has('first')) {
   await step('first', async () => {
     const t0 = performance.now();
-    const img = await engine.setImage({ kind: 'rgba', name: 'first.png', image: caseImage(cases.firstRequest.image) });
+    const img = await engine.openImage({ kind: 'rgba', name: 'first.png', image: caseImage(cases.firstRequest.image) });
     const r = await segment(img.imageId, { concepts: [concept(cases.firstRequest.phrase)] });
     const wall = performance.now() - t0;
     cachedImage = { id: cases.firstRequest.image, imageId: img.imageId };

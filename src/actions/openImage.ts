@@ -1,9 +1,11 @@
-/** Open an image (drop, paste, pick, or the built-in sample). On failure the previous image and results stay. */
-import { engine, scheduleSegment } from '../engine-client/engineClient';
+/**
+ * Open an image (drop, paste, pick, or the built-in sample) as the single image's engine session; the previous
+ * image's session is closed once the new one is open. On failure the previous image and results stay.
+ */
+import { cancelScheduledSegment, engine, scheduleSegment } from '../engine-client/engineClient';
 import { reportEngineError } from '../engine-client/engineErrors';
 import { appStore, pushError } from '../store/appStore';
 import { emptyHistory } from '../store/history';
-import { rememberSingleImage } from './singleImage';
 import type { PromptDocument } from '../store/promptDocument';
 
 /**
@@ -25,9 +27,11 @@ function phrasesOnly(s: ReturnType<typeof appStore.getState>) {
 export async function openImage(blob: Blob, name: string): Promise<boolean> {
   appStore.setState({ imageLoading: name });
   try {
-    const info = await engine().setImage({ kind: 'blob', blob, name });
-    rememberSingleImage(blob, name);
+    const info = await engine().openImage({ kind: 'blob', blob, name });
     const previous = appStore.getState().image;
+    // Whatever still runs on the previous image is stale now; then its session goes.
+    cancelScheduledSegment();
+    if (previous) void engine().closeImage(previous.imageId);
     appStore.setState((s) => ({
       image: info,
       imageLoading: null,

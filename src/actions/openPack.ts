@@ -3,7 +3,7 @@
  * segmenting while another downloads. Downloads can be paused, resumed (also after a reload: the unfinished download
  * is remembered in localStorage) and cancelled.
  */
-import type { CatalogueEntry, PackSource } from '../../workers/protocol';
+import { callWithSignal, type CatalogueEntry, type PackSource } from '../../workers/protocol';
 import { engine, progressCallback, scheduleSegment } from '../engine-client/engineClient';
 import { reportEngineError } from '../engine-client/engineErrors';
 import { packProgressHandler } from '../engine-client/engineEvents';
@@ -13,6 +13,9 @@ import { refreshCacheState } from './manageCache';
 import { blockedUrlMessage } from '../security/csp';
 
 const PENDING_KEY = 'sam3-web:pending-pack';
+
+/** The load in progress: aborting it with reason 'pause' pauses the download, with any other reason cancels it. */
+let loading: AbortController | null = null;
 
 /** Remote packs are downloaded and cached; local files and the built-in demo pack are not "downloads". */
 function isDownload(source: PackSource, label: string): boolean {
@@ -60,8 +63,16 @@ export async function openPack(source: PackSource, label: string): Promise<boole
     rememberPending({ label, source });
   }
   appStore.setState({ packLoad: { label, active: true, files: {}, compiling: null, ...checksOf(source) } });
+  const controller = new AbortController();
+  loading = controller;
   try {
-    const info = await engine().openPack(source, progressCallback(packProgressHandler()));
+    const api = engine();
+    const info = await callWithSignal(
+      api,
+      controller.signal,
+      (call) => api.openPack(source, progressCallback(packProgressHandler()), call),
+      'pack',
+    );
     appStore.setState((s) => ({
       pack: info,
       packLoad: s.packLoad && { ...s.packLoad, active: false, compiling: null },
@@ -77,18 +88,21 @@ export async function openPack(source: PackSource, label: string): Promise<boole
     if (download && !paused && e.code !== 'network') rememberPending(null);
     return false;
   } finally {
+    if (loading === controller) loading = null;
     void refreshCacheState();
   }
 }
 
 /** Pauses the download in progress; what arrived stays stored. */
 export async function pausePackLoad(): Promise<void> {
-  await engine().stopPackLoad('pause');
+  loading?.abort('pause');
 }
 
 /** Stops the download in progress (or forgets a paused one) and deletes what it stored. */
 export async function cancelPackLoad(): Promise<void> {
-  await engine().stopPackLoad('cancel');
+  const running = loading;
+  if (running) running.abort('cancel');
+  else await engine().dropPartialDownloads();
   rememberPending(null);
   appStore.setState((s) => ({ packLoad: s.packLoad && { ...s.packLoad, paused: false } }));
   void refreshCacheState();

@@ -3,7 +3,7 @@
  * a precision–recall plot, and the worst images (a click opens one in review).
  */
 import type { EvalReport } from '../../workers/eval/evaluate';
-import { evaluateAgainst } from './datasetActions';
+import { cancelDatasetJob, evaluateAgainst } from './datasetActions';
 import { selectImage } from './reviewActions';
 import { batchStore } from './batchStore';
 import { useBatchStore } from './useBatchStore';
@@ -54,16 +54,24 @@ function PrPlot({ report }: { report: EvalReport }) {
 
 export function EvalPanel() {
   const report = useBatchStore((s) => s.report);
-  const evaluating = useBatchStore((s) => s.evaluating);
-  const images = useBatchStore((s) => s.images);
-  const open = (name: string) => {
-    const base = name.split('/').pop();
-    const hit = images.find((i) => i.name === name) ?? images.find((i) => i.name.split('/').pop() === base);
-    if (hit) void selectImage(hit.key);
-  };
   return (
     <section className="panel batch-panel" data-testid="batch-eval">
       <h2 className="panel__title">Evaluate against ground truth</h2>
+      <LoadGroundTruth />
+      <p className="panel__note">
+        Categories are matched to phrases by name; images by file name. Scores use the current labels (rejections
+        applied).
+      </p>
+      {report && <EvalReportView report={report} />}
+    </section>
+  );
+}
+
+/** Picks the ground-truth file and runs the evaluation (cancellable). */
+function LoadGroundTruth() {
+  const evaluating = useBatchStore((s) => s.evaluating);
+  return (
+    <>
       <label className="button button--secondary">
         {evaluating ? 'Evaluating…' : 'Load COCO ground truth…'}
         <input
@@ -78,107 +86,145 @@ export function EvalPanel() {
           }}
         />
       </label>
-      <p className="panel__note">
-        Categories are matched to phrases by name; images by file name. Scores use the current labels (rejections
-        applied).
-      </p>
-      {report && (
-        <div data-testid="batch-report">
-          <table className="metrics">
-            <tbody>
-              <tr>
-                <th title="100 × pmF1 × IL_MCC, mean over IoU 0.50–0.95 (SAM 3)">cgF1</th>
-                <td data-testid="metric-cgF1">{f(report.cgF1, 2)}</td>
-                <th>AP</th>
-                <td data-testid="metric-AP">{f(report.coco.AP)}</td>
-              </tr>
-              <tr>
-                <th>cgF1@0.5</th>
-                <td>{f(report['cgF1@0.5'], 2)}</td>
-                <th>AP50</th>
-                <td>{f(report.coco.AP50)}</td>
-              </tr>
-              <tr>
-                <th>cgF1@0.75</th>
-                <td>{f(report['cgF1@0.75'], 2)}</td>
-                <th>AP75</th>
-                <td>{f(report.coco.AP75)}</td>
-              </tr>
-              <tr>
-                <th title="positive micro F1">pmF1</th>
-                <td>{f(report.pmF1)}</td>
-                <th title="image-level Matthews correlation">IL_MCC</th>
-                <td data-testid="metric-IL_MCC">{f(report.IL_MCC)}</td>
-              </tr>
-              <tr>
-                <th>pos. macro F1</th>
-                <td>{f(report.positiveMacroF1)}</td>
-                <th>pairs</th>
-                <td>
-                  {report.counts.pairs} ({report.counts.positivePairs}+)
-                </td>
-              </tr>
-            </tbody>
-          </table>
-          {(report.unmatched.groundTruth.length > 0 || report.unmatched.predictions.length > 0) && (
-            <p className="panel__note">
-              Not evaluated:{' '}
-              {[
-                ...report.unmatched.groundTruth.map((n) => `${n} (ground truth only)`),
-                ...report.unmatched.predictions.map((n) => `${n} (labels only)`),
-              ].join(', ')}
-            </p>
-          )}
-          <table className="metrics metrics--phrases">
-            <thead>
-              <tr>
-                <th>phrase</th>
-                <th>GT</th>
-                <th>cgF1</th>
-                <th>IL_MCC</th>
-                <th>AP</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.perPhrase.map((p) => (
-                <tr key={p.categoryId}>
-                  <td>{p.name}</td>
-                  <td>{p.gtInstances}</td>
-                  <td>{f(p.metrics.cgF1, 1)}</td>
-                  <td>{f(p.metrics.ilMcc, 2)}</td>
-                  <td>{f(p.ap, 2)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <PrPlot report={report} />
-          <h3 className="panel__subtitle">Worst images</h3>
-          <ol className="worst" data-testid="worst-images">
-            {report.perImage.slice(0, 10).map((im) => (
-              <li key={im.imageId}>
-                <button
-                  type="button"
-                  className="link"
-                  onClick={() => open(im.fileName)}
-                  title={`TP ${im.tpAt50} · FP ${im.fpAt50} · FN ${im.fnAt50} at IoU 0.5`}
-                >
-                  {im.fileName}
-                </button>{' '}
-                F1 {im.f1.toFixed(2)}
-                {im.missedPhrases.length ? ` · missed ${im.missedPhrases.join(', ')}` : ''}
-                {im.falsePhrases.length ? ` · false ${im.falsePhrases.join(', ')}` : ''}
-              </li>
-            ))}
-          </ol>
-          <button
-            type="button"
-            className="button button--secondary"
-            onClick={() => batchStore.setState({ report: null })}
-          >
-            Clear
-          </button>
-        </div>
+      {evaluating && (
+        <button
+          type="button"
+          className="button button--secondary"
+          data-testid="batch-eval-cancel"
+          onClick={cancelDatasetJob}
+        >
+          Cancel
+        </button>
       )}
-    </section>
+    </>
+  );
+}
+
+function EvalReportView({ report }: { report: EvalReport }) {
+  return (
+    <div data-testid="batch-report">
+      <p className="panel__note" data-testid="eval-image-set">
+        {report.imageSet.rule === 'predicted'
+          ? `Scored on the ${report.imageSet.scored} of ${report.imageSet.groundTruth} ground-truth images labelled in this folder (as npm run eval scores this folder's export).`
+          : `Scored on all ${report.imageSet.groundTruth} ground-truth images.`}
+      </p>
+      <Metrics report={report} />
+      {(report.unmatched.groundTruth.length > 0 || report.unmatched.predictions.length > 0) && (
+        <p className="panel__note">
+          Not evaluated:{' '}
+          {[
+            ...report.unmatched.groundTruth.map((n) => `${n} (ground truth only)`),
+            ...report.unmatched.predictions.map((n) => `${n} (labels only)`),
+          ].join(', ')}
+        </p>
+      )}
+      <PerPhrase report={report} />
+      <PrPlot report={report} />
+      <WorstImages report={report} />
+      <button type="button" className="button button--secondary" onClick={() => batchStore.setState({ report: null })}>
+        Clear
+      </button>
+    </div>
+  );
+}
+
+/** SAM 3's metrics beside COCO mask AP. */
+function Metrics({ report }: { report: EvalReport }) {
+  return (
+    <table className="metrics">
+      <tbody>
+        <tr>
+          <th title="100 × pmF1 × IL_MCC, mean over IoU 0.50–0.95 (SAM 3)">cgF1</th>
+          <td data-testid="metric-cgF1">{f(report.cgF1, 2)}</td>
+          <th>AP</th>
+          <td data-testid="metric-AP">{f(report.coco.AP)}</td>
+        </tr>
+        <tr>
+          <th>cgF1@0.5</th>
+          <td>{f(report['cgF1@0.5'], 2)}</td>
+          <th>AP50</th>
+          <td>{f(report.coco.AP50)}</td>
+        </tr>
+        <tr>
+          <th>cgF1@0.75</th>
+          <td>{f(report['cgF1@0.75'], 2)}</td>
+          <th>AP75</th>
+          <td>{f(report.coco.AP75)}</td>
+        </tr>
+        <tr>
+          <th title="positive micro F1">pmF1</th>
+          <td>{f(report.pmF1)}</td>
+          <th title="image-level Matthews correlation">IL_MCC</th>
+          <td data-testid="metric-IL_MCC">{f(report.IL_MCC)}</td>
+        </tr>
+        <tr>
+          <th>pos. macro F1</th>
+          <td>{f(report.positiveMacroF1)}</td>
+          <th>pairs</th>
+          <td>
+            {report.counts.pairs} ({report.counts.positivePairs}+)
+          </td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+function PerPhrase({ report }: { report: EvalReport }) {
+  return (
+    <table className="metrics metrics--phrases">
+      <thead>
+        <tr>
+          <th>phrase</th>
+          <th>GT</th>
+          <th>cgF1</th>
+          <th>IL_MCC</th>
+          <th>AP</th>
+        </tr>
+      </thead>
+      <tbody>
+        {report.perPhrase.map((p) => (
+          <tr key={p.categoryId}>
+            <td>{p.name}</td>
+            <td>{p.gtInstances}</td>
+            <td>{f(p.metrics.cgF1, 1)}</td>
+            <td>{f(p.metrics.ilMcc, 2)}</td>
+            <td>{f(p.ap, 2)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The ten worst images; a click opens one in review. */
+function WorstImages({ report }: { report: EvalReport }) {
+  const images = useBatchStore((s) => s.images);
+  const open = (name: string) => {
+    const base = name.split('/').pop();
+    const hit = images.find((i) => i.name === name) ?? images.find((i) => i.name.split('/').pop() === base);
+    if (hit) void selectImage(hit.key);
+  };
+  return (
+    <>
+      <h3 className="panel__subtitle">Worst images</h3>
+      <ol className="worst" data-testid="worst-images">
+        {report.perImage.slice(0, 10).map((im) => (
+          <li key={im.imageId}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => open(im.fileName)}
+              title={`TP ${im.tpAt50} · FP ${im.fpAt50} · FN ${im.fnAt50} at IoU 0.5`}
+            >
+              {im.fileName}
+            </button>{' '}
+            F1 {im.f1.toFixed(2)}
+            {im.missedPhrases.length ? ` · missed ${im.missedPhrases.join(', ')}` : ''}
+            {im.falsePhrases.length ? ` · false ${im.falsePhrases.join(', ')}` : ''}
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }

@@ -1,7 +1,7 @@
 /** Dataset export of the accepted images as one .zip. */
 import { useState } from 'react';
 import { DEFAULT_DATASET_OPTIONS, type DatasetOptions } from '../../workers/dataset/datasetZip';
-import { exportDataset } from './datasetActions';
+import { cancelDatasetJob, exportDataset } from './datasetActions';
 import { useBatchStore } from './useBatchStore';
 import { formatBytes } from '../../workers/protocol';
 
@@ -43,6 +43,16 @@ export function ExportPanel() {
       >
         {exporting ? `Exporting ${exporting.done}/${exporting.total}…` : `Export ${accepted} accepted images (.zip)`}
       </button>
+      {exporting && (
+        <button
+          type="button"
+          className="button button--secondary"
+          data-testid="batch-export-cancel"
+          onClick={cancelDatasetJob}
+        >
+          Cancel
+        </button>
+      )}
       {last && (
         <p className="panel__note" data-testid="batch-export-done">
           {last.name}: {last.images} images, {formatBytes(last.bytes)}

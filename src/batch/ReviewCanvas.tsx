@@ -3,13 +3,22 @@
  * click = negative (the tracker's prompt decoder). Box tool: drag a box around one object. Exemplar tool: drag a
  * box around an example of the active phrase (Alt: a negative example); it applies to this image only.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { loadFile } from './batchDb';
-import { annotationAt, overlayPixels } from './reviewCanvas';
+import { useMemo, useRef, useState } from 'react';
+import { annotationAt } from './reviewOverlay';
 import { addExemplar, addFixPrompt, selectAnnotation } from './reviewActions';
+import { ReviewMarks } from './ReviewMarks';
+import { useReviewMasks, useReviewPicture } from './useReviewLayers';
 import { useBatchStore } from './useBatchStore';
 
 const NO_PHRASES: string[] = [];
+
+interface Drag {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  alt: boolean;
+}
 
 export function ReviewCanvas() {
   const current = useBatchStore((s) => s.current);
@@ -18,59 +27,20 @@ export function ReviewCanvas() {
   const tool = useBatchStore((s) => s.tool);
   const negative = useBatchStore((s) => s.negative);
   const phrases = useBatchStore((s) => s.meta?.phrases ?? NO_PHRASES);
-  const [loaded, setLoaded] = useState<{ key: string; bitmap: ImageBitmap } | null>(null);
   const imageCanvas = useRef<HTMLCanvasElement>(null);
   const maskCanvas = useRef<HTMLCanvasElement>(null);
-  const [drag, setDrag] = useState<{ x0: number; y0: number; x1: number; y1: number; alt: boolean } | null>(null);
-
-  const key = current?.key;
-  const bitmap = loaded && loaded.key === key ? loaded.bitmap : null;
-  const width = current?.displayWidth ?? bitmap?.width ?? 0;
-  const height = current?.displayHeight ?? bitmap?.height ?? 0;
+  const [drag, setDrag] = useState<Drag | null>(null);
   const categories = useMemo(
     () => [...new Set([...phrases, ...(current?.annotations.map((a) => a.category) ?? [])])],
     [phrases, current],
   );
-
-  useEffect(() => {
-    let live = true;
-    let made: ImageBitmap | null = null;
-    if (!key) return;
-    void loadFile(key).then(async (blob) => {
-      if (!blob || !live) return;
-      try {
-        made = await createImageBitmap(blob, { imageOrientation: 'from-image' });
-        if (live) setLoaded({ key, bitmap: made });
-        else made.close();
-      } catch {
-        // Undecodable: the tile shows the engine's error once the run reaches it.
-      }
-    });
-    return () => {
-      live = false;
-      made?.close();
-    };
-  }, [key]);
-
-  useEffect(() => {
-    const c = imageCanvas.current;
-    if (!c || !width) return;
-    c.width = width;
-    c.height = height;
-    // Cleared while the next image decodes, so its masks never sit on the previous picture.
-    const ctx = c.getContext('2d')!;
-    ctx.clearRect(0, 0, width, height);
-    if (bitmap) ctx.drawImage(bitmap, 0, 0, width, height);
-  }, [bitmap, width, height, key]);
-
-  useEffect(() => {
-    const c = maskCanvas.current;
-    if (!c || !current || !width) return;
-    c.width = width;
-    c.height = height;
-    const px = overlayPixels(current.annotations, categories, width, height, selected, fix?.preview ?? null);
-    c.getContext('2d')!.putImageData(new ImageData(px as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
-  }, [current, categories, selected, fix, width, height]);
+  const { width, height } = useReviewPicture(
+    imageCanvas,
+    current?.key,
+    current?.displayWidth ?? 0,
+    current?.displayHeight ?? 0,
+  );
+  useReviewMasks(maskCanvas, current, categories, selected, fix?.preview ?? null);
 
   if (!current) return <div className="review-canvas review-canvas--empty">No image selected.</div>;
   const scale = current.width && current.displayWidth ? current.width / current.displayWidth : 1;
@@ -80,6 +50,20 @@ export function ReviewCanvas() {
     return [((e.clientX - r.left) / r.width) * width, ((e.clientY - r.top) / r.height) * height] as const;
   };
   const toImage = (x: number, y: number): [number, number] => [x * scale, y * scale];
+  const onPointerUp = (e: React.PointerEvent) => {
+    const [x, y] = toDisplay(e);
+    if (drag) {
+      const box = [Math.min(drag.x0, x), Math.min(drag.y0, y), Math.max(drag.x0, x), Math.max(drag.y0, y)];
+      setDrag(null);
+      if (box[2] - box[0] < 3 || box[3] - box[1] < 3) return;
+      const px = [...toImage(box[0], box[1]), ...toImage(box[2], box[3])] as [number, number, number, number];
+      if (tool === 'box') void addFixPrompt({ box: px });
+      else void addExemplar(px, negative || drag.alt);
+      return;
+    }
+    if (tool === 'click') void addFixPrompt({ point: toImage(x, y), negative: e.altKey || e.button === 2 });
+    else if (tool === 'select') selectAnnotation(annotationAt(current.annotations, x, y)?.key ?? null);
+  };
 
   return (
     <div className="review-canvas" data-testid="review-canvas">
@@ -105,52 +89,9 @@ export function ReviewCanvas() {
             const [x, y] = toDisplay(e);
             setDrag({ ...drag, x1: x, y1: y });
           }}
-          onPointerUp={(e) => {
-            const [x, y] = toDisplay(e);
-            if (drag) {
-              const box = [Math.min(drag.x0, x), Math.min(drag.y0, y), Math.max(drag.x0, x), Math.max(drag.y0, y)];
-              setDrag(null);
-              if (box[2] - box[0] < 3 || box[3] - box[1] < 3) return;
-              const px = [...toImage(box[0], box[1]), ...toImage(box[2], box[3])] as [number, number, number, number];
-              if (tool === 'box') void addFixPrompt({ box: px });
-              else void addExemplar(px, negative || drag.alt);
-              return;
-            }
-            if (tool === 'click') void addFixPrompt({ point: toImage(x, y), negative: e.altKey || e.button === 2 });
-            else if (tool === 'select') selectAnnotation(annotationAt(current.annotations, x, y)?.key ?? null);
-          }}
+          onPointerUp={onPointerUp}
         />
-        {drag && (
-          <div
-            className={`review-canvas__draft${negative || drag.alt ? ' review-canvas__draft--negative' : ''}`}
-            style={{
-              left: `${(Math.min(drag.x0, drag.x1) / width) * 100}%`,
-              top: `${(Math.min(drag.y0, drag.y1) / height) * 100}%`,
-              width: `${(Math.abs(drag.x1 - drag.x0) / width) * 100}%`,
-              height: `${(Math.abs(drag.y1 - drag.y0) / height) * 100}%`,
-            }}
-          />
-        )}
-        {current.exemplars.map((e) => (
-          <div
-            key={e.id}
-            className={`review-canvas__exemplar${e.polarity === 'negative' ? ' review-canvas__draft--negative' : ''}`}
-            title={`${e.polarity} exemplar of “${e.category}” (this image only)`}
-            style={{
-              left: `${(e.xyxyPx[0] / scale / width) * 100}%`,
-              top: `${(e.xyxyPx[1] / scale / height) * 100}%`,
-              width: `${((e.xyxyPx[2] - e.xyxyPx[0]) / scale / width) * 100}%`,
-              height: `${((e.xyxyPx[3] - e.xyxyPx[1]) / scale / height) * 100}%`,
-            }}
-          />
-        ))}
-        {fix?.points.map((p, k) => (
-          <div
-            key={k}
-            className={`review-canvas__point review-canvas__point--${p.polarity}`}
-            style={{ left: `${(p.xyPx[0] / scale / width) * 100}%`, top: `${(p.xyPx[1] / scale / height) * 100}%` }}
-          />
-        ))}
+        <ReviewMarks image={current} fix={fix} drag={drag} negative={negative} />
       </div>
     </div>
   );

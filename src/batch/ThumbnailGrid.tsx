@@ -1,6 +1,8 @@
 /**
  * The folder as a grid of thumbnails with each image's status and instance count. Only the rows in view are in the
- * DOM (a folder of thousands stays light); thumbnails come from IndexedDB as object URLs, a few hundred at most.
+ * DOM (a folder of thousands stays light). Thumbnails (JPEGs the worker made) come from IndexedDB and are decoded
+ * off the main thread (`createImageBitmap`), a few hundred kept at most, and drawn into each tile's small canvas —
+ * an object URL per thumbnail cost the main thread a synchronous registration each (up to 100 ms measured).
  */
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { loadThumb } from './batchDb';
@@ -10,33 +12,49 @@ import { useBatchStore } from './useBatchStore';
 
 const TILE = 112;
 const GAP = 8;
-const urls = new Map<string, string>();
+const MAX_THUMBS = 300;
+const thumbs = new Map<string, Promise<ImageBitmap | null>>();
 
-async function thumbUrl(key: string, version: number): Promise<string | null> {
+function thumbBitmap(key: string, version: number): Promise<ImageBitmap | null> {
   const id = `${key}@${version}`;
-  const hit = urls.get(id);
+  let hit = thumbs.get(id);
   if (hit) return hit;
-  const blob = await loadThumb(key);
-  if (!blob) return null;
-  const url = URL.createObjectURL(blob);
-  urls.set(id, url);
-  if (urls.size > 400) {
-    const [oldest, u] = urls.entries().next().value!;
-    URL.revokeObjectURL(u);
-    urls.delete(oldest);
+  hit = loadThumb(key).then((blob) => (blob ? createImageBitmap(blob).catch(() => null) : null));
+  thumbs.set(id, hit);
+  while (thumbs.size > MAX_THUMBS) {
+    const [oldest, bitmap] = thumbs.entries().next().value!;
+    thumbs.delete(oldest);
+    void bitmap.then((b) => b?.close());
   }
-  return url;
+  return hit;
 }
 
-const Tile = memo(function Tile({ image, selected }: { image: ImageSummary; selected: boolean }) {
-  const [url, setUrl] = useState<string | null>(null);
+function Thumbnail({ image }: { image: ImageSummary }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const [shown, setShown] = useState(false);
   useEffect(() => {
     let live = true;
-    if (image.status === 'done') void thumbUrl(image.key, image.thumbVersion).then((u) => live && setUrl(u));
+    void thumbBitmap(image.key, image.thumbVersion).then((bitmap) => {
+      const c = ref.current;
+      if (!live || !c || !bitmap || bitmap.width === 0) return;
+      c.width = bitmap.width;
+      c.height = bitmap.height;
+      c.getContext('2d')?.drawImage(bitmap, 0, 0);
+      setShown(true);
+    });
     return () => {
       live = false;
     };
-  }, [image.key, image.status, image.thumbVersion]);
+  }, [image.key, image.thumbVersion]);
+  return (
+    <>
+      <canvas ref={ref} className="batch-tile__thumb" data-testid="batch-thumb" data-shown={shown} />
+      {!shown && <span className="batch-tile__name">{image.name}</span>}
+    </>
+  );
+}
+
+const Tile = memo(function Tile({ image, selected }: { image: ImageSummary; selected: boolean }) {
   const status = image.status === 'done' ? (image.accepted ? 'accepted' : 'labelled') : image.status;
   return (
     <button
@@ -48,7 +66,7 @@ const Tile = memo(function Tile({ image, selected }: { image: ImageSummary; sele
       title={`${image.name} — ${status}${image.error ? `: ${image.error}` : ''}`}
       onClick={() => void selectImage(image.key)}
     >
-      {url ? <img src={url} alt="" draggable={false} /> : <span className="batch-tile__name">{image.name}</span>}
+      {image.status === 'done' ? <Thumbnail image={image} /> : <span className="batch-tile__name">{image.name}</span>}
       <span className="batch-tile__status">
         {status === 'accepted' ? '✓' : status === 'failed' ? '!' : status === 'pending' ? '…' : ''}
       </span>
@@ -77,11 +95,13 @@ export function ThumbnailGrid() {
   // Keep the current image in view when stepping with the keyboard.
   const cols = Math.max(1, Math.floor((view.width - GAP) / (TILE + GAP)));
   const at = images.findIndex((i) => i.key === currentKey);
+  // From the scroll state kept above, not the element: reading its layout right after a change forced a layout.
   useEffect(() => {
     const el = ref.current;
     if (!el || at < 0) return;
     const y = Math.floor(at / cols) * (TILE + GAP);
-    if (y < el.scrollTop || y + TILE > el.scrollTop + el.clientHeight) el.scrollTop = y - GAP;
+    if (y < view.top || y + TILE > view.top + view.height) el.scrollTop = y - GAP;
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new current image moves the grid
   }, [at, cols]);
   const rows = Math.ceil(images.length / cols);
   const first = Math.max(0, Math.floor(view.top / (TILE + GAP)) - 1);

@@ -57,6 +57,11 @@ export async function loadImages(): Promise<BatchImage[]> {
   return all.sort((a, b) => a.index - b.index);
 }
 
+/** Every image's key, in the folder's order (keys are zero-padded indices), without reading the records. */
+export async function imageKeys(): Promise<string[]> {
+  return ((await (await batchDb()).getAllKeys('images')) as string[]).sort();
+}
+
 export async function loadImage(key: string): Promise<BatchImage | undefined> {
   return (await batchDb()).get('images', key);
 }

@@ -66,8 +66,6 @@ export interface BatchState {
   evaluating: boolean;
   report: EvalReport | null;
   message: { kind: 'info' | 'error'; text: string } | null;
-  /** The engine's image was replaced by a batch image: the single-image view needs its image back. */
-  engineImageTaken: boolean;
 }
 
 export function initialBatchState(): BatchState {
@@ -91,7 +89,6 @@ export function initialBatchState(): BatchState {
     evaluating: false,
     report: null,
     message: null,
-    engineImageTaken: false,
   };
 }
 

@@ -1,88 +1,135 @@
 /**
- * The batch's second worker: builds the dataset .zip and runs the evaluation off the main thread (both read every
- * image's masks), reading the batch straight from IndexedDB. Exposed with comlink.
+ * The batch's second worker: builds the dataset .zip and runs the evaluation off the main thread, reading the batch
+ * straight from IndexedDB, one image record at a time. The zip streams into a file in the Origin Private File System
+ * (or, where that is missing, a Blob of parts): neither this worker nor the page holds the archive. Both calls take a
+ * request id and stop with `cancel(id)` (workers/protocol/cancel.ts) with the coded 'cancelled' error; a cancelled
+ * export leaves no file behind. Exposed with comlink.
  */
 import * as Comlink from 'comlink';
 import { liveAnnotations } from '../../workers/batch/types';
-import { DatasetZipWriter, type DatasetOptions } from '../../workers/dataset/datasetZip';
-import { evaluatePredictions, type CocoGroundTruth, type EvalReport } from '../../workers/eval/evaluate';
-import { batchDb, loadFile, loadImages, loadMeta } from './batchDb';
+import { writeDataset, type DatasetOptions, type DatasetSource } from '../../workers/dataset/datasetZip';
+import {
+  evaluationSteps,
+  type CocoGroundTruth,
+  type CocoPredictionSet,
+  type EvalReport,
+} from '../../workers/eval/evaluate';
+import { CancelScope, throwIfCancelled, type CallOptions, type Cancellable } from '../../workers/protocol/cancel';
+import { imageKeys, loadFile, loadImage, loadMeta } from './batchDb';
+import { archiveSink } from './archiveSink';
 
-export interface DatasetWorkerApi {
+export interface DatasetWorkerApi extends Cancellable {
   exportDataset(
     options: DatasetOptions,
     onProgress: (done: number, total: number) => void,
-  ): Promise<{ blob: Blob; images: number }>;
-  evaluate(groundTruthJson: string): Promise<EvalReport>;
+    call?: CallOptions,
+  ): Promise<{ file: Blob; images: number; annotations: number; storage: 'opfs' | 'blob' }>;
+  evaluate(groundTruthJson: string, call?: CallOptions): Promise<EvalReport>;
+}
+
+const cancels = new CancelScope();
+
+/** The accepted, labelled images (keys in order) and every category their live labels carry. */
+async function exportable(phrases: string[]): Promise<{ keys: string[]; categories: string[] }> {
+  const keys: string[] = [];
+  const categories = new Set(phrases);
+  for (const key of await imageKeys()) {
+    const image = await loadImage(key);
+    if (!image?.accepted || image.status !== 'done') continue;
+    keys.push(key);
+    for (const a of liveAnnotations(image)) categories.add(a.category);
+  }
+  return { keys, categories: [...categories] };
 }
 
 const api: DatasetWorkerApi = {
-  async exportDataset(options, onProgress) {
-    const meta = await loadMeta();
-    const images = (await loadImages()).filter((i) => i.accepted && i.status === 'done');
-    if (images.length === 0) throw new Error('No accepted images yet: accept images in review (A) to export them.');
-    const parts: Uint8Array[] = [];
-    // Categories: the phrases, then any other phrase a label still carries (phrases edited after the run).
-    const categories = [
-      ...new Set([...(meta?.phrases ?? []), ...images.flatMap((i) => liveAnnotations(i).map((a) => a.category))]),
-    ];
-    const writer = new DatasetZipWriter(categories, options, (chunk) => parts.push(chunk), {
-      pack: meta?.packName ?? '',
-      now: new Date(),
-    });
-    for (const [k, image] of images.entries()) {
-      const file = options.includeImages ? await loadFile(image.key) : undefined;
-      writer.addImage({
-        name: image.name,
-        width: image.width!,
-        height: image.height!,
-        annotations: liveAnnotations(image),
-        imageBytes: file ? new Uint8Array(await file.arrayBuffer()) : undefined,
-      });
-      onProgress(k + 1, images.length);
-    }
-    writer.finish();
-    return { blob: new Blob(parts as BlobPart[], { type: 'application/zip' }), images: images.length };
+  async cancel(requestId, mode) {
+    cancels.cancel(requestId, mode);
   },
 
-  async evaluate(groundTruthJson) {
-    let gt: CocoGroundTruth;
-    try {
-      gt = JSON.parse(groundTruthJson);
-    } catch {
-      throw new Error('The ground-truth file is not JSON.');
-    }
-    const meta = await loadMeta();
-    const images = (await loadImages()).filter((i) => i.status === 'done');
-    const phrases = meta?.phrases ?? [];
-    const categories = [...new Set([...phrases, ...images.flatMap((i) => liveAnnotations(i).map((a) => a.category))])];
-    const catId = new Map(categories.map((c, i) => [c, i + 1]));
-    const pred = {
-      images: images.map((i) => ({ id: i.index + 1, file_name: i.name, width: i.width, height: i.height })),
-      categories: categories.map((name, i) => ({ id: i + 1, name })),
-      annotations: images.flatMap((i) =>
-        liveAnnotations(i).map((a) => ({
-          image_id: i.index + 1,
-          category_id: catId.get(a.category)!,
-          segmentation: a.rle,
-          score: a.score,
-        })),
-      ),
-    };
-    // Only ground-truth images that were labelled are scored (a partial run evaluates what it has).
-    const labelled = new Set(images.map((i) => i.name.split('/').pop()));
-    const subset: CocoGroundTruth = {
-      ...gt,
-      images: (gt.images ?? []).filter((im) => labelled.has(im.file_name?.split('/').pop())),
-    };
-    if (subset.images.length === 0) {
-      throw new Error('None of the ground truth’s images (by file name) has been labelled in this batch.');
-    }
-    const ids = new Set(subset.images.map((im) => im.id));
-    subset.annotations = (gt.annotations ?? []).filter((a) => ids.has(a.image_id));
-    return evaluatePredictions(subset, pred);
-  },
+  exportDataset: (options, onProgress, call) =>
+    cancels.run(call, async (signal) => {
+      const meta = await loadMeta();
+      // Categories: the phrases, then any other phrase a label still carries (phrases edited after the run).
+      const { keys, categories } = await exportable(meta?.phrases ?? []);
+      if (keys.length === 0) throw new Error('No accepted images yet: accept images in review (A) to export them.');
+      const source: DatasetSource = {
+        count: keys.length,
+        async *images() {
+          for (const key of keys) {
+            const image = await loadImage(key);
+            if (!image) continue;
+            yield {
+              name: image.name,
+              width: image.width!,
+              height: image.height!,
+              annotations: liveAnnotations(image),
+              imageBytes: async () => {
+                const file = await loadFile(key);
+                return file ? new Uint8Array(await file.arrayBuffer()) : undefined;
+              },
+            };
+          }
+        },
+      };
+      const sink = await archiveSink('sam3-dataset.zip');
+      try {
+        const out = await writeDataset(categories, options, source, (chunks) => sink.write(chunks), {
+          pack: meta?.packName ?? '',
+          now: new Date(),
+          signal,
+          onProgress,
+        });
+        return { file: await sink.finish('application/zip'), storage: sink.storage, ...out };
+      } catch (err) {
+        await sink.discard();
+        throw err;
+      }
+    }),
+
+  evaluate: (groundTruthJson, call) =>
+    cancels.run(call, async (signal) => {
+      let gt: CocoGroundTruth;
+      try {
+        gt = JSON.parse(groundTruthJson);
+      } catch {
+        throw new Error('The ground-truth file is not JSON.');
+      }
+      const pred = await labelledPredictions();
+      // The shared rule (evaluate.ts): the ground-truth images the predictions list — the labelled ones — are scored,
+      // as `npm run eval` does with the same files; the report says how many of the ground truth's that is.
+      const steps = evaluationSteps(gt, pred);
+      for (;;) {
+        const step = steps.next();
+        if (step.done) return step.value;
+        // Between steps the worker hears messages (a cancel) and the report is not finished if one came.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        throwIfCancelled(signal, 'The evaluation');
+      }
+    }),
 };
 
-void batchDb;
+/** The folder's labelled images as a COCO prediction set (images by file name, categories by phrase). */
+async function labelledPredictions(): Promise<CocoPredictionSet> {
+  const meta = await loadMeta();
+  const categories = new Map((meta?.phrases ?? []).map((c, i) => [c, i + 1]));
+  const pred: CocoPredictionSet = { images: [], categories: [], annotations: [] };
+  for (const key of await imageKeys()) {
+    const image = await loadImage(key);
+    if (!image || image.status !== 'done') continue;
+    pred.images.push({ id: image.index + 1, file_name: image.name, width: image.width, height: image.height });
+    for (const a of liveAnnotations(image)) {
+      if (!categories.has(a.category)) categories.set(a.category, categories.size + 1);
+      pred.annotations.push({
+        image_id: image.index + 1,
+        category_id: categories.get(a.category)!,
+        segmentation: a.rle,
+        score: a.score,
+      });
+    }
+  }
+  pred.categories = [...categories].map(([name, id]) => ({ id, name }));
+  return pred;
+}
+
 Comlink.expose(api);

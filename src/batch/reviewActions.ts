@@ -2,25 +2,49 @@
  * Review: stepping through images, accepting an image, rejecting a detection, changing its phrase, fixing with a
  * click or a box (the tracker's prompt decoder, on that image), and exemplar boxes for one image. Every edit is a
  * before/after record of the image's editable fields, saved to IndexedDB at once and undoable.
+ *
+ * Fixes run on an engine image session of the reviewed image, opened on the first fix and kept while that image is
+ * under review (further clicks reuse its features), closed when review moves on; it is the review's own, beside the
+ * run's and the single image's sessions.
  */
 import { decodeFixObject, labelImage } from '../../workers/batch/labelImage';
 import type { BatchAnnotation, BatchImage, ImageExemplar } from '../../workers/batch/types';
+import { engine } from '../engine-client/engineClient';
+import { PromiseQueue } from '../../workers/protocol';
 import { loadFile, loadImage, saveImage } from './batchDb';
 import { batchStore, putImage, say, type ReviewEdit, type ReviewTool } from './batchStore';
-import { withEngine } from './engineLock';
 
-/** Which batch image the engine holds now (set by runs and fixes). */
-let engineImage: { key: string; imageId: string } | null = null;
+/** The review's image session: which batch image it holds, and its handle once open. */
+let session: { key: string; imageId: Promise<string> } | null = null;
 
-export function noteEngineImage(key: string, imageId: string): void {
-  engineImage = { key, imageId };
+/** Closes the review's image session (review moved to another image, or the workspace closed). */
+export function closeReviewSession(): void {
+  const open = session;
+  session = null;
+  void open?.imageId.then((id) => engine().closeImage(id)).catch(() => {});
 }
 
-let queue: Promise<unknown> = Promise.resolve();
+/** The engine session of `image` for fixes (opened once per reviewed image). */
+function reviewSession(image: BatchImage): Promise<string> {
+  if (session?.key === image.key) return session.imageId;
+  closeReviewSession();
+  const imageId = (async () => {
+    const file = await loadFile(image.key);
+    if (!file) throw new Error('This image is no longer in the browser’s storage.');
+    return (await engine().openImage({ kind: 'blob', blob: file, name: image.name }, { display: false })).imageId;
+  })();
+  session = { key: image.key, imageId };
+  imageId.catch(() => {
+    if (session?.imageId === imageId) session = null;
+  });
+  return imageId;
+}
+
+const queue = new PromiseQueue();
 
 /** Runs review actions one after another (a fast second key press acts on the state the first one left). */
 export function serially(fn: () => unknown): void {
-  queue = queue.then(fn).catch((err) => say('error', (err as { message?: string })?.message ?? String(err)));
+  void queue.run(async () => fn()).catch((err) => say('error', (err as { message?: string })?.message ?? String(err)));
 }
 
 type Editable = Pick<BatchImage, 'annotations' | 'accepted' | 'exemplars'>;
@@ -34,6 +58,7 @@ export async function selectImage(key: string): Promise<void> {
   const s = batchStore.getState();
   if (s.fix?.preview) await commitFix();
   const record = await loadImage(key);
+  if (session && session.key !== key) closeReviewSession();
   batchStore.setState({ currentKey: key, current: record ?? null, selectedAnnotation: null, fix: null });
 }
 
@@ -141,17 +166,6 @@ export function setActiveCategory(category: string): void {
   batchStore.setState({ activeCategory: category });
 }
 
-/** The engine holds `key`'s image (set it when it does not); returns the engine's image id. */
-async function engineImageFor(api: import('../../workers/protocol').EngineApi, image: BatchImage): Promise<string> {
-  if (engineImage?.key === image.key) return engineImage.imageId;
-  const file = await loadFile(image.key);
-  if (!file) throw new Error('This image is no longer in the browser’s storage.');
-  const info = await api.setImage({ kind: 'blob', blob: file, name: image.name });
-  info.display?.close();
-  noteEngineImage(image.key, info.imageId);
-  return info.imageId;
-}
-
 /** A click (tool "click") or a dragged box (tool "box") on the current image: decode the fix's mask. */
 export async function addFixPrompt(prompt: {
   point?: [number, number];
@@ -181,21 +195,18 @@ export async function addFixPrompt(prompt: {
   };
   batchStore.setState({ fix: next });
   try {
-    const ann = await withEngine(async (api) => {
-      const imageId = await engineImageFor(api, image);
-      return decodeFixObject(
-        api,
-        imageId,
-        {
-          id: 'fix',
-          points: next.points.map((p, k) => ({ id: `p${k}`, ...p })),
-          boxXyxyPx: next.boxXyxyPx,
-          candidate: 0,
-        },
-        category,
-        true,
-      );
-    });
+    const ann = await decodeFixObject(
+      engine(),
+      await reviewSession(image),
+      {
+        id: 'fix',
+        points: next.points.map((p, k) => ({ id: `p${k}`, ...p })),
+        boxXyxyPx: next.boxXyxyPx,
+        candidate: 0,
+      },
+      category,
+      { displayMasks: true },
+    );
     if (batchStore.getState().fix !== next) return; // cancelled meanwhile
     batchStore.setState({ fix: { ...next, preview: ann, busy: false } });
     if (!ann) say('info', 'That prompt gives an empty mask; add another click or draw a box.');
@@ -243,21 +254,16 @@ export async function addExemplar(box: [number, number, number, number], negativ
   };
   const exemplars = [...image.exemplars, exemplar];
   try {
-    const out = await withEngine(async (api) => {
-      const r = await labelImage(
-        api,
-        { kind: 'blob', blob: (await loadFile(image.key))!, name: image.name },
-        {
-          phrases: s.meta!.phrases,
-          scoreThreshold: s.meta!.scoreThreshold,
-          exemplars: exemplars.filter((e) => s.meta!.phrases.includes(e.category)),
-          displayMasks: true,
-        },
-      );
-      r.info.display?.close();
-      noteEngineImage(image.key, r.info.imageId);
-      return r;
-    });
+    const out = await labelImage(
+      engine(),
+      { kind: 'blob', blob: (await loadFile(image.key))!, name: image.name },
+      {
+        phrases: s.meta!.phrases,
+        scoreThreshold: s.meta!.scoreThreshold,
+        exemplars: exemplars.filter((e) => s.meta!.phrases.includes(e.category)),
+        displayMasks: true,
+      },
+    );
     await edit(`${negative ? 'negative' : 'positive'} exemplar for “${category}”`, (i) => ({
       accepted: i.accepted,
       exemplars,

@@ -1,62 +1,41 @@
 /**
- * Running the phrases over the folder: one image at a time through the engine (decode → encode → detect →
- * full-resolution masks; the engine keeps only that image), a thumbnail from the engine's display copy, the record
- * written to IndexedDB at once. Pause and cancel take effect between images; images left pending are what a later
- * Resume (also after a reload) runs.
+ * Running the phrases over the folder: each image is its own engine session — open (decode, pre-process, a thumbnail
+ * made in the worker), segment (masks at display and full resolution, no bitmaps: the run draws nothing), close — so
+ * the single image and a video keep theirs, and nothing is locked. The record is written to IndexedDB at once.
+ * Pause takes effect between images; cancel stops the current image through the engine's cancel path. Images left
+ * pending are what a later Resume (also after a reload) runs.
  */
 import { labelImage } from '../../workers/batch/labelImage';
 import { BatchRunner } from '../../workers/batch/runner';
 import type { BatchImage } from '../../workers/batch/types';
+import { engine } from '../engine-client/engineClient';
 import { appStore } from '../store/appStore';
 import { loadFile, loadImage, saveImage, saveMeta, saveThumb, loadImages } from './batchDb';
 import { batchStore, putImage, say, summarize } from './batchStore';
-import { withEngine } from './engineLock';
-import { noteEngineImage } from './reviewActions';
 
 let runner: BatchRunner<string> | null = null;
 
 export const THUMB_SIDE = 176;
 
-export function isRunning(): boolean {
-  return runner !== null;
-}
-
-async function thumbnail(bitmap: ImageBitmap): Promise<Blob | null> {
-  try {
-    const k = THUMB_SIDE / Math.max(bitmap.width, bitmap.height);
-    const w = Math.max(1, Math.round(bitmap.width * Math.min(1, k)));
-    const h = Math.max(1, Math.round(bitmap.height * Math.min(1, k)));
-    const canvas = new OffscreenCanvas(w, h);
-    canvas.getContext('2d')!.drawImage(bitmap, 0, 0, w, h);
-    return await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
-  } catch {
-    return null;
-  } finally {
-    bitmap.close();
-  }
-}
-
 /** Labels one image of the batch with the current phrases and its own exemplar boxes; saves and returns it. */
-export async function labelBatchImage(key: string): Promise<BatchImage> {
+export async function labelBatchImage(key: string, signal?: AbortSignal): Promise<BatchImage> {
   const meta = batchStore.getState().meta!;
   const [file, record] = await Promise.all([loadFile(key), loadImage(key)]);
   if (!file || !record) throw new Error('This image is no longer in the browser’s storage; add it again.');
   const t0 = performance.now();
-  const out = await withEngine(async (api) => {
-    const r = await labelImage(
-      api,
-      { kind: 'blob', blob: file, name: record.name },
-      {
-        phrases: meta.phrases,
-        scoreThreshold: meta.scoreThreshold,
-        exemplars: record.exemplars.filter((e) => meta.phrases.includes(e.category)),
-        displayMasks: true,
-      },
-    );
-    noteEngineImage(key, r.info.imageId);
-    return r;
-  });
-  const thumb = out.info.display ? await thumbnail(out.info.display) : null;
+  const out = await labelImage(
+    engine(),
+    { kind: 'blob', blob: file, name: record.name },
+    {
+      phrases: meta.phrases,
+      scoreThreshold: meta.scoreThreshold,
+      exemplars: record.exemplars.filter((e) => meta.phrases.includes(e.category)),
+      displayMasks: true,
+      thumbnailSide: THUMB_SIDE,
+      signal,
+    },
+  );
+  const thumb = out.info.thumbnail ?? null;
   if (thumb) await saveThumb(key, thumb);
   // Fixes drawn in review are the user's: they survive a re-run of the detector.
   const fixes = record.annotations.filter((a) => a.source !== 'detector');
@@ -94,8 +73,8 @@ export async function startRun(options: { retryFailed?: boolean } = {}): Promise
   runner = new BatchRunner({
     items: keys,
     nameOf: (k) => names.get(k) ?? k,
-    process: async (key) => {
-      await labelBatchImage(key);
+    process: async (key, signal) => {
+      await labelBatchImage(key, signal);
     },
     onItemError: async (key, err) => {
       const record = await loadImage(key);

@@ -1,25 +1,21 @@
 /**
  * Opening and closing the folder workspace, loading a saved batch, adding images, phrases, starting over.
- * Entering switches the app to still images and stops single-image segmentation; leaving pauses a run and gives
- * the single-image view its image back.
+ * Entering switches the app to still images; leaving pauses a run and closes the review's image session. The single
+ * image keeps its own engine session throughout, so nothing has to be given back.
  */
-import { cancelScheduledSegment } from '../engine-client/engineClient';
 import { setSourceMode } from '../video/modeActions';
 import { videoStore } from '../video/videoStore';
 import { clearBatch, loadImages, loadMeta, saveMeta } from './batchDb';
 import { batchStore, initialBatchState, say, summarize } from './batchStore';
-import { withEngine } from './engineLock';
 import { defaultBatchMeta as defaultMeta } from './importActions';
 import { pauseRun } from './runActions';
-import { restoreSingleImage } from '../actions/singleImage';
-import { selectImage } from './reviewActions';
+import { closeReviewSession, selectImage } from './reviewActions';
 
 // Adding images lives in importActions.ts (limits, the import worker, progress and cancel).
 export { addCollected, addDrop, addFiles, pickDirectory } from './importActions';
 
 export async function openWorkspace(): Promise<void> {
   if (videoStore.getState().mode !== 'image') await setSourceMode('image');
-  cancelScheduledSegment();
   batchStore.setState({ open: true });
   if (!batchStore.getState().loaded) await loadSavedBatch();
 }
@@ -27,12 +23,7 @@ export async function openWorkspace(): Promise<void> {
 export async function closeWorkspace(): Promise<void> {
   pauseRun();
   batchStore.setState({ open: false, fix: null });
-  if (batchStore.getState().engineImageTaken) {
-    await withEngine(async () => {
-      await restoreSingleImage();
-    });
-    batchStore.setState({ engineImageTaken: false });
-  }
+  closeReviewSession();
 }
 
 export async function loadSavedBatch(): Promise<void> {

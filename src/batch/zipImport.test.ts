@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { zipSync, Zip, ZipDeflate } from 'fflate';
-import { entryOf, rawZip, zerosDeflated } from '../../tests/helpers/rawZip';
+import { entryOf, rawZip, zerosDeflated } from '../../tools/scenes/rawZip';
 import { skipReason } from '../../workers/batch/importLimits';
 import { ArchiveImporter } from './archiveImporter';
 import { blobSource, readZipDirectory } from './zipDirectory';

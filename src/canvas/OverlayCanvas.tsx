@@ -4,7 +4,8 @@
  * Pointer gestures (useCanvasPointer) map through coords.ts; boxes, points and the box being dragged are drawn
  * by the InteractionLayer above it, so the static canvas repaints only when the image, result or hover change.
  */
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { onMaskBitmaps } from '../draw/maskSources';
 import { setStageSize, zoomStage } from '../actions/viewZoom';
 import { selectCurrentResult, selectImageView } from '../store/selectors';
 import { useAppStore } from '../store/useAppStore';
@@ -40,6 +41,9 @@ export function OverlayCanvas() {
   }, []);
 
   const view = useAppStore(selectImageView);
+  // Mask bitmaps asked of the worker's painter arrive later: draw again then.
+  const [bitmapsArrived, setBitmapsArrived] = useState(0);
+  useEffect(() => onMaskBitmaps(() => setBitmapsArrived((n) => n + 1)), []);
 
   // The wheel zooms about the pointer. A native listener: React's wheel listeners are passive (no preventDefault).
   useEffect(() => {
@@ -74,7 +78,7 @@ export function OverlayCanvas() {
       });
     });
     return () => cancelAnimationFrame(frame);
-  }, [size, view, image, result, hoveredId]);
+  }, [size, view, image, result, hoveredId, bitmapsArrived]);
 
   const pointer = useCanvasPointer(view);
   const tool = useAppStore((s) => s.tool);

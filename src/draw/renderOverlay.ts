@@ -28,8 +28,8 @@ export type OverlayContext = Pick<
 
 export interface OverlayMask {
   instanceId: number;
-  /** The mask's crop, fill and outline already coloured. */
-  source: CanvasImageSource;
+  /** The mask's crop, fill and outline already coloured; null while its bitmaps are on their way (label only). */
+  source: CanvasImageSource | null;
   /** Where the crop lies: `[x0, y0, x1, y1)` in the pixels of a `frameWidth × frameHeight` mask frame that covers the image. */
   crop: { box: [number, number, number, number]; frameWidth: number; frameHeight: number };
   /** "#3 red 0.92" */
@@ -86,6 +86,7 @@ export function renderOverlay(ctx: OverlayContext, scene: OverlayScene): void {
 
   const hovered = scene.hoveredId;
   const drawMask = (m: OverlayMask) => {
+    if (!m.source) return;
     const { box, frameWidth, frameHeight } = m.crop;
     const sx = dw / frameWidth;
     const sy = dh / frameHeight;

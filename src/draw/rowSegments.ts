@@ -1,6 +1,6 @@
 /**
- * A mask's set pixels as row segments: what the mask painters (maskBitmap.ts, the video export's patches) and the
- * COCO column-major conversion walk instead of single pixels. Pure.
+ * A mask's set pixels as row segments: what the video store's COCO column-major conversion (rleCodec.ts) walks
+ * instead of single pixels. Pure.
  */
 
 /** A mask's set pixels as row segments in frame coordinates, with their bounds (`maxX` < 0 when empty). */

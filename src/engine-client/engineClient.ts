@@ -1,10 +1,17 @@
 /**
  * The only module that touches the engine worker. It wraps the worker with comlink, keeps the connection the
- * actions use, and schedules segmentation newest-wins: requests are debounced, a newer request supersedes an
- * older one, and a result that arrives after a newer request was made is dropped.
+ * actions use, and schedules segmentation newest-wins: requests are debounced, and a newer request cancels the
+ * older one through the engine's one cancel path (`cancel(requestId)`: its graph steps stop, its result is dropped).
  */
 import * as Comlink from 'comlink';
-import type { EngineApi, EngineErrorData, ProgressCallback, SegmentRequest } from '../../workers/protocol';
+import {
+  callWithSignal,
+  isCancelled,
+  type EngineApi,
+  type EngineErrorData,
+  type ProgressCallback,
+  type SegmentRequest,
+} from '../../workers/protocol';
 import { appStore, pushNotice } from '../store/appStore';
 import { revertObjects, sameDocument } from '../store/promptDocument';
 import { buildSegmentRequest, selectDocument } from '../store/selectors';
@@ -97,31 +104,37 @@ export function progressCallback(cb: ProgressCallback): ProgressCallback {
 /** Debounce for typing. Threshold changes pass 0: the engine only re-post-processes. */
 export const TYPING_DEBOUNCE_MS = 150;
 
-let latestToken = 0;
+/** The newest scheduled segmentation: aborting it cancels its engine call. */
+let latest: AbortController | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
+
+/** Cancels the scheduled or running segmentation, if any. */
+function supersede(): AbortController {
+  latest?.abort();
+  if (timer !== null) clearTimeout(timer);
+  timer = null;
+  latest = new AbortController();
+  return latest;
+}
 
 /**
  * Asks for a segmentation of the store's current image, concepts and threshold after `debounceMs`.
- * Every call supersedes the previous ones. Returns at once; the result lands in the store.
+ * Every call cancels the previous ones. Returns at once; the result lands in the store.
  */
 export function scheduleSegment(debounceMs = TYPING_DEBOUNCE_MS): void {
-  const token = ++latestToken;
-  if (timer !== null) clearTimeout(timer);
-  timer = null;
+  const request = supersede();
   appStore.setState({ segmentPending: true });
-  if (debounceMs <= 0) void runSegment(token);
-  else timer = setTimeout(() => void runSegment(token), debounceMs);
+  if (debounceMs <= 0) void runSegment(request.signal);
+  else timer = setTimeout(() => void runSegment(request.signal), debounceMs);
 }
 
-/** Drops any scheduled or in-flight segmentation (its result will be ignored). */
+/** Cancels any scheduled or running segmentation. */
 export function cancelScheduledSegment(): void {
-  latestToken++;
-  if (timer !== null) clearTimeout(timer);
-  timer = null;
+  supersede();
   appStore.setState({ segmentPending: false });
 }
 
-async function runSegment(token: number): Promise<void> {
+async function runSegment(signal: AbortSignal): Promise<void> {
   timer = null;
   const state = appStore.getState();
   const request = buildSegmentRequest(state);
@@ -136,15 +149,12 @@ async function runSegment(token: number): Promise<void> {
     return;
   }
   try {
-    const result = await engine().segment(request);
-    if (token !== latestToken) return; // a newer request exists: stale
-    if (result.superseded) {
-      appStore.setState({ segmentPending: false });
-      return;
-    }
+    const api = engine();
+    const result = await callWithSignal(api, signal, (call) => api.segment(request, call), 'segment');
+    if (signal.aborted) return; // a newer request exists: stale
     applyResult(request, result);
   } catch (err) {
-    if (token !== latestToken) return;
+    if (signal.aborted || isCancelled(err)) return;
     appStore.setState({ segmentPending: false });
     const e = reportEngineError(err, 'Segmenting');
     // The engine reopened its graphs on WASM after losing the GPU: run the same request again, once.

@@ -1,6 +1,6 @@
 /**
- * Turns whatever the engine threw into a banner message. Aborts (superseded work) and paused downloads (the model
- * panel says so) are silent.
+ * Turns whatever the engine threw into a banner message. Cancelled calls (the person's own doing, or a newer request)
+ * and paused downloads (the model panel says so) are silent.
  */
 import { isEngineErrorData, type EngineErrorData } from '../../workers/protocol';
 import { pushError } from '../store/appStore';
@@ -19,6 +19,6 @@ export function toEngineError(err: unknown): EngineErrorData {
 
 export function reportEngineError(err: unknown, context: string): EngineErrorData {
   const e = toEngineError(err);
-  if (e.code !== 'aborted' && e.code !== 'paused') pushError(e.code, e.message, context);
+  if (e.code !== 'cancelled' && e.code !== 'paused') pushError(e.code, e.message, context);
   return e;
 }

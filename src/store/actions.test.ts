@@ -6,7 +6,7 @@ import { openImage } from '../actions/openImage';
 import { openPack } from '../actions/openPack';
 import { commitPhraseText, conceptsFrom, removeChip, setPhraseText, splitPhrases } from '../actions/setPhrases';
 import { setThreshold } from '../actions/setThreshold';
-import { exportCoco } from '../actions/exportCoco';
+import { cancelCocoExport, exportCoco } from '../actions/exportCoco';
 import { appStore, resetAppStore } from './appStore';
 import { selectIgnoredPhraseCount, selectInstances, selectNoMatches, selectStatus } from './selectors';
 import { MAX_CONCEPTS } from './promptDocument';
@@ -73,11 +73,13 @@ test('typing quickly sends one request after the debounce', async () => {
   assert.equal(segments.length, 1);
 });
 
-test('newest wins: an older result that arrives late is ignored', async () => {
+test('newest wins: a newer request cancels the older one in the engine; its late result never shows', async () => {
   await setup({ segmentDelayMs: (req) => (req.concepts[0]?.phrase === 'red' ? 80 : 5) });
+  const cancelsBefore = fake.calls.filter((c) => c.method === 'cancel').length;
   setPhraseText('red');
   await sleep(170); // debounce passed; "red" is in flight (slow)
   setPhraseText('blue'); // newer, fast
+  assert.equal(fake.calls.filter((c) => c.method === 'cancel').length, cancelsBefore + 1, 'the engine was told');
   await settled();
   assert.deepEqual(
     selectInstances(appStore.getState()).map((i) => i.conceptId),
@@ -143,6 +145,13 @@ test('pack progress events land in the store', () => {
   assert.equal(files['graph.onnx']?.loaded, 100);
 });
 
+test('a new image opens its own session and closes the previous one', async () => {
+  const first = appStore.getState().image!.imageId;
+  assert.equal(await openImage(new Blob([new Uint8Array(4)], { type: 'image/png' }), 'b.png'), true);
+  assert.ok(fake.calls.some((c) => c.method === 'closeImage' && c.arg === first));
+  assert.notEqual(appStore.getState().image!.imageId, first);
+});
+
 test('a new image clears the old results and re-segments', async () => {
   setPhraseText('red');
   await settled();
@@ -153,6 +162,25 @@ test('a new image clears the old results and re-segments', async () => {
   assert.notEqual(s.image?.imageId, oldId);
   assert.equal(s.result?.imageId, s.image?.imageId);
   assert.equal(selectInstances(s).length, 2);
+});
+
+test('a cancelled COCO export downloads nothing, reports no error, and the next export works', async () => {
+  await setup({ exportDelayMs: 50 });
+  setPhraseText('red');
+  await settled();
+  const exporting = exportCoco({ download: false });
+  assert.equal(appStore.getState().exporting, true);
+  cancelCocoExport();
+  assert.equal(await exporting, false);
+  const s = appStore.getState();
+  assert.equal(s.lastExport, null);
+  assert.equal(s.exporting, false);
+  assert.deepEqual(s.errors, [], 'a cancel is not an error');
+  assert.equal(await exportCoco({ download: false }), true);
+  assert.deepEqual(
+    appStore.getState().lastExport?.categories.map((c) => c.name),
+    ['red'],
+  );
 });
 
 test('COCO export uses the request on screen', async () => {

@@ -1,6 +1,8 @@
 /**
- * The UI's one store (zustand, vanilla so Node tests need no React). Engine results are written only by the
- * engine client and the actions; components read through selectors.
+ * The still image's store (zustand, vanilla so Node tests need no React): the prompt document and its history, the
+ * latest result, pack and runtime info, notices, hover and zoom. Video mode and the folder workspace have their own
+ * stores (src/video/videoStore.ts, src/batch/batchStore.ts). Engine results are written only by the engine client and
+ * the actions; components read through selectors.
  */
 import { createStore } from 'zustand/vanilla';
 import type {

@@ -63,11 +63,6 @@ export function closeBurst<D>(h: History<D>, current: D, same: (a: D, b: D) => b
   return { ...h, pending: null, undo: pushBounded(h.undo, before, h.limit) };
 }
 
-/** Throws the open burst away (the caller restores `pending.before`). */
-export function discardBurst<D>(h: History<D>): History<D> {
-  return h.pending ? { ...h, pending: null } : h;
-}
-
 export interface Travel<D> {
   history: History<D>;
   /** The document to show now. */

@@ -22,28 +22,23 @@ export function selectInstances(s: AppState): InstanceResult[] {
 }
 
 const colorCache = new WeakMap<SegmentResult, Map<number, InstanceColor>>();
-const colorCacheNoPixels = new WeakMap<SegmentResult, Map<number, InstanceColor>>();
 
 /**
- * Colour per instance id. With the mean pixel colour under each mask (`under`, draw/maskColors.ts), colours are
- * chosen to contrast with it and with each other (colors.ts `contrastColors`), in instance-ID order so an object
- * keeps its colour while others come and go. Without (Node tests, no pixels), every instance counts as mid grey.
- * Cached per result: the canvas and the list always agree.
+ * Colour per instance id. With the mean pixel colour under each mask (`underRgb`, computed in the worker), colours
+ * are chosen to contrast with it and with each other (colors.ts `contrastColors`), in instance-ID order so an object
+ * keeps its colour while others come and go; an instance without one counts as mid grey. Cached per result: the
+ * canvas and the list always agree.
  */
-export function instanceColors(
-  result: SegmentResult,
-  under?: ReadonlyMap<number, Rgb | null>,
-): Map<number, InstanceColor> {
-  const cache = under ? colorCache : colorCacheNoPixels;
-  let colors = cache.get(result);
+export function instanceColors(result: SegmentResult): Map<number, InstanceColor> {
+  let colors = colorCache.get(result);
   if (!colors) {
     const order = [...result.instances].sort((a, b) => a.instanceId - b.instanceId);
     const chosen = contrastColors(
-      order.map((i) => under?.get(i.instanceId) ?? null),
+      order.map((i): Rgb | null => i.underRgb ?? null),
       DEFAULT_MASK_STYLE.fillAlpha / 255, // colours are chosen for how they look blended at the fill's opacity
     );
     colors = new Map(order.map((inst, k) => [inst.instanceId, chosen[k]]));
-    cache.set(result, colors);
+    colorCache.set(result, colors);
   }
   return colors;
 }

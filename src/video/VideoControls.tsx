@@ -228,10 +228,7 @@ function LiveStatsBar() {
 function FileBar() {
   const status = useVideoStore((s) => s.status);
   const meta = useVideoStore((s) => s.meta);
-  const progress = useVideoStore((s) => s.progress);
-  const percent = useVideoStore(selectProgressPercent);
-  const playback = useVideoStore((s) => s.playback);
-  const canExport = useVideoStore(selectCanExportMasklets);
+  const hasProgress = useVideoStore((s) => s.progress !== null);
   if (!meta) return null;
   const processed = status === 'ready' || status === 'cancelled';
   return (
@@ -242,89 +239,109 @@ function FileBar() {
         {meta.codec ? ` · ${meta.codec.toUpperCase()} in ${meta.container?.toUpperCase()}` : ''}
         {meta.decoder === 'seek' ? ' · decoded by seeking (no WebCodecs)' : ''}
       </span>
-      {progress && (
-        <div className="video-progress-row">
-          <progress
-            data-testid="video-progress"
-            value={progress.done}
-            max={progress.total}
-            data-percent={percent}
-            aria-label="Processing progress"
-          />
-          <span data-testid="video-progress-text">
-            {percent}% ({progress.done}/{progress.total})
-          </span>
-          <span>
-            ETA <span data-testid="video-eta">{status === 'processing' ? formatEta(progress.etaSeconds) : '—'}</span>
-          </span>
-          {(status === 'processing' || status === 'paused') && (
-            <>
-              <PauseButton />
-              <button
-                type="button"
-                className="button button--danger"
-                data-testid="video-cancel"
-                onClick={() => void cancelProcessing()}
-              >
-                Cancel
-              </button>
-            </>
-          )}
-        </div>
-      )}
-      {processed && (
-        <div className="video-playback-row">
-          <button type="button" className="button button--secondary" data-testid="video-play" onClick={togglePlay}>
-            {playback.playing ? 'Pause' : 'Play'}
-          </button>
-          <input
-            type="range"
-            min={0}
-            max={Math.max(0, meta.frameCount - 1)}
-            step={1}
-            value={playback.frameIndex}
-            data-testid="video-scrub"
-            aria-label="Frame"
-            onChange={(e) => void scrubTo(e.currentTarget.valueAsNumber)}
-          />
-          <span data-testid="video-frame-index">
-            Frame {playback.frameIndex + 1} / {meta.frameCount}
-          </span>
-          <RerunButton />
-        </div>
-      )}
-      {processed && (
-        <div className="video-playback-row">
+      {hasProgress && <ProcessingRow />}
+      {processed && <PlaybackRow frameCount={meta.frameCount} />}
+      {processed && <ExportRow webcodecs={meta.decoder === 'webcodecs'} />}
+    </div>
+  );
+}
+
+/** Progress, ETA, pause and cancel while a file is processed. */
+function ProcessingRow() {
+  const status = useVideoStore((s) => s.status);
+  const progress = useVideoStore((s) => s.progress);
+  const percent = useVideoStore(selectProgressPercent);
+  if (!progress) return null;
+  return (
+    <div className="video-progress-row">
+      <progress
+        data-testid="video-progress"
+        value={progress.done}
+        max={progress.total}
+        data-percent={percent}
+        aria-label="Processing progress"
+      />
+      <span data-testid="video-progress-text">
+        {percent}% ({progress.done}/{progress.total})
+      </span>
+      <span>
+        ETA <span data-testid="video-eta">{status === 'processing' ? formatEta(progress.etaSeconds) : '—'}</span>
+      </span>
+      {(status === 'processing' || status === 'paused') && (
+        <>
+          <PauseButton />
           <button
             type="button"
-            className="button button--secondary"
-            data-testid="export-masklets"
-            disabled={!canExport}
-            onClick={() => exportMasklets()}
+            className="button button--danger"
+            data-testid="video-cancel"
+            onClick={() => void cancelProcessing()}
           >
-            Masklets (JSON)
+            Cancel
           </button>
-          <button
-            type="button"
-            className="button button--secondary"
-            data-testid="export-ytvis"
-            disabled={!canExport}
-            title="YouTube-VIS results (per track, a COCO RLE per frame) for TrackEval"
-            onClick={() => exportYtvis()}
-          >
-            YouTube-VIS (JSON)
-          </button>
-          <button
-            type="button"
-            className="button button--secondary"
-            data-testid="export-frame-png"
-            onClick={() => void exportFramePng()}
-          >
-            Frame (PNG)
-          </button>
-          <AnnotatedExport disabled={!canExport || meta.decoder !== 'webcodecs'} />
-        </div>
+        </>
       )}
+    </div>
+  );
+}
+
+/** Play, pause and scrub a processed file; re-run after a prompt change. */
+function PlaybackRow({ frameCount }: { frameCount: number }) {
+  const playback = useVideoStore((s) => s.playback);
+  return (
+    <div className="video-playback-row">
+      <button type="button" className="button button--secondary" data-testid="video-play" onClick={togglePlay}>
+        {playback.playing ? 'Pause' : 'Play'}
+      </button>
+      <input
+        type="range"
+        min={0}
+        max={Math.max(0, frameCount - 1)}
+        step={1}
+        value={playback.frameIndex}
+        data-testid="video-scrub"
+        aria-label="Frame"
+        onChange={(e) => void scrubTo(e.currentTarget.valueAsNumber)}
+      />
+      <span data-testid="video-frame-index">
+        Frame {playback.frameIndex + 1} / {frameCount}
+      </span>
+      <RerunButton />
+    </div>
+  );
+}
+
+function ExportRow({ webcodecs }: { webcodecs: boolean }) {
+  const canExport = useVideoStore(selectCanExportMasklets);
+  return (
+    <div className="video-playback-row">
+      <button
+        type="button"
+        className="button button--secondary"
+        data-testid="export-masklets"
+        disabled={!canExport}
+        onClick={() => exportMasklets()}
+      >
+        Masklets (JSON)
+      </button>
+      <button
+        type="button"
+        className="button button--secondary"
+        data-testid="export-ytvis"
+        disabled={!canExport}
+        title="YouTube-VIS results (per track, a COCO RLE per frame) for TrackEval"
+        onClick={() => exportYtvis()}
+      >
+        YouTube-VIS (JSON)
+      </button>
+      <button
+        type="button"
+        className="button button--secondary"
+        data-testid="export-frame-png"
+        onClick={() => void exportFramePng()}
+      >
+        Frame (PNG)
+      </button>
+      <AnnotatedExport disabled={!canExport || !webcodecs} />
     </div>
   );
 }

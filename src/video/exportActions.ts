@@ -11,6 +11,8 @@ import { drawAnnotations } from './export/annotate';
 import { EXTENSIONS, exportAnnotatedVideo } from './export/annotatedVideo';
 import { buildYtvisResults } from './export/ytvis';
 import { stagePicture } from './picture';
+import { ensureMaskBitmaps } from '../actions/maskPixels';
+import { frameMasks } from './videoOverlay';
 import { objectColor, tracksFromFrames, type CompactObject } from './videoModel';
 import { sentPhrases } from './videoSession';
 import { selectShownFrame, videoStore } from './videoStore';
@@ -70,6 +72,7 @@ export async function exportFramePng(download = true): Promise<Blob | null> {
   const s = videoStore.getState();
   const picture = stagePicture();
   if (!picture) return null;
+  await ensureMaskBitmaps(frameMasks(selectShownFrame(s)));
   const canvas = new OffscreenCanvas(picture.width, picture.height);
   const ctx = canvas.getContext('2d')!;
   ctx.drawImage(picture.source, 0, 0, picture.width, picture.height);
@@ -99,6 +102,7 @@ export async function exportAnnotated(download = true): Promise<Blob | null> {
     const out = await exportAnnotatedVideo({
       media: o.media,
       frameAt: (i) => videoStore.getState().frames.get(i),
+      prepare: (frame, signal) => ensureMaskBitmaps(frameMasks(frame), signal),
       colorOf,
       labelOf: trackLabel,
       signal: abort.signal,

@@ -16,7 +16,8 @@ import { showBitmap } from './picture';
 import { FrameStore } from './results/frameStore';
 import { firstChangedFrame, runInputs } from '../store/videoPrompts';
 import { pruneVideoPrompts } from './videoPromptActions';
-import { estimateEtaSeconds, tracksFromFrames } from './videoModel';
+import { estimateEta, isCancelled } from '../../workers/protocol';
+import { tracksFromFrames } from './videoModel';
 import { videoStore, type VideoState } from './videoStore';
 import {
   endSession,
@@ -35,12 +36,16 @@ export function setOutputDelay(on: boolean): void {
 }
 
 let opened: OpenedFile | null = null;
-let runToken = 0;
 let fileCount = 0;
+/** Opening a file: aborted when another file is opened or video mode is left meanwhile. */
+let opening: AbortController | null = null;
 /** Resolves the paused processing loop (resume or cancel). */
 let resumeLoop: (() => void) | null = null;
-/** The run in progress: its frame stream and output delay (cancel flushes the delay into the store). */
-let active: { stream: FrameStream; delay: OutputDelay } | null = null;
+/**
+ * The run in progress. Aborting its controller is the one way it stops: the loop checks the signal between frames,
+ * and the frame in flight is cancelled in the engine through the same signal (callWithSignal).
+ */
+let active: { controller: AbortController; stream: FrameStream | null; delay: OutputDelay | null } | null = null;
 let playHandle: number | null = null;
 
 /** The opened file (exports read it). */
@@ -56,7 +61,8 @@ export function openFirstVideoFile(files: FileList | readonly File[] | null): vo
 
 export async function openVideo(file: File): Promise<void> {
   await closeVideo();
-  const my = ++runToken;
+  const controller = new AbortController();
+  opening = controller;
   if (!looksLikeVideo(file)) {
     videoStore.setState({
       status: 'error',
@@ -77,7 +83,7 @@ export async function openVideo(file: File): Promise<void> {
   });
   try {
     const o = await openFile(file);
-    if (my !== runToken) {
+    if (controller.signal.aborted) {
       closeFile(o.opened);
       return;
     }
@@ -97,12 +103,20 @@ export async function openVideo(file: File): Promise<void> {
       frameVersion: s.frameVersion + 1,
     }));
   } catch (err) {
-    if (my !== runToken) return;
+    if (controller.signal.aborted) return;
     const message = err instanceof VideoOpenError ? err.message : `“${file.name}” could not be opened: ${String(err)}`;
     videoStore.setState({ status: 'error', message });
     return;
+  } finally {
+    if (opening === controller) opening = null;
   }
   if (appStore.getState().concepts.some((c) => c.phrase.trim() !== '')) void processVideo();
+}
+
+interface LoopStats {
+  waitMs: number;
+  engineMs: number;
+  frames: number;
 }
 
 /**
@@ -111,16 +125,45 @@ export async function openVideo(file: File): Promise<void> {
  * they are replaced by the replay's identical results, and frames from `keepBefore` on by new ones.
  */
 export async function processVideo(options: { keepBefore?: number } = {}): Promise<void> {
-  const start = videoStore.getState();
-  const meta = start.meta;
+  const meta = videoStore.getState().meta;
   if (!meta || !opened) return;
   const source = opened;
   pause();
   await stopActive();
-  const my = ++runToken;
-  const total = meta.frameCount;
-  const keepBefore = Math.max(0, Math.min(total, options.keepBefore ?? 0));
-  start.frames.clearFrom(keepBefore);
+  const run: NonNullable<typeof active> = { controller: new AbortController(), stream: null, delay: null };
+  active = run;
+  const signal = run.controller.signal;
+  const keepBefore = Math.max(0, Math.min(meta.frameCount, options.keepBefore ?? 0));
+  beginRun(keepBefore, meta.frameCount);
+  const stats: LoopStats = { waitMs: 0, engineMs: 0, frames: 0 };
+  const t0 = performance.now();
+  try {
+    const sessionId = await startSession({ mode: 'file', detectEvery: videoStore.getState().detectEvery });
+    if (signal.aborted) return;
+    // The output delay is the session's hotstart window (reference default 15 frames), or none when turned off.
+    const v = videoStore.getState();
+    run.delay = new OutputDelay(v.outputDelay ? (v.session?.settings.hotstartDelay ?? 15) : 0);
+    run.stream = frameStream(source, appStore.getState().pack?.inputSize ?? 1008);
+    const finished = await frameLoop(sessionId, run.stream, run.delay, meta.frameCount, stats, signal);
+    if (!finished) return;
+    storeReleased(run.delay.flush());
+    if (active === run) active = null;
+    await endSession();
+    finishStats(run.stream, stats, t0);
+    videoStore.setState({ status: 'ready', lastRun: currentRunInputs() });
+    await showFrame(keepBefore);
+  } catch (err) {
+    if (signal.aborted || isCancelled(err)) return;
+    await stopRun(run);
+    await endSession();
+    if (run.stream) finishStats(run.stream, stats, t0);
+    reportRunError(err);
+  }
+}
+
+/** The store at the start of a run: results before `keepBefore` stay, progress from 0. */
+function beginRun(keepBefore: number, total: number): void {
+  videoStore.getState().frames.clearFrom(keepBefore);
   videoStore.setState((s) => ({
     status: 'processing',
     message: null,
@@ -131,99 +174,80 @@ export async function processVideo(options: { keepBefore?: number } = {}): Promi
     tracks: tracksFromFrames(s.frames.each()),
     frameVersion: s.frameVersion + 1,
   }));
-  const inputSize = appStore.getState().pack?.inputSize ?? 1008;
-  let stream: FrameStream | null = null;
-  const stats = { waitMs: 0, engineMs: 0, frames: 0 };
-  const t0 = performance.now();
-  try {
-    const sessionId = await startSession({ mode: 'file', detectEvery: videoStore.getState().detectEvery });
-    if (my !== runToken) return;
-    // The output delay is the session's hotstart window (reference default 15 frames), or none when turned off.
-    const v = videoStore.getState();
-    const runDelay = new OutputDelay(v.outputDelay ? (v.session?.settings.hotstartDelay ?? 15) : 0);
-    stream = frameStream(source, inputSize);
-    active = { stream, delay: runDelay };
-    let startedAtMs = performance.now();
-    for (;;) {
-      if (my !== runToken) return;
-      if (videoStore.getState().pauseRequested) {
-        const pausedAt = performance.now();
-        await waitForResume(videoStore.getState().progress?.done ?? 0);
-        if (my !== runToken) return;
-        startedAtMs += performance.now() - pausedAt; // the ETA counts working time only
-      }
-      const tw = performance.now();
-      const frame = await stream.next();
-      stats.waitMs += performance.now() - tw;
-      if (!frame) break;
-      if (my !== runToken) {
-        frame.bitmap.close();
-        frame.display?.close();
-        return;
-      }
-      const te = performance.now();
-      let result;
-      try {
-        result = await sendFrame({
+}
+
+/** Frames through the engine until the stream ends (true) or the run is cancelled (false). */
+async function frameLoop(
+  sessionId: string,
+  stream: FrameStream,
+  delay: OutputDelay,
+  total: number,
+  stats: LoopStats,
+  signal: AbortSignal,
+): Promise<boolean> {
+  let startedAtMs = performance.now();
+  for (;;) {
+    if (videoStore.getState().pauseRequested) {
+      const pausedAt = performance.now();
+      await waitForResume(videoStore.getState().progress?.done ?? 0);
+      startedAtMs += performance.now() - pausedAt; // the ETA counts working time only
+    }
+    if (signal.aborted) return false;
+    const tw = performance.now();
+    const frame = await stream.next();
+    stats.waitMs += performance.now() - tw;
+    if (!frame) return true;
+    if (signal.aborted) {
+      frame.bitmap.close();
+      frame.display?.close();
+      return false;
+    }
+    const te = performance.now();
+    let result;
+    try {
+      result = await sendFrame(
+        {
           sessionId,
           frameIndex: frame.index,
           timestampMs: frame.timestampMs,
           bitmap: frame.bitmap,
           ...(frame.sourceSize ? { sourceSize: frame.sourceSize } : {}),
           ...framePrompts(frame.index, null),
-        });
-      } catch (err) {
-        frame.display?.close();
-        throw err;
-      }
-      stats.engineMs += performance.now() - te;
-      stats.frames++;
-      if (my !== runToken) {
-        frame.display?.close();
-        return;
-      }
-      if (frame.display) showBitmap(frame.display);
-      const compact = recordFrame(result, false);
-      storeReleased(runDelay.push(compact, result.removedReasons));
-      const done = stats.frames;
-      videoStore.setState({
-        progress: {
-          done,
-          total,
-          startedAtMs,
-          etaSeconds: estimateEtaSeconds(done, total, performance.now() - startedAtMs),
         },
-        playback: { frameIndex: frame.index, playing: false },
-      });
+        signal,
+      );
+    } catch (err) {
+      frame.display?.close();
+      throw err;
     }
-    storeReleased(runDelay.flush());
-    active = null;
-    await endSession();
-    if (my !== runToken) return;
-    finishStats(stream, stats, t0);
-    videoStore.setState({ status: 'ready', lastRun: currentRunInputs() });
-    await showFrame(keepBefore);
-  } catch (err) {
-    if (my !== runToken) return;
-    if (active) storeReleased(active.delay.flush());
-    active = null;
-    await stream?.cancel();
-    await endSession();
-    if (stream) finishStats(stream, stats, t0);
-    if (err instanceof FileEndsEarlyError) {
-      // The frames before the end are processed and kept: play, scrub and export them.
-      videoStore.setState({
-        status: 'cancelled',
-        message: err.message,
-        lastRun: currentRunInputs(),
-        pauseRequested: false,
-      });
-      await showFrame(0);
-      return;
-    }
-    const e = reportEngineError(err, 'Processing the video');
-    videoStore.setState({ status: 'error', message: `Processing stopped: ${e.message}`, pauseRequested: false });
+    stats.engineMs += performance.now() - te;
+    stats.frames++;
+    if (frame.display) showBitmap(frame.display);
+    storeReleased(delay.push(recordFrame(result, false), result.removedReasons));
+    const done = stats.frames;
+    const eta = estimateEta(performance.now() - startedAtMs, done, total - done);
+    videoStore.setState({
+      progress: { done, total, startedAtMs, etaSeconds: eta === null ? null : eta / 1000 },
+      playback: { frameIndex: frame.index, playing: false },
+    });
   }
+}
+
+/** A run that stopped on an error: a file that ends early keeps the frames before the end; others say why. */
+function reportRunError(err: unknown): void {
+  if (err instanceof FileEndsEarlyError) {
+    // The frames before the end are processed and kept: play, scrub and export them.
+    videoStore.setState({
+      status: 'cancelled',
+      message: err.message,
+      lastRun: currentRunInputs(),
+      pauseRequested: false,
+    });
+    void showFrame(0);
+    return;
+  }
+  const e = reportEngineError(err, 'Processing the video');
+  videoStore.setState({ status: 'error', message: `Processing stopped: ${e.message}`, pauseRequested: false });
 }
 
 function finishStats(stream: FrameStream, s: { waitMs: number; engineMs: number; frames: number }, t0: number): void {
@@ -304,21 +328,24 @@ function currentRunInputs() {
   return runInputs(v.scope ?? '', a.concepts, a.videoPrompts, a.scoreThreshold, v.detectEvery);
 }
 
-/** Stops the running loop's decoder and keeps what its output delay held. */
+/** Cancels the running loop (its frame in flight too), stops its decoder and keeps what its output delay held. */
 async function stopActive(): Promise<void> {
-  const a = active;
-  active = null;
-  if (!a) return;
-  storeReleased(a.delay.flush());
-  await a.stream.cancel();
+  const run = active;
+  if (run) await stopRun(run);
+}
+
+async function stopRun(run: NonNullable<typeof active>): Promise<void> {
+  if (active === run) active = null;
+  run.controller.abort();
+  releasePausedLoop();
+  if (run.delay) storeReleased(run.delay.flush());
+  await run.stream?.cancel();
 }
 
 /** Stops processing; the frames done so far stay (play, scrub, export). */
 export async function cancelProcessing(): Promise<void> {
   const s = videoStore.getState();
   if (s.status !== 'processing' && s.status !== 'paused') return;
-  runToken++;
-  releasePausedLoop();
   await stopActive();
   await endSession();
   const done = s.progress?.done ?? 0;
@@ -411,13 +438,10 @@ export function frameAtTime(t: number): number {
 
 /** Leaves file mode: stops processing and playback, frees the file. */
 export async function closeVideo(): Promise<void> {
-  runToken++;
-  releasePausedLoop();
+  opening?.abort();
   videoStore.setState({ pauseRequested: false });
   pause();
-  const a = active;
-  active = null;
-  await a?.stream.cancel();
+  await stopActive();
   await endSession();
   closeFile(opened);
   opened = null;

@@ -27,7 +27,6 @@ export function describeCameraError(err: unknown): string {
 
 /** MediaError codes (HTMLMediaElement.error.code). */
 export const MEDIA_ERR_ABORTED = 1;
-export const MEDIA_ERR_NETWORK = 2;
 export const MEDIA_ERR_DECODE = 3;
 export const MEDIA_ERR_SRC_NOT_SUPPORTED = 4;
 

@@ -25,10 +25,6 @@ export function clearBitmap(): void {
   bitmap = null;
 }
 
-export function hasBitmap(): boolean {
-  return bitmap !== null;
-}
-
 /** The picture to draw now, or null when there is none yet. */
 export function stagePicture(): StagePicture | null {
   if (bitmap) return { source: bitmap, width: bitmap.width, height: bitmap.height };

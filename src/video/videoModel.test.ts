@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { estimateEta } from '../../workers/protocol/eta';
 import type { VideoFrameResult } from '../../workers/protocol';
 import {
   compactFrame,
-  estimateEtaSeconds,
   estimateFps,
   formatEta,
   frameAtTime,
@@ -117,9 +117,9 @@ test('RateMeter reports events per second over its window', () => {
 });
 
 test('ETA from the average time per frame', () => {
-  assert.equal(estimateEtaSeconds(0, 10, 0), null);
-  assert.equal(estimateEtaSeconds(5, 10, 5000), 5);
-  assert.equal(estimateEtaSeconds(10, 10, 9000), 0);
+  assert.equal(estimateEta(0, 0, 10), null);
+  assert.equal(estimateEta(5000, 5, 5), 5000);
+  assert.equal(estimateEta(9000, 10, 0), 0);
   assert.equal(formatEta(null), '—');
   assert.equal(formatEta(0.2), '<1 s');
   assert.equal(formatEta(42.4), '42 s');

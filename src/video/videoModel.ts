@@ -3,7 +3,7 @@
  * track IDs, and the live/file statistics (rates, ETA). No DOM, no store: Node tests import this directly.
  */
 import type { RleMask, TrackRemovalReason, VideoFrameResult } from '../../workers/protocol';
-import { rleContains } from '../draw/maskBitmap';
+import { maskIdentity, rleContains } from '../draw/maskBitmap';
 import { instanceColor, type InstanceColor } from '../colors';
 
 /** Instances made with clicks have no concept; they share their own hue family (as in image mode). */
@@ -62,6 +62,18 @@ export function compactFrame(result: VideoFrameResult): CompactFrame {
       ...(inst.provisional ? { provisional: true } : {}),
     })),
   };
+}
+
+const maskIds = new WeakMap<RleMask, string>();
+
+/**
+ * The identity of an object's mask for the painter's bitmaps (draw/maskSources.ts): by content, so a frame read back
+ * from the store finds the bitmaps that came with its result.
+ */
+export function objectMaskId(o: Pick<CompactObject, 'mask'>): string {
+  let id = maskIds.get(o.mask);
+  if (!id) maskIds.set(o.mask, (id = maskIdentity(o.mask, 'v')));
+  return id;
 }
 
 /** The tracked object (track ID) whose mask covers frame pixel (x, y), or null (background). */
@@ -224,13 +236,6 @@ export class RateMeter {
   private trim(nowMs: number): void {
     while (this.times.length > 0 && nowMs - this.times[0] > this.windowMs) this.times.shift();
   }
-}
-
-/** Remaining seconds from the average time per frame so far (null until one frame is done). */
-export function estimateEtaSeconds(done: number, total: number, elapsedMs: number): number | null {
-  if (done <= 0 || total <= 0) return null;
-  if (done >= total) return 0;
-  return ((elapsedMs / done) * (total - done)) / 1000;
 }
 
 export function formatEta(seconds: number | null): string {

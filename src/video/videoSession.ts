@@ -7,8 +7,9 @@ import type { ConceptPrompt, VideoFrameInput, VideoFrameResult, VideoSessionOpti
 import { engine } from '../engine-client/engineClient';
 import { appStore } from '../store/appStore';
 import { framePromptSet } from '../store/videoPrompts';
-import { DEFAULT_TRACKER_SETTINGS } from '../../workers/protocol';
-import { compactFrame, markRemoved, removalNotice, updateTracks, type CompactFrame } from './videoModel';
+import { callWithSignal, DEFAULT_TRACKER_SETTINGS } from '../../workers/protocol';
+import { putMaskBitmaps } from '../draw/maskSources';
+import { compactFrame, markRemoved, objectMaskId, removalNotice, updateTracks, type CompactFrame } from './videoModel';
 import { MAX_ID_LOG, videoStore } from './videoStore';
 
 /** Track notices kept on screen. */
@@ -100,13 +101,15 @@ export function currentSessionId(): string | null {
   return sessionId;
 }
 
-/** Sends one frame; the bitmap is transferred to the worker. */
-export function sendFrame(input: VideoFrameInput): Promise<VideoFrameResult> {
+/** Sends one frame; the bitmap is transferred to the worker. `signal` cancels it there (its result is dropped). */
+export function sendFrame(input: VideoFrameInput, signal?: AbortSignal): Promise<VideoFrameResult> {
   rememberPhrases(input.concepts);
   videoStore.setState({
     lastSent: { frameIndex: input.frameIndex, concepts: input.concepts, objects: input.objects ?? [] },
   });
-  return engine().processFrame(input.bitmap ? Comlink.transfer(input, [input.bitmap]) : input);
+  const api = engine();
+  const message = input.bitmap ? Comlink.transfer(input, [input.bitmap]) : input;
+  return callWithSignal(api, signal, (call) => api.processFrame(message, call), 'frame');
 }
 
 /**
@@ -116,6 +119,10 @@ export function sendFrame(input: VideoFrameInput): Promise<VideoFrameResult> {
  */
 export function recordFrame(result: VideoFrameResult, liveTracks: boolean): CompactFrame {
   const frame = compactFrame(result);
+  // The worker's painter sent each mask's bitmaps with the frame: kept by the mask's identity for drawing and replay.
+  result.instances.forEach((inst, k) => {
+    if (inst.bitmaps) putMaskBitmaps(objectMaskId(frame.objects[k]), inst.bitmaps, true);
+  });
   videoStore.setState((s) => {
     const idLog = [
       ...s.idLog,

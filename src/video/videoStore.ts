@@ -1,7 +1,8 @@
 /**
  * The video slice (a separate zustand store so the image document stays untouched): source, session, live
  * statistics, per-frame results of a file, playback position and the track list. Written only by the video
- * actions (videoActions.ts); components read it through `useVideoStore` selectors.
+ * actions (fileActions.ts, webcamActions.ts, modeActions.ts, exportActions.ts, videoPromptActions.ts, and the frame
+ * bookkeeping in videoSession.ts); components read it through `useVideoStore` selectors.
  */
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
@@ -208,10 +209,6 @@ export function initialVideoState(): VideoState {
 export const videoStore = createStore<VideoState>()(() => initialVideoState());
 
 export type VideoStore = typeof videoStore;
-
-export function resetVideoStore(): void {
-  videoStore.setState(initialVideoState(), true);
-}
 
 export function useVideoStore<T>(selector: (s: VideoState) => T): T {
   return useStore(videoStore, selector);

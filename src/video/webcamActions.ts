@@ -141,7 +141,7 @@ function beginLoop(my: number, stream: MediaStream, video: HTMLVideoElement): vo
     onError: (err) => {
       if (!run || run.token !== my) return;
       const e = reportEngineError(err, 'Tracking the webcam');
-      if (e.code === 'aborted') return;
+      if (e.code === 'cancelled') return;
       videoStore.setState({ status: 'error', message: `Tracking stopped: ${e.message}` });
       void stopWebcam(false);
     },

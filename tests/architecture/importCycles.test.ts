@@ -1,5 +1,6 @@
 /**
- * No import cycles between the folders of the worker (workers/<layer>) or of the UI (src/<folder>): data flows one
+ * No import cycles between the folders of the worker (workers/<layer>), of the UI (src/<folder>) or of the tools
+ * (tools/<tool>): data flows one
  * way (ARCHITECTURE.md). Type-only imports count too: a cycle of types is still two folders that need each other.
  */
 import { test } from 'node:test';
@@ -69,7 +70,7 @@ function cycles(graph: Map<string, Set<string>>): string[][] {
   return out;
 }
 
-for (const root of ['workers', 'src']) {
+for (const root of ['workers', 'src', 'tools']) {
   test(`no import cycles between the folders of ${root}/`, () => {
     assert.deepEqual(cycles(folderGraph(root)), []);
   });

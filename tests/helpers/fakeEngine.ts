@@ -16,6 +16,7 @@ import type {
   SegmentRequest,
   SegmentResult,
 } from '../../workers/protocol';
+import { CancelScope, cancelledError } from '../../workers/protocol/cancel';
 
 export const FAKE_WIDTH = 40;
 export const FAKE_HEIGHT = 20;
@@ -30,6 +31,8 @@ export interface FakeEngineOptions {
   detections?: Record<string, FakeDetection[]>;
   /** Milliseconds before `segment` answers, per request. */
   segmentDelayMs?: (req: SegmentRequest) => number;
+  /** Milliseconds before `exportCoco` answers. */
+  exportDelayMs?: number;
   /** Clicked objects whose mask comes out empty (default: those without a positive point). */
   findsNothing?: (object: ObjectPrompt) => boolean;
 }
@@ -57,7 +60,7 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
   const detections = options.detections ?? DEFAULT_DETECTIONS;
   const calls: FakeEngine['calls'] = [];
   let imageCount = 0;
-  let seq = 0;
+  const cancels = new CancelScope();
   let pack: PackInfo | null = null;
   const images = new Map<string, ImageInfo>();
 
@@ -86,8 +89,12 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
         },
       ];
     },
-    async stopPackLoad(mode) {
-      calls.push({ method: 'stopPackLoad', arg: mode });
+    async cancel(requestId, mode) {
+      calls.push({ method: 'cancel', arg: mode ?? 'cancel' });
+      cancels.cancel(requestId, mode);
+    },
+    async dropPartialDownloads() {
+      calls.push({ method: 'dropPartialDownloads' });
     },
     async openPack(source, onProgress?: ProgressCallback) {
       calls.push({ method: 'openPack', arg: source });
@@ -129,8 +136,8 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
       return [];
     },
     async clearCache() {},
-    async setImage(source) {
-      calls.push({ method: 'setImage', arg: source.name });
+    async openImage(source) {
+      calls.push({ method: 'openImage', arg: source.name });
       if (source.kind === 'blob' && source.blob.type === 'text/plain') {
         throw { code: 'decode-failed', message: `${source.name} is not an image` };
       }
@@ -147,96 +154,106 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
       images.set(info.imageId, info);
       return info;
     },
-    async segment(req: SegmentRequest): Promise<SegmentResult> {
-      calls.push({ method: 'segment', arg: req });
-      const mySeq = ++seq;
-      if (!pack) throw { code: 'no-pack', message: 'no pack' };
-      if (!images.has(req.imageId)) throw { code: 'no-image', message: 'no image' };
-      const delay = options.segmentDelayMs?.(req) ?? 0;
-      if (delay > 0) await sleep(delay);
-      const instances: InstanceResult[] = [];
-      const centreIn = (b: readonly number[], box: readonly number[]) => {
-        const cx = (b[0] + b[2]) / 2;
-        const cy = (b[1] + b[3]) / 2;
-        return cx >= box[0] && cx <= box[2] && cy >= box[1] && cy <= box[3];
-      };
-      const objects = req.objects ?? [];
-      const candidatesOf = (candidate: number) => ({ iou: [0.9, 0.8, 0.6], selected: candidate });
-      const findsNothing =
-        options.findsNothing ?? ((o: ObjectPrompt) => !o.points.some((q) => q.polarity === 'positive'));
-      const emptyObjects = objects.filter(findsNothing).map((o) => o.id);
+    async closeImage(imageId) {
+      calls.push({ method: 'closeImage', arg: imageId });
+      images.delete(imageId);
+    },
+    async maskBitmaps() {
+      throw { code: 'runtime', message: 'the fake engine paints no bitmaps' };
+    },
+    segment: (req: SegmentRequest, segmentOptions = {}) =>
+      cancels.run(segmentOptions, async (signal): Promise<SegmentResult> => {
+        calls.push({ method: 'segment', arg: req });
+        if (!pack) throw { code: 'no-pack', message: 'no pack' };
+        if (!images.has(req.imageId)) throw { code: 'no-image', message: 'no image' };
+        const delay = options.segmentDelayMs?.(req) ?? 0;
+        if (delay > 0) await sleep(delay);
+        // As the engine does: the work is done, but a cancelled call's result is dropped.
+        if (signal.aborted) throw cancelledError();
+        const instances: InstanceResult[] = [];
+        const centreIn = (b: readonly number[], box: readonly number[]) => {
+          const cx = (b[0] + b[2]) / 2;
+          const cy = (b[1] + b[3]) / 2;
+          return cx >= box[0] && cx <= box[2] && cy >= box[1] && cy <= box[3];
+        };
+        const objects = req.objects ?? [];
+        const candidatesOf = (candidate: number) => ({ iou: [0.9, 0.8, 0.6], selected: candidate });
+        const findsNothing =
+          options.findsNothing ?? ((o: ObjectPrompt) => !o.points.some((q) => q.polarity === 'positive'));
+        const emptyObjects = objects.filter(findsNothing).map((o) => o.id);
 
-      req.concepts.forEach((c, conceptIndex) => {
-        // Fake semantics: a negative box drops the detections centred inside it; '' reads as "visual".
-        const negatives = c.boxes.filter((b) => b.polarity === 'negative').map((b) => b.xyxyPx);
-        (detections[(c.phrase || 'visual').toLowerCase()] ?? []).forEach((d, query) => {
-          if (d.score <= req.scoreThreshold) return;
-          if (negatives.some((n) => centreIn(d.box, n))) return;
-          const object = objects.find((o) => o.refines?.conceptId === c.id && o.refines.query === query);
-          if (object && emptyObjects.includes(object.id)) return; // the refined instance came out empty
-          const [x1, y1, x2, y2] = d.box;
-          instances.push({
-            instanceId: instances.length + 1,
-            conceptId: object ? `object:${object.id}` : c.id,
-            conceptIndex: object ? -1 : conceptIndex,
-            query,
-            score: d.score,
-            presence: 0.9,
-            boxXyxyPx: d.box,
-            areaPx: (x2 - x1) * (y2 - y1),
-            mask: rectMask(FAKE_WIDTH, FAKE_HEIGHT, d.box),
-            ...(object
-              ? { source: 'object' as const, objectId: object.id, candidates: candidatesOf(object.candidate) }
-              : { source: 'concept' as const }),
+        req.concepts.forEach((c, conceptIndex) => {
+          // Fake semantics: a negative box drops the detections centred inside it; '' reads as "visual".
+          const negatives = c.boxes.filter((b) => b.polarity === 'negative').map((b) => b.xyxyPx);
+          (detections[(c.phrase || 'visual').toLowerCase()] ?? []).forEach((d, query) => {
+            if (d.score <= req.scoreThreshold) return;
+            if (negatives.some((n) => centreIn(d.box, n))) return;
+            const object = objects.find((o) => o.refines?.conceptId === c.id && o.refines.query === query);
+            if (object && emptyObjects.includes(object.id)) return; // the refined instance came out empty
+            const [x1, y1, x2, y2] = d.box;
+            instances.push({
+              instanceId: instances.length + 1,
+              conceptId: object ? `object:${object.id}` : c.id,
+              conceptIndex: object ? -1 : conceptIndex,
+              query,
+              score: d.score,
+              presence: 0.9,
+              boxXyxyPx: d.box,
+              areaPx: (x2 - x1) * (y2 - y1),
+              mask: rectMask(FAKE_WIDTH, FAKE_HEIGHT, d.box),
+              ...(object
+                ? { source: 'object' as const, objectId: object.id, candidates: candidatesOf(object.candidate) }
+                : { source: 'concept' as const }),
+            });
           });
         });
-      });
-      for (const o of objects) {
-        if (o.refines || emptyObjects.includes(o.id)) continue;
-        const p = o.points.find((q) => q.polarity === 'positive');
-        if (!p) continue;
-        const box: [number, number, number, number] = [p.xyPx[0] - 1, p.xyPx[1] - 1, p.xyPx[0] + 2, p.xyPx[1] + 2];
-        instances.push({
-          instanceId: instances.length + 1,
-          conceptId: `object:${o.id}`,
-          conceptIndex: -1,
-          query: -1,
-          score: 0.9,
-          presence: 1,
-          boxXyxyPx: box,
-          areaPx: 9,
-          mask: rectMask(FAKE_WIDTH, FAKE_HEIGHT, box),
-          source: 'object',
-          objectId: o.id,
-          candidates: candidatesOf(o.candidate),
-        });
-      }
-      return {
-        imageId: req.imageId,
-        seq: mySeq,
-        superseded: false,
-        scoreThreshold: req.scoreThreshold,
-        instances,
-        emptyObjects,
-        concepts: req.concepts.map((c) => ({
-          conceptId: c.id,
-          phrase: c.phrase,
-          presence: detections[c.phrase.toLowerCase()] ? 0.9 : 0.04,
-          count: instances.filter((i) => i.conceptId === c.id).length,
-        })),
-        timingsMs: { decode: 1 },
-        graphRuns: {},
-      };
-    },
-    async exportCoco(req): Promise<CocoExport> {
-      calls.push({ method: 'exportCoco', arg: req });
-      return {
-        info: { description: 'fake', date_created: '2025-01-01', pack: pack?.id ?? '' },
-        images: [{ id: 1, file_name: images.get(req.imageId)?.name ?? '', width: FAKE_WIDTH, height: FAKE_HEIGHT }],
-        categories: req.request.concepts.map((c, i) => ({ id: i + 1, name: c.phrase })),
-        annotations: [],
-      };
-    },
+        for (const o of objects) {
+          if (o.refines || emptyObjects.includes(o.id)) continue;
+          const p = o.points.find((q) => q.polarity === 'positive');
+          if (!p) continue;
+          const box: [number, number, number, number] = [p.xyPx[0] - 1, p.xyPx[1] - 1, p.xyPx[0] + 2, p.xyPx[1] + 2];
+          instances.push({
+            instanceId: instances.length + 1,
+            conceptId: `object:${o.id}`,
+            conceptIndex: -1,
+            query: -1,
+            score: 0.9,
+            presence: 1,
+            boxXyxyPx: box,
+            areaPx: 9,
+            mask: rectMask(FAKE_WIDTH, FAKE_HEIGHT, box),
+            source: 'object',
+            objectId: o.id,
+            candidates: candidatesOf(o.candidate),
+          });
+        }
+        return {
+          imageId: req.imageId,
+          scoreThreshold: req.scoreThreshold,
+          instances,
+          emptyObjects,
+          concepts: req.concepts.map((c) => ({
+            conceptId: c.id,
+            phrase: c.phrase,
+            presence: detections[c.phrase.toLowerCase()] ? 0.9 : 0.04,
+            count: instances.filter((i) => i.conceptId === c.id).length,
+          })),
+          timingsMs: { decode: 1 },
+          graphRuns: {},
+        };
+      }),
+    exportCoco: (req, call) =>
+      cancels.run(call, async (signal): Promise<CocoExport> => {
+        calls.push({ method: 'exportCoco', arg: req });
+        if (options.exportDelayMs) await sleep(options.exportDelayMs);
+        if (signal.aborted) throw cancelledError('The export');
+        return {
+          info: { description: 'fake', date_created: '2025-01-01', pack: pack?.id ?? '' },
+          images: [{ id: 1, file_name: images.get(req.imageId)?.name ?? '', width: FAKE_WIDTH, height: FAKE_HEIGHT }],
+          categories: req.request.concepts.map((c, i) => ({ id: i + 1, name: c.phrase })),
+          annotations: [],
+        };
+      }),
     async startVideo() {
       throw { code: 'unsupported', message: 'the fake engine has no video' };
     },
@@ -249,6 +266,7 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
         graphRuns: {},
         cache: { images: 0, texts: 0, detections: 0, objects: 0 },
         preprocess: { gpu: 0, js: 0 },
+        sessions: { open: images.size, featureBytes: 0, budgetBytes: 0 },
       };
     },
   };

@@ -13,7 +13,7 @@ import type { Engine } from '../../workers/engine/engine';
 import { labelImage } from '../../workers/batch/labelImage';
 import { BatchRunner } from '../../workers/batch/runner';
 import type { BatchAnnotation } from '../../workers/batch/types';
-import { DatasetZipWriter, DEFAULT_DATASET_OPTIONS } from '../../workers/dataset/datasetZip';
+import { writeDataset, DEFAULT_DATASET_OPTIONS } from '../../workers/dataset/datasetZip';
 import { encodeCocoRle } from '../../workers/core/rle';
 import { evaluatePredictions, type CocoGroundTruth } from '../../workers/eval/evaluate';
 import { polygonToRuns, runsIou, segmentationToRuns } from '../../workers/eval/rle';
@@ -128,22 +128,22 @@ describe('batch labelling on the demo pack', () => {
     assert.deepEqual(summary(results), summary(full));
   });
 
-  test('the dataset zip: COCO re-imports and scores perfectly against the scenes; YOLO and PNG masks agree', () => {
+  test('the dataset zip: COCO re-imports and scores perfectly against the scenes; YOLO and PNG masks agree', async () => {
     const chunks: Uint8Array[] = [];
-    const writer = new DatasetZipWriter(PHRASES, DEFAULT_DATASET_OPTIONS, (c) => chunks.push(c), {
-      pack: 'demo',
-      now: new Date(0),
-    });
-    for (const { name, scene } of scenes) {
-      writer.addImage({
-        name,
-        width: scene.width,
-        height: scene.height,
-        annotations: full.get(name)!,
-        imageBytes: new Uint8Array([1, 2, 3]),
-      });
-    }
-    writer.finish();
+    const images = scenes.map(({ name, scene }) => ({
+      name,
+      width: scene.width,
+      height: scene.height,
+      annotations: full.get(name)!,
+      imageBytes: async () => new Uint8Array([1, 2, 3]),
+    }));
+    await writeDataset(
+      PHRASES,
+      DEFAULT_DATASET_OPTIONS,
+      { count: images.length, images: () => images },
+      (c) => void chunks.push(...c),
+      { pack: 'demo', now: new Date(0) },
+    );
     const files = unzipSync(concat(chunks));
     const coco = JSON.parse(strFromU8(files['coco.json']));
     assert.deepEqual(coco.categories, [

@@ -8,7 +8,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { zipSync } from 'fflate';
-import { rawZip, zerosDeflated } from '../helpers/rawZip';
+import { rawZip, zerosDeflated } from '../../tools/scenes/rawZip';
 import { batchStore, initialBatchState } from '../../src/batch/batchStore';
 import { BATCH_DB, batchDb, loadFile, loadImages, resetBatchDbConnection } from '../../src/batch/batchDb';
 import { addCollected, cancelImport, importStore } from '../../src/batch/importActions';

@@ -35,7 +35,7 @@ describe('clicks on the demo pack', () => {
   before(async () => {
     engine = await demoEngine();
     scene = renderScene(SHAPES_SAMPLE);
-    imageId = (await engine.setImage({ kind: 'rgba', name: 's.png', image: { ...scene } })).imageId;
+    imageId = (await engine.openImage({ kind: 'rgba', name: 's.png', image: { ...scene } })).imageId;
   });
 
   test('a click refines an instance, keeps its ID, and runs only the prompt decoder', async () => {
@@ -154,7 +154,7 @@ describe('a pack with a separate tracker encoder', () => {
       ['vision', 'text', 'detector', 'tracker', 'trackerVision'],
     );
     const local = renderScene(SHAPES_SAMPLE);
-    const id = (await split.setImage({ kind: 'rgba', name: 's.png', image: { ...local } })).imageId;
+    const id = (await split.openImage({ kind: 'rgba', name: 's.png', image: { ...local } })).imageId;
     const square = local.shapes.filter((s) => s.colour === 'red')[0];
     const click = (x: number): ObjectPrompt => ({
       id: 'o',

@@ -34,7 +34,7 @@ test('the GPU device is lost: graphs move to WASM, the error is clear, the next 
   const before = await engine.openPack(packFilesSource());
   assert.ok(before.graphs.every((g) => g.executionProvider === 'webgpu'));
   const scene = renderScene(SHAPES_SAMPLE);
-  const { imageId } = await engine.setImage({ kind: 'rgba', name: 's.png', image: { ...scene } });
+  const { imageId } = await engine.openImage({ kind: 'rgba', name: 's.png', image: { ...scene } });
   const request = { imageId, concepts: [{ id: 'red', phrase: 'red', boxes: [] }], scoreThreshold: 0.5 };
   await assert.rejects(engine.segment(request), (e: { code: string; message: string }) => {
     assert.equal(e.code, 'gpu-lost');

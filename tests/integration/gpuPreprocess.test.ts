@@ -17,7 +17,8 @@ import {
 } from '../../workers/ort/graphRuntime';
 import { browserLikeRuntime } from '../helpers/browserLikeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
-import { emulateGpuPreprocess, gpuPreprocessPlan } from '../../workers/core/gpuResize';
+import { gpuPreprocessPlan } from '../../workers/core/gpuResize';
+import { emulateGpuPreprocess } from '../helpers/gpuResizeTwin';
 import { floatPlanes } from '../../workers/core/float16';
 import type { EngineOptions } from '../../workers/protocol/api';
 import type { SegmentRequest } from '../../workers/protocol/prompts';
@@ -102,7 +103,7 @@ const red = (imageId: string): SegmentRequest => ({
 
 /** What a user sees of a result: each instance's box, area, score and mask. */
 async function masksOf(engine: Awaited<ReturnType<typeof engineOn>>) {
-  const { imageId } = await engine.setImage({ kind: 'rgba', name: 'shapes.png', image: { ...scene } });
+  const { imageId } = await engine.openImage({ kind: 'rgba', name: 'shapes.png', image: { ...scene } });
   const result = await engine.segment(red(imageId));
   return result.instances.map((i) => ({ box: i.boxXyxyPx, area: i.areaPx, score: i.score, mask: i.mask }));
 }
@@ -121,17 +122,21 @@ test('on WebGPU the vision graph is fed the GPU’s pixels, and the masks are th
   assert.deepEqual((await jsEngine.stats()).preprocess, { gpu: 0, js: 1 });
 });
 
-test('the GPU pixels live as long as their image: a new image releases them', async () => {
+test('the GPU pixels live as long as their image session: another open image keeps them, closing releases them', async () => {
   const gpu = await fakeGpuRuntime(shader);
   const engine = await engineOn(gpu);
-  const first = await engine.setImage({ kind: 'rgba', name: 'a.png', image: { ...scene } });
+  const first = await engine.openImage({ kind: 'rgba', name: 'a.png', image: { ...scene } });
   await engine.segment(red(first.imageId));
   // A second request on the same image reuses the features: no new pre-processing.
   await engine.segment({ ...red(first.imageId), scoreThreshold: 0.3 });
   assert.equal(gpu.made.length, 1);
   assert.equal(gpu.made[0].disposed, false);
-  await engine.setImage({ kind: 'rgba', name: 'b.png', image: { ...scene } });
+  const second = await engine.openImage({ kind: 'rgba', name: 'b.png', image: { ...scene } });
+  await engine.segment(red(second.imageId));
+  assert.equal(gpu.made[0].disposed, false, 'another image does not evict them (within the memory budget)');
+  await engine.closeImage(first.imageId);
   assert.equal(gpu.made[0].disposed, true);
+  assert.equal(gpu.made[1].disposed, false);
 });
 
 test('check mode compares each GPU result with the JS reference: identical here', async () => {
@@ -205,7 +210,7 @@ test('a GPU lost while pre-processing goes through the device-loss recovery, not
     return shader(r);
   });
   const engine = await engineOn(gpu);
-  const { imageId } = await engine.setImage({ kind: 'rgba', name: 'shapes.png', image: { ...scene } });
+  const { imageId } = await engine.openImage({ kind: 'rgba', name: 'shapes.png', image: { ...scene } });
   await assert.rejects(engine.segment(red(imageId)), (e: { code: string }) => e.code === 'gpu-lost');
   // The graphs now run on WASM: the retry is pre-processed in JS, and the GPU path was not marked as failed.
   assert.equal((await engine.segment(red(imageId))).instances.length, 2);

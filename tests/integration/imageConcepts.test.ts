@@ -61,7 +61,7 @@ describe('image concepts on the demo pack', () => {
   before(async () => {
     engine = await demoEngine();
     scene = renderScene(SHAPES_SAMPLE);
-    const info = await engine.setImage({
+    const info = await engine.openImage({
       kind: 'rgba',
       name: 'shapes.png',
       image: { width: scene.width, height: scene.height, data: scene.data },
@@ -183,7 +183,7 @@ describe('instance IDs, the score floor and the numbers the list shows', () => {
 
   test("the list shows the mask's own box and area at full size, exactly what the export writes", async () => {
     const big = renderScene({ ...SHAPES_SAMPLE, width: 1280, height: 960 } as SceneSpec);
-    const info = await engine.setImage({
+    const info = await engine.openImage({
       kind: 'rgba',
       name: 'big.png',
       image: { width: big.width, height: big.height, data: big.data },
@@ -203,7 +203,7 @@ describe('instance IDs, the score floor and the numbers the list shows', () => {
       assert.deepEqual(inst.boxXyxyPx, box);
       assert.deepEqual(ann.bbox, [box[0], box[1], box[2] - box[0], box[3] - box[1]]);
     }
-    const back = await engine.setImage({
+    const back = await engine.openImage({
       kind: 'rgba',
       name: 'shapes.png',
       image: { width: scene.width, height: scene.height, data: scene.data },
@@ -284,7 +284,7 @@ describe('exemplar boxes on the demo pack', () => {
       ],
     };
     const local = renderScene(spec);
-    const info = await engine.setImage({
+    const info = await engine.openImage({
       kind: 'rgba',
       name: 'greens.png',
       image: { width: local.width, height: local.height, data: local.data },
@@ -294,7 +294,7 @@ describe('exemplar boxes on the demo pack', () => {
     assert.equal(r.instances.length, 2);
     assert.deepEqual(r.graphRuns, runs(1, 1, 1));
     // Back to the shared scene for later tests.
-    const back = await engine.setImage({
+    const back = await engine.openImage({
       kind: 'rgba',
       name: 'shapes.png',
       image: { width: scene.width, height: scene.height, data: scene.data },

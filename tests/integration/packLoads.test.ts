@@ -45,14 +45,14 @@ describe('pack downloads', () => {
     await engine.init();
     await engine.openPack(packFilesSource());
     const scene = renderScene(SHAPES_SAMPLE);
-    imageId = (await engine.setImage({ kind: 'rgba', name: 's.png', image: { ...scene } })).imageId;
+    imageId = (await engine.openImage({ kind: 'rgba', name: 's.png', image: { ...scene } })).imageId;
   });
   after(() => server.close());
 
   test('the open pack keeps segmenting while another one downloads; pause keeps the bytes, resume ranges on', async () => {
     // The detector arrives slowly: 2 KiB every 20 ms.
     server.behaviour.set('detector.onnx', { kind: 'slow', bytesPerTick: 2048, tickMs: 20 });
-    const loading = engine.openPack({ kind: 'url', manifestUrl: manifestUrl() });
+    const loading = engine.openPack({ kind: 'url', manifestUrl: manifestUrl() }, undefined, { requestId: 'load-1' });
     const outcome = loading.then(
       () => 'opened',
       (e: { code: string; message: string }) => e,
@@ -62,7 +62,7 @@ describe('pack downloads', () => {
     );
     const r = await engine.segment({ imageId, concepts: [red], scoreThreshold: 0.5 });
     assert.equal(r.instances.length, 2, 'segmenting with the open pack during the download');
-    await engine.stopPackLoad('pause');
+    await engine.cancel('load-1', 'pause');
     const paused = await outcome;
     assert.notEqual(paused, 'opened');
     assert.equal((paused as { code: string }).code, 'paused');
@@ -88,16 +88,16 @@ describe('pack downloads', () => {
         (e: { code: string; message: string }) => e,
       );
     // Paused in the same tick as the request: nothing has been awaited yet.
-    const first = settle(other.openPack({ kind: 'url', manifestUrl: manifestUrl() }));
-    await other.stopPackLoad('pause');
+    const first = settle(other.openPack({ kind: 'url', manifestUrl: manifestUrl() }, undefined, { requestId: 'a' }));
+    await other.cancel('a', 'pause');
     assert.equal((await first)?.code, 'paused');
 
     // Paused while the manifest trickles in.
     server.behaviour.set('manifest.json', { kind: 'slow', bytesPerTick: 64, tickMs: 20 });
     const requestsBefore = server.requests.length;
-    const second = settle(other.openPack({ kind: 'url', manifestUrl: manifestUrl() }));
+    const second = settle(other.openPack({ kind: 'url', manifestUrl: manifestUrl() }, undefined, { requestId: 'b' }));
     await until(() => server.requests.slice(requestsBefore).some((r) => r.path === 'manifest.json'));
-    await other.stopPackLoad('pause');
+    await other.cancel('b', 'pause');
     const stopped = await second;
     assert.equal(stopped?.code, 'paused');
     assert.match(stopped?.message ?? '', /paused/);
@@ -113,7 +113,7 @@ describe('pack downloads', () => {
     const other = createEngine({ createRuntime: () => createNodeRuntime(), store: fresh });
     await other.init();
     server.behaviour.set('vision.onnx', { kind: 'slow', bytesPerTick: 1024, tickMs: 20 });
-    const outcome = other.openPack({ kind: 'url', manifestUrl: manifestUrl() }).then(
+    const outcome = other.openPack({ kind: 'url', manifestUrl: manifestUrl() }, undefined, { requestId: 'c' }).then(
       () => null,
       (e: { code: string }) => e,
     );
@@ -122,8 +122,8 @@ describe('pack downloads', () => {
       async () => (await fresh.partSizes(key)).length > 0 || server.requests.some((r) => r.path === 'vision.onnx'),
     );
     await new Promise((r) => setTimeout(r, 100));
-    await other.stopPackLoad('cancel');
-    assert.equal((await outcome)?.code, 'aborted');
+    await other.cancel('c');
+    assert.equal((await outcome)?.code, 'cancelled');
     assert.deepEqual(await fresh.partSizes(key), []);
     assert.ok(
       (await fresh.list()).every((e) => e.complete),

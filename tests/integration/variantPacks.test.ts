@@ -28,7 +28,7 @@ test('an fp16 variant opens from disk and segments like the fp32 pack it was bui
     const engine = createEngine({ createRuntime: () => createNodeRuntime(), store: new MemoryByteStore() });
     await engine.init();
     const info = await engine.openPack(await nodePackDirectory(dir));
-    const { imageId } = await engine.setImage({ kind: 'rgba', name: 'golden.png', image });
+    const { imageId } = await engine.openImage({ kind: 'rgba', name: 'golden.png', image });
     return { info, result: await engine.segment(request(imageId)) };
   };
   const base = await run(SAM3_TINY_PACK_DIR);

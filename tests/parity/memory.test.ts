@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // Graph parity runs the committed graphs on onnxruntime-node (CPU); the engine never imports this file.
-// eslint-disable-next-line no-restricted-imports
 import * as ort from 'onnxruntime-node';
 import { Goldens, SAM3_TINY_DIR, SAM3_TINY_PACK_DIR, maxAbsDiff, type GoldenTensor } from './fixtures';
 

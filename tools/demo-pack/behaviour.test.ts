@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { randomScene, renderScene, SHAPES_SAMPLE, type Scene, type SceneSpec } from '../scenes/scene.ts';
 import { buildPack } from './pack.ts';
-import { PALETTE } from './palette.ts';
+import { PALETTE } from '../scenes/palette.ts';
 import { buildTokenizerJson } from './tokenizer.ts';
 import {
   detect,

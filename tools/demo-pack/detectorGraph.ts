@@ -5,7 +5,7 @@
  */
 import { backgroundClass, componentLabels, gridCover, overlap, range, up2 } from './gridSteps.ts';
 import { GraphBuilder } from './onnxBuilder.ts';
-import { NUM_CLASSES } from './palette.ts';
+import { NUM_CLASSES } from '../scenes/palette.ts';
 import { CONTEXT_LENGTH } from './textGraph.ts';
 import { FEAT_DIM, GRID0, GRID1, GRID2 } from './visionGraph.ts';
 

@@ -4,7 +4,7 @@ import { parseMemoryConstants } from '../../workers/adapters/memoryAdapter.ts';
 import { renderScene, type Scene, type ShapeSpec } from '../scenes/scene.ts';
 import { MEMORY_COLOUR_CHANNEL, MEMORY_DIM, MEMORY_MASK_CHANNEL, NUM_MASKMEM, TOKENS } from './memoryGraphs.ts';
 import { buildPack } from './pack.ts';
-import { paletteIndex } from './palette.ts';
+import { paletteIndex } from '../scenes/palette.ts';
 import {
   encodeImage,
   iou,

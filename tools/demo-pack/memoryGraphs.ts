@@ -12,7 +12,7 @@
 import { MASK_GAIN } from './detectorGraph.ts';
 import { up2 } from './gridSteps.ts';
 import { GraphBuilder } from './onnxBuilder.ts';
-import { NUM_CLASSES } from './palette.ts';
+import { NUM_CLASSES } from '../scenes/palette.ts';
 import { boxSelection, CANDIDATE_IOU, colourRegions, exactMap, OBJECT_LOGIT, pointSelection } from './trackerGraph.ts';
 import { EMB_DIMS, FEAT_DIM, GRID0, GRID1, GRID2, INPUT_SIZE } from './visionGraph.ts';
 

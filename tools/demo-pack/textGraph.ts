@@ -4,7 +4,7 @@
  * `text_mask` bool [1,32] (= attention_mask > 0).
  */
 import { GraphBuilder } from './onnxBuilder.ts';
-import { COLOUR_WORDS, NUM_CLASSES } from './palette.ts';
+import { COLOUR_WORDS, NUM_CLASSES } from '../scenes/palette.ts';
 import { buildVocab, wordTokenId } from './tokenizer.ts';
 import { FEAT_DIM } from './visionGraph.ts';
 

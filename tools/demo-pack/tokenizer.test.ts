@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { COLOUR_WORDS, EXTRA_WORDS } from './palette.ts';
+import { COLOUR_WORDS, EXTRA_WORDS } from '../scenes/palette.ts';
 import { buildTokenizerConfig, buildTokenizerJson, EOT_ID, SOT_ID, wordTokenId } from './tokenizer.ts';
 
 // The engine may construct the tokenizer with or without a config: both must behave the same.

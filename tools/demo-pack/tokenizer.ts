@@ -3,7 +3,7 @@
  * (NFC + whitespace collapse + lower-case; CLIP split regex + ByteLevel; BPE with `</w>`; SOT/EOT 49406/49407),
  * with a tiny vocabulary: the 512 byte tokens plus merges that make each known word one token.
  */
-import { COLOUR_WORDS, EXTRA_WORDS } from './palette.ts';
+import { COLOUR_WORDS, EXTRA_WORDS } from '../scenes/palette.ts';
 
 export const SOT_ID = 49406;
 export const EOT_ID = 49407;

@@ -6,7 +6,7 @@
 import { MASK_GAIN } from './detectorGraph.ts';
 import { backgroundClass, componentLabels, gridCover, overlap, range, up2 } from './gridSteps.ts';
 import { GraphBuilder } from './onnxBuilder.ts';
-import { NUM_CLASSES } from './palette.ts';
+import { NUM_CLASSES } from '../scenes/palette.ts';
 import { CELL, EMB_DIMS, GRID0, GRID1, GRID2 } from './visionGraph.ts';
 
 /** Label-propagation steps of the same-colour components (≥ the Chebyshev diameter of a convex shape on 64²). */

@@ -6,7 +6,7 @@
  * - `sam3-tracker-vision`: `pixel_values` → `image_embeddings.0..2` (tracker neck only).
  */
 import { GraphBuilder } from './onnxBuilder.ts';
-import { NUM_CLASSES, PALETTE } from './palette.ts';
+import { NUM_CLASSES, PALETTE } from '../scenes/palette.ts';
 
 export const INPUT_SIZE = 448;
 export const FEAT_DIM = 256;

@@ -1,10 +1,12 @@
 /**
- * npm run eval -- --gt gt.json --pred pred.json [--full]
+ * npm run eval -- --gt gt.json --pred pred.json [--full] [--all-images]
  *
  * Prints SAM 3's image metrics (cgF1, cgF1@0.5/@0.75, pmF1, IL_MCC, positive macro F1, image-level rates) and COCO
  * mask AP/AR as JSON, with per-phrase numbers and the ten worst images (`--full`: every image and the
  * precision–recall curves). Predictions: a COCO results list in the ground truth's ids, or a COCO dataset (such as
- * `npm run label`'s coco.json) matched by file and category names.
+ * `npm run label`'s coco.json) matched by file and category names. A dataset's images are the ones scored (a partial
+ * run's labels are not counted against images nobody labelled), as in the app; `--all-images` scores every
+ * ground-truth image. The report's `imageSet` says which.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -22,6 +24,7 @@ export function compactReport(r: EvalReport, full: boolean) {
     imageLevel: Object.fromEntries(Object.entries(r.imageLevel).map(([k, v]) => [k, round(v)])),
     coco: Object.fromEntries(Object.entries(r.coco).map(([k, v]) => [k, round(v)])),
     counts: r.counts,
+    imageSet: r.imageSet,
     evaluatedCategories: r.evaluatedCategories,
     unmatched: r.unmatched,
     perPhrase: r.perPhrase.map((p) => ({
@@ -37,13 +40,14 @@ export function compactReport(r: EvalReport, full: boolean) {
   return full ? { ...base, perImage: r.perImage, pr: r.pr } : { ...base, worstImages: r.perImage.slice(0, 10) };
 }
 
-export const EVAL_USAGE = `usage: npm run eval -- --gt gt.json --pred pred.json [--full]
+export const EVAL_USAGE = `usage: npm run eval -- --gt gt.json --pred pred.json [--full] [--all-images]
 
 Prints SAM 3's image metrics (cgF1, pmF1, IL_MCC, …) and COCO mask AP/AR as JSON.
   --gt FILE     ground truth: a COCO instances file
   --pred FILE   predictions: a COCO results list in the ground truth's ids, or a COCO dataset
                 (such as npm run label's coco.json) matched by file and category names
   --full        every image and the precision–recall curves (default: the ten worst images)
+  --all-images  score every ground-truth image (default: the images the predictions cover, as the app does)
   -h, --help    this text
 `;
 
@@ -56,6 +60,7 @@ export function main(argv: string[]): number {
         gt: { type: 'string' },
         pred: { type: 'string' },
         full: { type: 'boolean', default: false },
+        'all-images': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -81,7 +86,7 @@ export function main(argv: string[]): number {
     return 2;
   }
   try {
-    const report = evaluatePredictions(gt, pred);
+    const report = evaluatePredictions(gt, pred, { images: values['all-images'] ? 'all' : 'predicted' });
     process.stdout.write(JSON.stringify(compactReport(report, values.full), null, 2) + '\n');
     return 0;
   } catch (err) {

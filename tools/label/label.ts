@@ -22,7 +22,7 @@ import type { NodeDevice } from '../../workers/ort/nodeDevices';
 import type { EngineApi } from '../../workers/protocol/api';
 import { labelImage } from '../../workers/batch/labelImage';
 import { BatchRunner, type RunnerProgress } from '../../workers/batch/runner';
-import { DatasetZipWriter, type DatasetOptions } from '../../workers/dataset/datasetZip';
+import { writeDataset, type DatasetOptions } from '../../workers/dataset/datasetZip';
 import { SUPPORTED_EXTENSIONS, type RgbaConverter } from './decodeImageFile';
 import { decodeAhead } from './decodeAhead';
 import { chooseDevice, deviceRuntime, DEVICE_CHOICES, type DeviceChoice } from './device';
@@ -344,7 +344,7 @@ export async function runLabel(args: LabelArgs, hooks: LabelHooks = {}): Promise
     log(`\nStopped after ${outcome.done} images; run the same command to resume.`);
     return summary;
   }
-  writeZip(
+  await writeZip(
     args,
     names.filter((n) => done.has(n)).map((n) => done.get(n)!),
     runRecord(args, names.length, names.length - done.size),
@@ -355,24 +355,23 @@ export async function runLabel(args: LabelArgs, hooks: LabelHooks = {}): Promise
   return summary;
 }
 
-function writeZip(args: LabelArgs, records: ImageRecord[], run: Record<string, unknown>): void {
+async function writeZip(args: LabelArgs, records: ImageRecord[], run: Record<string, unknown>): Promise<void> {
   const fd = openSync(args.out, 'w');
   try {
-    const writer = new DatasetZipWriter(args.phrases, args.dataset, (chunk) => writeSync(fd, chunk), {
-      pack: basename(args.pack),
-      now: new Date(),
-      run,
-    });
-    for (const r of records) {
-      writer.addImage({
-        name: r.name,
-        width: r.width!,
-        height: r.height!,
-        annotations: r.annotations,
-        imageBytes: args.dataset.includeImages ? new Uint8Array(readFileSync(join(args.images, r.name))) : undefined,
-      });
-    }
-    writer.finish();
+    const images = records.map((r) => ({
+      name: r.name,
+      width: r.width!,
+      height: r.height!,
+      annotations: r.annotations,
+      imageBytes: async () => new Uint8Array(readFileSync(join(args.images, r.name))),
+    }));
+    await writeDataset(
+      args.phrases,
+      args.dataset,
+      { count: images.length, images: () => images },
+      (chunks) => chunks.forEach((c) => writeSync(fd, c)),
+      { pack: basename(args.pack), now: new Date(), run },
+    );
   } finally {
     closeSync(fd);
   }

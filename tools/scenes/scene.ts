@@ -2,7 +2,7 @@
  * Deterministic synthetic scenes: axis-aligned rectangles and circles of palette colours on a background,
  * rendered with hard edges, with per-shape ground truth (colour, pixel box, visible mask).
  */
-import { PALETTE, paletteIndex, type Rgb } from '../demo-pack/palette.ts';
+import { PALETTE, paletteIndex, type Rgb } from './palette.ts';
 
 export type ShapeSpec =
   | { kind: 'rect'; colour: string; x0: number; y0: number; x1: number; y1: number }

@@ -55,7 +55,7 @@ test('pause finishes the current image and waits; resume continues where it stop
   assert.deepEqual(seen, ['a', 'b', 'c', 'd']);
 });
 
-test('cancel (also while paused) stops after the current image; a failed image does not stop the run; a fatal one does', async () => {
+test('cancel while paused stops before the next image; a failed image does not stop the run; a fatal one does', async () => {
   const seen: string[] = [];
   const runner: BatchRunner<string> = new BatchRunner({
     items: ['a', 'b', 'c'],
@@ -86,4 +86,29 @@ test('cancel (also while paused) stops after the current image; a failed image d
   assert.equal(out.done, 4);
   assert.equal(out.failed, 2);
   assert.deepEqual(failed, ['bad', 'dead']);
+});
+
+test('cancel aborts the image in progress through its signal: it is neither done nor failed, and nothing after it runs', async () => {
+  const seen: string[] = [];
+  const failed: string[] = [];
+  let release: () => void = () => {};
+  const runner: BatchRunner<string> = new BatchRunner({
+    items: ['a', 'b', 'c'],
+    nameOf: (x) => x,
+    process: async (x, signal) => {
+      seen.push(x);
+      if (x !== 'b') return;
+      await new Promise<void>((resolve) => (release = resolve));
+      // As an engine call does: a cancelled signal rejects with the coded error.
+      if (signal.aborted) throw { code: 'cancelled', message: 'The request was cancelled.' };
+    },
+    onItemError: (x) => void failed.push(x),
+  });
+  const running = runner.run();
+  await tick();
+  runner.cancel();
+  release();
+  assert.deepEqual(await running, { state: 'cancelled', done: 1, failed: 0 });
+  assert.deepEqual(seen, ['a', 'b']);
+  assert.deepEqual(failed, []);
 });

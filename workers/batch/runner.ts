@@ -1,8 +1,16 @@
 /**
- * Runs a job over a list of images one at a time, with pause, resume and cancel between images, progress and an
+ * Runs a job over a list of images one at a time, with pause and resume between images, cancel, progress and an
  * ETA. The work per image (label it, store the result) is the caller's: the app reads files from IndexedDB and
  * writes results back; the CLI reads files from disk and appends to its output. Nothing is held between images.
+ *
+ * Cancel is the engine's one cancel path: the runner's signal is handed to the image's work, which passes it to its
+ * engine calls, so a cancel stops the current image after the graph running (its result is dropped and nothing of
+ * it is stored: it stays pending, like the images after it).
  */
+import { isCancelled } from '../protocol/cancel';
+import { estimateEta } from '../protocol/eta';
+
+export { estimateEta };
 
 export type RunnerState = 'running' | 'pausing' | 'paused' | 'cancelling' | 'cancelled' | 'done' | 'stopped';
 
@@ -23,8 +31,11 @@ export interface RunnerProgress {
 
 export interface RunnerOptions<T> {
   items: readonly T[];
-  /** Does one image; a thrown error marks that image failed (see `onItemError`) and the run goes on. */
-  process(item: T): Promise<void>;
+  /**
+   * Does one image; a thrown error marks that image failed (see `onItemError`) and the run goes on. `signal` aborts
+   * when the run is cancelled: pass it to the engine calls, and store nothing once it has.
+   */
+  process(item: T, signal: AbortSignal): Promise<void>;
   /** Decides whether a failure ends the run (e.g. the engine died): return true to stop. */
   isFatal?(err: unknown): boolean;
   onItemError?(item: T, err: unknown): void | Promise<void>;
@@ -41,14 +52,9 @@ export interface RunnerOutcome {
   error?: unknown;
 }
 
-/** ETA from the mean time per finished image of this run (measured, so a slow first image is averaged out). */
-export function estimateEta(elapsedWorkMs: number, done: number, remaining: number): number | null {
-  if (done === 0) return null;
-  return (elapsedWorkMs / done) * remaining;
-}
-
 export class BatchRunner<T> {
   private state: RunnerState = 'running';
+  private readonly controller = new AbortController();
   private wake: (() => void) | null = null;
   private done = 0;
   private failed = 0;
@@ -74,10 +80,11 @@ export class BatchRunner<T> {
     }
   }
 
-  /** Finish the current image and stop; what is left stays pending (a later run resumes it). */
+  /** Stops the current image (after the graph running) and the run; what is left stays pending (a later run resumes it). */
   cancel(): void {
     if (this.state === 'running' || this.state === 'pausing' || this.state === 'paused') {
       this.setState('cancelling');
+      this.controller.abort();
       this.wake?.();
     }
   }
@@ -107,8 +114,9 @@ export class BatchRunner<T> {
       this.emit();
       const t0 = this.now();
       try {
-        await this.options.process(item);
+        await this.options.process(item, this.controller.signal);
       } catch (err) {
+        if (this.controller.signal.aborted || isCancelled(err)) return this.finish('cancelled');
         this.failed++;
         await this.options.onItemError?.(item, err);
         if (this.options.isFatal?.(err)) {

@@ -1,21 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { antialiasedBilinearWeights, preprocessImage, type RgbaImage } from './resize';
+import { comparePixels, gpuPreprocessPlan, normalizationTable, packResamplePass, PREPROCESS_WGSL } from './gpuResize';
 import {
   addF64,
-  comparePixels,
   emulateGpuPreprocess,
   f64FromWords,
   f64Value,
-  gpuPreprocessPlan,
   mulLevel,
-  normalizationTable,
-  packResamplePass,
-  PREPROCESS_WGSL,
   roundLevel,
   toF32,
   type F64,
-} from './gpuResize';
+} from '../../tests/helpers/gpuResizeTwin';
 
 const HALF: [number, number, number] = [0.5, 0.5, 0.5];
 

@@ -1,14 +1,19 @@
 /**
- * Writes a labelled folder as one .zip, streaming: each image's files are compressed and handed to `onChunk` as
- * soon as the image is added (nothing but the COCO index is kept), and the COCO JSON, YOLO's data.yaml and a
- * README close the archive. Layout:
+ * Writes a labelled folder as one .zip, streaming (zipStream.ts): the archive leaves in chunks as it is made, and at
+ * most one image's data is held at a time — besides the zip's central directory (46 bytes and the name per file,
+ * written at the end) and the list of images' names and sizes for coco.json. Two passes over the images, each
+ * reading one image at a time from the caller: the first writes every image's own files; the second writes
+ * coco.json's annotations image by image into one deflated stream. So a dataset larger than memory exports: the
+ * app's chunks go to the Origin Private File System (or a Blob of parts), the CLI's to a file. Layout:
  *   coco.json                       COCO instances (RLE or polygons), one category per phrase
  *   images/<path>                   the original files, byte for byte (optional)
  *   labels/<path>.txt + data.yaml   YOLO segmentation
  *   masks/semantic/<path>.png       category id per pixel (0 = background)
  *   masks/instances/<path>.png      16-bit annotation number per pixel, in coco.json's order for that image
  */
-import { Zip, ZipDeflate, ZipPassThrough, strToU8 } from 'fflate';
+import { strToU8 } from 'fflate';
+import { ByteLog, ZipStream } from './zipStream';
+import { throwIfCancelled } from '../protocol/cancel';
 import type { BatchAnnotation } from '../batch/types';
 import {
   cocoAnnotations,
@@ -36,15 +41,35 @@ export interface DatasetEntry {
   height: number;
   /** Accepted, not rejected annotations. */
   annotations: BatchAnnotation[];
-  /** The original file, when images are included. */
-  imageBytes?: Uint8Array;
+  /** The original file, read only when images are included (and only in the first pass). */
+  imageBytes?: () => Promise<Uint8Array | undefined>;
 }
 
+/** The images to write, in order; read twice, one image at a time (see the header). */
+export interface DatasetSource {
+  count: number;
+  images(): AsyncIterable<DatasetEntry> | Iterable<DatasetEntry>;
+}
+
+/** Where the archive goes: each image's chunks at once, so no more than one image's data waits. */
+export type DatasetSink = (chunks: Uint8Array[]) => void | Promise<void>;
+
+/** coco.json as written (what `label merge` reads back). */
 export interface CocoDataset {
   info: { description: string; date_created: string; pack: string; run?: Record<string, unknown> };
   images: { id: number; file_name: string; width: number; height: number }[];
   categories: { id: number; name: string }[];
   annotations: CocoAnnotationOut[];
+}
+
+export interface WriteDatasetOptions {
+  pack: string;
+  now: Date;
+  /** How the dataset was made (the command line records its settings for `label merge`). */
+  run?: Record<string, unknown>;
+  signal?: AbortSignal;
+  /** Images written (first pass), of `source.count`. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A safe relative path inside the archive (no leading slash, no `..`, forward slashes). */
@@ -69,90 +94,99 @@ export function imageEntryPaths(name: string): { image: string; yolo: string; se
   };
 }
 
-export class DatasetZipWriter {
-  private readonly zip: Zip;
-  private readonly categoryIds: Map<string, number>;
-  private readonly classOf: Map<string, number>;
-  private readonly coco: CocoDataset;
-  private error: Error | null = null;
-
-  constructor(
-    private readonly categories: string[],
-    private readonly options: DatasetOptions,
-    onChunk: (data: Uint8Array, final: boolean) => void,
-    /** `run`: how the dataset was made (the command line records its settings for `label merge`). */
-    meta: { pack: string; now: Date; run?: Record<string, unknown> },
-  ) {
-    this.categoryIds = new Map(categories.map((c, i) => [c, i + 1]));
-    this.classOf = new Map(categories.map((c, i) => [c, i]));
-    this.coco = {
-      info: {
-        description: 'sam3-web batch labels',
-        date_created: meta.now.toISOString(),
-        pack: meta.pack,
-        ...(meta.run ? { run: meta.run } : {}),
-      },
-      images: [],
-      categories: categories.map((name, i) => ({ id: i + 1, name })),
-      annotations: [],
-    };
-    this.zip = new Zip((err, data, final) => {
-      if (err) this.error = err;
-      else onChunk(data, final);
-    });
-  }
-
-  get imageCount(): number {
-    return this.coco.images.length;
-  }
-
-  addImage(entry: DatasetEntry): void {
+/**
+ * Writes the dataset of `source` to `sink`. A cancelled `signal` stops between images with the coded 'cancelled'
+ * error (the caller discards what the sink received). Returns the counts written.
+ */
+export async function writeDataset(
+  categories: string[],
+  options: DatasetOptions,
+  source: DatasetSource,
+  sink: DatasetSink,
+  meta: WriteDatasetOptions,
+): Promise<DatasetWritten> {
+  const zip = await ZipStream.create(meta.now);
+  const categoryIds = new Map(categories.map((c, i) => [c, i + 1]));
+  const classOf = new Map(categories.map((c, i) => [c, i]));
+  // coco.json's image list, kept as its JSON text (the one thing besides the central directory kept to the end).
+  const index = new ByteLog();
+  let images = 0;
+  let annotations = 0;
+  for await (const entry of source.images()) {
+    throwIfCancelled(meta.signal, 'The export');
     const path = archivePath(entry.name);
     const paths = imageEntryPaths(entry.name);
-    const imageId = this.coco.images.length + 1;
-    this.coco.images.push({ id: imageId, file_name: path, width: entry.width, height: entry.height });
-    const known = entry.annotations.filter((a) => this.categoryIds.has(a.category));
-    if (this.options.coco) {
-      const firstId = this.coco.annotations.length + 1;
-      this.coco.annotations.push(...cocoAnnotations(known, imageId, firstId, this.categoryIds, this.options.coco));
+    const row = { id: ++images, file_name: path, width: entry.width, height: entry.height };
+    index.append(strToU8(`${images > 1 ? ',' : ''}${JSON.stringify(row)}`));
+    const known = entry.annotations.filter((a) => categoryIds.has(a.category));
+    annotations += known.length;
+    const bytes = options.includeImages ? await entry.imageBytes?.() : undefined;
+    if (bytes) zip.store(paths.image, bytes);
+    if (options.yolo) {
+      zip.deflate(paths.yolo, strToU8(yoloLines(known, entry.width, entry.height, classOf)));
     }
-    if (this.options.includeImages && entry.imageBytes) this.store(paths.image, entry.imageBytes);
-    if (this.options.yolo) {
-      this.deflate(paths.yolo, strToU8(yoloLines(known, entry.width, entry.height, this.classOf)));
+    if (options.pngMasks) {
+      const pngs = maskPngs(known, entry.width, entry.height, categoryIds);
+      zip.store(paths.semantic, pngs.semantic);
+      zip.store(paths.instances, pngs.instances);
     }
-    if (this.options.pngMasks) {
-      const pngs = maskPngs(known, entry.width, entry.height, this.categoryIds);
-      this.store(paths.semantic, pngs.semantic);
-      this.store(paths.instances, pngs.instances);
-    }
-    this.check();
+    await sink(zip.take());
+    meta.onProgress?.(images, source.count);
   }
+  if (options.coco) await writeCoco(zip, sink, categories, options.coco, source, index, meta);
+  if (options.yolo) zip.deflate('data.yaml', strToU8(yoloDataYaml(categories)));
+  zip.deflate('README.txt', strToU8(datasetReadme(options, images)));
+  const kept = { directoryBytes: zip.directorySize, indexBytes: index.length };
+  zip.end();
+  await sink(zip.take());
+  return { images, annotations, ...kept };
+}
 
-  /** Writes the index files and ends the archive; returns the COCO dataset written (or that would be). */
-  finish(): CocoDataset {
-    if (this.options.coco) this.deflate('coco.json', strToU8(JSON.stringify(this.coco)));
-    if (this.options.yolo) this.deflate('data.yaml', strToU8(yoloDataYaml(this.categories)));
-    this.deflate('README.txt', strToU8(datasetReadme(this.options, this.coco.images.length)));
-    this.zip.end();
-    this.check();
-    return this.coco;
-  }
+/** What was written, and what the writer kept until the end (the central directory, coco.json's image list). */
+export interface DatasetWritten {
+  images: number;
+  annotations: number;
+  directoryBytes: number;
+  indexBytes: number;
+}
 
-  private deflate(name: string, data: Uint8Array): void {
-    const f = new ZipDeflate(name, { level: 6 });
-    this.zip.add(f);
-    f.push(data, true);
+/** coco.json, streamed: the index first, then each image's annotations as the second pass reads them. */
+async function writeCoco(
+  zip: ZipStream,
+  sink: DatasetSink,
+  categories: string[],
+  format: CocoSegmentationFormat,
+  source: DatasetSource,
+  images: ByteLog,
+  meta: WriteDatasetOptions,
+): Promise<void> {
+  const categoryIds = new Map(categories.map((c, i) => [c, i + 1]));
+  const head = {
+    info: {
+      description: 'sam3-web batch labels',
+      date_created: meta.now.toISOString(),
+      pack: meta.pack,
+      ...(meta.run ? { run: meta.run } : {}),
+    },
+    categories: categories.map((name, i) => ({ id: i + 1, name })),
+  };
+  const json = zip.open('coco.json');
+  json.push(strToU8(`${JSON.stringify(head).slice(0, -1)},"images":[`));
+  for (const part of images.parts()) json.push(part);
+  json.push(strToU8('],"annotations":['));
+  let next = 1;
+  let imageId = 0;
+  for await (const entry of source.images()) {
+    throwIfCancelled(meta.signal, 'The export');
+    const known = entry.annotations.filter((a) => categoryIds.has(a.category));
+    const anns = cocoAnnotations(known, ++imageId, next, categoryIds, format);
+    if (anns.length) json.push(strToU8(`${next > 1 ? ',' : ''}${anns.map((a) => JSON.stringify(a)).join(',')}`));
+    next += anns.length;
+    await sink(zip.take());
   }
-
-  private store(name: string, data: Uint8Array): void {
-    const f = new ZipPassThrough(name);
-    this.zip.add(f);
-    f.push(data, true);
-  }
-
-  private check(): void {
-    if (this.error) throw this.error;
-  }
+  json.push(strToU8(']}'));
+  json.end();
+  await sink(zip.take());
 }
 
 /** The archive's README.txt. */

@@ -1,28 +1,37 @@
 /**
- * The engine: EngineApi over three parts with one job each — the pack host (runtime and graphs), the image session
- * (the still image's instances) and the video host (tracking) — sharing one feature cache, so a keystroke re-runs
+ * The engine: EngineApi over three parts with one job each — the pack host (runtime, graphs, downloads), the image
+ * sessions (still images by handle) and the video host (tracking) — sharing one feature cache, so a keystroke re-runs
  * only text + detector, an exemplar change only the detector, a threshold change no graph at all.
  *
- * Graph work is serialised in one run queue (onnxruntime rejects overlapping runs on a session). What runs no
- * graph stays outside it: decoding a dropped image, and downloading a pack — the current pack keeps segmenting
- * while a new one downloads, and a download can be paused or cancelled. Making an image current, opening graphs and
- * every graph step are queued, so nothing frees features a running request still uses.
+ * Graph work is serialised in one run queue (onnxruntime rejects overlapping runs on a session). What runs no graph
+ * stays outside it: decoding and pre-processing an image as it opens, painting mask bitmaps, and downloading a pack —
+ * the current pack keeps segmenting while a new one downloads. Every long call runs in the cancel scope under its
+ * request id, so `cancel(id)` stops it between graph steps with the one coded error.
  */
-import type { EngineApi, EngineOptions, ImageSource, PackSource, ProgressCallback } from '../protocol/api';
+import type {
+  EngineApi,
+  EngineOptions,
+  ExportRequest,
+  ImageSource,
+  MaskToPaint,
+  OpenImageOptions,
+  PackSource,
+  ProgressCallback,
+  SegmentOptions,
+} from '../protocol/api';
+import { CancelScope, type CallOptions, type CancelMode } from '../protocol/cancel';
 import type { SegmentRequest } from '../protocol/prompts';
 import type { CocoExport, ImageInfo, MaskBitmaps, RleMask, SegmentResult } from '../protocol/results';
 import type { VideoFrameInput, VideoFrameResult, VideoSessionInfo, VideoSessionOptions } from '../protocol/video';
 import type { GraphRuntime } from '../ort/graphRuntime';
 import type { ByteStore } from '../packs/byteStore';
-import { PAUSE } from '../packs/download';
-import { loadPack } from '../packs/loadPack';
 import { CATALOGUE } from '../packs/catalogue';
 import type { DecodedImage, ImageDecoder } from './decodedImage';
 import { EngineError, toEngineErrorData } from './engineError';
-import { FeatureCache } from './featureCache';
-import { ImageSession } from './imageSession';
+import { DEFAULT_IMAGE_MEMORY_BYTES, FeatureCache } from './featureCache';
+import { ImageSessions } from './imageSession';
 import { PackHost } from './packHost';
-import { RunQueue } from './runQueue';
+import { PromiseQueue } from '../protocol/promiseQueue';
 import { VideoHost } from './videoHost';
 
 export { VISUAL_PROMPT } from './featureCache';
@@ -36,93 +45,83 @@ export interface EngineDeps {
   decodeFrame?: (bitmap: ImageBitmap, sourceSize?: { width: number; height: number }) => DecodedImage;
   fetchImpl?: typeof fetch;
   now?: () => number;
-  /** Makes a mask's bitmaps (browser): sent with the first result that shows the mask. */
+  /** The mask painter (browser): a mask's alpha bitmaps, sent with the first result that shows the mask. */
   makeMaskBitmaps?: (mask: RleMask) => Promise<MaskBitmaps>;
+  /** A JPEG thumbnail of a decoded image (browser). */
+  makeThumbnail?: (decoded: DecodedImage, side: number) => Promise<Blob | undefined>;
   /** Free bytes the site may still store (browser: navigator.storage.estimate()); null when unknown. */
   freeBytes?: () => Promise<number | null>;
-}
-
-/** The download in progress, so that it can be paused or cancelled. */
-interface PackLoad {
-  controller: AbortController;
-  keys: Set<string>;
+  /** Memory for images' features; default 512 MiB (EngineOptions.imageMemoryBytes overrides it at init). */
+  imageMemoryBytes?: number;
 }
 
 export class Engine implements EngineApi {
-  private readonly queue = new RunQueue();
+  /** The run queue: graph work, one task at a time. */
+  private readonly queue = new PromiseQueue();
+  private readonly cancels = new CancelScope();
   private readonly host: PackHost;
   private readonly features: FeatureCache;
-  private readonly image: ImageSession;
+  private readonly images: ImageSessions;
   private readonly video: VideoHost;
   private readonly now: () => number;
-  private seq = 0;
-  private load: PackLoad | null = null;
 
   constructor(private readonly deps: EngineDeps) {
     this.now = deps.now ?? (() => performance.now());
     this.host = new PackHost(deps.createRuntime, () => {
       this.features.clear();
-      this.image.packReplaced();
+      this.images.packReplaced();
     });
-    this.features = new FeatureCache(this.host, this.now);
-    this.image = new ImageSession(this.host, this.features, {
+    this.features = new FeatureCache(this.host, this.now, deps.imageMemoryBytes ?? DEFAULT_IMAGE_MEMORY_BYTES);
+    this.images = new ImageSessions(this.host, this.features, {
       decodeBlob: deps.decodeBlob,
+      makeMaskBitmaps: deps.makeMaskBitmaps,
+      makeThumbnail: deps.makeThumbnail,
+      now: this.now,
+    });
+    this.video = new VideoHost(this.host, this.features, {
+      decodeFrame: deps.decodeFrame,
       makeMaskBitmaps: deps.makeMaskBitmaps,
       now: this.now,
     });
-    this.video = new VideoHost(this.host, this.features, { decodeFrame: deps.decodeFrame, now: this.now });
   }
 
   async init(options: EngineOptions = {}) {
-    return this.guard(() => this.host.init(options));
+    return this.guard(async () => {
+      if (options.imageMemoryBytes !== undefined && options.imageMemoryBytes !== this.features.budgetBytes) {
+        this.features.setBudget(options.imageMemoryBytes);
+      }
+      return this.host.init(options);
+    });
   }
 
   async catalogue() {
     return CATALOGUE;
   }
 
-  async openPack(source: PackSource, onProgress?: ProgressCallback) {
-    return this.guard(async () => {
-      if (this.load) throw new EngineError('aborted', 'Another pack is loading; pause or cancel it first.');
-      // Registered before anything is awaited, so that a pause or cancel at any moment of the load is honoured.
-      const load: PackLoad = { controller: new AbortController(), keys: new Set() };
-      this.load = load;
-      let loaded;
-      try {
-        await this.host.requireRuntime();
-        // Outside the run queue: the current pack keeps working while this one downloads.
-        loaded = await loadPack(source, this.deps.store, {
-          onProgress: (e) => void onProgress?.(e),
-          fetchImpl: this.deps.fetchImpl,
-          signal: load.controller.signal,
-          freeBytes: this.deps.freeBytes,
-          onFetch: (key) => load.keys.add(key),
-          beforeDownload: (manifest) => this.host.checkFit(manifest),
-        });
-      } catch (err) {
-        const { reason } = load.controller.signal;
-        if (reason === 'cancel') await this.dropPartial(load);
-        if (reason === PAUSE) throw pausedError(err);
-        throw err;
-      } finally {
-        this.load = null;
-      }
-      const info = await this.queue.run(() =>
-        this.host.open(loaded, (role) => onProgress?.({ status: 'compiling', graph: role })),
-      );
-      onProgress?.({ status: 'ready', packId: info.id });
-      return info;
-    });
+  async cancel(requestId: string, mode: CancelMode = 'cancel') {
+    this.cancels.cancel(requestId, mode);
   }
 
-  async stopPackLoad(mode: 'pause' | 'cancel') {
+  async openPack(source: PackSource, onProgress?: ProgressCallback, call?: CallOptions) {
+    return this.guard(() =>
+      this.cancels.run(call, async (signal) => {
+        const loaded = await this.host.download(source, this.deps.store, signal, {
+          onProgress: (e) => void onProgress?.(e),
+          fetchImpl: this.deps.fetchImpl,
+          freeBytes: this.deps.freeBytes,
+        });
+        const info = await this.queue.run(() =>
+          this.host.open(loaded, (role) => onProgress?.({ status: 'compiling', graph: role })),
+        );
+        onProgress?.({ status: 'ready', packId: info.id });
+        return info;
+      }),
+    );
+  }
+
+  async dropPartialDownloads() {
     return this.guard(async () => {
-      if (this.load) {
-        this.load.controller.abort(mode === 'pause' ? PAUSE : 'cancel');
-      } else if (mode === 'cancel') {
-        // Nothing downloading: drop what a paused or interrupted download left.
-        for (const entry of await this.deps.store.list()) if (!entry.complete) await this.deps.store.delete(entry.url);
-      }
+      for (const entry of await this.deps.store.list()) if (!entry.complete) await this.deps.store.delete(entry.url);
     });
   }
 
@@ -134,30 +133,62 @@ export class Engine implements EngineApi {
     return this.guard(() => this.deps.store.clear());
   }
 
-  async setImage(source: ImageSource): Promise<ImageInfo> {
-    return this.guard(async () => {
-      const t0 = this.now();
-      const decoded = await this.image.decode(source); // no graph: outside the queue
-      const decodeMs = this.now() - t0;
-      return this.queue.run(async () => this.image.adopt(decoded, source.name, decodeMs));
-    });
+  async openImage(source: ImageSource, options: OpenImageOptions = {}): Promise<ImageInfo> {
+    return this.guard(() =>
+      this.cancels.run(options, async (signal) => {
+        const t0 = this.now();
+        const decoded = await this.images.decode(source); // no graph: outside the queue
+        if (signal.aborted) {
+          decoded.display?.close();
+          throw new EngineError('cancelled', `Opening ${source.name} was cancelled.`);
+        }
+        return this.images.adopt(decoded, source.name, this.now() - t0, options);
+      }),
+    );
   }
 
-  async segment(request: SegmentRequest): Promise<SegmentResult> {
-    const seq = ++this.seq;
-    return this.guard(() => this.queue.run(() => this.image.segment(request, seq, () => seq !== this.seq)));
+  async closeImage(imageId: string): Promise<void> {
+    this.images.close(imageId);
   }
 
-  async exportCoco({ request }: { imageId: string; request: SegmentRequest }): Promise<CocoExport> {
-    return this.guard(() => this.queue.run(() => this.image.exportCoco(request)));
+  async segment(request: SegmentRequest, options: SegmentOptions = {}): Promise<SegmentResult> {
+    return this.guard(() =>
+      this.cancels.run(options, (signal) => this.queue.run(() => this.images.segment(request, options, signal))),
+    );
+  }
+
+  async exportCoco({ request }: ExportRequest, call?: CallOptions): Promise<CocoExport> {
+    return this.guard(() =>
+      this.cancels.run(call, (signal) => this.queue.run(() => this.images.exportCoco(request, signal))),
+    );
+  }
+
+  async maskBitmaps(masks: MaskToPaint[], call?: CallOptions): Promise<MaskBitmaps[]> {
+    return this.guard(() =>
+      this.cancels.run(call, async (signal) => {
+        const make = this.deps.makeMaskBitmaps;
+        if (!make) throw new EngineError('runtime', 'This build cannot paint masks (no ImageBitmap).');
+        const out: MaskBitmaps[] = [];
+        for (const { mask } of masks) {
+          if (signal.aborted) {
+            out.forEach((b) => (b.fill.close(), b.edge.close()));
+            throw new EngineError('cancelled', 'Painting the masks was cancelled.');
+          }
+          out.push(await make(mask));
+        }
+        return out;
+      }),
+    );
   }
 
   async startVideo(options: VideoSessionOptions): Promise<VideoSessionInfo> {
     return this.guard(() => this.queue.run(async () => this.video.start(options)));
   }
 
-  async processFrame(frame: VideoFrameInput): Promise<VideoFrameResult> {
-    return this.guard(() => this.queue.run(() => this.video.processFrame(frame)));
+  async processFrame(frame: VideoFrameInput, call?: CallOptions): Promise<VideoFrameResult> {
+    return this.guard(() =>
+      this.cancels.run(call, (signal) => this.queue.run(() => this.video.processFrame(frame, signal))),
+    );
   }
 
   async endVideo(sessionId: string): Promise<void> {
@@ -169,14 +200,16 @@ export class Engine implements EngineApi {
   }
 
   async stats() {
-    return { graphRuns: this.host.runs.snapshot(), cache: this.features.sizes, preprocess: this.features.preprocess };
-  }
-
-  /** A cancelled download leaves nothing behind (a paused one keeps its parts to resume from). */
-  private async dropPartial(load: PackLoad): Promise<void> {
-    for (const key of load.keys) {
-      if ((await this.deps.store.completeSize(key)) === null) await this.deps.store.delete(key);
-    }
+    return {
+      graphRuns: this.host.runs.snapshot(),
+      cache: this.features.sizes,
+      preprocess: this.features.preprocess,
+      sessions: {
+        open: this.images.size,
+        featureBytes: this.features.featureBytes,
+        budgetBytes: this.features.budgetBytes,
+      },
+    };
   }
 
   /** Every public method: errors leave as plain EngineErrorData, never as class instances. */
@@ -187,15 +220,6 @@ export class Engine implements EngineApi {
       throw toEngineErrorData(err, 'runtime');
     }
   }
-}
-
-/**
- * A pause always ends the load as 'paused' (resumable), wherever it struck: while a file streamed (that error names
- * the file and how much arrived), or earlier — the manifest still arriving, the runtime still starting.
- */
-function pausedError(err: unknown): unknown {
-  if ((err as { code?: unknown } | null)?.code === 'paused') return err;
-  return new EngineError('paused', 'The download was paused before its files arrived; resume to start it.');
 }
 
 export function createEngine(deps: EngineDeps): Engine {

@@ -27,7 +27,8 @@ const KNOWN_CODES = new Set<EngineErrorCode>([
   'gpu-unfit',
   'gpu-lost',
   'runtime',
-  'aborted',
+  'cancelled',
+  'busy',
   'paused',
   'internal',
 ]);

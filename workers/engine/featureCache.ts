@@ -38,62 +38,145 @@ export function conceptPhrase(concept: ConceptPrompt): string {
   return normalizePhrase(concept.phrase) || (concept.boxes.length > 0 ? VISUAL_PROMPT : '');
 }
 
-/** A decoded image or video frame, with its pre-processed pixels once computed. */
+/** A decoded image or video frame. */
 export interface FrameImage {
   info: ImageInfo;
   decoded: DecodedImage;
-  /** Pre-processed pixels per pack generation. */
-  pixels?: { generation: number; data: Float32Array };
+  /** False: the image serves phrases only, so a dual vision graph need not make its tracker neck. */
+  clicks?: boolean;
 }
 
-function disposeVision(v: VisionFeatures): void {
+/** Default memory for images' features (EngineOptions.imageMemoryBytes). */
+export const DEFAULT_IMAGE_MEMORY_BYTES = 512 * 1024 * 1024;
+
+/** Memory for raw detections (kept queries' mask planes), least recently used evicted first. */
+const DETECTION_MEMORY_BYTES = 128 * 1024 * 1024;
+
+function detectionBytes(d: RawDetection): number {
+  let bytes = d.scores.byteLength + d.boxes.byteLength;
+  for (const m of d.masks.values()) bytes += m.byteLength;
+  return bytes;
+}
+
+/** One image's entry in the byte budget: vision outputs, tracker embeddings or pre-processed pixels. */
+interface ImageEntry {
+  bytes: number;
+  dispose(): void;
+}
+
+const ELEMENT_BYTES: Record<string, number> = { float32: 4, float16: 2, int64: 8, int32: 4, bool: 1, uint8: 1 };
+
+function valueBytes(v: GraphValue): number {
+  return v.dims.reduce((a, d) => a * d, 1) * (ELEMENT_BYTES[v.type] ?? 4);
+}
+
+function visionValues(v: VisionFeatures): GraphValue[] {
+  const out: GraphValue[] = [];
   for (const [key, value] of Object.entries(v)) {
-    if (key === 'tracker') Object.values(value as Record<string, { dispose(): void }>).forEach((x) => x.dispose());
-    else (value as { dispose(): void }).dispose();
+    if (key === 'tracker') out.push(...Object.values(value as Record<string, GraphValue>));
+    else out.push(value as GraphValue);
   }
+  return out;
+}
+
+function entryOf<T>(value: T, values: GraphValue[]): ImageEntry & { value: T } {
+  return {
+    value,
+    bytes: values.reduce((a, v) => a + valueBytes(v), 0),
+    dispose: () => values.forEach((v) => v.dispose()),
+  };
+}
+
+/** The image an entry key belongs to (`generation|imageId|…`). */
+const imageOfKey = (key: string) => key.split('|')[1];
+
+/** Thrown between graph steps once the call was cancelled: the graph that ran is not used, and nothing after it runs. */
+function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new EngineError('cancelled', 'The request was cancelled.');
 }
 
 export class FeatureCache {
-  /** One image's features: they are large (GPU buffers on WebGPU). */
-  private readonly vision = new Lru<string, VisionFeatures>(1, disposeVision);
+  /**
+   * Per image, by bytes: vision outputs (GPU buffers on WebGPU), tracker embeddings, pixels pre-processed in JS or on
+   * the GPU. Several images' features stay while they fit the budget, so the still image, a folder image and a video
+   * frame never evict each other; a closed image's go at once.
+   */
+  private perImage: Lru<string, ImageEntry & { value: unknown }>;
   private readonly texts = new Lru<string, TextFeatures>(64);
-  private readonly detections = new Lru<string, RawDetection>(16);
-  private readonly tracker = new Lru<string, TrackerEmbeddings>(1, (v) => Object.values(v).forEach((x) => x.dispose()));
+  /** Raw detector outputs by (image, phrase, boxes), by bytes (their kept masks). */
+  private readonly detections = new Lru<string, RawDetection>(DETECTION_MEMORY_BYTES, undefined, detectionBytes);
   private readonly objects = new Lru<string, ObjectDecode['raw']>(64);
-  /** The current image's pixels on the GPU (GPU path); an evicted one's buffer goes back to the runtime's pool. */
-  private readonly gpuPixels = new Lru<string, GraphValue>(1, (v) => v.dispose());
   private readonly preprocessStats: PreprocessStats = { gpu: 0, js: 0 };
 
   constructor(
     private readonly host: PackHost,
     private readonly now: () => number,
-  ) {}
+    private budget = DEFAULT_IMAGE_MEMORY_BYTES,
+  ) {
+    this.perImage = FeatureCache.budgeted(budget);
+  }
+
+  private static budgeted(bytes: number): Lru<string, ImageEntry & { value: unknown }> {
+    return new Lru(
+      bytes,
+      (e) => e.dispose(),
+      (e) => e.bytes,
+    );
+  }
+
+  get budgetBytes(): number {
+    return this.budget;
+  }
+
+  /** A new budget (EngineOptions.imageMemoryBytes): what was kept is dropped and recomputed as needed. */
+  setBudget(bytes: number): void {
+    this.perImage.clear();
+    this.budget = bytes;
+    this.perImage = FeatureCache.budgeted(bytes);
+  }
 
   /** Drops everything (a new pack; the GPU path gets another chance). */
   clear(): void {
-    this.gpuPixels.clear();
     delete this.preprocessStats.gpuFailure;
-    this.vision.clear();
-    this.tracker.clear();
+    this.perImage.clear();
     this.texts.clear();
     this.detections.clear();
     this.objects.clear();
   }
 
-  /** Drops per-image features (GPU memory), keeping text features and raw outputs keyed by image. */
-  releaseImageFeatures(): void {
-    this.gpuPixels.clear();
-    this.vision.clear();
-    this.tracker.clear();
+  /** Drops everything kept for one image (a closed session, a video frame that was replaced). */
+  release(imageId: string): void {
+    const mine = (key: string) => imageOfKey(key) === imageId;
+    this.perImage.deleteWhere(mine);
+    this.detections.deleteWhere(mine);
+    this.objects.deleteWhere(mine);
   }
 
   get sizes() {
     return {
-      images: this.vision.size,
+      images: new Set(
+        this.perImage
+          .keys()
+          .filter((k) => k.endsWith('|vision'))
+          .map(imageOfKey),
+      ).size,
       texts: this.texts.size,
       detections: this.detections.size,
       objects: this.objects.size,
     };
+  }
+
+  /** Bytes the images' features hold against the budget. */
+  get featureBytes(): number {
+    return this.perImage.total;
+  }
+
+  private imageKey(image: FrameImage, kind: 'vision' | 'tracker' | 'pixels' | 'gpuPixels'): string {
+    return `${this.host.generation}|${image.info.imageId}|${kind}`;
+  }
+
+  private cached<T>(key: string): T | undefined {
+    return this.perImage.get(key)?.value as T | undefined;
   }
 
   get preprocess(): PreprocessStats {
@@ -106,20 +189,19 @@ export class FeatureCache {
     if (pack && !this.preprocessesOnGpu(pack.graphs.vision, pack.vision.input)) this.pixels(image, timings);
   }
 
-  /** Pre-processed pixels of an image for the current pack (computed once per image and pack). */
+  /** Pre-processed pixels of an image for the current pack (computed once per image and pack, while they fit). */
   pixels(image: FrameImage, timings?: StageTimings): Float32Array {
     const pack = this.host.require();
-    if (image.pixels?.generation !== this.host.generation) {
-      const t0 = this.now();
-      const { inputSize, image: norm } = pack.manifest;
-      image.pixels = {
-        generation: this.host.generation,
-        data: preprocessImage(image.decoded.source, inputSize, norm.mean, norm.std),
-      };
-      this.preprocessStats.js++;
-      if (timings) timings.preprocess = this.now() - t0;
-    }
-    return image.pixels.data;
+    const key = this.imageKey(image, 'pixels');
+    const hit = this.cached<Float32Array>(key);
+    if (hit) return hit;
+    const t0 = this.now();
+    const { inputSize, image: norm } = pack.manifest;
+    const data = preprocessImage(image.decoded.source, inputSize, norm.mean, norm.std);
+    this.perImage.set(key, { value: data, bytes: data.byteLength, dispose: () => {} });
+    this.preprocessStats.js++;
+    if (timings) timings.preprocess = this.now() - t0;
+    return data;
   }
 
   /**
@@ -144,8 +226,8 @@ export class FeatureCache {
     timings: StageTimings,
   ): Promise<Float32Array | GraphValue> {
     if (!this.preprocessesOnGpu(graph, input)) return this.pixels(image, timings);
-    const key = `${this.host.generation}|${image.info.imageId}`;
-    const hit = this.gpuPixels.get(key);
+    const key = this.imageKey(image, 'gpuPixels');
+    const hit = this.cached<GraphValue>(key);
     if (hit) return hit;
     const { inputSize: size, image: norm } = this.host.require().manifest;
     const t0 = this.now();
@@ -168,7 +250,7 @@ export class FeatureCache {
     // Worker time to upload the pixels and submit the passes; the GPU runs them ahead of the vision graph.
     timings.preprocess = this.now() - t0;
     this.preprocessStats.gpu++;
-    this.gpuPixels.set(key, value);
+    this.perImage.set(key, entryOf(value, [value]));
     if (this.host.preprocessChoice === 'check') await this.check(image, value, size);
     return value;
   }
@@ -182,23 +264,32 @@ export class FeatureCache {
     this.preprocessStats.lastCheck = { imageId: image.info.imageId, width, height, size, ...comparePixels(gpu, js) };
   }
 
-  async visionFor(image: FrameImage, timings: StageTimings): Promise<VisionFeatures> {
-    const key = `${this.host.generation}|${image.info.imageId}`;
-    const hit = this.vision.get(key);
+  /**
+   * The image's vision features (cached while they fit the budget). A cancelled call still caches what its graph
+   * made (the next request on the image needs the same features) but goes no further.
+   */
+  async visionFor(image: FrameImage, timings: StageTimings, signal?: AbortSignal): Promise<VisionFeatures> {
+    const key = this.imageKey(image, 'vision');
+    const hit = this.cached<VisionFeatures>(key);
     if (hit) return hit;
     const pack = this.host.require();
     const pixels = await this.host.withRecovery(() =>
       this.pixelInput(image, pack.graphs.vision, pack.vision.input, timings),
     );
+    checkCancelled(signal);
     const t1 = this.now();
-    const features = await this.host.withRecovery(() => encodeImage(pack, this.host.graphRuntime, pixels));
+    const withTracker = image.clicks !== false;
+    const features = await this.host.withRecovery(() =>
+      encodeImage(pack, this.host.graphRuntime, pixels, { tracker: withTracker }),
+    );
     this.host.runs.count('vision');
     timings.vision = this.now() - t1;
-    this.vision.set(key, features);
+    this.perImage.set(key, entryOf(features, visionValues(features)));
+    checkCancelled(signal);
     return features;
   }
 
-  async textFor(phrase: string, timings: StageTimings): Promise<TextFeatures> {
+  async textFor(phrase: string, timings: StageTimings, signal?: AbortSignal): Promise<TextFeatures> {
     const key = `${this.host.generation}|${phrase}`;
     const hit = this.texts.get(key);
     if (hit) return hit;
@@ -208,22 +299,21 @@ export class FeatureCache {
     this.host.runs.count('text');
     timings.text = (timings.text ?? 0) + this.now() - t0;
     this.texts.set(key, features);
+    checkCancelled(signal);
     return features;
   }
 
-  /** Vision (cached) → text (cached) → detector for one concept, uncached; null when superseded part-way. */
+  /** Vision (cached) → text (cached) → detector for one concept, uncached. */
   async detect(
     image: FrameImage,
     concept: ConceptPrompt,
     phrase: string,
     timings: StageTimings,
-    superseded: () => boolean = () => false,
-  ): Promise<RawDetection | null> {
+    signal?: AbortSignal,
+  ): Promise<RawDetection> {
     const pack = this.host.require();
-    const vision = await this.visionFor(image, timings);
-    if (superseded()) return null;
-    const text = await this.textFor(phrase, timings);
-    if (superseded()) return null;
+    const vision = await this.visionFor(image, timings, signal);
+    const text = await this.textFor(phrase, timings, signal);
     const t0 = this.now();
     const raw = await this.host.withRecovery(() =>
       detectConcept(
@@ -241,13 +331,13 @@ export class FeatureCache {
     return raw;
   }
 
-  /** Raw detections for every concept, cached per (image, phrase, boxes); null when superseded part-way. */
+  /** Raw detections for every concept, cached per (image, phrase, boxes). */
   async detectAll(
     image: FrameImage,
     concepts: ConceptPrompt[],
     timings: StageTimings,
-    superseded: () => boolean,
-  ): Promise<ConceptDetection[] | null> {
+    signal?: AbortSignal,
+  ): Promise<ConceptDetection[]> {
     const detections: ConceptDetection[] = [];
     for (const [conceptIndex, concept] of concepts.entries()) {
       const phrase = conceptPhrase(concept);
@@ -259,9 +349,9 @@ export class FeatureCache {
       }
       let raw = this.detections.get(key) ?? null;
       if (!raw) {
-        raw = await this.detect(image, concept, phrase, timings, superseded);
-        if (!raw) return null;
+        raw = await this.detect(image, concept, phrase, timings, signal);
         this.detections.set(key, raw);
+        checkCancelled(signal);
       }
       detections.push({ concept, conceptIndex, key, raw });
     }
@@ -269,11 +359,20 @@ export class FeatureCache {
   }
 
   /** The dual encoder's tracker neck (same pass as the detector's), or the separate encoder once per image. */
-  async trackerEmbeddingsFor(image: FrameImage, timings: StageTimings): Promise<TrackerEmbeddings> {
+  async trackerEmbeddingsFor(
+    image: FrameImage,
+    timings: StageTimings,
+    signal?: AbortSignal,
+  ): Promise<TrackerEmbeddings> {
     const pack = this.requireTracker();
-    if (!pack.tracker!.separateEncoder) return (await this.visionFor(image, timings)).tracker!;
-    const key = `${this.host.generation}|${image.info.imageId}`;
-    const hit = this.tracker.get(key);
+    if (!pack.tracker!.separateEncoder) {
+      if (image.clicks === false) {
+        throw new EngineError('no-image', `${image.info.name} was opened for phrases only; open it again to click.`);
+      }
+      return (await this.visionFor(image, timings, signal)).tracker!;
+    }
+    const key = this.imageKey(image, 'tracker');
+    const hit = this.cached<TrackerEmbeddings>(key);
     if (hit) return hit;
     const pixels = await this.host.withRecovery(() =>
       this.pixelInput(image, pack.graphs.trackerVision!, pack.tracker!.separateEncoder!.input, timings),
@@ -282,19 +381,25 @@ export class FeatureCache {
     const embeddings = await this.host.withRecovery(() => encodeTrackerImage(pack, this.host.graphRuntime, pixels));
     this.host.runs.count('trackerVision');
     timings.trackerVision = this.now() - t0;
-    this.tracker.set(key, embeddings);
+    this.perImage.set(key, entryOf(embeddings, Object.values(embeddings)));
+    checkCancelled(signal);
     return embeddings;
   }
 
   /** One clicked object through the prompt decoder, cached per (image, points, box). */
-  async decodeObjectFor(image: FrameImage, prompt: ObjectPrompt, timings: StageTimings): Promise<ObjectDecode> {
+  async decodeObjectFor(
+    image: FrameImage,
+    prompt: ObjectPrompt,
+    timings: StageTimings,
+    signal?: AbortSignal,
+  ): Promise<ObjectDecode> {
     const pack = this.requireTracker();
     const pts = prompt.points.map((p) => `${p.polarity[0]}${p.xyPx[0].toFixed(1)},${p.xyPx[1].toFixed(1)}`);
     const box = prompt.boxXyxyPx?.map((v) => v.toFixed(1)).join(',') ?? '';
     const key = `${this.host.generation}|${image.info.imageId}|${pts.join(';')}|${box}`;
     let raw = this.objects.get(key);
     if (!raw) {
-      const embeddings = await this.trackerEmbeddingsFor(image, timings);
+      const embeddings = await this.trackerEmbeddingsFor(image, timings, signal);
       const t0 = this.now();
       raw = await this.host.withRecovery(() =>
         decodeObject(
@@ -312,6 +417,7 @@ export class FeatureCache {
       this.host.runs.count('tracker');
       timings.tracker = (timings.tracker ?? 0) + this.now() - t0;
       this.objects.set(key, raw);
+      checkCancelled(signal);
     }
     return { prompt, key, raw };
   }

@@ -1,6 +1,10 @@
 /**
- * The pack host: the runtime (onnxruntime, its WebGPU probe), the open pack's graphs and their generation, and what
- * happens when the GPU goes away. One job: the graphs that can run right now, on which provider, and why.
+ * The pack host: the runtime (onnxruntime, its WebGPU probe), the open pack's graphs and their generation, downloads
+ * of the next pack, and what happens when the GPU goes away. One job: the graphs that can run right now, on which
+ * provider, and why.
+ *
+ * Downloads run outside the run queue (the current pack keeps segmenting), one at a time; a cancelled one leaves no
+ * partial file behind, a paused one keeps its parts to resume from (also after a reload).
  *
  * It keeps the opened pack's file handles (Blobs: Cache Storage entries or picked files, never the bytes), so that
  * after a lost GPU device every graph can be opened again on the CPU side without downloading anything.
@@ -10,7 +14,10 @@ import type { ExecutionProviderChoice, PackManifest } from '../protocol/manifest
 import { downloadVerdict } from '../protocol/variantFit';
 import type { PackInfo, RuntimeInfo } from '../protocol/results';
 import { DeviceLostError, type GraphRuntime, type WebGpuProbe } from '../ort/graphRuntime';
-import type { LoadedPack } from '../packs/loadPack';
+import type { ByteStore } from '../packs/byteStore';
+import { PAUSE } from '../packs/download';
+import { loadPack, type LoadedPack, type LoadPackOptions } from '../packs/loadPack';
+import type { PackSource } from '../protocol/api';
 import { openPackGraphs, releaseGraphs, type OpenPack, type Role } from '../graphs/openPackGraphs';
 import { EngineError } from './engineError';
 import { GraphRuns } from './graphRuns';
@@ -26,6 +33,7 @@ export class PackHost {
   /** Bumped whenever the graphs change: caches key on it. */
   generation = 0;
   readonly runs = new GraphRuns();
+  private downloading = false;
 
   constructor(
     private readonly createRuntime: (options: EngineOptions) => Promise<GraphRuntime>,
@@ -52,6 +60,42 @@ export class PackHost {
   get graphRuntime(): GraphRuntime {
     if (!this.runtime) throw new EngineError('no-pack', 'No model pack is open yet.');
     return this.runtime;
+  }
+
+  /**
+   * Fetches (or reads from the cache) a pack's files, outside the run queue. `signal` aborted with reason 'pause'
+   * keeps what arrived and rejects with code 'paused'; any other abort deletes the partial files and rejects with
+   * code 'cancelled'.
+   */
+  async download(
+    source: PackSource,
+    store: ByteStore,
+    signal: AbortSignal,
+    options: Pick<LoadPackOptions, 'onProgress' | 'fetchImpl' | 'freeBytes'>,
+  ): Promise<LoadedPack> {
+    if (this.downloading) throw new EngineError('busy', 'Another pack is loading; pause or cancel it first.');
+    this.downloading = true;
+    const keys = new Set<string>();
+    try {
+      await this.requireRuntime();
+      if (signal.aborted) throw new EngineError('cancelled', 'Opening the pack was cancelled.');
+      return await loadPack(source, store, {
+        ...options,
+        signal,
+        onFetch: (key) => keys.add(key),
+        beforeDownload: (manifest) => this.checkFit(manifest),
+      });
+    } catch (err) {
+      if (!signal.aborted) throw err;
+      if (signal.reason === PAUSE) throw pausedError(err);
+      // A cancelled download leaves nothing behind.
+      for (const key of keys) if ((await store.completeSize(key)) === null) await store.delete(key);
+      throw (err as { code?: unknown })?.code === 'cancelled'
+        ? err
+        : new EngineError('cancelled', 'Opening the pack was cancelled.');
+    } finally {
+      this.downloading = false;
+    }
   }
 
   /** Opens a loaded pack's graphs and makes them current (call inside the run queue). */
@@ -117,4 +161,13 @@ export class PackHost {
     this.onReplaced();
     if (old) await releaseGraphs(old.graphs);
   }
+}
+
+/**
+ * A pause always ends the load as 'paused' (resumable), wherever it struck: while a file streamed (that error names
+ * the file and how much arrived), or earlier — the manifest still arriving, the runtime still starting.
+ */
+function pausedError(err: unknown): unknown {
+  if ((err as { code?: unknown } | null)?.code === 'paused') return err;
+  return new EngineError('paused', 'The download was paused before its files arrived; resume to start it.');
 }

@@ -1,7 +1,8 @@
 /**
  * The video host: one tracking session at a time, and the per-frame wiring between SAM 3's video rules
  * (videoSession.ts, tracking/) and the graph steps (featureCache.ts, pipelines/memoryFrame.ts). One job: a frame in,
- * tracked instances out. Frames never replace the still image.
+ * tracked instances (with their mask bitmaps, from the one painter) out. Each frame's features are kept under the
+ * frame's own id and released when the next frame arrives or the session ends, so frames never evict an open image.
  */
 import {
   DEFAULT_TRACKER_SETTINGS,
@@ -10,7 +11,7 @@ import {
   type VideoSessionInfo,
   type VideoSessionOptions,
 } from '../protocol/video';
-import type { ImageInfo, StageTimings } from '../protocol/results';
+import type { ImageInfo, MaskBitmaps, RleMask, StageTimings } from '../protocol/results';
 import { MemoryPropagator } from '../tracking/memoryPropagator';
 import { PromptPropagator } from '../tracking/promptPropagator';
 import { bindMemoryFrame } from '../pipelines/memoryFrame';
@@ -23,12 +24,16 @@ import { VideoSession } from './videoSession';
 export interface VideoHostDeps {
   /** Reads a video frame's pixels (browser; Node sends RGBA). */
   decodeFrame?: (bitmap: ImageBitmap, sourceSize?: { width: number; height: number }) => DecodedImage;
+  /** The mask painter (browser): each instance's bitmaps come with its frame. */
+  makeMaskBitmaps?: (mask: RleMask) => Promise<MaskBitmaps>;
   now: () => number;
 }
 
 export class VideoHost {
   private session: VideoSession | null = null;
   private counter = 0;
+  /** The frame whose features are kept (the memory path binds them until the next frame). */
+  private lastFrameId: string | null = null;
 
   constructor(
     private readonly host: PackHost,
@@ -40,6 +45,7 @@ export class VideoHost {
     const pack = this.host.require();
     if (this.session?.propagator instanceof MemoryPropagator) this.session.propagator.frame?.release?.();
     this.session?.dispose();
+    this.releaseFrame();
     const settings = { ...DEFAULT_TRACKER_SETTINGS, ...options.settings };
     if (!pack.tracker) {
       throw new EngineError('pack-contract', `${pack.info.name} has no tracker decoder, so it cannot track video.`);
@@ -58,11 +64,18 @@ export class VideoHost {
     };
   }
 
-  async processFrame(frame: VideoFrameInput): Promise<VideoFrameResult> {
+  /**
+   * One frame. A cancelled call is refused before the frame touches the tracking state; once a frame has started it
+   * completes (the track book stays consistent) and its result is dropped.
+   */
+  async processFrame(frame: VideoFrameInput, signal?: AbortSignal): Promise<VideoFrameResult> {
     const session = this.session;
-    if (!session || session.id !== frame.sessionId) {
+    if (!session || session.id !== frame.sessionId || signal?.aborted) {
       frame.bitmap?.close();
-      throw new EngineError('aborted', 'That video session has ended.');
+      throw new EngineError(
+        'cancelled',
+        signal?.aborted ? 'The frame was cancelled.' : 'That video session has ended.',
+      );
     }
     const pack = this.host.require();
     const before = this.host.runs.snapshot();
@@ -82,8 +95,9 @@ export class VideoHost {
       downscaledForModel: decoded.downscaledForModel,
       timingsMs: { decode: now() - t0 },
     };
-    // The vision cache holds one image: this frame's features replace the previous frame's.
     const image: FrameImage = { info, decoded };
+    this.releaseFrame();
+    this.lastFrameId = info.imageId;
     const timings: StageTimings = {};
     const propagator = session.propagator;
     if (propagator instanceof MemoryPropagator) {
@@ -118,8 +132,32 @@ export class VideoHost {
       now,
     });
     result.timingsMs = { ...info.timingsMs, ...timings, ...result.timingsMs };
+    if (signal?.aborted) throw new EngineError('cancelled', 'The frame was cancelled.');
+    const instances = await this.withBitmaps(session, info.imageId, result.instances);
     // Counted here, not in the session: the memory path runs vision while binding the frame.
-    return { ...result, graphRuns: this.host.runs.since(before) };
+    return { ...result, instances, graphRuns: this.host.runs.since(before) };
+  }
+
+  /** Each instance's mask id (frame and track) and bitmaps, when the session draws them. */
+  private async withBitmaps(
+    session: VideoSession,
+    frameId: string,
+    instances: VideoFrameResult['instances'],
+  ): Promise<VideoFrameResult['instances']> {
+    const make = this.deps.makeMaskBitmaps;
+    const paint = make && session.options.bitmaps !== false;
+    return Promise.all(
+      instances.map(async (inst) => ({
+        ...inst,
+        maskId: `${frameId}#${inst.instanceId}`,
+        ...(paint ? { bitmaps: await make(inst.mask) } : {}),
+      })),
+    );
+  }
+
+  private releaseFrame(): void {
+    if (this.lastFrameId) this.features.release(this.lastFrameId);
+    this.lastFrameId = null;
   }
 
   end(sessionId: string): boolean {
@@ -128,7 +166,7 @@ export class VideoHost {
     if (propagator instanceof MemoryPropagator) propagator.frame?.release?.();
     this.session.dispose();
     this.session = null;
-    this.features.releaseImageFeatures();
+    this.releaseFrame();
     return true;
   }
 }

@@ -254,4 +254,31 @@ describe('input checks', () => {
     close(report.cgF1, direct.cgF1, 'cgF1');
     close(report.coco.AP, direct.coco.AP, 'AP');
   });
+
+  test('a partial run (a dataset listing some images) scores those images only, as the app does; the report says so', () => {
+    const preds = read('edge', 'pred.json') as CocoResult[];
+    const listed = gt.images.slice(0, 3);
+    const partial = {
+      images: listed.map((im) => ({ id: im.id, file_name: im.file_name! })),
+      categories: gt.categories,
+      annotations: preds.filter((p) => listed.some((im) => im.id === p.image_id)),
+    };
+    const report = evaluatePredictions(gt, partial);
+    assert.deepEqual(report.imageSet, { scored: 3, groundTruth: gt.images.length, rule: 'predicted' });
+    assert.equal(report.counts.images, 3);
+    // The same numbers as evaluating a ground truth of those three images only.
+    const ids = new Set(listed.map((im) => im.id));
+    const three = evaluatePredictions(
+      { ...gt, images: listed, annotations: gt.annotations.filter((a) => ids.has(a.image_id)) },
+      partial.annotations,
+    );
+    close(report.cgF1, three.cgF1, 'cgF1');
+    close(report.coco.AP, three.coco.AP, 'AP');
+    // Scoring every ground-truth image counts the unlabelled ones' objects as missed.
+    const all = evaluatePredictions(gt, partial, { images: 'all' });
+    assert.deepEqual(all.imageSet, { scored: gt.images.length, groundTruth: gt.images.length, rule: 'all' });
+    assert.ok(all.coco.AR100 < report.coco.AR100, `recall ${all.coco.AR100} < ${report.coco.AR100}`);
+    // A results list names no images of its own: every ground-truth image is scored.
+    assert.equal(evaluatePredictions(gt, partial.annotations).imageSet.rule, 'all');
+  });
 });

@@ -11,9 +11,11 @@
  *    present on both sides are evaluated, and the others are listed.
  */
 import {
-  cocoEvaluate,
+  cocoEvaluateSteps,
   IOU_THRESHOLDS,
   RECALL_THRESHOLDS,
+  runSteps,
+  type CocoEvalResult,
   type CocoSummary,
   type EvalDt,
   type EvalGt,
@@ -93,6 +95,8 @@ export interface EvalReport {
   imageLevel: { precision: number; recall: number; F1: number; FPR: number };
   coco: CocoSummary;
   counts: Cgf1Summary['counts'] & { images: number; gtInstances: number; predictions: number };
+  /** Which ground-truth images were scored (see `ImageScope`): how many, of how many, by which rule. */
+  imageSet: { scored: number; groundTruth: number; rule: ImageScope };
   evaluatedCategories: string[];
   /** Ground-truth categories no prediction names, and predicted categories absent from the ground truth. */
   unmatched: { groundTruth: string[]; predictions: string[]; predictionImages: string[] };
@@ -107,12 +111,72 @@ export class EvalInputError extends Error {}
 
 const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
 
-export function evaluatePredictions(gt: CocoGroundTruth, pred: Predictions): EvalReport {
-  checkGroundTruth(gt);
-  const images = new Map(gt.images.map((im) => [im.id, im]));
-  const gtCats = new Map(gt.categories.map((c) => [c.id, c]));
-  const { results, catIds, unmatched } = alignPredictions(gt, pred);
+/**
+ * Which ground-truth images are scored. `predicted` (the default): those the predictions list — a COCO dataset's
+ * images, such as a partly labelled folder's export — so an image nobody labelled is not counted as all misses;
+ * `all`: every ground-truth image. A results list names no images of its own: every ground-truth image is scored.
+ * The app and `npm run eval` apply the same rule, and the report says which images it scored.
+ */
+export type ImageScope = 'predicted' | 'all';
 
+export interface EvaluateOptions {
+  images?: ImageScope;
+}
+
+export function evaluatePredictions(gt: CocoGroundTruth, pred: Predictions, options: EvaluateOptions = {}): EvalReport {
+  return runSteps(evaluationSteps(gt, pred, options));
+}
+
+/**
+ * The evaluation as steps (COCOeval's evaluate per category, accumulate, summarise; then SAM 3's metrics): a caller
+ * that must stay responsive (the app's dataset worker) can stop between them; `evaluatePredictions` runs them all.
+ */
+export function* evaluationSteps(
+  groundTruth: CocoGroundTruth,
+  pred: Predictions,
+  options: EvaluateOptions = {},
+): Generator<string, EvalReport> {
+  checkGroundTruth(groundTruth);
+  const aligned = alignPredictions(groundTruth, pred);
+  const { gt, imageSet } = scoredImages(groundTruth, aligned.predictedImages, options.images ?? 'predicted');
+  const { gts, dts } = evalAnnotations(gt, aligned.results, aligned.catIds);
+  yield 'prepare';
+  const imageIds = gt.images.map((im) => im.id);
+  const coco = yield* cocoEvaluateSteps(gts, dts, imageIds, aligned.catIds);
+  // SAM 3 pairs: every scored image × every evaluated category.
+  const pairResults = samPairs(imageIds, aligned.catIds, gts, dts).map((p) => evaluatePair(p));
+  yield 'cgF1';
+  return buildReport(gt, aligned, coco, pairResults, gts, imageSet);
+}
+
+/** The ground truth restricted to the scored images (see `ImageScope`). */
+function scoredImages(
+  gt: CocoGroundTruth,
+  predicted: Set<number> | null,
+  scope: ImageScope,
+): { gt: CocoGroundTruth; imageSet: EvalReport['imageSet'] } {
+  if (scope === 'all' || predicted === null) {
+    return { gt, imageSet: { scored: gt.images.length, groundTruth: gt.images.length, rule: 'all' } };
+  }
+  const images = gt.images.filter((im) => predicted.has(im.id));
+  if (images.length === 0) {
+    throw new EvalInputError(
+      'None of the ground truth’s images (by file name) is among the predictions’ images: nothing to score.',
+    );
+  }
+  return {
+    gt: { ...gt, images, annotations: gt.annotations.filter((a) => predicted.has(a.image_id)) },
+    imageSet: { scored: images.length, groundTruth: gt.images.length, rule: 'predicted' },
+  };
+}
+
+/** Ground truth and predictions of the evaluated categories as runs, checked against their image's size. */
+function evalAnnotations(
+  gt: CocoGroundTruth,
+  results: CocoResult[],
+  catIds: number[],
+): { gts: EvalGt[]; dts: EvalDt[] } {
+  const images = new Map(gt.images.map((im) => [im.id, im]));
   const toRuns = (seg: CocoSegmentation | undefined, imageId: number, what: string): Runs => {
     const im = images.get(imageId)!;
     if (!seg) throw new EvalInputError(`${what} has no segmentation`);
@@ -130,7 +194,6 @@ export function evaluatePredictions(gt: CocoGroundTruth, pred: Predictions): Eva
     }
     return runs;
   };
-
   const catSet = new Set(catIds);
   const gts: EvalGt[] = gt.annotations
     .filter((a) => catSet.has(a.category_id))
@@ -146,7 +209,7 @@ export function evaluatePredictions(gt: CocoGroundTruth, pred: Predictions): Eva
       };
     });
   const dts: EvalDt[] = results
-    .filter((r) => catSet.has(r.category_id))
+    .filter((r) => catSet.has(r.category_id) && images.has(r.image_id))
     .map((r, i) => ({
       id: i + 1,
       imageId: r.image_id,
@@ -154,20 +217,33 @@ export function evaluatePredictions(gt: CocoGroundTruth, pred: Predictions): Eva
       runs: toRuns(r.segmentation, r.image_id, `prediction ${i + 1}`),
       score: r.score ?? 1,
     }));
+  return { gts, dts };
+}
 
-  const imageIds = gt.images.map((im) => im.id);
-  const coco = cocoEvaluate(gts, dts, imageIds, catIds);
-
-  // SAM 3 pairs: every ground-truth image × every evaluated category.
+/** SAM 3's (image, phrase) pairs with their ground truth and predictions. */
+function samPairs(imageIds: number[], catIds: number[], gts: EvalGt[], dts: EvalDt[]): PairInput[] {
   const pairKey = (i: number, c: number) => `${i}|${c}`;
   const pairs = new Map<string, PairInput>();
   for (const i of imageIds)
     for (const c of catIds) pairs.set(pairKey(i, c), { imageId: i, categoryId: c, gts: [], dts: [] });
   for (const g of gts) pairs.get(pairKey(g.imageId, g.categoryId))!.gts.push({ runs: g.runs, iscrowd: g.iscrowd });
   for (const d of dts) pairs.get(pairKey(d.imageId, d.categoryId))!.dts.push({ runs: d.runs, score: d.score });
-  const pairResults = [...pairs.values()].map((p) => evaluatePair(p));
-  const overall = summarizePairs(pairResults);
+  return [...pairs.values()];
+}
 
+function buildReport(
+  gt: CocoGroundTruth,
+  aligned: Aligned,
+  coco: CocoEvalResult,
+  pairResults: PairResult[],
+  gts: EvalGt[],
+  imageSet: EvalReport['imageSet'],
+): EvalReport {
+  const { catIds, unmatched } = aligned;
+  const images = new Map(gt.images.map((im) => [im.id, im]));
+  const gtCats = new Map(gt.categories.map((c) => [c.id, c]));
+  const imageIds = gt.images.map((im) => im.id);
+  const overall = summarizePairs(pairResults);
   const perPhrase: PhraseBreakdown[] = catIds.map((c) => {
     const mine = pairResults.filter((r) => r.categoryId === c);
     return {
@@ -179,25 +255,8 @@ export function evaluatePredictions(gt: CocoGroundTruth, pred: Predictions): Eva
       ap: coco.perCategoryAp.get(c) ?? -1,
     };
   });
-
   const perImage = imageIds.map((i) => imageBreakdown(i, images.get(i)!.file_name ?? String(i), pairResults, gtCats));
   perImage.sort((a, b) => a.f1 - b.f1 || a.imageId - b.imageId);
-
-  const curve = (name: string, k: number | null): PrCurve => {
-    const at = (t: number) =>
-      RECALL_THRESHOLDS.map((_, r) => {
-        const row = coco.precisionAll[t][r];
-        const vals = k === null ? row.filter((v) => v > -1) : [row[k]].filter((v) => v > -1);
-        return vals.length ? vals.reduce((s, v) => s + v, 0) / vals.length : -1;
-      });
-    const byT = IOU_THRESHOLDS.map((_, t) => at(t));
-    const atMean = RECALL_THRESHOLDS.map((_, r) => {
-      const vals = byT.map((c) => c[r]).filter((v) => v > -1);
-      return vals.length ? vals.reduce((s, v) => s + v, 0) / vals.length : -1;
-    });
-    return { name, at50: byT[IOU_THRESHOLDS.indexOf(0.5)], atMean };
-  };
-
   return {
     cgF1: overall.cgF1,
     'cgF1@0.5': overall.cgF1At50,
@@ -213,17 +272,31 @@ export function evaluatePredictions(gt: CocoGroundTruth, pred: Predictions): Eva
       gtInstances: gts.filter((g) => !g.iscrowd).length,
       predictions: pairResults.reduce((s, r) => s + r.numDt, 0),
     },
+    imageSet,
     evaluatedCategories: catIds.map((c) => gtCats.get(c)!.name),
     unmatched,
     perPhrase,
     perImage,
     pr: {
       recall: RECALL_THRESHOLDS,
-      byPhrase: coco.categoryIds.map((c, k) => curve(gtCats.get(c)!.name, k)),
-      all: curve('all phrases', null),
+      byPhrase: coco.categoryIds.map((c, k) => prCurve(coco, gtCats.get(c)!.name, k)),
+      all: prCurve(coco, 'all phrases', null),
     },
     iouThresholds: IOU_THRESHOLDS,
   };
+}
+
+/** Precision at each recall threshold for one category (or all, averaged), at IoU 0.5 and averaged over IoUs. */
+function prCurve(coco: CocoEvalResult, name: string, k: number | null): PrCurve {
+  const meanOf = (vals: number[]) => (vals.length ? vals.reduce((s, v) => s + v, 0) / vals.length : -1);
+  const at = (t: number) =>
+    RECALL_THRESHOLDS.map((_, r) => {
+      const row = coco.precisionAll[t][r];
+      return meanOf((k === null ? row : [row[k]]).filter((v) => v > -1));
+    });
+  const byT = IOU_THRESHOLDS.map((_, t) => at(t));
+  const atMean = RECALL_THRESHOLDS.map((_, r) => meanOf(byT.map((c) => c[r]).filter((v) => v > -1)));
+  return { name, at50: byT[IOU_THRESHOLDS.indexOf(0.5)], atMean };
 }
 
 function imageBreakdown(
@@ -272,11 +345,16 @@ function checkGroundTruth(gt: CocoGroundTruth): void {
   }
 }
 
+interface Aligned {
+  results: CocoResult[];
+  catIds: number[];
+  unmatched: EvalReport['unmatched'];
+  /** Ground-truth images the predictions list (a dataset's images); null for a results list. */
+  predictedImages: Set<number> | null;
+}
+
 /** Predictions as a results list in the ground truth's ids, and the categories to evaluate. */
-function alignPredictions(
-  gt: CocoGroundTruth,
-  pred: Predictions,
-): { results: CocoResult[]; catIds: number[]; unmatched: EvalReport['unmatched'] } {
+function alignPredictions(gt: CocoGroundTruth, pred: Predictions): Aligned {
   const gtImageIds = new Set(gt.images.map((i) => i.id));
   if (Array.isArray(pred)) {
     const stray = pred.filter((r) => !gtImageIds.has(r.image_id));
@@ -291,6 +369,7 @@ function alignPredictions(
       results: pred,
       catIds: gt.categories.map((c) => c.id),
       unmatched: { groundTruth: [], predictions: strayCats, predictionImages: [] },
+      predictedImages: null,
     };
   }
   if (!pred || !Array.isArray(pred.annotations) || !Array.isArray(pred.images) || !Array.isArray(pred.categories)) {
@@ -346,6 +425,7 @@ function alignPredictions(
     results,
     catIds,
     unmatched: { groundTruth: gtUnmatched, predictions: predictionsUnmatched, predictionImages: imagesUnmatched },
+    predictedImages: new Set(imageMap.values()),
   };
 }
 

@@ -38,34 +38,6 @@ export function runsArea(r: Runs): number {
   return a;
 }
 
-/** Tight pixel box [x, y, w, h] (pycocotools `toBbox`); [0, 0, 0, 0] when empty. */
-export function runsBbox(r: Runs): [number, number, number, number] {
-  let xs = Infinity,
-    ys = Infinity,
-    xe = -Infinity,
-    ye = -Infinity;
-  let p = 0;
-  for (let k = 0; k < r.counts.length; k++) {
-    const n = r.counts[k];
-    if (k % 2 === 1 && n > 0) {
-      const x0 = Math.floor(p / r.h);
-      const x1 = Math.floor((p + n - 1) / r.h);
-      xs = Math.min(xs, x0);
-      xe = Math.max(xe, x1);
-      if (x1 > x0) {
-        ys = 0;
-        ye = r.h - 1;
-      } else {
-        ys = Math.min(ys, p - x0 * r.h);
-        ye = Math.max(ye, p + n - 1 - x0 * r.h);
-      }
-    }
-    p += n;
-  }
-  if (xs === Infinity) return [0, 0, 0, 0];
-  return [xs, ys, xe - xs + 1, ye - ys + 1];
-}
-
 /** Intersection and union (or the first mask's area when `crowd`: pycocotools' rule for crowd regions). */
 export function runsIou(dt: Runs, gt: Runs, crowd: boolean): number {
   if (dt.h !== gt.h || dt.w !== gt.w) {

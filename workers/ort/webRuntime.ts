@@ -59,8 +59,10 @@ export async function createWebRuntime(opts: { disableWebGpu?: boolean; numThrea
   const ort = await import('onnxruntime-web');
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const cores = navigator.hardwareConcurrency || 2;
-  // ORT's default is min(4, ceil(cores/2)); we set it explicitly. Threads need cross-origin isolation.
-  const threads = isolated ? Math.max(1, Math.min(4, opts.numThreads ?? cores)) : 1;
+  // ORT's default is min(4, ceil(cores/2)); we set it explicitly, leaving one core to the page (its main thread must
+  // stay responsive while graphs run: on 2 cores, two graph threads left the page only what they did not use).
+  // Threads need cross-origin isolation.
+  const threads = isolated ? Math.max(1, Math.min(4, opts.numThreads ?? cores - 1)) : 1;
   ort.env.wasm.numThreads = threads;
   ort.env.logLevel = 'error';
   const probe = await probeWebGpu(Boolean(opts.disableWebGpu));

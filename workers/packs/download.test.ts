@@ -182,7 +182,7 @@ describe('fetchPackFile', () => {
     assert.equal(await store.completeSize(url('nolength.onnx')), SIZE);
   });
 
-  test('a refused connection is a network error; an abort is reported as aborted', async () => {
+  test('a refused connection is a network error; an abort is reported as cancelled', async () => {
     const store = new MemoryByteStore();
     await rejectsWith(
       fetchPackFile('http://127.0.0.1:1/x.onnx', { path: 'x.onnx', size: 10 }, store),
@@ -193,7 +193,7 @@ describe('fetchPackFile', () => {
     controller.abort();
     await rejectsWith(
       fetchPackFile(url('a.onnx'), { path: 'a.onnx', size: SIZE }, store, { signal: controller.signal }),
-      'aborted',
+      'cancelled',
     );
   });
 });

@@ -11,6 +11,7 @@
  *   deleted and PackError('integrity') thrown. `ref.size === 0` means "unknown" (catalogue only): the server's
  *   Content-Length / Content-Range total is checked instead when it sends one.
  */
+import type { CancelMode } from '../protocol/cancel';
 import type { PackFileRef } from '../protocol/manifest';
 import type { ProgressEvent } from '../protocol/progress';
 import type { ByteStore } from './byteStore';
@@ -267,7 +268,7 @@ function interrupted(t: Transfer, error: unknown, loaded: number, total: number 
   if (isAbortError(error) || t.opts.signal?.aborted) {
     const paused = t.opts.signal?.reason === PAUSE;
     return new PackError(
-      paused ? 'paused' : 'aborted',
+      paused ? 'paused' : 'cancelled',
       paused
         ? `${t.file}: download paused ${stoppedAt(loaded, total)}; resume to continue from there.`
         : `${t.file}: download cancelled ${stoppedAt(loaded, total)}.`,
@@ -282,8 +283,8 @@ function interrupted(t: Transfer, error: unknown, loaded: number, total: number 
   );
 }
 
-/** The abort reason that pauses a download (its parts stay stored) rather than cancelling it. */
-export const PAUSE = 'sam3-web:pause';
+/** The abort reason that pauses a download (its parts stay stored) rather than cancelling it (`cancel(id, 'pause')`). */
+export const PAUSE: CancelMode = 'pause';
 
 async function finish(t: Transfer, received: Received, mustBe: number | null): Promise<void> {
   const size = received.length;

@@ -38,7 +38,8 @@ export async function fetchManifest(
     text = await response.text();
   } catch (error) {
     if (error instanceof PackError) throw error;
-    if (isAbortError(error) || opts.signal?.aborted) throw new PackError('aborted', 'Opening the pack was cancelled.');
+    if (isAbortError(error) || opts.signal?.aborted)
+      throw new PackError('cancelled', 'Opening the pack was cancelled.');
     const failure = new PackError(
       'network',
       'Could not fetch the pack manifest (network error) and no copy of it is cached; check the connection and try again.',

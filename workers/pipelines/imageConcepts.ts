@@ -35,18 +35,24 @@ export interface RawDetection {
   masks: Map<number, Float32Array>;
 }
 
-/** images [1,3,S,S] f32 (host pixels, or already on the GPU) → detector-neck features (GPU-resident where the provider allows). */
+/**
+ * images [1,3,S,S] f32 (host pixels, or already on the GPU) → detector-neck features (GPU-resident where the provider
+ * allows), and the tracker neck of a dual encoder unless `tracker: false` (an image no click will refine: the graph
+ * then computes only what the detector reads).
+ */
 export async function encodeImage(
   pack: OpenPack,
   runtime: GraphRuntime,
   pixels: Float32Array | GraphValue,
+  options: { tracker?: boolean } = {},
 ): Promise<VisionFeatures> {
   const s = pack.manifest.inputSize;
   const input =
     pixels instanceof Float32Array ? runtime.tensor({ type: 'float32', dims: [1, 3, s, s], data: pixels }) : pixels;
   const names = pack.vision.detector;
   // One pass serves both heads: fetch the tracker neck too when the clicks' decoder reads it from this graph.
-  const trackerNames = pack.tracker && !pack.tracker.separateEncoder ? pack.vision.tracker : undefined;
+  const trackerNames =
+    options.tracker !== false && pack.tracker && !pack.tracker.separateEncoder ? pack.vision.tracker : undefined;
   const fetches = [...Object.values(names), ...Object.values(trackerNames ?? {})];
   const out = await pack.graphs.vision.run({ [pack.vision.input]: input }, fetches);
   const features = {} as VisionFeatures;

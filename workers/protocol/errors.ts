@@ -13,7 +13,10 @@ export type EngineErrorCode =
   | 'gpu-unfit'
   | 'gpu-lost'
   | 'runtime'
-  | 'aborted'
+  /** The call was cancelled (`cancel(requestId)`, or a newer request took its place): the one code for it. */
+  | 'cancelled'
+  /** Something else holds what the call needs (another pack is downloading). */
+  | 'busy'
   /** A download the user paused: what arrived is kept and it resumes from there. */
   | 'paused'
   | 'internal';

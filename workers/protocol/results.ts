@@ -56,6 +56,11 @@ export interface InstanceResult {
   maskId?: string;
   /** The mask's bitmaps, the first time this mask is sent (browser only). */
   bitmaps?: MaskBitmaps;
+  /**
+   * Mean colour of the image under the mask (computed in the worker), so the page can pick a mask colour that
+   * contrasts with what it covers without reading pixels; absent where the engine has no pixels to average.
+   */
+  underRgb?: [number, number, number];
   /** `concept`: found by the detector; `object`: made or refined with clicks (then `objectId` is set). */
   source: 'concept' | 'object';
   objectId?: string;
@@ -80,9 +85,6 @@ export interface StageTimings {
 
 export interface SegmentResult {
   imageId: string;
-  /** Sequence number of the request; a newer request supersedes an older one. */
-  seq: number;
-  superseded: boolean;
   scoreThreshold: number;
   instances: InstanceResult[];
   concepts: ConceptSummary[];
@@ -91,6 +93,8 @@ export interface SegmentResult {
   timingsMs: StageTimings;
   /** Graph runs this request caused, by role. */
   graphRuns: Record<string, number>;
+  /** The COCO export of the same request, when asked for (`SegmentOptions.coco`). */
+  coco?: CocoExport;
 }
 
 export interface ImageInfo {
@@ -101,8 +105,10 @@ export interface ImageInfo {
   /** Size of `display` and of every mask (≤ the original, max side bounded). */
   displayWidth: number;
   displayHeight: number;
-  /** Downscaled copy for drawing (absent in Node). Transferred. */
+  /** Downscaled copy for drawing (absent in Node, or when not asked for). Transferred. */
   display?: ImageBitmap;
+  /** A JPEG thumbnail made in the worker, when asked for (`OpenImageOptions.thumbnailSide`; browser only). */
+  thumbnail?: Blob;
   /** True when the image was scaled down before pre-processing because it was huge. */
   downscaledForModel: boolean;
   timingsMs: StageTimings;
@@ -168,6 +174,8 @@ export interface CocoExport {
 export interface EngineStats {
   graphRuns: Record<string, number>;
   cache: { images: number; texts: number; detections: number; objects: number };
+  /** Open image sessions, and the bytes their features hold against the budget (`EngineOptions.imageMemoryBytes`). */
+  sessions: { open: number; featureBytes: number; budgetBytes: number };
   preprocess: PreprocessStats;
 }
 

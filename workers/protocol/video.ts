@@ -73,6 +73,8 @@ export interface VideoSessionOptions {
   settings?: Partial<TrackerSettings>;
   /** Also return pycocotools RLE strings per instance (file mode, for the masklet export). */
   withCocoRle?: boolean;
+  /** Each instance's mask bitmaps with its frame (default true; browser only): the page paints no mask itself. */
+  bitmaps?: boolean;
 }
 
 export interface VideoSessionInfo {

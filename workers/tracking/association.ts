@@ -3,6 +3,7 @@
  * Masks are binary on one common grid.
  */
 import type { TrackerSettings } from '../protocol/video';
+import { maskIou } from '../core/masks';
 
 export interface DetectionIn {
   score: number;
@@ -31,18 +32,6 @@ export interface Association {
   highConfidence: Map<number, number>;
 }
 
-export function maskIouBinary(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] !== 0;
-    const y = b[i] !== 0;
-    if (x && y) inter++;
-    if (x || y) union++;
-  }
-  return union === 0 ? 0 : inter / union;
-}
-
 export function isEmptyMask(m: Uint8Array): boolean {
   for (let i = 0; i < m.length; i++) if (m[i]) return false;
   return true;
@@ -56,7 +45,7 @@ export function associate(
     'assocIouThreshold' | 'trackAssocIouThreshold' | 'newDetThreshold' | 'reconditionMatchThreshold'
   >,
 ): Association {
-  const iou = detections.map((d) => tracks.map((t) => maskIouBinary(d.mask, t.mask)));
+  const iou = detections.map((d) => tracks.map((t) => maskIou(d.mask, t.mask)));
   const matched = new Set<number>();
   const unmatched = new Set<number>();
   const empty = new Set<number>();

@@ -3,9 +3,8 @@
  * is re-prompted through the tracker's prompt decoder with an interior point of that mask and its box grown by
  * `BOX_MARGIN` (objects move). Memory use is one low-res mask per object.
  */
-import { binarizeLogits } from '../core/masks';
+import { binarizeLogits, maskBoundingBox } from '../core/masks';
 import {
-  gridBox,
   interiorPoint,
   type ConditionInput,
   type Prediction,
@@ -42,7 +41,7 @@ export class PromptPropagator implements Propagator {
     const f = this.frame!;
     for (const id of ids) {
       const prev = this.last.get(id);
-      const box = prev && gridBox(prev.mask, prev.width, prev.height);
+      const box = prev && maskBoundingBox(prev.mask, prev.width, prev.height);
       const point = prev && interiorPoint(prev.mask, prev.width, prev.height);
       if (!prev || !box || !point) {
         out.set(id, emptyPrediction(prev?.width ?? 1, prev?.height ?? 1));

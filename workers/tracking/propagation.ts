@@ -49,24 +49,6 @@ export interface Propagator {
   dispose(): void;
 }
 
-/** Box [x0,y0,x1,y1) of a binary mask on a grid, or null when empty. */
-export function gridBox(mask: Uint8Array, w: number, h: number): [number, number, number, number] | null {
-  let x0 = w;
-  let y0 = h;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (!mask[y * w + x]) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
-  return x1 < 0 ? null : [x0, y0, x1 + 1, y1 + 1];
-}
-
 /**
  * A point well inside a binary mask: the mask pixel farthest from the mask's boundary (Chebyshev distance by a
  * two-pass chamfer transform), so a click there selects the object rather than its edge.

@@ -4,7 +4,8 @@
  * suppression. Pure state: the engine feeds it associations and masks, it answers with a plan.
  */
 import type { TrackerSettings, TrackRemovalReason } from '../protocol/video';
-import { maskIouBinary, type Association } from './association';
+import { maskIou } from '../core/masks';
+import type { Association } from './association';
 
 export interface TrackRecord {
   id: number;
@@ -158,7 +159,7 @@ export class TrackBook {
         const a = this.tracks.get(ids[i]);
         const b = this.tracks.get(ids[j]);
         if (!a || !b || a.lastOccluded < 0 || b.lastOccluded < 0) continue;
-        if (maskIouBinary(masks.get(a.id)!, masks.get(b.id)!) < this.s.overlapSuppressThreshold) continue;
+        if (maskIou(masks.get(a.id)!, masks.get(b.id)!) < this.s.overlapSuppressThreshold) continue;
         suppressed.add(
           a.lastOccluded > b.lastOccluded || (a.lastOccluded === b.lastOccluded && a.id > b.id) ? a.id : b.id,
         );

@@ -1,7 +1,8 @@
 /** Table-driven tests of the video algorithm's rules (reference.md §9.1–9.2). */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { associate, maskIouBinary } from './association';
+import { associate } from './association';
+import { maskIou } from '../core/masks';
 import { resolveOverlaps, TrackBook } from './trackBook';
 import { DEFAULT_TRACKER_SETTINGS as S } from '../protocol/video';
 
@@ -276,7 +277,7 @@ describe('non-overlapping masks', () => {
       out.get(2)!.reduce((s, v) => s + v, 0),
       9,
     );
-    assert.equal(maskIouBinary(out.get(1)!, out.get(2)!), 0);
+    assert.equal(maskIou(out.get(1)!, out.get(2)!), 0);
     const memory = resolveOverlaps(
       [
         { id: 1, score: 0.9, mask: a },

@@ -1,40 +1,13 @@
 /**
  * Draws a frame's results onto a picture for export (annotated video, PNG of the current frame): each mask tinted
- * with its track colour and outlined, and a label with the track ID and its concept. Masks are rasterised inside
- * their bounding box only (cost = box area, not frame area), so long exports stay affordable.
+ * with its track colour and outlined, and a label with the track ID and its concept. The masks' pixels are the
+ * worker's painter's bitmaps (draw/maskSources.ts, as on the stage): the caller has them painted first
+ * (`frameMasks` → actions/maskPixels `ensureMaskBitmaps`), so this draws only.
  */
-import type { RleMask } from '../../../workers/protocol';
 import { rgbCss, type InstanceColor } from '../../colors';
-import type { CompactFrame, CompactObject } from '../videoModel';
-import { segmentsToRgba } from '../../draw/maskBitmap';
-import { rowSegments } from '../../draw/rowSegments';
-
-export interface MaskPatch {
-  /** Top-left corner and size in mask pixels. */
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  data: Uint8ClampedArray;
-}
-
-/** The mask's bounding box as RGBA (fill inside, outline on the boundary), or null for an empty mask. Pure. */
-export function maskPatch(
-  mask: RleMask,
-  color: InstanceColor,
-  alpha: { fill: number; outline: number } = { fill: 115, outline: 235 },
-): MaskPatch | null {
-  const { runs, minX, maxX, minY, maxY } = rowSegments(mask.counts, mask.width, mask.box);
-  if (maxX < 0) return null;
-  const style = { fill: color.fill, outline: color.outline, fillAlpha: alpha.fill, outlineAlpha: alpha.outline };
-  const { width, height, data } = segmentsToRgba(runs, { ...style, outline1px: true }, [
-    minX,
-    minY,
-    maxX + 1,
-    maxY + 1,
-  ]);
-  return { x: minX, y: minY, width, height, data };
-}
+import { DEFAULT_MASK_STYLE, maskBox } from '../../draw/maskBitmap';
+import { maskSource } from '../../draw/maskSources';
+import { objectMaskId, type CompactFrame, type CompactObject } from '../videoModel';
 
 type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
@@ -52,17 +25,18 @@ export function drawAnnotations(
 ): void {
   if (!frame) return;
   for (const o of frame.objects) {
-    const patch = maskPatch(o.mask, colorOf(o));
-    if (!patch) continue;
+    const color = colorOf(o);
+    const source = maskSource(
+      { maskId: objectMaskId(o), mask: o.mask },
+      { ...DEFAULT_MASK_STYLE, fill: color.fill, outline: color.outline },
+    );
+    if (!source) continue;
+    const [x0, y0, x1, y1] = maskBox(o.mask);
     const sx = width / o.mask.width;
     const sy = height / o.mask.height;
-    const tile = new OffscreenCanvas(patch.width, patch.height);
-    tile
-      .getContext('2d')!
-      .putImageData(new ImageData(patch.data as Uint8ClampedArray<ArrayBuffer>, patch.width, patch.height), 0, 0);
     ctx.save();
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(tile, patch.x * sx, patch.y * sy, patch.width * sx, patch.height * sy);
+    ctx.drawImage(source, x0 * sx, y0 * sy, (x1 - x0) * sx, (y1 - y0) * sy);
     ctx.restore();
   }
   const fontPx = Math.max(11, Math.round(Math.min(width, height) / 28));

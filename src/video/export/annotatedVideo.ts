@@ -2,7 +2,7 @@
  * The annotated video: every frame of the file decoded again (WebCodecs via mediabunny), its stored results drawn
  * in (annotate.ts), encoded with WebCodecs via mediabunny at the frame's own timestamp. The codec family follows the
  * input where this browser can encode it (H.264 → MP4/MOV/MKV, VP8/VP9/AV1 → WebM/MKV/MP4), else WebM/VP9.
- * Progress per frame; an AbortSignal cancels (the partial output is discarded).
+ * Progress per frame; an AbortSignal cancels (the partial output is discarded, the frame being painted too).
  */
 import {
   BufferTarget,
@@ -89,6 +89,8 @@ function outputFormat(c: ExportContainer) {
 export interface AnnotatedExportInput {
   media: MediaFile;
   frameAt: (i: number) => CompactFrame | undefined;
+  /** Has the frame's masks painted (by the worker's painter) before it is drawn. */
+  prepare: (frame: CompactFrame | undefined, signal: AbortSignal) => Promise<void>;
   colorOf: (o: CompactObject) => InstanceColor;
   labelOf: (o: CompactObject) => string;
   onProgress: (done: number, total: number) => void;
@@ -128,11 +130,13 @@ export async function exportAnnotatedVideo(x: AnnotatedExportInput): Promise<Ann
         continue;
       }
       last = i;
+      const frame = x.frameAt(i);
+      await x.prepare(frame, x.signal);
       ctx.fillStyle = '#000';
       ctx.fillRect(0, 0, width, height);
       sample.draw(ctx, 0, 0, media.width, media.height);
       sample.close();
-      drawAnnotations(ctx, x.frameAt(i), media.width, media.height, x.colorOf, x.labelOf);
+      drawAnnotations(ctx, frame, media.width, media.height, x.colorOf, x.labelOf);
       await source.add(media.table.timestampsS[i], media.table.durationsS[i]);
       done++;
       x.onProgress(done, total);

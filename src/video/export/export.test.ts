@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportCandidates } from './annotatedVideo';
-import { maskPatch } from './annotate';
 import { buildYtvisResults } from './ytvis';
 import { cocoStringToCounts } from '../results/rleCodec';
 import type { CompactFrame } from '../videoModel';
@@ -23,21 +22,6 @@ test('annotated video: the input codec family in its container where it fits, el
     { container: 'webm', codec: 'vp9' },
   ]);
   assert.deepEqual(exportCandidates('prores', 'mov'), [{ container: 'webm', codec: 'vp9' }]);
-});
-
-test('mask patch: only the bounding box, fill inside and outline on the edge', () => {
-  // 6×4 mask with a 3×2 block at (2,1).
-  const counts = Uint32Array.from([8, 3, 3, 3, 7]);
-  const color = {
-    hue: 0,
-    fill: [200, 0, 0] as [number, number, number],
-    outline: [100, 0, 0] as [number, number, number],
-    css: '',
-  };
-  const p = maskPatch({ width: 6, height: 4, counts }, color)!;
-  assert.deepEqual([p.x, p.y, p.width, p.height], [2, 1, 3, 2]);
-  assert.equal(p.data.length, 3 * 2 * 4);
-  assert.equal(maskPatch({ width: 6, height: 4, counts: Uint32Array.from([24]) }, color), null);
 });
 
 test('YouTube-VIS results: one entry per track, one slot per frame (RLE or null), categories by phrase or new name', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { FrameStore, STORE_BUDGET_BYTES } from './frameStore';
 import { cocoCountsToString, cocoStringToCounts, packCounts, rowMajorToCocoCounts, unpackCounts } from './rleCodec';
 import type { CompactFrame } from '../videoModel';
-import { ellipseCounts } from './syntheticMasks';
+import { ellipseCounts } from '../../../tests/helpers/syntheticMasks';
 
 function bitmapOf(counts: ArrayLike<number>, n: number): Uint8Array {
   const m = new Uint8Array(n);

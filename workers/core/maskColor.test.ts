@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RleMask } from '../../workers/protocol';
-import { meanUnderMask, type Pixels } from './maskColors';
+import type { RgbaImage } from '../protocol/api';
+import type { RleMask } from '../protocol/results';
+import { meanUnderMask } from './maskColor';
 
 /** A 20×10 image: left half red, right half blue. */
-function halves(): Pixels {
+function halves(): RgbaImage {
   const data = new Uint8ClampedArray(20 * 10 * 4);
   for (let y = 0; y < 10; y++)
     for (let x = 0; x < 20; x++) data.set(x < 10 ? [220, 30, 30, 255] : [30, 60, 220, 255], (y * 20 + x) * 4);

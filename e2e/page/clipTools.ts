@@ -14,8 +14,8 @@ import {
   WebMOutputFormat,
   type VideoCodec,
 } from 'mediabunny';
-import { openMediaFile } from './decode/mediaFile';
-import { lastExportBlob } from './exportActions';
+import { openMediaFile } from '../../src/video/decode/mediaFile';
+import { lastExportBlob } from '../../src/video/exportActions';
 
 export interface ClipRect {
   x0: number;

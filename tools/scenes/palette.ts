@@ -1,5 +1,6 @@
 /**
- * The demo pack's palette: the colours it knows, their RGB prototypes and the words that name them.
+ * The demo pack's palette: the colours it knows, their RGB prototypes and the words that name them (the generated
+ * scenes paint with them, the demo pack's graphs recognise them).
  * Every pixel is classified to the nearest prototype (squared RGB distance).
  */
 
