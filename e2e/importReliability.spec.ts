@@ -6,11 +6,17 @@
  * middle of a large zip keeps what was stored; a browser storage too full for the images refuses them before
  * writing; H.264 files with a damaged decoder configuration are told so. After each: a clear message, the images
  * added before still there, and the page answering — the longest gap between animation frames (a
- * requestAnimationFrame loop in the page) is logged and bounded.
+ * requestAnimationFrame loop in the page) is logged and bounded. A second, short session labels same-stem images
+ * (a/x.png, b/x.png, x.jpg, dup.png, dup.jpg), exports them (every zip entry once, each image's labels its own) and
+ * cancels a re-run (every image keeps its labels).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
-import { openApp } from './helpers';
+import { strFromU8, unzipSync, zipSync } from 'fflate';
+import { decode as decodePng } from 'fast-png';
+import jpeg from 'jpeg-js';
+import { openApp, scenePng } from './helpers';
+import { randomScene } from '../tools/scenes/scene';
 import { manyEntryZip, tinyPng, zipBomb } from './importFixtures';
 import { damagedAvcClip, dropOnVideoStage } from './videoClips';
 import { FILE_CLIP } from '../tools/video-fixtures/clips';
@@ -173,4 +179,105 @@ test('bad imports and damaged videos in one session: clear messages, nothing los
   await page.getByTestId('folder-mode').click();
   await expect(page.getByTestId('batch-summary')).toContainText(`${partial.length} images`);
   expect(await names(page)).toEqual(partial);
+});
+
+/** Every entry name in a zip's central directory, duplicates included (unzipping to an object would hide them). */
+function centralDirectoryNames(zip: Uint8Array): string[] {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  let end = zip.length - 22;
+  while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
+  expect(end, 'end of central directory').toBeGreaterThanOrEqual(0);
+  const count = view.getUint16(end + 10, true);
+  const names: string[] = [];
+  for (let k = 0, p = view.getUint32(end + 16, true); k < count; k++) {
+    expect(view.getUint32(p, true)).toBe(0x02014b50);
+    const [n, extra, comment] = [28, 30, 32].map((o) => view.getUint16(p + o, true));
+    names.push(strFromU8(zip.subarray(p + 46, p + 46 + n)));
+    p += 46 + n + extra + comment;
+  }
+  return names;
+}
+
+test('same-stem images export without overwriting each other; a cancelled re-run keeps every label', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await openApp(page);
+  await page.getByTestId('folder-mode').click();
+  await expect(page.getByTestId('batch-workspace')).toBeVisible();
+  const phrases = page.getByTestId('batch-phrases');
+  await phrases.fill('red, blue');
+  await phrases.press('Enter');
+  // Five images whose names differ only by folder or extension, each a scene with its own number of shapes.
+  const NAMES = ['a/x.png', 'b/x.png', 'dup.jpg', 'dup.png', 'x.jpg'];
+  const files = Object.fromEntries(
+    NAMES.map((name, k) => {
+      const { scene, png } = scenePng(
+        randomScene(900 + k, 160, 120, 1 + k, ['red', 'blue'], { minSize: 20, maxSize: 34, gap: 8 }),
+      );
+      const bytes = name.endsWith('.jpg')
+        ? jpeg.encode({ data: scene.data, width: scene.width, height: scene.height }, 95).data
+        : png;
+      return [name, new Uint8Array(bytes)];
+    }),
+  );
+  await pick(page, [{ name: 'same-stem.zip', buffer: zipSync(files) }]);
+  await expect(message(page)).toContainText('Added 5 images.');
+  expect(await names(page)).toEqual(NAMES);
+  await page.getByTestId('batch-run').click();
+  const summary = page.getByTestId('batch-summary');
+  await expect(summary).toContainText('5 images · 5 labelled', { timeout: 90_000 });
+  await page.getByTestId('batch-tile').first().click();
+  for (let n = 1; n <= 5; n++) {
+    await page.keyboard.press('a');
+    await expect(summary).toContainText(`${n} accepted`);
+  }
+
+  // The export: every entry once; dup.png and dup.jpg keep their whole names, the rest their stems.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('batch-export-button').click();
+  const zip = new Uint8Array(readFileSync((await (await download).path())!));
+  const entries = centralDirectoryNames(zip);
+  expect(entries.filter((e, i) => entries.indexOf(e) !== i)).toEqual([]);
+  const unzipped = unzipSync(zip);
+  const coco = JSON.parse(strFromU8(unzipped['coco.json']));
+  const bases: Record<string, string> = {
+    'a/x.png': 'a/x',
+    'b/x.png': 'b/x',
+    'dup.jpg': 'dup.jpg',
+    'dup.png': 'dup.png',
+    'x.jpg': 'x',
+  };
+  const counts: number[] = [];
+  for (const im of coco.images as { id: number; file_name: string }[]) {
+    const base = bases[im.file_name];
+    expect(base, im.file_name).toBeTruthy();
+    const anns = coco.annotations.filter((a: { image_id: number }) => a.image_id === im.id);
+    const lines = strFromU8(unzipped[`labels/${base}.txt`]).split('\n').filter(Boolean);
+    expect(lines.length, `labels/${base}.txt holds ${im.file_name}'s labels`).toBe(anns.length);
+    const semantic = decodePng(unzipped[`masks/semantic/${base}.png`]);
+    let pixels = 0;
+    for (const v of semantic.data) if (v) pixels++;
+    const area = anns.reduce((n: number, a: { area: number }) => n + a.area, 0);
+    expect(pixels, `masks/semantic/${base}.png is ${im.file_name}'s own`).toBe(area);
+    counts.push(anns.length);
+  }
+  expect(new Set(counts).size, `each image its own labels: ${counts}`).toBeGreaterThan(1);
+  expect(strFromU8(unzipped['README.txt'])).toContain('labels/dup.png.txt, labels/dup.jpg.txt');
+
+  // Re-run all, paused at once and cancelled: the images not reached keep their labels; the message says so.
+  const before = await page.getByTestId('batch-tile').evaluateAll((tiles) => tiles.map((t) => t.dataset.count));
+  page.once('dialog', (d) => void d.accept());
+  await page.getByTestId('batch-rerun').click();
+  await page.getByTestId('batch-pause').click();
+  await expect(page.getByTestId('batch-resume')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('batch-cancel').click();
+  await expect(message(page)).toContainText(
+    /^Re-run cancelled after [0-4] of 5 images; the other [1-5] keep their earlier labels and review\./,
+  );
+  await expect(summary).toContainText('5 images · 5 labelled');
+  const reached = Number(/after (\d) of 5/.exec((await message(page).textContent())!)![1]);
+  await expect(summary).toContainText(`${5 - reached} accepted`);
+  const after = await page.getByTestId('batch-tile').evaluateAll((tiles) => tiles.map((t) => t.dataset.count));
+  expect(after, 'every tile still shows its instance count').toEqual(before);
 });

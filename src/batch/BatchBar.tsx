@@ -176,10 +176,11 @@ function RunControls() {
         <button
           type="button"
           className="button button--secondary"
+          data-testid="batch-rerun"
           onClick={() => {
             if (
               confirm(
-                'Label every image again with the current phrases? Detections are replaced (your fixes stay) and images are un-accepted.',
+                'Label every image again with the current phrases? Detections are replaced (your fixes stay) and images are un-accepted as they are relabelled; if you cancel, the images not reached keep their labels.',
               )
             )
               void rerunAll();
