@@ -4,7 +4,8 @@
  * (scrolled to where needed, inside the viewport, not covered by anything: the element under its centre is itself),
  * and the parts that used to run into each other apart (the stage and the sidebar, the video exports and the Tracks
  * panel, the thumbnail grid and the review). The folder's review also keeps a portrait picture's aspect and draws
- * its masks visibly, outlined (issue 17, items 4, 5, 7).
+ * its masks visibly, outlined; a video file that cannot be opened keeps the video before it (issue 17, items 4, 5, 7,
+ * 8).
  */
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
@@ -177,6 +178,24 @@ test('video at 390 px (and 768): open a clip, process it, export YouTube-VIS, th
   await expectApart('export-video', 'track-list');
   await expectApart('video-stage', 'track-list');
   await page.setViewportSize({ width: 390, height: 844 });
+});
+
+test('video: a file that cannot be opened leaves the processed video, its tracks and its results as they were', async () => {
+  const dt = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(4096).fill(7)], 'noise.mp4', { type: 'video/mp4' }));
+    return dt;
+  });
+  await dropOnVideoStage(page, dt);
+  await expect(page.getByTestId('video-message')).toContainText(/“noise\.mp4” is not a video file this app can read/);
+  await expect(page.getByTestId('video-meta')).toContainText('short.webm');
+  await expect(page.getByTestId('track-row')).toHaveCount(2);
+  await page.getByTestId('export-masklets').click();
+  const frames = await page.evaluate(() =>
+    window.__sam3!.lastMasklets!.frames.map((f: { objects: unknown[] }) => f.objects.length),
+  );
+  expect(frames).toHaveLength(SHORT_CLIP.frameCount);
+  expect(frames.every((n) => n === 2)).toBe(true);
 });
 
 test('folder at 390 px: add images, run, review (visible outlined masks), accept, export, evaluate', async () => {

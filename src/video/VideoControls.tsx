@@ -190,12 +190,13 @@ function PropagationMode() {
 }
 
 function VideoMessage() {
-  const message = useVideoStore((s) => s.message);
+  const openError = useVideoStore((s) => s.openError);
+  const message = useVideoStore((s) => s.openError ?? s.message);
   const status = useVideoStore((s) => s.status);
   if (!message) return null;
   return (
     <p
-      className={`video-message${status === 'error' ? ' video-message--error' : ''}`}
+      className={`video-message${status === 'error' || openError ? ' video-message--error' : ''}`}
       role="alert"
       data-testid="video-message"
     >
