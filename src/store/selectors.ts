@@ -211,11 +211,14 @@ export function selectImageView(s: AppState): ViewTransform {
 }
 
 /** Zoom relative to the fitted view (1 = fit), for the toolbar. */
+/**
+ * The zoom in the toolbar: CSS pixels per original image pixel, in percent, so "1:1" reads 100 % (a display copy of a
+ * huge image counts at its original size).
+ */
 export function selectZoomPercent(s: AppState): number {
   const image = s.image;
-  if (!image || !s.zoom) return 100;
-  const fit = fitView(image.displayWidth, image.displayHeight, s.stageSize.width, s.stageSize.height);
-  return fit.scale > 0 ? Math.round((s.zoom.scale / fit.scale) * 100) : 100;
+  if (!image || !s.zoom || !image.width) return 100;
+  return Math.round(((s.zoom.scale * image.displayWidth) / image.width) * 100);
 }
 
 /**
