@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { actualSizeAt, fitView, zoomAt } from '../draw/coords';
 import { initialAppState, type AppState } from './appStore';
-import { selectZoomPercent } from './selectors';
+import { selectStatusDetail, selectZoomPercent } from './selectors';
 
 const withImage = (width: number, displayWidth: number): AppState => ({
   ...initialAppState(),
@@ -30,4 +30,23 @@ test('the zoom level reads 100 % at 1:1 (one original pixel per CSS pixel), what
     assert.equal(selectZoomPercent({ ...s, zoom: actual }), 100, `${width} px image`);
     assert.equal(selectZoomPercent({ ...s, zoom: zoomAt(actual, 2, 400, 300) }), 200);
   }
+});
+
+test('the status line: image counts only in image mode, no "· 0 ms" for a result that ran no graph', () => {
+  const s: AppState = {
+    ...withImage(640, 640),
+    pack: { name: 'Demo pack' } as AppState['pack'],
+    result: {
+      imageId: 'i',
+      instances: [{}, {}],
+      timingsMs: { vision: 20, detector: 12.4 },
+    } as unknown as AppState['result'],
+  };
+  assert.equal(selectStatusDetail(s), '2 instances · 32 ms');
+  assert.equal(
+    selectStatusDetail({ ...s, result: { ...s.result!, timingsMs: { vision: 0 } } as AppState['result'] }),
+    '2 instances',
+  );
+  assert.equal(selectStatusDetail(s, 'other'), 'Demo pack ready');
+  assert.equal(selectStatusDetail({ ...s, pack: null }, 'other'), 'No model pack');
 });
