@@ -158,6 +158,12 @@ test('video at 390 px (and 768): open a clip, process it, export YouTube-VIS, th
     .poll(() => page.evaluate(() => window.__sam3!.video!.getState().runStats?.frames ?? 0), { timeout: 120_000 })
     .toBe(SHORT_CLIP.frameCount);
   await expect(page.getByTestId('track-row')).toHaveCount(2);
+  // Frames are counted from 1 in the Tracks panel as in the frame counter ("Frame 1 / 6").
+  await expect(page.getByTestId('track-frames').first()).toHaveText(`frames 1–${SHORT_CLIP.frameCount}`);
+  await expect(page.getByTestId('video-frame-index')).toContainText(`Frame 1 / ${SHORT_CLIP.frameCount}`);
+  await expect(page.getByTestId('video-run-stats')).toContainText(
+    new RegExp(`^${SHORT_CLIP.frameCount} frames in [\\d.]+ s · [\\d.]+ fps processed · decoding \\d+ %`),
+  );
   await expectAllReachable(VIDEO_ACTIONS);
   await expectReachable(fileButton('video-input'), 'Open video…');
   await expectApart('export-frame-png', 'track-list');

@@ -17,6 +17,7 @@ import {
 import { cancelAnnotatedExport, exportAnnotated, exportFramePng, exportMasklets, exportYtvis } from './exportActions';
 import { setDetectEvery } from './modeActions';
 import { selectCamera, setLiveDelay } from './webcamActions';
+import { formatRunStats } from './runSummary';
 import { selectCanExportMasklets, selectProgressPercent, useVideoStore } from './videoStore';
 
 export function VideoControls() {
@@ -241,9 +242,21 @@ function FileBar() {
         {meta.decoder === 'seek' ? ' · decoded by seeking (no WebCodecs)' : ''}
       </span>
       {hasProgress && <ProcessingRow />}
+      {processed && <RunSummary />}
       {processed && <PlaybackRow frameCount={meta.frameCount} />}
       {processed && <ExportRow webcodecs={meta.decoder === 'webcodecs'} />}
     </div>
+  );
+}
+
+/** After a run: how fast it went and how much of it was decoding. */
+function RunSummary() {
+  const stats = useVideoStore((s) => s.runStats);
+  if (!stats) return null;
+  return (
+    <span className="muted" data-testid="video-run-stats">
+      {formatRunStats(stats)}
+    </span>
   );
 }
 
