@@ -110,7 +110,10 @@ export class VideoHost {
         frame.frameIndex,
         embeddings,
         vision.pos2,
-        () => this.host.runs.count('memory'),
+        (role) => {
+          this.host.runs.count('memory');
+          this.host.runs.count(role);
+        },
       );
     } else if (propagator instanceof PromptPropagator) {
       propagator.frame = {

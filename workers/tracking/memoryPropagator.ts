@@ -7,7 +7,14 @@
 import { binarizeLogits } from '../core/masks';
 import type { MemoryConstants } from '../adapters/memoryAdapter';
 import { MemoryBank, type BankLimits } from './memoryBank';
-import { interiorPoint, type ConditionInput, type Prediction, type Propagator } from './propagation';
+import {
+  interiorPoint,
+  type ConditionInput,
+  type DecodedPrompt,
+  type Prediction,
+  type PromptPoint,
+  type Propagator,
+} from './propagation';
 
 export interface DecodeOutput {
   /** Low-res mask logits [H·W]. */
@@ -74,23 +81,42 @@ export class MemoryPropagator implements Propagator {
     return out;
   }
 
-  async condition(id: number, input: ConditionInput): Promise<void> {
+  /**
+   * A user prompt on this frame, as the reference decodes it: the memory decoder on the raw features +
+   * no_memory_embedding with the prompt's own points (the decoder applies SAM's multimask rule: one click → best
+   * of 3, two or more points or a box → the single-mask output). Nothing is stored until `condition`.
+   */
+  async decodePrompt(points: PromptPoint[]): Promise<DecodedPrompt> {
+    const d = await this.frame!.decode('no-memory', points);
+    return {
+      prediction: {
+        logits: d.logits,
+        height: d.height,
+        width: d.width,
+        objectScoreLogit: d.objectScoreLogit,
+        iou: d.iou,
+      },
+      pointer: d.pointer,
+    };
+  }
+
+  async condition(id: number, input: ConditionInput, pointer?: Float32Array): Promise<void> {
     const f = this.frame!;
-    const mask = binarizeLogits(input.logits);
-    const point = interiorPoint(mask, input.width, input.height);
-    // The object pointer of a mask-conditioned frame: the decoder prompted with an interior point of the mask.
-    const d = point
-      ? await f.decode('no-memory', [{ xy: [point[0] / input.width, point[1] / input.height], label: 1 }])
-      : null;
+    let ptr = pointer;
+    if (!ptr) {
+      // A detection's mask (the reference feeds it as a mask prompt, which these graphs lack): the object pointer
+      // of the decoder prompted with an interior point of the mask — an approximation, for detections only.
+      const mask = binarizeLogits(input.logits);
+      const point = interiorPoint(mask, input.width, input.height);
+      const d = point
+        ? await f.decode('no-memory', [{ xy: [point[0] / input.width, point[1] / input.height], label: 1 }])
+        : null;
+      ptr = d?.pointer ?? new Float32Array(this.constants.hiddenDim);
+    }
     const { tokens, pos } = await f.encode(input.logits, input.width, input.height, input.fromClicks);
     let bank = this.banks.get(id);
     if (!bank) this.banks.set(id, (bank = new MemoryBank(this.limits)));
-    bank.addConditioning({
-      frame: f.frame,
-      tokens,
-      pos,
-      pointer: d?.pointer ?? new Float32Array(this.constants.hiddenDim),
-    });
+    bank.addConditioning({ frame: f.frame, tokens, pos, pointer: ptr });
     this.conditionedThisFrame.add(id);
   }
 
