@@ -266,18 +266,19 @@ export class VideoSession {
    * multimask rule in the decoder; its object pointer conditions the track. The fallback uses the image tracker's
    * prompt decoder and the candidate the person chose.
    */
-  private async decodeObject(
+  async decodeObject(
     obj: ObjectPrompt,
     svc: FrameServices,
+    propagator: Propagator = this.propagator,
   ): Promise<{ logits: Float32Array; score: number; pointer?: Float32Array }> {
-    if (this.propagator.decodePrompt) {
+    if (propagator.decodePrompt) {
       const points = promptPoints(
         obj.points.map((p) => ({ xyPx: p.xyPx, polarity: p.polarity })),
         obj.boxXyxyPx,
         svc.imageWidth,
         svc.imageHeight,
       );
-      const d = await this.propagator.decodePrompt(points);
+      const d = await propagator.decodePrompt(points);
       const onGrid = this.onGrid(d.prediction);
       // The object is present iff its object-score logit > 0 (reference.md §8).
       const logits = d.prediction.objectScoreLogit > 0 ? onGrid : onGrid.map(() => -10);
@@ -295,7 +296,43 @@ export class VideoSession {
     return { logits, score: raw.iou[c] };
   }
 
-  private render(
+  /**
+   * An edit's prompt on `frame` of the processed file: the track it re-conditions (the track it was made for, or
+   * the one it names), else a new track born there with the next ID (IDs are never reused), pinned like any
+   * clicked track. Null when the object cap is reached.
+   */
+  editTarget(obj: ObjectPrompt, frame: number, score: number): { id: number; born: boolean } | null {
+    const target = this.objectTrack.get(obj.id) ?? obj.trackId;
+    if (target !== undefined && this.live.has(target)) {
+      this.book.pin(target);
+      this.objectTrack.set(obj.id, target);
+      return { id: target, born: false };
+    }
+    const id = this.book.birth(frame, -1, true);
+    if (id === null) return null;
+    this.live.set(id, { conceptIndex: -1, score });
+    this.book.pin(id);
+    this.objectTrack.set(obj.id, id);
+    return { id, born: true };
+  }
+
+  /** The mask grid every track's logits are on. */
+  gridSize(): { width: number; height: number } {
+    return { ...this.grid };
+  }
+
+  /** A track's score (the output's non-overlap order). */
+  scoreOf(id: number): number {
+    return this.live.get(id)?.score ?? 0;
+  }
+
+  /** Tracker logits on the session's mask grid (present iff the object-score logit > 0). */
+  toGrid(p: Prediction): Float32Array {
+    const onGrid = this.onGrid(p);
+    return p.objectScoreLogit > 0 ? onGrid : onGrid.map(() => -10);
+  }
+
+  render(
     frame: VideoFrameInput,
     masks: Map<number, Uint8Array>,
     logits: Map<number, Float32Array>,

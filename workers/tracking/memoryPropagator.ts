@@ -6,7 +6,7 @@
  */
 import { binarizeLogits } from '../core/masks';
 import type { MemoryConstants } from '../adapters/memoryAdapter';
-import { MemoryBank, type BankLimits } from './memoryBank';
+import { MemoryBank, type BankLimits, type BankStorage, type MemoryEntry } from './memoryBank';
 import {
   interiorPoint,
   type ConditionInput,
@@ -51,21 +51,39 @@ export class MemoryPropagator implements Propagator {
   private pending = new Map<number, Float32Array>();
   private conditionedThisFrame = new Set<number>();
   frame: MemoryFrame | null = null;
+  /** Propagating backward in time (an edit's backward pass): the bank's offsets look forward. */
+  reverse = false;
+  /** Frames in the clip, when known (an edit of a processed file). */
+  numFrames: number | undefined = undefined;
 
   constructor(
     private readonly constants: MemoryConstants,
     private readonly limits: BankLimits,
+    private readonly storage: BankStorage = {},
   ) {}
+
+  /** An object's conditioning frames (a processed file keeps them for edits). */
+  conditioningOf(id: number): MemoryEntry[] {
+    return [...(this.banks.get(id)?.conditioning ?? [])];
+  }
+
+  /** Adds conditioning frames made elsewhere (an edit's prompt, written back; an edit's bank, seeded). */
+  addConditioning(id: number, entries: MemoryEntry[]): void {
+    let bank = this.banks.get(id);
+    if (!bank) this.banks.set(id, (bank = new MemoryBank(this.limits, this.storage)));
+    for (const e of entries) bank.addConditioning(e);
+  }
 
   async propagate(ids: number[]): Promise<Map<number, Prediction>> {
     const f = this.frame!;
     this.pending = new Map();
     this.conditionedThisFrame = new Set();
     const out = new Map<number, Prediction>();
+    const at = { frame: f.frame, reverse: this.reverse, numFrames: this.numFrames };
     for (const id of ids) {
       const bank = this.banks.get(id);
       if (!bank) continue;
-      const memory = bank.assemble(f.frame, this.constants, f.tokensPerFrame);
+      const memory = bank.assemble(at, this.constants, f.tokensPerFrame);
       const conditioned = await f.attend(memory);
       // Tracked frames: one padding point (0,0) with label −1.
       const d = await f.decode(conditioned, [{ xy: [0, 0], label: -1 }]);
@@ -114,9 +132,7 @@ export class MemoryPropagator implements Propagator {
       ptr = d?.pointer ?? new Float32Array(this.constants.hiddenDim);
     }
     const { tokens, pos } = await f.encode(input.logits, input.width, input.height, input.fromClicks);
-    let bank = this.banks.get(id);
-    if (!bank) this.banks.set(id, (bank = new MemoryBank(this.limits)));
-    bank.addConditioning({ frame: f.frame, tokens, pos, pointer: ptr });
+    this.addConditioning(id, [{ frame: f.frame, tokens, pos, pointer: ptr }]);
     this.conditionedThisFrame.add(id);
   }
 
