@@ -116,7 +116,8 @@ function runPack(pack: string, runtime: 'node' | 'wasm', scen: string): Promise<
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, a, { stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('exit', (code) =>
-      code === 0 && existsSync(out)
+      // A run stopped by SIGTERM writes what it measured (its errors name the stop): kept as a partial run.
+      (code === 0 || code === 143) && existsSync(out)
         ? res(JSON.parse(readFileSync(out, 'utf8')) as RunReport)
         : rej(new Error(`${runtime} ${pack}: exit ${code}`)),
     );

@@ -150,6 +150,19 @@ async function openEngine(): Promise<Engine> {
 }
 
 const engine = await openEngine();
+
+function writeReport(): void {
+  if (goldens && Object.keys(accuracyCases).length) report.accuracy = summarise(accuracyCases);
+  report.peakRssBytes = peakRssBytes();
+  report.wasmHeapBytes = heap ? heap() : null;
+  writeFileSync(outFile, JSON.stringify(report, null, 1));
+}
+// Stopped (a sweep out of time): what was measured so far is written, the scenario in progress named as stopped.
+process.on('SIGTERM', () => {
+  report.errors.stopped = 'SIGTERM: the scenarios after the last finished one did not run';
+  writeReport();
+  process.exit(143);
+});
 const segment = (imageId: string, req: Partial<Parameters<Engine['segment']>[0]>) =>
   engine.segment({ imageId, concepts: [], scoreThreshold: 0.5, ...req });
 
@@ -287,10 +300,7 @@ if (scenarios.has('video')) {
   });
 }
 
-if (goldens && Object.keys(accuracyCases).length) report.accuracy = summarise(accuracyCases);
-report.peakRssBytes = peakRssBytes();
-report.wasmHeapBytes = heap ? heap() : null;
-writeFileSync(outFile, JSON.stringify(report, null, 1));
+writeReport();
 log(
   `done: peak RSS ${(report.peakRssBytes / 2 ** 30).toFixed(2)} GiB` +
     (heap ? `, wasm heap ${(heap() / 2 ** 30).toFixed(2)} GiB` : ''),
