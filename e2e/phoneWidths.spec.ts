@@ -243,6 +243,8 @@ test('folder at 390 px: add images, run, review (visible outlined masks), accept
   expect(edgeAlpha.inner, 'a see-through fill inside').toBeLessThan(edgeAlpha.alpha);
 
   await page.getByTestId('review-accept').click();
+  // Images are in path order (landscape.png before portrait.png): the other one is picked from the grid.
+  await page.locator('[data-testid="batch-tile"][title^="landscape.png "]').click();
   await expect(page.getByTestId('review-name')).toHaveText('landscape.png');
   await page.getByTestId('review-accept').click();
   await expect(page.getByTestId('batch-summary')).toContainText('2 accepted');
