@@ -131,6 +131,21 @@ test('label a folder: run, counts, review, reload, export, re-import the COCO fi
   await expect(page.getByTestId('metric-cgF1')).toHaveText(/^(99\.9\d|100\.00)$/);
   await expect(page.getByTestId('metric-AP')).toHaveText('1.000');
   await expect(page.getByTestId('pr-plot')).toBeVisible();
+
+  // "red" put into every image's ground truth: no image lacks it, so its cgF1 is 0 by definition — the panel says why.
+  type Ann = { id: number; image_id: number; category_id: number };
+  const red = (coco.categories as { id: number; name: string }[]).find((c) => c.name === 'red')!.id;
+  const everywhere = structuredClone(coco) as { images: { id: number }[]; annotations: Ann[] };
+  const template = everywhere.annotations.find((a) => a.category_id === red)!;
+  for (const im of everywhere.images)
+    if (!everywhere.annotations.some((a) => a.image_id === im.id && a.category_id === red))
+      everywhere.annotations.push({ ...template, id: 100_000 + im.id, image_id: im.id });
+  await page
+    .getByTestId('batch-gt-input')
+    .setInputFiles({ name: 'gt2.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(everywhere)) });
+  await expect(page.getByTestId('cgf1-phrase-note').or(page.getByTestId('cgf1-note'))).toContainText(
+    /red.*cgF1 is 0 — The phrase is in the ground truth of every scored image/,
+  );
 });
 
 test('a run stopped by a reload resumes where it stopped; pause and cancel leave images pending', async ({ page }) => {
