@@ -131,6 +131,21 @@ test('label a folder: run, counts, review, reload, export, re-import the COCO fi
   await expect(page.getByTestId('metric-cgF1')).toHaveText(/^(99\.9\d|100\.00)$/);
   await expect(page.getByTestId('metric-AP')).toHaveText('1.000');
   await expect(page.getByTestId('pr-plot')).toBeVisible();
+
+  // "red" put into every image's ground truth: no image lacks it, so its cgF1 is 0 by definition — the panel says why.
+  type Ann = { id: number; image_id: number; category_id: number };
+  const red = (coco.categories as { id: number; name: string }[]).find((c) => c.name === 'red')!.id;
+  const everywhere = structuredClone(coco) as { images: { id: number }[]; annotations: Ann[] };
+  const template = everywhere.annotations.find((a) => a.category_id === red)!;
+  for (const im of everywhere.images)
+    if (!everywhere.annotations.some((a) => a.image_id === im.id && a.category_id === red))
+      everywhere.annotations.push({ ...template, id: 100_000 + im.id, image_id: im.id });
+  await page
+    .getByTestId('batch-gt-input')
+    .setInputFiles({ name: 'gt2.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(everywhere)) });
+  await expect(page.getByTestId('cgf1-phrase-note').or(page.getByTestId('cgf1-note'))).toContainText(
+    /red.*cgF1 is 0 — The phrase is in the ground truth of every scored image/,
+  );
 });
 
 test('a run stopped by a reload resumes where it stopped; pause and cancel leave images pending', async ({ page }) => {
@@ -155,20 +170,20 @@ test('a run stopped by a reload resumes where it stopped; pause and cancel leave
   await page.getByTestId('batch-cancel').click();
   await expect(page.getByTestId('batch-message')).toContainText('Cancelled', { timeout: 60_000 });
 
-  // Start again and reload in the middle: the run comes back paused, Resume finishes it. (Pause shows once the run
-  // is under way and recorded as running.)
+  // Start again and reload in the middle: the page offers the run on load, wherever it opens, and its Resume opens
+  // the workspace and finishes the run. (Pause shows once the run is under way and recorded as running.)
   await page.getByTestId('batch-run').click();
   await expect(page.getByTestId('batch-pause')).toBeVisible();
   await page.reload();
-  await openFolderMode(page);
-  await expect(page.getByTestId('batch-tile')).toHaveCount(6);
-  const left = await page.locator('[data-testid="batch-tile"][data-status="pending"]').count();
+  const offer = page.getByTestId('resume-offer');
+  await expect(offer).toContainText(/the page closed during it; \d+ of 6 images are left/);
+  const left = Number(/(\d+) of 6 images/.exec((await offer.textContent())!)![1]);
   expect(left, 'the reload came in the middle of the run').toBeGreaterThan(0);
-  await expect(page.getByTestId('batch-message')).toContainText('Press Resume');
-  await expect(page.getByTestId('status')).toHaveText(/ready/i, { timeout: 180_000 });
-  await expect(page.getByTestId('batch-run')).toHaveText(`Resume (${left} left)`);
-  await page.getByTestId('batch-run').click();
-  await expect(page.getByTestId('batch-summary')).toContainText('6 labelled', { timeout: 90_000 });
+  await expect(page.getByTestId('batch-workspace')).toHaveCount(0);
+  await page.getByTestId('resume-offer-button').click();
+  await expect(page.getByTestId('batch-workspace')).toBeVisible();
+  await expect(offer).toHaveCount(0);
+  await expect(page.getByTestId('batch-summary')).toContainText('6 labelled', { timeout: 240_000 });
   for (const s of folder)
     await expect(await tileOf(page, s.name)).toHaveAttribute('data-count', String(count(s.scene)));
 });

@@ -350,6 +350,14 @@ test('tracks panel: timeline strips, click to jump, rename a concept (exported),
   expect(late.segmentations.slice(30).every((r) => r === null)).toBe(true);
   expect(late.segmentations[29]).not.toBeNull();
   expect(y.filter((t) => t.id !== lateId).every((t) => t.category_name === 'red')).toBe(true);
+
+  // Undo brings the deleted frames back.
+  await expect(page.getByTestId('track-undo-note')).toContainText(`#${lateId} deleted from frame 31 on`);
+  await page.getByTestId('track-undo').click();
+  await expect(page.getByTestId('track-undo')).toHaveCount(0);
+  await page.getByTestId('export-ytvis').click();
+  const restored = (await fileState(page)).lastYtvis!.find((t) => t.id === lateId)!;
+  expect(restored.segmentations.slice(30).every((r) => r !== null)).toBe(true);
 });
 
 test('where WebCodecs is missing (forced here with ?videoDecode=seek), the <video> seek path still processes the file', async ({

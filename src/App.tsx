@@ -17,6 +17,7 @@ import { useVideoStore } from './video/videoStore';
 import { ToolBar } from './panels/Toolbar/ToolBar';
 import { BatchWorkspace } from './batch/BatchWorkspace';
 import { FolderToggle } from './batch/FolderToggle';
+import { ResumeOffer } from './batch/ResumeOffer';
 import { useBatchStore } from './batch/useBatchStore';
 
 export function App() {
@@ -56,6 +57,7 @@ export function App() {
           </aside>
         </main>
       )}
+      <ResumeOffer />
       <HelpOverlay />
     </div>
   );

@@ -2,6 +2,7 @@
  * Evaluation against a COCO ground truth: SAM 3's metrics (cgF1, pmF1, IL_MCC, …) and COCO mask AP, per phrase,
  * a precision–recall plot, and the worst images (a click opens one in review).
  */
+import { ilMccExplanation } from '../../workers/eval/cgf1';
 import type { EvalReport } from '../../workers/eval/evaluate';
 import { cancelDatasetJob, evaluateAgainst } from './datasetActions';
 import { selectImage } from './reviewActions';
@@ -109,6 +110,11 @@ function EvalReportView({ report }: { report: EvalReport }) {
           : `Scored on all ${report.imageSet.groundTruth} ground-truth images.`}
       </p>
       <Metrics report={report} />
+      {report.ilMccUndefined && (
+        <p className="panel__note" data-testid="cgf1-note">
+          cgF1 is 0: {ilMccExplanation(report.ilMccUndefined, 'all')}
+        </p>
+      )}
       {(report.unmatched.groundTruth.length > 0 || report.unmatched.predictions.length > 0) && (
         <p className="panel__note">
           Not evaluated:{' '}
@@ -171,6 +177,30 @@ function Metrics({ report }: { report: EvalReport }) {
 }
 
 function PerPhrase({ report }: { report: EvalReport }) {
+  // Phrases whose cgF1 is 0 by definition (IL_MCC undefined) are marked, and why is said under the table, once
+  // per reason (the overall note covers the case where every phrase shares it).
+  const undefinedOnes = report.perPhrase.filter((p) => p.metrics.ilMccUndefined);
+  const reasons = [...new Set(undefinedOnes.map((p) => p.metrics.ilMccUndefined!))];
+  const sameAsOverall = reasons.length === 1 && report.ilMccUndefined !== null;
+  return (
+    <>
+      <PhraseTable report={report} />
+      {!sameAsOverall &&
+        reasons.map((reason) => (
+          <p key={reason} className="panel__note" data-testid="cgf1-phrase-note">
+            *{' '}
+            {undefinedOnes
+              .filter((p) => p.metrics.ilMccUndefined === reason)
+              .map((p) => p.name)
+              .join(', ')}
+            : cgF1 is 0 — {ilMccExplanation(reason)}
+          </p>
+        ))}
+    </>
+  );
+}
+
+function PhraseTable({ report }: { report: EvalReport }) {
   return (
     <table className="metrics metrics--phrases">
       <thead>
@@ -187,7 +217,10 @@ function PerPhrase({ report }: { report: EvalReport }) {
           <tr key={p.categoryId}>
             <td>{p.name}</td>
             <td>{p.gtInstances}</td>
-            <td>{f(p.metrics.cgF1, 1)}</td>
+            <td title={p.metrics.ilMccUndefined ? ilMccExplanation(p.metrics.ilMccUndefined) : undefined}>
+              {f(p.metrics.cgF1, 1)}
+              {p.metrics.ilMccUndefined ? ' *' : ''}
+            </td>
             <td>{f(p.metrics.ilMcc, 2)}</td>
             <td>{f(p.ap, 2)}</td>
           </tr>

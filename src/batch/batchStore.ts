@@ -66,6 +66,8 @@ export interface BatchState {
   evaluating: boolean;
   report: EvalReport | null;
   message: { kind: 'info' | 'error'; text: string } | null;
+  /** A run the page closed during, offered on load (resumeOffer.ts) until the workspace is opened or it is dismissed. */
+  interruptedRun: { left: number; total: number } | null;
 }
 
 export function initialBatchState(): BatchState {
@@ -89,6 +91,7 @@ export function initialBatchState(): BatchState {
     evaluating: false,
     report: null,
     message: null,
+    interruptedRun: null,
   };
 }
 

@@ -31,6 +31,7 @@ export async function loadSavedBatch(): Promise<void> {
     const [meta, images] = await Promise.all([loadMeta(), loadImages()]);
     batchStore.setState({
       loaded: true,
+      interruptedRun: null, // the workspace says it now (below), with its own Resume
       meta: meta ?? defaultMeta(),
       activeCategory: (meta ?? defaultMeta()).phrases[0] ?? null,
       images: images.map((i) => summarize(i)),

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { actualSizeAt, fitView, zoomAt } from '../draw/coords';
 import { initialAppState, type AppState } from './appStore';
-import { selectStatusDetail, selectZoomPercent } from './selectors';
+import { conceptHue, hslToRgb } from '../colors';
+import { conceptColors, instanceColors, selectStatusDetail, selectZoomPercent } from './selectors';
 
 const withImage = (width: number, displayWidth: number): AppState => ({
   ...initialAppState(),
@@ -49,4 +50,38 @@ test('the status line: image counts only in image mode, no "· 0 ms" for a resul
   );
   assert.equal(selectStatusDetail(s, 'other'), 'Demo pack ready');
   assert.equal(selectStatusDetail({ ...s, pack: null }, 'other'), 'No model pack');
+});
+
+test('the concept legend shows the very colours of its masks and list swatches, not a hue of its own', () => {
+  const inst = (instanceId: number, conceptId: string, underRgb: [number, number, number], hidden = false) => ({
+    instanceId,
+    conceptId,
+    conceptIndex: conceptId === 'red' ? 0 : 1,
+    underRgb,
+    ...(hidden ? { hidden } : {}),
+  });
+  const result = {
+    imageId: 'i',
+    instances: [
+      inst(3, 'blue', [30, 40, 220]),
+      inst(1, 'red', [220, 30, 30]),
+      inst(2, 'red', [200, 40, 40]),
+      inst(4, 'blue', [20, 20, 200], true),
+    ],
+  } as unknown as NonNullable<AppState['result']>;
+  const masks = instanceColors(result); // what the canvas draws and the list's swatches show
+  const legend = conceptColors(result);
+  assert.deepEqual(
+    legend.get('red')!.map((c) => c.css),
+    [masks.get(1)!.css, masks.get(2)!.css],
+  );
+  assert.deepEqual(
+    legend.get('blue')!.map((c) => c.css),
+    [masks.get(3)!.css],
+    'a hidden instance is not drawn, so not in the legend',
+  );
+  // The old legend dot was the concept's hue family (hsl(conceptHue 78% 50%)): not the mask's colour here.
+  const oldRedDot = hslToRgb(conceptHue(0), 78, 50);
+  assert.notDeepEqual(masks.get(1)!.fill, oldRedDot);
+  assert.equal(conceptColors({ ...result, instances: [] }).size, 0);
 });

@@ -43,6 +43,24 @@ export function instanceColors(result: SegmentResult): Map<number, InstanceColor
   return colors;
 }
 
+/**
+ * The colours of each concept's instances, in instance-ID order, from `instanceColors`: the concept legend shows
+ * these, so its dots are the very colours of the concept's masks and list swatches (a concept has no colour of
+ * its own: each mask's colour is chosen against the pixels under it). Hidden instances (not drawn) are left out; a
+ * concept with no drawn instance has none.
+ */
+export function conceptColors(result: SegmentResult): Map<string, InstanceColor[]> {
+  const colors = instanceColors(result);
+  const out = new Map<string, InstanceColor[]>();
+  for (const inst of [...result.instances].sort((a, b) => a.instanceId - b.instanceId)) {
+    if (inst.hidden) continue;
+    const list = out.get(inst.conceptId) ?? [];
+    list.push(colors.get(inst.instanceId)!);
+    out.set(inst.conceptId, list);
+  }
+  return out;
+}
+
 export type StatusKind = 'working' | 'ready';
 
 /**

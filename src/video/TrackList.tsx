@@ -1,12 +1,13 @@
 /**
  * One row per track ID: its colour, concept (renamable), first and last frame, and — for a file — a timeline strip of
- * where the ID is present; a click on the strip jumps there. "Delete from here" removes the track from the shown
- * frame on. A track the tracker removed says why.
+ * where the ID is present; a click on the strip jumps there. "Delete from frame k" removes the track from the shown
+ * frame on, and "Undo" under the list brings the newest deletion back. A track the tracker removed says why.
  */
 import { useState } from 'react';
 import { rgbCss } from '../colors';
 import { scrubTo } from './fileActions';
-import { deleteTrackFrom, renameTrack, trackLabel } from './exportActions';
+import { renameTrack, trackLabel } from './exportActions';
+import { deleteTrackFrom, selectUndoableDeletion, undoTrackDeletion } from './trackEdits';
 import { sortedTracks, trackColor, type TrackInfo } from './videoModel';
 import { useVideoStore } from './videoStore';
 
@@ -24,6 +25,7 @@ export function TrackList() {
   const frameCount = useVideoStore((s) => s.meta?.frameCount ?? 0);
   const processed = useVideoStore((s) => s.status === 'ready' || s.status === 'cancelled');
   const shownFrame = useVideoStore((s) => s.playback.frameIndex);
+  const undoable = useVideoStore(selectUndoableDeletion);
   const rows = sortedTracks(tracks);
   const live = new Set(latest?.objects.map((o) => o.id) ?? []);
   void labels; // re-render on renames (trackLabel reads the store)
@@ -71,6 +73,19 @@ export function TrackList() {
           </li>
         ))}
       </ul>
+      {undoable && processed && (
+        <p className="panel__note track-undo" data-testid="track-undo-note">
+          #{undoable.id} deleted from frame {undoable.fromFrame + 1} on.{' '}
+          <button
+            type="button"
+            className="button button--small button--secondary"
+            data-testid="track-undo"
+            onClick={() => undoTrackDeletion()}
+          >
+            Undo
+          </button>
+        </p>
+      )}
     </section>
   );
 }

@@ -10,7 +10,7 @@ import type { ConceptPrompt, ObjectPrompt, VideoSessionInfo } from '../../worker
 import type { RunInputs } from '../store/videoPrompts';
 import type { MaskletExport } from './masklets';
 import type { YtvisTrack } from './export/ytvis';
-import { FrameStore } from './results/frameStore';
+import { FrameStore, type TrackDeletion } from './results/frameStore';
 import type { CompactFrame, TrackTable } from './videoModel';
 
 export type SourceMode = 'image' | 'video' | 'webcam';
@@ -145,6 +145,11 @@ export interface VideoState {
   exportJob: ExportJob | null;
   /** Renamed tracks: the label shown and exported instead of the concept's phrase. */
   trackLabels: Readonly<Record<number, string>>;
+  /**
+   * Deletions of tracks from a frame on, newest last, each with the result store it changed: "Undo" restores the
+   * newest one while that store is the current one (trackEdits.ts).
+   */
+  trackDeletions: readonly { deletion: TrackDeletion; store: FrameStore }[];
   progress: FileProgress | null;
   playback: { frameIndex: number; playing: boolean };
   tracks: TrackTable;
@@ -198,6 +203,7 @@ export function initialVideoState(): VideoState {
     runStats: null,
     exportJob: null,
     trackLabels: {},
+    trackDeletions: [],
     progress: null,
     playback: { frameIndex: 0, playing: false },
     tracks: {},

@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ilMccExplanation } from '../../workers/eval/cgf1';
 import { evaluatePredictions, EvalInputError, type EvalReport } from '../../workers/eval/evaluate';
 
 export function compactReport(r: EvalReport, full: boolean) {
@@ -20,6 +21,7 @@ export function compactReport(r: EvalReport, full: boolean) {
     'cgF1@0.75': round(r['cgF1@0.75']),
     pmF1: round(r.pmF1),
     IL_MCC: round(r.IL_MCC),
+    ...(r.ilMccUndefined ? { IL_MCC_note: ilMccExplanation(r.ilMccUndefined, 'all') } : {}),
     positiveMacroF1: round(r.positiveMacroF1),
     imageLevel: Object.fromEntries(Object.entries(r.imageLevel).map(([k, v]) => [k, round(v)])),
     coco: Object.fromEntries(Object.entries(r.coco).map(([k, v]) => [k, round(v)])),
@@ -34,6 +36,7 @@ export function compactReport(r: EvalReport, full: boolean) {
       cgF1: round(p.metrics.cgF1),
       pmF1: round(p.metrics.pmF1),
       IL_MCC: round(p.metrics.ilMcc),
+      ...(p.metrics.ilMccUndefined ? { IL_MCC_note: ilMccExplanation(p.metrics.ilMccUndefined) } : {}),
       AP: round(p.ap),
     })),
   };

@@ -52,6 +52,11 @@ export interface Cgf1Summary {
   pmF1At50: number;
   pmF1At75: number;
   ilMcc: number;
+  /**
+   * Why IL_MCC (and so cgF1) is 0 by definition rather than by the model's fault, or null: MCC is undefined when a
+   * row or column of the image-level confusion matrix is empty, and the reference's 1e-6 turns that into 0.
+   */
+  ilMccUndefined: IlMccUndefined | null;
   /** Mean over τ of the mean local F1 of pairs with ground truth and predictions; null when there are none. */
   positiveMacroF1: number | null;
   ilPrecision: number;
@@ -61,6 +66,44 @@ export interface Cgf1Summary {
   counts: { ilTp: number; ilFp: number; ilTn: number; ilFn: number; pairs: number; positivePairs: number };
   /** Per τ, for plots. */
   pmF1ByThreshold: number[];
+}
+
+/**
+ * The empty side of the image-level confusion matrix that makes IL_MCC undefined (0 with the reference's epsilon):
+ * `no-negatives` — every (image, phrase) pair has ground truth (a phrase present in every image: SAM 3's cgF1 needs
+ * images without it); `no-positives` — no pair has ground truth; `no-predictions` — nothing scored ≥ 0.5 anywhere;
+ * `predicted-everywhere` — every pair has a prediction, so no image was said to lack the phrase.
+ */
+export type IlMccUndefined = 'no-negatives' | 'no-positives' | 'no-predictions' | 'predicted-everywhere';
+
+export function ilMccUndefined(il: { TP: number; FP: number; TN: number; FN: number }): IlMccUndefined | null {
+  if (il.TP + il.FP + il.TN + il.FN === 0) return null;
+  if (il.TN + il.FP === 0) return 'no-negatives';
+  if (il.TP + il.FN === 0) return 'no-positives';
+  if (il.TP + il.FP === 0) return 'no-predictions';
+  if (il.TN + il.FN === 0) return 'predicted-everywhere';
+  return null;
+}
+
+/**
+ * Why cgF1 is 0, in words, for the panel and `npm run eval`: `phrase` for one phrase's numbers, `all` for the
+ * numbers over every phrase (where the pairs are each image with each phrase).
+ */
+export function ilMccExplanation(reason: IlMccUndefined, scope: 'phrase' | 'all' = 'phrase'): string {
+  const zero = 'IL_MCC is undefined, counted as 0, so cgF1 is 0 whatever the masks (pmF1 still scores them)';
+  const it = scope === 'phrase' ? 'the phrase' : 'its phrase';
+  switch (reason) {
+    case 'no-negatives':
+      return scope === 'phrase'
+        ? `The phrase is in the ground truth of every scored image: SAM 3's cgF1 also measures saying “absent” on images without it, and there are none. ${zero}. Add images without the phrase to measure it.`
+        : `Every phrase is in the ground truth of every scored image: SAM 3's cgF1 also measures saying “absent” on images without a phrase, and there are none. ${zero}. Add images without them to measure it.`;
+    case 'no-positives':
+      return `No scored image has ${it} in the ground truth: there is nothing to find. ${zero}.`;
+    case 'no-predictions':
+      return `Nothing was predicted with a score ≥ 0.5 on any scored image. ${zero}.`;
+    case 'predicted-everywhere':
+      return `Every scored image got a prediction of ${it}, so none was said to lack it. ${zero}.`;
+  }
 }
 
 export function evaluatePair(pair: PairInput, scoreThreshold = CGF1_SCORE_THRESHOLD): PairResult {
@@ -147,6 +190,7 @@ export function summarizePairs(results: PairResult[]): Cgf1Summary {
     pmF1At50: pm[at(0.5)],
     pmF1At75: pm[at(0.75)],
     ilMcc,
+    ilMccUndefined: ilMccUndefined(il),
     positiveMacroF1: macroCount > 0 ? mean(macro.map((x) => x / macroCount)) : null,
     ilPrecision,
     ilRecall,

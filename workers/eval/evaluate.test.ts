@@ -10,7 +10,8 @@ import { evaluatePredictions, EvalInputError, type CocoGroundTruth, type CocoRes
 import { iouMatrix, segmentationToRuns } from './rle';
 import { linearSumAssignment } from './assignment';
 import { cocoCountsToString, encodeCocoRle } from '../core/rle';
-import { evaluatePair, summarizePairs } from './cgf1';
+import { evaluatePair, ilMccExplanation, summarizePairs } from './cgf1';
+import { compactReport } from '../../tools/label/eval';
 import { IOU_THRESHOLDS } from './cocoEval';
 
 const FIXTURES = join(import.meta.dirname, '../../tests/fixtures/eval');
@@ -280,5 +281,60 @@ describe('input checks', () => {
     assert.ok(all.coco.AR100 < report.coco.AR100, `recall ${all.coco.AR100} < ${report.coco.AR100}`);
     // A results list names no images of its own: every ground-truth image is scored.
     assert.equal(evaluatePredictions(gt, partial.annotations).imageSet.rule, 'all');
+  });
+});
+
+describe('a phrase present in every image: cgF1 is 0 by definition, and the report says why', () => {
+  const square = [[0, 0, 4, 0, 4, 4, 0, 4]];
+  const gt: CocoGroundTruth = {
+    images: [1, 2, 3].map((id) => ({ id, file_name: `${id}.png`, width: 8, height: 8 })),
+    categories: [
+      { id: 1, name: 'red' },
+      { id: 2, name: 'blue' },
+    ],
+    annotations: [
+      // "red" in every image; "blue" in image 1 only.
+      ...[1, 2, 3].map((image_id) => ({ id: image_id, image_id, category_id: 1, segmentation: square })),
+      { id: 4, image_id: 1, category_id: 2, segmentation: square },
+    ],
+  };
+  const perfect: CocoResult[] = gt.annotations.map((a) => ({
+    image_id: a.image_id,
+    category_id: a.category_id,
+    segmentation: square,
+    score: 0.9,
+  }));
+
+  test('per phrase: the always-present phrase has no negative images, so IL_MCC is undefined (0); the other scores', () => {
+    const report = evaluatePredictions(gt, perfect);
+    const red = report.perPhrase.find((p) => p.name === 'red')!;
+    const blue = report.perPhrase.find((p) => p.name === 'blue')!;
+    assert.equal(red.metrics.cgF1, 0, 'perfect masks, yet 0');
+    assert.ok(red.metrics.pmF1 > 0.99);
+    assert.equal(red.metrics.ilMccUndefined, 'no-negatives');
+    assert.match(ilMccExplanation('no-negatives'), /in the ground truth of every scored image/);
+    assert.equal(blue.metrics.ilMccUndefined, null);
+    assert.ok(blue.metrics.cgF1 > 99);
+    assert.equal(report.ilMccUndefined, null, 'over all pairs there are negatives (blue in images 2 and 3)');
+
+    const cli = compactReport(report, false);
+    const redRow = cli.perPhrase.find((p) => p.name === 'red')!;
+    assert.match(String(redRow.IL_MCC_note), /every scored image/);
+    assert.equal('IL_MCC_note' in cli.perPhrase.find((p) => p.name === 'blue')!, false);
+    assert.equal('IL_MCC_note' in cli, false);
+  });
+
+  test('overall: when every pair is positive, the report and the CLI say so; nothing predicted is named too', () => {
+    const redOnly: CocoGroundTruth = {
+      ...gt,
+      categories: [gt.categories[0]],
+      annotations: gt.annotations.filter((a) => a.category_id === 1),
+    };
+    const report = evaluatePredictions(redOnly, perfect.slice(0, 3));
+    assert.equal(report.cgF1, 0);
+    assert.equal(report.ilMccUndefined, 'no-negatives');
+    assert.match(String(compactReport(report, false).IL_MCC_note), /Every phrase is in the ground truth/);
+    const none = evaluatePredictions(gt, [{ image_id: 1, category_id: 1, segmentation: square, score: 0.1 }]);
+    assert.equal(none.ilMccUndefined, 'no-predictions');
   });
 });

@@ -20,7 +20,15 @@ import {
   type EvalDt,
   type EvalGt,
 } from './cocoEval';
-import { evaluatePair, f1, summarizePairs, type Cgf1Summary, type PairInput, type PairResult } from './cgf1';
+import {
+  evaluatePair,
+  f1,
+  summarizePairs,
+  type Cgf1Summary,
+  type IlMccUndefined,
+  type PairInput,
+  type PairResult,
+} from './cgf1';
 import { runsArea, segmentationToRuns, type CocoSegmentation, type Runs } from './rle';
 
 export interface CocoGroundTruth {
@@ -91,6 +99,8 @@ export interface EvalReport {
   'cgF1@0.75': number;
   pmF1: number;
   IL_MCC: number;
+  /** Why IL_MCC (so cgF1) is 0 by definition over all phrases, or null (`ilMccExplanation` says it in words). */
+  ilMccUndefined: IlMccUndefined | null;
   positiveMacroF1: number | null;
   imageLevel: { precision: number; recall: number; F1: number; FPR: number };
   coco: CocoSummary;
@@ -263,6 +273,7 @@ function buildReport(
     'cgF1@0.75': overall.cgF1At75,
     pmF1: overall.pmF1,
     IL_MCC: overall.ilMcc,
+    ilMccUndefined: overall.ilMccUndefined,
     positiveMacroF1: overall.positiveMacroF1,
     imageLevel: { precision: overall.ilPrecision, recall: overall.ilRecall, F1: overall.ilF1, FPR: overall.ilFpr },
     coco: coco.summary,

@@ -9,6 +9,7 @@ import { clearAll, deleteInstance, moveInstance, selectInstance, setInstanceHidd
 import { rgbCss, type InstanceColor } from '../../colors';
 import type { ConceptPrompt, ConceptSummary, InstanceResult } from '../../../workers/protocol';
 import {
+  conceptColors,
   instanceColors,
   instanceName,
   selectConceptSummaries,
@@ -19,6 +20,8 @@ import {
 import { useAppStore } from '../../store/useAppStore';
 import { truncateText } from '../format';
 import { ConceptSummaries } from './ConceptSummaries';
+
+const NO_CONCEPT_COLORS = new Map<string, InstanceColor[]>();
 
 export function InstanceList() {
   const result = useAppStore(selectCurrentResult);
@@ -34,7 +37,7 @@ export function InstanceList() {
   return (
     <section className="panel instance-panel" aria-label="Instances">
       <ListHead instances={instances} />
-      <ConceptSummaries summaries={summaries} />
+      <ConceptSummaries summaries={summaries} colors={result ? conceptColors(result) : NO_CONCEPT_COLORS} />
       {noMatches && <NoMatches summaries={summaries} />}
       {!result && concepts.length === 0 && <p className="muted">Type a phrase to find every matching object.</p>}
       {selected && <EditBar selected={selected} name={nameOf(selected)} concepts={concepts} />}

@@ -9,7 +9,9 @@ import {
   frameAtMediaTime,
   isVariableFrameRate,
 } from './frameTable';
-import { modelCopySize } from './frameReader';
+import type { VideoSample } from 'mediabunny';
+import { FileEndsEarlyError, FrameReader, modelCopySize } from './frameReader';
+import type { MediaFile } from './mediaFile';
 
 test('bounded queue: the producer waits when full, items come out once and in order, close ends the stream', async () => {
   const q = new BoundedQueue<number>(2);
@@ -96,4 +98,44 @@ test('a file whose metadata runs past its packets is expected to hold more frame
 test('the model copy is the pack input square only when the frame has more pixels', () => {
   assert.deepEqual(modelCopySize(1920, 1080, 1008), { width: 1008, height: 1008 });
   assert.deepEqual(modelCopySize(320, 240, 448), { width: 320, height: 240 });
+});
+
+test('a file that ends early: the message counts the frames delivered to the engine, even when the decoder skipped some', async () => {
+  // 300 frames at 10 fps in the table; the decoder yields frames 0–100 and 103, skipping 101 and 102 (damaged data),
+  // then fails. The engine gets 102 frames, so the progress reads 102/300: the message must say the same.
+  const table = buildFrameTable(Array.from({ length: 300 }, (_, i) => ({ timestamp: i / 10, duration: 0.1 })));
+  const media = {
+    name: 'cut.mp4',
+    codec: 'avc',
+    width: 8,
+    height: 8,
+    table,
+    expectedFrames: 300,
+  } as unknown as MediaFile;
+  const sample = (timestamp: number) =>
+    ({ timestamp, rotation: 0, toVideoFrame: () => ({ close() {} }), close() {} }) as unknown as VideoSample;
+  async function* samples(): AsyncGenerator<VideoSample> {
+    for (let i = 0; i <= 100; i++) yield sample(i / 10);
+    yield sample(10.3);
+    throw new DOMException('Decoding error.', 'EncodingError');
+  }
+  const g = globalThis as { createImageBitmap?: unknown };
+  const had = g.createImageBitmap;
+  g.createImageBitmap = async () => ({ close() {}, width: 8, height: 8 });
+  try {
+    const reader = new FrameReader(media, 8, 4, samples);
+    let delivered = 0;
+    let error: unknown = null;
+    try {
+      while (await reader.next()) delivered++;
+    } catch (err) {
+      error = err;
+    }
+    assert.equal(delivered, 102);
+    assert.ok(error instanceof FileEndsEarlyError, String(error));
+    assert.equal(error.framesRead, 102);
+    assert.match(error.message, /stopped at frame 102 of 300: .* The 102 frames before that are kept/);
+  } finally {
+    g.createImageBitmap = had;
+  }
 });

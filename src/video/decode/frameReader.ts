@@ -56,6 +56,8 @@ export class FrameReader {
     private readonly media: MediaFile,
     private readonly inputSize: number,
     capacity = 4,
+    /** The decoded samples in order (mediabunny's sink; Node tests give their own). */
+    private readonly samples: () => AsyncIterable<VideoSample> = () => new VideoSampleSink(media.track).samples(),
   ) {
     this.queue = new BoundedQueue<DecodedFrame>(capacity, (f) => {
       f.model.close();
@@ -82,13 +84,15 @@ export class FrameReader {
 
   private async produce(): Promise<void> {
     const { media } = this;
-    const sink = new VideoSampleSink(media.track);
     const total = media.table.timestampsS.length;
     const expected = Math.max(total, media.expectedFrames);
     const modelSize = modelCopySize(media.width, media.height, this.inputSize);
     let last = -1;
+    // Frames delivered to the engine: what "kept" counts. Not `last + 1`: a damaged stream's decoder can skip a
+    // frame or two before it fails, and the message must agree with the progress (frames processed).
+    let read = 0;
     try {
-      for await (const sample of sink.samples()) {
+      for await (const sample of this.samples()) {
         if (this.queue.isCancelled) {
           sample.close();
           break;
@@ -112,14 +116,13 @@ export class FrameReader {
           decodeMs,
         });
         if (!ok) break;
+        read++;
       }
       if (this.queue.isCancelled) return;
-      const read = last + 1;
-      if (read < expected) {
+      if (last + 1 < expected) {
         this.queue.fail(new FileEndsEarlyError(endsEarlyMessage(media.name, read, expected), read, expected));
       } else this.queue.close();
     } catch (err) {
-      const read = last + 1;
       // A decoder error before the first frame is the stream's own fault (its configuration or first key frame).
       const first =
         read === 0 && err instanceof DOMException
@@ -131,7 +134,7 @@ export class FrameReader {
             )
           : err;
       this.queue.fail(
-        read > 0 && read < expected
+        read > 0 && last + 1 < expected
           ? new FileEndsEarlyError(endsEarlyMessage(media.name, read, expected), read, expected)
           : first,
       );

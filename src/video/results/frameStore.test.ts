@@ -83,7 +83,7 @@ test('the store gives frames back as they went in; deleting a track from a frame
   const f3 = store.get(3)!;
   assert.deepEqual([...f3.objects[0].mask.counts], ellipseCounts(40, 30, 13, 10, 6, 4));
   assert.deepEqual(f3.objects[1].boxXyxyPx, [1, 2, 3, 4]);
-  assert.equal(store.deleteTrackFrom(2, 3), 2);
+  assert.equal(store.deleteTrackFrom(2, 3).frames.length, 2);
   assert.deepEqual(
     [0, 1, 2, 3, 4].map((i) => store.idsOn(i)),
     [[1, 2], [1, 2], [1, 2], [1], [1]],
@@ -114,4 +114,40 @@ test(`budget: 10 minutes of 1080p at 30 fps with 10 moving objects stays under $
   const bytes = store.bytes();
   console.log(`store: ${frames} frames × 10 objects at 1920×1080 = ${(bytes / 2 ** 20).toFixed(1)} MB (estimate)`);
   assert.ok(bytes < STORE_BUDGET_BYTES, `${bytes} bytes`);
+});
+
+test('a deletion of a track from a frame on is undone exactly; not once its frames were processed again', () => {
+  const store = new FrameStore(5);
+  const fill = () => {
+    for (let i = 0; i < 5; i++)
+      store.set(
+        frameWith(i, [
+          { id: 1, counts: ellipseCounts(40, 30, 10 + i, 10, 6, 4) },
+          { id: 2, counts: ellipseCounts(40, 30, 30, 20, 5, 5) },
+        ]),
+      );
+  };
+  fill();
+  const bytes = store.bytes();
+  const before = [...store.each()].map((f) => f.objects.map((o) => [o.id, [...o.mask.counts]]));
+  const first = store.deleteTrackFrom(2, 3);
+  const second = store.deleteTrackFrom(1, 4);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4].map((i) => store.idsOn(i)),
+    [[1, 2], [1, 2], [1, 2], [1], []],
+  );
+  assert.equal(store.restore(first), false, 'the newer deletion changed frame 4 since: undo that first');
+  assert.equal(store.restore(second), true);
+  assert.equal(store.restore(first), true);
+  assert.deepEqual(
+    [...store.each()].map((f) => f.objects.map((o) => [o.id, [...o.mask.counts]])),
+    before,
+    'every mask as it was',
+  );
+  assert.equal(store.bytes(), bytes);
+
+  const third = store.deleteTrackFrom(2, 0);
+  fill(); // a re-run stores the frames anew
+  assert.equal(store.restore(third), false);
+  assert.deepEqual(store.idsOn(0), [1, 2]);
 });

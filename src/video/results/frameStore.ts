@@ -34,6 +34,13 @@ interface PackedObject {
 /** A frame as stored: the compact frame's fields, every object's runs packed into one byte buffer. */
 type PackedFrame = Omit<CompactFrame, 'objects'> & { objects: PackedObject[]; masks: Uint8Array };
 
+/** What `FrameStore.deleteTrackFrom` took out of which frames (opaque outside the store). */
+export interface TrackDeletion {
+  readonly id: number;
+  readonly fromFrame: number;
+  readonly frames: readonly { readonly before: PackedFrame; readonly after: PackedFrame }[];
+}
+
 /** Rough per-object and per-frame sizes of the JS objects around the bytes (V8, pointer compression). */
 const OBJECT_OVERHEAD_BYTES = 96;
 const FRAME_OVERHEAD_BYTES = 192;
@@ -158,17 +165,37 @@ export class FrameStore {
     for (let i = Math.max(0, frameIndex); i < this.frameCount; i++) this.drop(i);
   }
 
-  /** Removes track `id` from frame `fromFrame` on; returns how many frames changed. */
-  deleteTrackFrom(id: number, fromFrame: number): number {
-    let changed = 0;
+  /**
+   * Removes track `id` from frame `fromFrame` on. Returns what it took out (`frames.length` frames changed), for
+   * `restore`: the changed frames as they were and as the deletion left them (only those frames are kept twice).
+   */
+  deleteTrackFrom(id: number, fromFrame: number): TrackDeletion {
+    const frames: { before: PackedFrame; after: PackedFrame }[] = [];
     for (let i = Math.max(0, fromFrame); i < this.frameCount; i++) {
-      const f = this.frames[i];
-      if (!f || !f.objects.some((o) => o.id === id)) continue;
+      const before = this.frames[i];
+      if (!before || !before.objects.some((o) => o.id === id)) continue;
       const frame = this.get(i)!;
       this.set({ ...frame, objects: frame.objects.filter((o) => o.id !== id) });
-      changed++;
+      frames.push({ before, after: this.frames[i]! });
     }
-    return changed;
+    return { id, fromFrame, frames };
+  }
+
+  /**
+   * Undoes a deletion: every frame it changed gets its former results back. Nothing is restored (false) when any of
+   * those frames has changed since (processed again, or a later deletion not undone first).
+   */
+  restore(deletion: TrackDeletion): boolean {
+    if (deletion.frames.some(({ after }) => this.frames[after.frameIndex] !== after)) return false;
+    for (const { before } of deletion.frames) {
+      const i = before.frameIndex;
+      this.drop(i);
+      this.frames[i] = before;
+      this.stored++;
+      this.maskBytes += before.masks.byteLength;
+      this.objectCount += before.objects.length;
+    }
+    return true;
   }
 
   /** Estimated bytes held (mask bytes exactly, plus the JS objects around them). */
