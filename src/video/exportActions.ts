@@ -156,7 +156,7 @@ export function deleteTrackFrom(id: number, fromFrame: number): number {
   const s = videoStore.getState();
   const changed = s.frames.deleteTrackFrom(id, fromFrame);
   videoStore.setState((x) => ({
-    tracks: tracksFromFrames(x.frames.each()),
+    tracks: tracksFromFrames(x.frames.headers()),
     frameVersion: x.frameVersion + 1,
     message: changed > 0 ? `#${id} deleted from frame ${fromFrame + 1} on (${changed} frames).` : x.message,
   }));

@@ -160,7 +160,8 @@ export async function processVideo(options: { keepBefore?: number } = {}): Promi
     if (!finished) return;
     storeReleased(run.delay.flush());
     if (active === run) active = null;
-    await endSession();
+    // The session stays open: edits of the processed file (trackEdits.ts) re-propagate in it. A new run, another
+    // file or leaving file mode ends it.
     finishStats(run.stream, stats, t0);
     videoStore.setState({ status: 'ready', lastRun: currentRunInputs() });
     await showFrame(keepBefore);
@@ -183,7 +184,7 @@ function beginRun(keepBefore: number, total: number): void {
     playback: { frameIndex: 0, playing: false },
     pauseRequested: false,
     runStats: null,
-    tracks: tracksFromFrames(s.frames.each()),
+    tracks: tracksFromFrames(s.frames.headers()),
     frameVersion: s.frameVersion + 1,
   }));
 }

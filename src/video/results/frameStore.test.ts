@@ -70,6 +70,50 @@ function frameWith(i: number, objects: { id: number; counts: number[] }[], w = 4
   };
 }
 
+test("an edit replaces only the edited objects' masks on a frame, and putting the previous ones back restores it", () => {
+  const store = new FrameStore(3);
+  const red = ellipseCounts(40, 30, 10, 10, 6, 4);
+  const blue = ellipseCounts(40, 30, 30, 20, 5, 5);
+  const moved = ellipseCounts(40, 30, 25, 18, 5, 5);
+  store.set(
+    frameWith(1, [
+      { id: 1, counts: red },
+      { id: 2, counts: blue },
+    ]),
+  );
+  const edit = frameWith(1, [
+    { id: 2, counts: moved },
+    { id: 3, counts: blue },
+  ]);
+  // Object 2 re-run with a new mask, new object 3 born; object 1 untouched.
+  const previous = store.replaceObjects(edit, [2, 3], edit.objects);
+  assert.deepEqual(
+    previous.map((o) => o.id),
+    [2],
+  );
+  assert.deepEqual(store.idsOn(1), [1, 2, 3]);
+  const f = store.get(1)!;
+  assert.deepEqual([...f.objects[0].mask.counts], red);
+  assert.deepEqual([...f.objects[1].mask.counts], moved);
+  // An edit result without an updated object: that object has no mask there any more.
+  store.replaceObjects(edit, [1], []);
+  assert.deepEqual(store.idsOn(1), [2, 3]);
+  // A frame not stored yet takes the result's frame fields.
+  store.replaceObjects(frameWith(2, []), [3], frameWith(2, [{ id: 3, counts: blue }]).objects);
+  assert.deepEqual(store.idsOn(2), [3]);
+  // Undo: the previous objects of the edited IDs go back.
+  store.replaceObjects(edit, [2, 3], previous);
+  assert.deepEqual(store.idsOn(1), [2]);
+  assert.deepEqual([...store.get(1)!.objects[0].mask.counts], blue);
+  assert.deepEqual(
+    [...store.headers()].map((h) => [h.frameIndex, h.objects.map((o) => o.id)]),
+    [
+      [1, [2]],
+      [2, [3]],
+    ],
+  );
+});
+
 test('the store gives frames back as they went in; deleting a track from a frame on; re-run clears the tail', () => {
   const store = new FrameStore(5);
   for (let i = 0; i < 5; i++)

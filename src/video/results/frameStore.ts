@@ -171,6 +171,33 @@ export class FrameStore {
     return changed;
   }
 
+  /**
+   * Replaces the objects `ids` on one frame with `objects` (an edit's result: each listed ID gets its new mask, or
+   * none when absent from `objects`); every other object stays as it is. `frame` supplies the frame's fields when
+   * it was not stored yet. Returns the objects that were replaced (what an undo puts back).
+   */
+  replaceObjects(
+    frame: Omit<CompactFrame, 'objects'>,
+    ids: readonly number[],
+    objects: readonly CompactObject[],
+  ): CompactObject[] {
+    const base = this.get(frame.frameIndex) ?? { ...frame, objects: [] };
+    const edited = new Set(ids);
+    const previous = base.objects.filter((o) => edited.has(o.id));
+    const kept = base.objects.filter((o) => !edited.has(o.id));
+    const added = objects.filter((o) => edited.has(o.id));
+    this.set({ ...base, objects: [...kept, ...added].sort((a, b) => a.id - b.id) });
+    return previous;
+  }
+
+  /** Each stored frame's object IDs and concepts, without unpacking masks (the track table is built from it). */
+  *headers(): Generator<{ frameIndex: number; objects: Pick<CompactObject, 'id' | 'conceptId' | 'conceptIndex'>[] }> {
+    for (let i = 0; i < this.frameCount; i++) {
+      const f = this.frames[i];
+      if (f) yield { frameIndex: i, objects: f.objects };
+    }
+  }
+
   /** Estimated bytes held (mask bytes exactly, plus the JS objects around them). */
   bytes(): number {
     return this.maskBytes + this.objectCount * OBJECT_OVERHEAD_BYTES + this.stored * FRAME_OVERHEAD_BYTES;
