@@ -1,6 +1,6 @@
 /**
  * One row per track ID: its colour, concept (renamable), first and last frame, and — for a file — a timeline strip of
- * where the ID is present; a click on the strip jumps there. "Delete from here" removes the track from the shown
+ * where the ID is present (an edit marks the frame it is re-running); a click on the strip jumps there. "Delete from here" removes the track from the shown
  * frame on. A track the tracker removed says why.
  */
 import { useState } from 'react';
@@ -24,6 +24,7 @@ export function TrackList() {
   const frameCount = useVideoStore((s) => s.meta?.frameCount ?? 0);
   const processed = useVideoStore((s) => s.status === 'ready' || s.status === 'cancelled');
   const shownFrame = useVideoStore((s) => s.playback.frameIndex);
+  const edit = useVideoStore((s) => s.edit);
   const rows = sortedTracks(tracks);
   const live = new Set(latest?.objects.map((o) => o.id) ?? []);
   void labels; // re-render on renames (trackLabel reads the store)
@@ -44,6 +45,7 @@ export function TrackList() {
             data-last-frame={t.lastFrame}
             data-visible={live.has(t.id)}
             data-removed={t.removed?.reason ?? ''}
+            data-editing={edit?.objectIds.includes(t.id) ?? false}
           >
             <span
               className="instance-row__swatch"
@@ -56,7 +58,13 @@ export function TrackList() {
               frames {t.firstFrame + 1}–{t.lastFrame + 1}
               {t.removed ? ` · ${REASONS[t.removed.reason]}` : ''}
             </span>
-            {mode === 'video' && frameCount > 0 && <Timeline track={t} frameCount={frameCount} />}
+            {mode === 'video' && frameCount > 0 && (
+              <Timeline
+                track={t}
+                frameCount={frameCount}
+                rerunning={edit?.objectIds.includes(t.id) ? edit.current : null}
+              />
+            )}
             {mode === 'video' && processed && (
               <button
                 type="button"
@@ -110,7 +118,16 @@ function TrackName({ track }: { track: TrackInfo }) {
 }
 
 /** Where the ID is present over the whole file; a click jumps to that frame. */
-function Timeline({ track, frameCount }: { track: TrackInfo; frameCount: number }) {
+function Timeline({
+  track,
+  frameCount,
+  rerunning,
+}: {
+  track: TrackInfo;
+  frameCount: number;
+  /** The frame an edit of this track is re-running now (marked on the strip). */
+  rerunning: number | null;
+}) {
   const color = rgbCss(trackColor(track.conceptIndex, track.id).fill);
   const pct = (f: number) => `${(f / frameCount) * 100}%`;
   return (
@@ -137,6 +154,15 @@ function Timeline({ track, frameCount }: { track: TrackInfo; frameCount: number 
           style={{ left: pct(a), width: pct(b - a + 1), background: color }}
         />
       ))}
+      {rerunning !== null && (
+        <span
+          className="track-timeline__rerun"
+          data-testid="track-rerun-frame"
+          data-frame={rerunning}
+          title={`Re-running frame ${rerunning + 1}`}
+          style={{ left: pct(rerunning), width: pct(1) }}
+        />
+      )}
     </div>
   );
 }

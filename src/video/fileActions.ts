@@ -17,6 +17,7 @@ import { FrameStore } from './results/frameStore';
 import { firstChangedFrame, runInputs } from '../store/videoPrompts';
 import { pruneVideoPrompts } from './videoPromptActions';
 import { estimateEta, isCancelled } from '../../workers/protocol';
+import { cancelTrackEdit } from './trackEdits';
 import { tracksFromFrames } from './videoModel';
 import { videoStore, type VideoState } from './videoStore';
 import {
@@ -78,6 +79,7 @@ export async function openVideo(file: File): Promise<void> {
     return;
   }
   await cancelProcessing();
+  await cancelTrackEdit();
   pause();
   if (controller.signal.aborted) return;
   const before = videoStore.getState().status;
@@ -116,6 +118,7 @@ export async function openVideo(file: File): Promise<void> {
     exportJob: null,
     trackLabels: {},
     playback: { frameIndex: 0, playing: false },
+    editHistory: [],
     tracks: {},
     idLog: [],
     notices: [],
@@ -141,6 +144,7 @@ export async function processVideo(options: { keepBefore?: number } = {}): Promi
   const source = opened;
   videoStore.setState({ openError: null });
   pause();
+  await cancelTrackEdit();
   await stopActive();
   const run: NonNullable<typeof active> = { controller: new AbortController(), stream: null, delay: null };
   active = run;
@@ -184,6 +188,7 @@ function beginRun(keepBefore: number, total: number): void {
     playback: { frameIndex: 0, playing: false },
     pauseRequested: false,
     runStats: null,
+    editHistory: [],
     tracks: tracksFromFrames(s.frames.headers()),
     frameVersion: s.frameVersion + 1,
   }));
@@ -454,6 +459,7 @@ export async function closeVideo(): Promise<void> {
   opening?.abort();
   videoStore.setState({ pauseRequested: false });
   pause();
+  await cancelTrackEdit();
   await stopActive();
   await endSession();
   closeFile(opened);

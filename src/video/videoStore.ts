@@ -6,12 +6,12 @@
  */
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { ConceptPrompt, ObjectPrompt, VideoSessionInfo } from '../../workers/protocol';
+import type { ConceptPrompt, ObjectPrompt, PropagationDirection, VideoSessionInfo } from '../../workers/protocol';
 import type { RunInputs } from '../store/videoPrompts';
 import type { MaskletExport } from './masklets';
 import type { YtvisTrack } from './export/ytvis';
 import { FrameStore } from './results/frameStore';
-import type { CompactFrame, TrackTable } from './videoModel';
+import type { CompactFrame, CompactObject, TrackTable } from './videoModel';
 
 export type SourceMode = 'image' | 'video' | 'webcam';
 
@@ -22,7 +22,8 @@ export type VideoStatus =
   | 'loaded' // file open, not processed yet
   | 'processing' // file: every frame in order
   | 'paused' // file: processing paused (prompts added now apply from the next frame)
-  | 'ready' // file processed: play / scrub / export
+  | 'ready' // file processed: play / scrub / export; a prompt on the shown frame starts an edit
+  | 'editing' // file: an edit re-propagates its objects (trackEdits.ts)
   | 'cancelled'
   | 'error';
 
@@ -78,6 +79,29 @@ export interface ExportJob {
   message: string | null;
   /** Output container and codec (e.g. `mp4 / avc`). */
   format: string | null;
+}
+
+/** The edit of a processed file running now (trackEdits.ts). */
+export interface EditProgress {
+  /** The prompted frame. */
+  anchor: number;
+  direction: PropagationDirection;
+  /** The objects re-propagated (empty until the engine has decoded the prompt). */
+  objectIds: number[];
+  /** Frames re-run so far, of the most the edit can re-run (a direction stops early where results agree). */
+  done: number;
+  total: number;
+  /** The frame being re-run now (null: none in flight). */
+  current: number | null;
+  paused: boolean;
+}
+
+/** One edit as an undo step: per frame it re-ran, the objects it replaced and their masks before it. */
+export interface TrackEditRecord {
+  /** What was edited (`#2`, `new #3`). */
+  label: string;
+  anchor: number;
+  frames: Map<number, { ids: number[]; previous: CompactObject[] }>;
 }
 
 export interface LiveStats {
@@ -161,6 +185,11 @@ export interface VideoState {
   lastSent: SentPrompts | null;
   /** File mode: what the last finished (or cancelled) run used, to offer a re-run when prompts change. */
   lastRun: RunInputs | null;
+  /** Which way an edit of a processed file re-propagates from its frame (the file bar's choice; default both). */
+  editDirection: PropagationDirection;
+  edit: EditProgress | null;
+  /** Edits of the stored results, oldest first (Undo edit takes the last back); cleared by a new run or file. */
+  editHistory: TrackEditRecord[];
 }
 
 export const MAX_ID_LOG = 2000;
@@ -209,6 +238,9 @@ export function initialVideoState(): VideoState {
     pauseRequested: false,
     lastSent: null,
     lastRun: null,
+    editDirection: 'both',
+    edit: null,
+    editHistory: [],
   };
 }
 
@@ -222,7 +254,10 @@ export function useVideoStore<T>(selector: (s: VideoState) => T): T {
 
 /** The frame the canvas should show: the scrubbed/played frame of a processed file, else the newest result. */
 export function selectShownFrame(s: VideoState): CompactFrame | null {
-  if ((s.status === 'ready' || s.status === 'cancelled' || s.status === 'paused') && s.frames.frameCount > 0) {
+  if (
+    (s.status === 'ready' || s.status === 'cancelled' || s.status === 'paused' || s.status === 'editing') &&
+    s.frames.frameCount > 0
+  ) {
     const i = s.playback.frameIndex;
     return s.frames.get(i) ?? (s.latest?.frameIndex === i ? s.latest : null);
   }
