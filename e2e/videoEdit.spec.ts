@@ -128,4 +128,25 @@ test('a click on frame 30 tracks a new object back to frame 10 and on to the end
   expect(undone.map((t) => t.id)).toEqual([red.id]);
   expect(undone[0].segmentations).toEqual(red.segmentations);
   await expect(page.getByTestId('edit-undo')).toHaveCount(0);
+
+  // Backward only, paused at once (it waits before its next frame) and cancelled: what it did so far (the clicked
+  // frame) keeps its mask, the frames after 30 get none (backward only), and Undo edit takes it back too.
+  await page.getByTestId('edit-direction').selectOption('backward');
+  await page.mouse.click(at.x, at.y);
+  await page.getByTestId('edit-pause').click();
+  await expect(page.getByTestId('edit-pause')).toHaveAttribute('data-state', 'paused');
+  const paused = await page.getByTestId('edit-progress-text').textContent();
+  await page.waitForTimeout(500);
+  expect(await page.getByTestId('edit-progress-text').textContent()).toBe(paused);
+  await page.getByTestId('edit-cancel').click();
+  await expect.poll(async () => (await editState(page)).status, { timeout: 30_000 }).toBe('ready');
+  const s = await editState(page);
+  expect(s.editCount).toBe(1);
+  expect(s.message).toMatch(/cancelled after \d+ of 30 frames/);
+  const cut = (await ytvis(page)).find((t) => t.id !== red.id)!;
+  expect(cut.segmentations[30]).not.toBeNull();
+  for (let t = 31; t < 40; t++) expect(cut.segmentations[t], `frame ${t}: backward only`).toBeNull();
+  expect(cut.segmentations.filter((r) => r !== null).length).toBeLessThan(21);
+  await page.getByTestId('edit-undo').click();
+  expect((await ytvis(page)).map((t) => t.id)).toEqual([red.id]);
 });

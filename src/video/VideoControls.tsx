@@ -497,7 +497,12 @@ function EditRow() {
           />
           <span data-testid="edit-progress-text" data-current={edit.current ?? ''}>
             {edit.objectIds.length > 0 ? `#${edit.objectIds.join(', #')}: ` : ''}
-            {edit.current === null ? 'finishing' : `re-running frame ${edit.current + 1}`} ({edit.done}/{edit.total})
+            {edit.current === null
+              ? 'finishing'
+              : edit.current === edit.anchor
+                ? `prompt on frame ${edit.anchor + 1}`
+                : `re-running frame ${edit.current + 1}`}{' '}
+            ({edit.done}/{edit.total}){edit.paused ? ' · paused' : ''}
           </span>
           <button
             type="button"

@@ -199,7 +199,9 @@ async function runEdit(opened: OpenedFile | null, prompt: ObjectPrompt): Promise
     const total = info.frames.length;
     applyResult(info.anchor, record);
     refreshTracks(true);
-    videoStore.setState({ edit: { anchor: k, direction, objectIds: ids, done, total, current: k, paused: false } });
+    videoStore.setState((x) => ({
+      edit: { anchor: k, direction, objectIds: ids, done, total, current: info.anchor.next, paused: !!x.edit?.paused },
+    }));
     for (let f = info.anchor.next; f !== null;) {
       if (videoStore.getState().edit?.paused) await new Promise<void>((resolve) => (run.resume = resolve));
       if (signal.aborted) break;
