@@ -1,8 +1,8 @@
 /**
  * Fixing a track anywhere in a processed file (issue 20), through the UI: a blue square enters on frame 10 (the
  * phrase "red" never finds it); after processing, a click on it on frame 30 tracks it with a new ID back to where
- * it entered and on to the end, the red track is untouched, the YouTube-VIS export follows, and Undo edit takes it
- * back.
+ * it entered and on to the end, the red track is untouched, the YouTube-VIS export follows, and Undo takes it back;
+ * removing a track over frames and merging two IDs follow in the export and undo the same way.
  */
 import { test, expect, type Page } from '@playwright/test';
 import { openApp, typePhrase } from './helpers';
@@ -84,7 +84,7 @@ async function frameToPage(page: Page, x: number, y: number): Promise<{ x: numbe
   };
 }
 
-test('a click on frame 30 tracks a new object back to frame 10 and on to the end; the red track is unchanged; Undo edit takes it back', async ({
+test('a click on frame 30 tracks a new object back to frame 10 and on to the end, the red track unchanged; remove over frames, merge, pause, cancel and undo', async ({
   page,
 }) => {
   test.setTimeout(300_000);
@@ -120,6 +120,28 @@ test('a click on frame 30 tracks a new object back to frame 10 and on to the end
   await expect(row).toHaveCount(1);
   expect(Number(await row.getAttribute('data-first-frame'))).toBeLessThanOrEqual(11);
   await expect(row).toHaveAttribute('data-last-frame', '39');
+
+  // Remove the new ID from frames 11–20 (1-based: indices 10–19), then undo; merge red into it, then undo.
+  await row.getByTestId('track-remove-range').click();
+  await row.getByTestId('track-remove-from').fill('11');
+  await row.getByTestId('track-remove-to').fill('20');
+  await row.getByTestId('track-remove-apply').click();
+  const removed = (await ytvis(page)).find((t) => t.id === blue.id)!;
+  expect(removed.segmentations.slice(10, 20).every((r) => r === null)).toBe(true);
+  expect(removed.segmentations.slice(20)).toEqual(blue.segmentations.slice(20));
+  await page.getByTestId('edit-undo').click();
+  expect((await ytvis(page)).find((t) => t.id === blue.id)!.segmentations).toEqual(blue.segmentations);
+  const redRow = page.locator(`[data-testid="track-row"][data-track-id="${red.id}"]`);
+  await redRow.getByTestId('track-merge').selectOption(String(blue.id));
+  await expect(redRow).toHaveCount(0);
+  const merged = await ytvis(page);
+  expect(merged.map((t) => t.id)).toEqual([blue.id]);
+  // Frames 0–9 had only the red square: its masks now carry the kept ID; where both were, the kept mask stays.
+  expect(merged[0].segmentations.slice(0, 10)).toEqual(red.segmentations.slice(0, 10));
+  expect(merged[0].segmentations.slice(11)).toEqual(blue.segmentations.slice(11));
+  await page.getByTestId('edit-undo').click();
+  await expect(redRow).toHaveCount(1);
+  expect((await ytvis(page)).find((t) => t.id === red.id)!.segmentations).toEqual(red.segmentations);
 
   // Undo edit: the new ID is gone from the results, the panel and the export; red as before.
   await page.getByTestId('edit-undo').click();

@@ -1,12 +1,14 @@
 /**
  * One row per track ID: its colour, concept (renamable), first and last frame, and — for a file — a timeline strip of
  * where the ID is present (an edit marks the frame it is re-running); a click on the strip jumps there. "Delete from here" removes the track from the shown
- * frame on. A track the tracker removed says why.
+ * frame on; "Remove frames" takes it off a range of frames and "Merge into" gives its frames another ID (both
+ * undoable with Undo in the file bar). A track the tracker removed says why.
  */
 import { useState } from 'react';
 import { rgbCss } from '../colors';
 import { scrubTo } from './fileActions';
 import { deleteTrackFrom, renameTrack, trackLabel } from './exportActions';
+import { mergeTrackInto, removeTrackOnFrames } from './trackEdits';
 import { sortedTracks, trackColor, type TrackInfo } from './videoModel';
 import { useVideoStore } from './videoStore';
 
@@ -65,6 +67,7 @@ export function TrackList() {
                 rerunning={edit?.objectIds.includes(t.id) ? edit.current : null}
               />
             )}
+            {mode === 'video' && processed && <TrackTools track={t} tracks={rows} shownFrame={shownFrame} />}
             {mode === 'video' && processed && (
               <button
                 type="button"
@@ -164,5 +167,91 @@ function Timeline({
         />
       )}
     </div>
+  );
+}
+
+/** Remove a track over a frame range, or merge it into another ID (processed file; each one undo step). */
+function TrackTools({
+  track,
+  tracks,
+  shownFrame,
+}: {
+  track: TrackInfo;
+  tracks: readonly TrackInfo[];
+  shownFrame: number;
+}) {
+  const [range, setRange] = useState<[number, number] | null>(null);
+  const others = tracks.filter((o) => o.id !== track.id);
+  return (
+    <>
+      {range ? (
+        <span className="track-row__range" data-testid="track-remove-form">
+          frames
+          <input
+            type="number"
+            className="video-field__number"
+            data-testid="track-remove-from"
+            aria-label={`First frame to remove #${track.id} from`}
+            min={1}
+            value={range[0] + 1}
+            onChange={(e) => setRange([e.currentTarget.valueAsNumber - 1, range[1]])}
+          />
+          –
+          <input
+            type="number"
+            className="video-field__number"
+            data-testid="track-remove-to"
+            aria-label={`Last frame to remove #${track.id} from`}
+            min={1}
+            value={range[1] + 1}
+            onChange={(e) => setRange([range[0], e.currentTarget.valueAsNumber - 1])}
+          />
+          <button
+            type="button"
+            className="button button--small button--danger"
+            data-testid="track-remove-apply"
+            disabled={!Number.isFinite(range[0]) || !Number.isFinite(range[1])}
+            onClick={() => {
+              removeTrackOnFrames(track.id, range[0], range[1]);
+              setRange(null);
+            }}
+          >
+            Remove
+          </button>
+          <button type="button" className="button button--small button--secondary" onClick={() => setRange(null)}>
+            Keep
+          </button>
+        </span>
+      ) : (
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          data-testid="track-remove-range"
+          title={`Remove #${track.id} from a range of frames`}
+          onClick={() => setRange([Math.min(shownFrame, track.lastFrame), Math.min(shownFrame, track.lastFrame)])}
+        >
+          Remove frames…
+        </button>
+      )}
+      {others.length > 0 && (
+        <select
+          className="track-row__merge"
+          data-testid="track-merge"
+          aria-label={`Merge #${track.id} into another track`}
+          value=""
+          onChange={(e) => {
+            const keep = Number(e.currentTarget.value);
+            if (keep > 0) mergeTrackInto(track.id, keep);
+          }}
+        >
+          <option value="">Merge into…</option>
+          {others.map((o) => (
+            <option key={o.id} value={o.id}>
+              #{o.id}
+            </option>
+          ))}
+        </select>
+      )}
+    </>
   );
 }

@@ -524,15 +524,15 @@ function EditRow() {
           </button>
         </>
       )}
-      {last && status === 'ready' && (
+      {last && (status === 'ready' || status === 'cancelled') && (
         <button
           type="button"
           className="button button--secondary"
           data-testid="edit-undo"
-          title={`Puts back the masks ${last.label} had before the edit on frame ${last.anchor + 1}`}
+          title={`Puts back the masks as they were before: ${last.label} (from frame ${last.anchor + 1})`}
           onClick={() => undoLastEdit()}
         >
-          Undo edit ({last.label}, frame {last.anchor + 1})
+          Undo {last.label}
         </button>
       )}
     </div>

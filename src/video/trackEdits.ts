@@ -24,6 +24,7 @@ import { appStore } from '../store/appStore';
 import { newId, newPoint, normalizeBox } from '../store/promptDocument';
 import { frameAccess, showFileFrame, type FrameAccess, type OpenedFile } from './fileSource';
 import { showBitmap } from './picture';
+import { mergeTracks, removeTrackRange, restoreChanges } from './results/trackOps';
 import {
   compactFrame,
   objectAt,
@@ -152,7 +153,7 @@ async function runEdit(opened: OpenedFile | null, prompt: ObjectPrompt): Promise
   const run: RunningEdit = { controller, resume: null };
   running = run;
   const signal = controller.signal;
-  const record: TrackEditRecord = { label: '', anchor: k, frames: new Map() };
+  const record: TrackEditRecord = { kind: 'propagate', label: '', anchor: k, frames: new Map() };
   const api = engine();
   let access: FrameAccess | null = null;
   let editId: string | null = null;
@@ -195,7 +196,7 @@ async function runEdit(opened: OpenedFile | null, prompt: ObjectPrompt): Promise
     const ids = info.objectIds;
     const trackId = ids[0];
     lastPrompt = trackId !== undefined ? { scope: s.scope, frame: k, trackId, prompt } : null;
-    record.label = info.born.length > 0 ? `new #${info.born.join(', #')}` : `#${ids.join(', #')}`;
+    record.label = `edit of ${info.born.length > 0 ? `new #${info.born.join(', #')}` : `#${ids.join(', #')}`}`;
     const total = info.frames.length;
     applyResult(info.anchor, record);
     refreshTracks(true);
@@ -251,8 +252,8 @@ async function runEdit(opened: OpenedFile | null, prompt: ObjectPrompt): Promise
     const stopped = signal.aborted;
     videoStore.setState({
       message: stopped
-        ? `Edit of ${record.label} cancelled after ${done} of ${total} frames: the frames re-run keep their new masks (Undo edit restores them).`
-        : `Edit of ${record.label} from frame ${k + 1}: ${done} frames re-run${done < total ? ` (the rest already agreed)` : ''}.`,
+        ? `The ${record.label} was cancelled after ${done} of ${total} frames: the frames re-run keep their new masks (Undo restores them).`
+        : `The ${record.label} from frame ${k + 1}: ${done} frames re-run${done < total ? ` (the rest already agreed)` : ''}.`,
     });
   } catch (err) {
     if (!signal.aborted && !isCancelled(err)) {
@@ -296,19 +297,55 @@ function applyResult(r: VideoEditResult, record: TrackEditRecord): void {
 export function undoLastEdit(): boolean {
   const s = videoStore.getState();
   const record = s.editHistory[s.editHistory.length - 1];
-  if (!record || s.status !== 'ready') return false;
-  for (const [f, { ids, previous }] of record.frames) {
-    const frame = s.frames.get(f);
-    if (frame) s.frames.replaceObjects(frame, ids, previous);
-  }
+  if (!record || (s.status !== 'ready' && s.status !== 'cancelled')) return false;
+  restoreChanges(s.frames, record.frames);
   lastPrompt = null;
   videoStore.setState((x) => ({
     editHistory: x.editHistory.slice(0, -1),
     tracks: keepRemoved(tracksFromFrames(x.frames.headers()), x.tracks),
     frameVersion: x.frameVersion + 1,
-    message: `Edit of ${record.label} undone on ${record.frames.size} frames (the engine keeps the prompt as a conditioning frame for later edits).`,
+    message:
+      `Undone: ${record.label} (${record.frames.size} frames)` +
+      (record.kind === 'propagate' ? '; the engine keeps the prompt as a conditioning frame for later edits.' : '.'),
   }));
   return true;
+}
+
+/** Removes track `id` from frames `from`…`to` of the results (one undo step). */
+export function removeTrackOnFrames(id: number, from: number, to: number): number {
+  const s = videoStore.getState();
+  if (s.status !== 'ready' && s.status !== 'cancelled') return 0;
+  const a = Math.min(from, to);
+  const b = Math.max(from, to);
+  const changes = removeTrackRange(s.frames, id, a, b);
+  recordStoreEdit({ kind: 'remove', label: `#${id} removed on frames ${a + 1}–${b + 1}`, anchor: a, frames: changes });
+  return changes.size;
+}
+
+/** Merges track `drop` into `keep` (one ID from then on; exports follow; one undo step). */
+export function mergeTrackInto(drop: number, keep: number): number {
+  const s = videoStore.getState();
+  const target = s.tracks[keep];
+  if ((s.status !== 'ready' && s.status !== 'cancelled') || !target || drop === keep) return 0;
+  const changes = mergeTracks(s.frames, keep, drop, target);
+  const first = Math.min(...changes.keys());
+  recordStoreEdit({
+    kind: 'merge',
+    label: `#${drop} merged into #${keep}`,
+    anchor: Number.isFinite(first) ? first : 0,
+    frames: changes,
+  });
+  return changes.size;
+}
+
+function recordStoreEdit(record: TrackEditRecord): void {
+  lastPrompt = null;
+  videoStore.setState((x) => ({
+    editHistory: record.frames.size > 0 ? [...x.editHistory, record] : x.editHistory,
+    tracks: keepRemoved(tracksFromFrames(x.frames.headers()), x.tracks),
+    frameVersion: x.frameVersion + 1,
+    message: record.frames.size > 0 ? `${record.label} (${record.frames.size} frames).` : 'Nothing to change there.',
+  }));
 }
 
 /** A rebuilt track table keeps the removal notes of the tracks it still lists. */

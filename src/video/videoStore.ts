@@ -11,7 +11,8 @@ import type { RunInputs } from '../store/videoPrompts';
 import type { MaskletExport } from './masklets';
 import type { YtvisTrack } from './export/ytvis';
 import { FrameStore } from './results/frameStore';
-import type { CompactFrame, CompactObject, TrackTable } from './videoModel';
+import type { FrameChanges } from './results/trackOps';
+import type { CompactFrame, TrackTable } from './videoModel';
 
 export type SourceMode = 'image' | 'video' | 'webcam';
 
@@ -98,10 +99,13 @@ export interface EditProgress {
 
 /** One edit as an undo step: per frame it re-ran, the objects it replaced and their masks before it. */
 export interface TrackEditRecord {
-  /** What was edited (`#2`, `new #3`). */
+  /** A prompt re-propagated by the engine, a track removed over frames, two tracks merged. */
+  kind: 'propagate' | 'remove' | 'merge';
+  /** What was done (`edit of #2`, `#3 removed on frames 5–9`, `#4 merged into #2`). */
   label: string;
+  /** The first frame it concerns (the prompted frame of an edit). */
   anchor: number;
-  frames: Map<number, { ids: number[]; previous: CompactObject[] }>;
+  frames: FrameChanges;
 }
 
 export interface LiveStats {
