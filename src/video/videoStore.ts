@@ -281,8 +281,9 @@ export function selectCanExportMasklets(s: VideoState): boolean {
 /**
  * Where a prompt drawn now goes: the source, the live session, and the first frame it applies to — live: the next
  * frame sent; paused: the next frame to process (the shown one is done); a loaded or processed file: the shown
- * frame (a re-run replays the file with the prompt from there). Null when prompts cannot be drawn now (no
- * source, processing running, no picture). `nextLiveFrame` is the live session and its next frame number.
+ * frame (a re-run replays the file with the prompt from there; on a processed file the stage sends clicks and
+ * positive boxes to an edit instead, trackEdits.ts). Null when prompts cannot be drawn now (no source, processing
+ * or an edit running, no picture). `nextLiveFrame` is the live session and its next frame number.
  */
 export function selectPromptOrigin(
   s: VideoState,
