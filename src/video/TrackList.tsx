@@ -1,13 +1,13 @@
 /**
  * One row per track ID: its colour, concept (renamable), first and last frame, and — for a file — a timeline strip of
  * where the ID is present (an edit marks the frame it is re-running); a click on the strip jumps there. "Delete from here" removes the track from the shown
- * frame on; "Remove frames" takes it off a range of frames and "Merge into" gives its frames another ID (both
+ * frame on (undoable); "Remove frames" takes it off a range of frames and "Merge into" gives its frames another ID (both
  * undoable with Undo in the file bar). A track the tracker removed says why.
  */
 import { useState } from 'react';
 import { rgbCss } from '../colors';
 import { scrubTo } from './fileActions';
-import { deleteTrackFrom, renameTrack, trackLabel } from './exportActions';
+import { renameTrack, trackLabel } from './exportActions';
 import { mergeTrackInto, removeTrackOnFrames } from './trackEdits';
 import { sortedTracks, trackColor, type TrackInfo } from './videoModel';
 import { useVideoStore } from './videoStore';
@@ -74,7 +74,7 @@ export function TrackList() {
                 className="button button--small button--secondary"
                 data-testid="track-delete-from"
                 title={`Delete #${t.id} from frame ${shownFrame + 1} on`}
-                onClick={() => deleteTrackFrom(t.id, shownFrame)}
+                onClick={() => removeTrackOnFrames(t.id, shownFrame, frameCount - 1)}
               >
                 Delete from frame {shownFrame + 1}
               </button>

@@ -13,7 +13,7 @@ import { buildYtvisResults } from './export/ytvis';
 import { stagePicture } from './picture';
 import { ensureMaskBitmaps } from '../actions/maskPixels';
 import { frameMasks } from './videoOverlay';
-import { objectColor, tracksFromFrames, type CompactObject } from './videoModel';
+import { objectColor, type CompactObject } from './videoModel';
 import { sentPhrases } from './videoSession';
 import { selectShownFrame, videoStore } from './videoStore';
 
@@ -149,16 +149,4 @@ export function renameTrack(id: number, label: string): void {
     else next[id] = name;
     return { trackLabels: next, frameVersion: s.frameVersion + 1 };
   });
-}
-
-/** Deletes track `id` from frame `fromFrame` on in the stored results (a re-run derives results anew). */
-export function deleteTrackFrom(id: number, fromFrame: number): number {
-  const s = videoStore.getState();
-  const changed = s.frames.deleteTrackFrom(id, fromFrame);
-  videoStore.setState((x) => ({
-    tracks: tracksFromFrames(x.frames.headers()),
-    frameVersion: x.frameVersion + 1,
-    message: changed > 0 ? `#${id} deleted from frame ${fromFrame + 1} on (${changed} frames).` : x.message,
-  }));
-  return changed;
 }

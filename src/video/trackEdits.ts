@@ -256,7 +256,12 @@ async function runEdit(opened: OpenedFile | null, prompt: ObjectPrompt): Promise
         : `The ${record.label} from frame ${k + 1}: ${done} frames re-run${done < total ? ` (the rest already agreed)` : ''}.`,
     });
   } catch (err) {
-    if (!signal.aborted && !isCancelled(err)) {
+    if (!signal.aborted && isCancelled(err)) {
+      // Not cancelled here: the engine's session or edit is gone (the pack changed, the worker restarted).
+      videoStore.setState({
+        message: `The edit stopped: ${(err as { message?: string }).message ?? 'the video session ended'} Process the video again to edit it.`,
+      });
+    } else if (!signal.aborted) {
       const e = reportEngineError(err, 'Editing the video');
       videoStore.setState({ message: `The edit stopped: ${e.message}` });
     }
