@@ -495,7 +495,7 @@ function EditRow() {
             max={Math.max(1, edit.total)}
             aria-label="Edit progress"
           />
-          <span data-testid="edit-progress-text" data-current={edit.current ?? ''}>
+          <span data-testid="edit-progress-text" data-current={edit.current ?? ''} data-done={edit.done}>
             {edit.objectIds.length > 0 ? `#${edit.objectIds.join(', #')}: ` : ''}
             {edit.current === null
               ? 'finishing'
