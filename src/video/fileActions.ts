@@ -378,6 +378,7 @@ export async function cancelProcessing(): Promise<void> {
 
 /** Shows frame i of the processed file (pauses playback). */
 export async function scrubTo(frameIndex: number): Promise<void> {
+  if (videoStore.getState().status === 'editing') return; // an edit shows the frames it re-runs
   pause();
   await showFrame(frameIndex);
 }
