@@ -99,3 +99,31 @@ export async function damagedAvcClip(
     { spec, damage },
   );
 }
+
+/** pycocotools RLE → is pixel (x, y) set (column-major counts; decoded here to keep the test independent). */
+export function cocoHas(rle: { size: number[]; counts: string }, x: number, y: number): boolean {
+  const counts: number[] = [];
+  let p = 0;
+  while (p < rle.counts.length) {
+    let v = 0;
+    let k = 0;
+    for (;;) {
+      const c = rle.counts.charCodeAt(p++) - 48;
+      v += (c & 0x1f) * 2 ** (5 * k);
+      k++;
+      if (!(c & 0x20)) {
+        if (c & 0x10) v -= 2 ** (5 * k);
+        break;
+      }
+    }
+    if (counts.length > 2) v += counts[counts.length - 2];
+    counts.push(v);
+  }
+  const target = x * rle.size[0] + y;
+  let pos = 0;
+  for (let i = 0; i < counts.length; i++) {
+    pos += counts[i];
+    if (target < pos) return i % 2 === 1;
+  }
+  return false;
+}

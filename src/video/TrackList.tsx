@@ -1,13 +1,14 @@
 /**
  * One row per track ID: its colour, concept (renamable), first and last frame, and — for a file — a timeline strip of
- * where the ID is present; a click on the strip jumps there. "Delete from frame k" removes the track from the shown
- * frame on, and "Undo" under the list brings the newest deletion back. A track the tracker removed says why.
+ * where the ID is present (an edit marks the frame it is re-running); a click on the strip jumps there. "Delete from here" removes the track from the shown
+ * frame on (undoable); "Remove frames" takes it off a range of frames and "Merge into" gives its frames another ID (both
+ * undoable with Undo in the file bar). A track the tracker removed says why.
  */
 import { useState } from 'react';
 import { rgbCss } from '../colors';
 import { scrubTo } from './fileActions';
 import { renameTrack, trackLabel } from './exportActions';
-import { deleteTrackFrom, selectUndoableDeletion, undoTrackDeletion } from './trackEdits';
+import { mergeTrackInto, removeTrackOnFrames } from './trackEdits';
 import { sortedTracks, trackColor, type TrackInfo } from './videoModel';
 import { useVideoStore } from './videoStore';
 
@@ -25,7 +26,7 @@ export function TrackList() {
   const frameCount = useVideoStore((s) => s.meta?.frameCount ?? 0);
   const processed = useVideoStore((s) => s.status === 'ready' || s.status === 'cancelled');
   const shownFrame = useVideoStore((s) => s.playback.frameIndex);
-  const undoable = useVideoStore(selectUndoableDeletion);
+  const edit = useVideoStore((s) => s.edit);
   const rows = sortedTracks(tracks);
   const live = new Set(latest?.objects.map((o) => o.id) ?? []);
   void labels; // re-render on renames (trackLabel reads the store)
@@ -46,6 +47,7 @@ export function TrackList() {
             data-last-frame={t.lastFrame}
             data-visible={live.has(t.id)}
             data-removed={t.removed?.reason ?? ''}
+            data-editing={edit?.objectIds.includes(t.id) ?? false}
           >
             <span
               className="instance-row__swatch"
@@ -58,14 +60,21 @@ export function TrackList() {
               frames {t.firstFrame + 1}–{t.lastFrame + 1}
               {t.removed ? ` · ${REASONS[t.removed.reason]}` : ''}
             </span>
-            {mode === 'video' && frameCount > 0 && <Timeline track={t} frameCount={frameCount} />}
+            {mode === 'video' && frameCount > 0 && (
+              <Timeline
+                track={t}
+                frameCount={frameCount}
+                rerunning={edit?.objectIds.includes(t.id) ? edit.current : null}
+              />
+            )}
+            {mode === 'video' && processed && <TrackTools track={t} tracks={rows} shownFrame={shownFrame} />}
             {mode === 'video' && processed && (
               <button
                 type="button"
                 className="button button--small button--secondary"
                 data-testid="track-delete-from"
                 title={`Delete #${t.id} from frame ${shownFrame + 1} on`}
-                onClick={() => deleteTrackFrom(t.id, shownFrame)}
+                onClick={() => removeTrackOnFrames(t.id, shownFrame, frameCount - 1)}
               >
                 Delete from frame {shownFrame + 1}
               </button>
@@ -73,19 +82,6 @@ export function TrackList() {
           </li>
         ))}
       </ul>
-      {undoable && processed && (
-        <p className="panel__note track-undo" data-testid="track-undo-note">
-          #{undoable.id} deleted from frame {undoable.fromFrame + 1} on.{' '}
-          <button
-            type="button"
-            className="button button--small button--secondary"
-            data-testid="track-undo"
-            onClick={() => undoTrackDeletion()}
-          >
-            Undo
-          </button>
-        </p>
-      )}
     </section>
   );
 }
@@ -125,7 +121,16 @@ function TrackName({ track }: { track: TrackInfo }) {
 }
 
 /** Where the ID is present over the whole file; a click jumps to that frame. */
-function Timeline({ track, frameCount }: { track: TrackInfo; frameCount: number }) {
+function Timeline({
+  track,
+  frameCount,
+  rerunning,
+}: {
+  track: TrackInfo;
+  frameCount: number;
+  /** The frame an edit of this track is re-running now (marked on the strip). */
+  rerunning: number | null;
+}) {
   const color = rgbCss(trackColor(track.conceptIndex, track.id).fill);
   const pct = (f: number) => `${(f / frameCount) * 100}%`;
   return (
@@ -152,6 +157,101 @@ function Timeline({ track, frameCount }: { track: TrackInfo; frameCount: number 
           style={{ left: pct(a), width: pct(b - a + 1), background: color }}
         />
       ))}
+      {rerunning !== null && (
+        <span
+          className="track-timeline__rerun"
+          data-testid="track-rerun-frame"
+          data-frame={rerunning}
+          title={`Re-running frame ${rerunning + 1}`}
+          style={{ left: pct(rerunning), width: pct(1) }}
+        />
+      )}
     </div>
+  );
+}
+
+/** Remove a track over a frame range, or merge it into another ID (processed file; each one undo step). */
+function TrackTools({
+  track,
+  tracks,
+  shownFrame,
+}: {
+  track: TrackInfo;
+  tracks: readonly TrackInfo[];
+  shownFrame: number;
+}) {
+  const [range, setRange] = useState<[number, number] | null>(null);
+  const others = tracks.filter((o) => o.id !== track.id);
+  return (
+    <>
+      {range ? (
+        <span className="track-row__range" data-testid="track-remove-form">
+          frames
+          <input
+            type="number"
+            className="video-field__number"
+            data-testid="track-remove-from"
+            aria-label={`First frame to remove #${track.id} from`}
+            min={1}
+            value={range[0] + 1}
+            onChange={(e) => setRange([e.currentTarget.valueAsNumber - 1, range[1]])}
+          />
+          –
+          <input
+            type="number"
+            className="video-field__number"
+            data-testid="track-remove-to"
+            aria-label={`Last frame to remove #${track.id} from`}
+            min={1}
+            value={range[1] + 1}
+            onChange={(e) => setRange([range[0], e.currentTarget.valueAsNumber - 1])}
+          />
+          <button
+            type="button"
+            className="button button--small button--danger"
+            data-testid="track-remove-apply"
+            disabled={!Number.isFinite(range[0]) || !Number.isFinite(range[1])}
+            onClick={() => {
+              removeTrackOnFrames(track.id, range[0], range[1]);
+              setRange(null);
+            }}
+          >
+            Remove
+          </button>
+          <button type="button" className="button button--small button--secondary" onClick={() => setRange(null)}>
+            Keep
+          </button>
+        </span>
+      ) : (
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          data-testid="track-remove-range"
+          title={`Remove #${track.id} from a range of frames`}
+          onClick={() => setRange([Math.min(shownFrame, track.lastFrame), Math.min(shownFrame, track.lastFrame)])}
+        >
+          Remove frames…
+        </button>
+      )}
+      {others.length > 0 && (
+        <select
+          className="track-row__merge"
+          data-testid="track-merge"
+          aria-label={`Merge #${track.id} into another track`}
+          value=""
+          onChange={(e) => {
+            const keep = Number(e.currentTarget.value);
+            if (keep > 0) mergeTrackInto(track.id, keep);
+          }}
+        >
+          <option value="">Merge into…</option>
+          {others.map((o) => (
+            <option key={o.id} value={o.id}>
+              #{o.id}
+            </option>
+          ))}
+        </select>
+      )}
+    </>
   );
 }

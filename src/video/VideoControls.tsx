@@ -18,6 +18,8 @@ import { cancelAnnotatedExport, exportAnnotated, exportFramePng, exportMasklets,
 import { setDetectEvery } from './modeActions';
 import { selectCamera, setLiveDelay } from './webcamActions';
 import { formatRunStats } from './runSummary';
+import { cancelTrackEdit, setEditDirection, togglePauseEdit, undoLastEdit } from './trackEdits';
+import type { PropagationDirection } from '../../workers/protocol';
 import { selectCanExportMasklets, selectProgressPercent, useVideoStore } from './videoStore';
 
 export function VideoControls() {
@@ -88,7 +90,9 @@ function VideoFilePicker() {
         type="button"
         className="button"
         data-testid="video-process"
-        disabled={!hasVideo || status === 'processing' || status === 'paused' || status === 'opening'}
+        disabled={
+          !hasVideo || status === 'processing' || status === 'paused' || status === 'opening' || status === 'editing'
+        }
         onClick={() => void processVideo()}
       >
         {status === 'ready' || status === 'cancelled' ? 'Process again' : 'Process video'}
@@ -243,6 +247,7 @@ function FileBar() {
       </span>
       {hasProgress && <ProcessingRow />}
       {processed && <RunSummary />}
+      {(processed || status === 'editing') && <EditRow />}
       {processed && <PlaybackRow frameCount={meta.frameCount} />}
       {processed && <ExportRow webcodecs={meta.decoder === 'webcodecs'} />}
     </div>
@@ -444,5 +449,92 @@ function RerunButton() {
     >
       Re-run from here (frame {from + 1})
     </button>
+  );
+}
+
+const DIRECTIONS: { value: PropagationDirection; label: string }[] = [
+  { value: 'both', label: 'both ways' },
+  { value: 'forward', label: 'forward' },
+  { value: 'backward', label: 'backward' },
+];
+
+/**
+ * Edits of a processed file: which way a click or box on the shown frame re-propagates, the edit running (frame
+ * re-run, progress, pause, cancel) and Undo edit.
+ */
+function EditRow() {
+  const status = useVideoStore((s) => s.status);
+  const direction = useVideoStore((s) => s.editDirection);
+  const edit = useVideoStore((s) => s.edit);
+  const last = useVideoStore((s) => s.editHistory[s.editHistory.length - 1] ?? null);
+  return (
+    <div className="video-playback-row" data-testid="video-edit-row">
+      <label
+        className="video-field"
+        title="A click (Alt/right-click: −) or a box on the shown frame fixes that track (or tracks a new object) from this frame, over the whole video"
+      >
+        Fix tracks on this frame, propagate
+        <select
+          data-testid="edit-direction"
+          value={direction}
+          disabled={status === 'editing'}
+          onChange={(e) => setEditDirection(e.currentTarget.value as PropagationDirection)}
+        >
+          {DIRECTIONS.map((d) => (
+            <option key={d.value} value={d.value}>
+              {d.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {edit && (
+        <>
+          <progress
+            data-testid="edit-progress"
+            value={edit.done}
+            max={Math.max(1, edit.total)}
+            aria-label="Edit progress"
+          />
+          <span data-testid="edit-progress-text" data-current={edit.current ?? ''} data-done={edit.done}>
+            {edit.objectIds.length > 0 ? `#${edit.objectIds.join(', #')}: ` : ''}
+            {edit.current === null
+              ? 'finishing'
+              : edit.current === edit.anchor
+                ? `prompt on frame ${edit.anchor + 1}`
+                : `re-running frame ${edit.current + 1}`}{' '}
+            ({edit.done}/{edit.total}){edit.paused ? ' · paused' : ''}
+          </span>
+          <button
+            type="button"
+            className="button button--secondary"
+            data-testid="edit-pause"
+            data-state={edit.paused ? 'paused' : 'running'}
+            onClick={togglePauseEdit}
+          >
+            {edit.paused ? 'Resume' : 'Pause'}
+          </button>
+          <button
+            type="button"
+            className="button button--danger"
+            data-testid="edit-cancel"
+            title="Stops the edit; the frames re-run so far keep their new masks (Undo edit restores them)"
+            onClick={() => void cancelTrackEdit()}
+          >
+            Cancel
+          </button>
+        </>
+      )}
+      {last && (status === 'ready' || status === 'cancelled') && (
+        <button
+          type="button"
+          className="button button--secondary"
+          data-testid="edit-undo"
+          title={`Puts back the masks as they were before: ${last.label} (from frame ${last.anchor + 1})`}
+          onClick={() => undoLastEdit()}
+        >
+          Undo {last.label}
+        </button>
+      )}
+    </div>
   );
 }

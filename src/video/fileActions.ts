@@ -17,6 +17,7 @@ import { FrameStore } from './results/frameStore';
 import { firstChangedFrame, runInputs } from '../store/videoPrompts';
 import { pruneVideoPrompts } from './videoPromptActions';
 import { estimateEta, isCancelled } from '../../workers/protocol';
+import { cancelTrackEdit } from './trackEdits';
 import { tracksFromFrames } from './videoModel';
 import { videoStore, type VideoState } from './videoStore';
 import {
@@ -78,6 +79,7 @@ export async function openVideo(file: File): Promise<void> {
     return;
   }
   await cancelProcessing();
+  await cancelTrackEdit();
   pause();
   if (controller.signal.aborted) return;
   const before = videoStore.getState().status;
@@ -116,6 +118,7 @@ export async function openVideo(file: File): Promise<void> {
     exportJob: null,
     trackLabels: {},
     playback: { frameIndex: 0, playing: false },
+    editHistory: [],
     tracks: {},
     idLog: [],
     notices: [],
@@ -141,6 +144,7 @@ export async function processVideo(options: { keepBefore?: number } = {}): Promi
   const source = opened;
   videoStore.setState({ openError: null });
   pause();
+  await cancelTrackEdit();
   await stopActive();
   const run: NonNullable<typeof active> = { controller: new AbortController(), stream: null, delay: null };
   active = run;
@@ -160,7 +164,8 @@ export async function processVideo(options: { keepBefore?: number } = {}): Promi
     if (!finished) return;
     storeReleased(run.delay.flush());
     if (active === run) active = null;
-    await endSession();
+    // The session stays open: edits of the processed file (trackEdits.ts) re-propagate in it. A new run, another
+    // file or leaving file mode ends it.
     finishStats(run.stream, stats, t0);
     videoStore.setState({ status: 'ready', lastRun: currentRunInputs() });
     await showFrame(keepBefore);
@@ -183,7 +188,8 @@ function beginRun(keepBefore: number, total: number): void {
     playback: { frameIndex: 0, playing: false },
     pauseRequested: false,
     runStats: null,
-    tracks: tracksFromFrames(s.frames.each()),
+    editHistory: [],
+    tracks: tracksFromFrames(s.frames.headers()),
     frameVersion: s.frameVersion + 1,
   }));
 }
@@ -372,6 +378,7 @@ export async function cancelProcessing(): Promise<void> {
 
 /** Shows frame i of the processed file (pauses playback). */
 export async function scrubTo(frameIndex: number): Promise<void> {
+  if (videoStore.getState().status === 'editing') return; // an edit shows the frames it re-runs
   pause();
   await showFrame(frameIndex);
 }
@@ -453,6 +460,7 @@ export async function closeVideo(): Promise<void> {
   opening?.abort();
   videoStore.setState({ pauseRequested: false });
   pause();
+  await cancelTrackEdit();
   await stopActive();
   await endSession();
   closeFile(opened);

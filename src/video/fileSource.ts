@@ -4,6 +4,7 @@
  * for it (the bench compares the two) — the <video> element stepped by seeks. One file at a time; the actions own it.
  */
 import { FramePlayer } from './decode/framePlayer';
+import { EditFrameReader } from './decode/editFrames';
 import { FrameReader, type DecodedFrame } from './decode/frameReader';
 import { isVariableFrameRate } from './decode/frameTable';
 import { hasWebCodecs, openMediaFile, type MediaFile } from './decode/mediaFile';
@@ -122,6 +123,43 @@ export function frameStream(opened: OpenedFile, inputSize: number): FrameStream 
       stopped = true;
     },
     stats: () => ({ decodeMs, maxQueueDepth: 0 }),
+  };
+}
+
+/** Frames in any order, for an edit's propagation (decode/editFrames.ts; the seek path seeks each one). */
+export interface FrameAccess {
+  frame(i: number): Promise<SourceFrame | null>;
+  close(): Promise<void>;
+}
+
+export function frameAccess(opened: OpenedFile, inputSize: number): FrameAccess {
+  if (opened.kind === 'webcodecs') {
+    const reader = new EditFrameReader(opened.media, inputSize);
+    const { width, height } = opened.media;
+    return {
+      async frame(i) {
+        const f = await reader.frame(i);
+        if (!f) return null;
+        const resized = f.model.width !== width || f.model.height !== height;
+        return {
+          index: f.index,
+          timestampMs: opened.media.table.timestampsS[f.index] * 1000,
+          bitmap: f.model,
+          ...(resized ? { sourceSize: { width, height } } : {}),
+          display: f.display,
+        };
+      },
+      close: () => reader.close(),
+    };
+  }
+  const video = videoElement();
+  return {
+    async frame(i) {
+      if (i < 0 || i >= opened.meta.frameCount) return null;
+      const bitmap = await grabFileFrame(video, i, opened.meta.fps);
+      return { index: i, timestampMs: opened.meta.timestampsMs[i], bitmap, display: null };
+    },
+    async close() {},
   };
 }
 

@@ -103,8 +103,14 @@ export interface TrackInfo {
 
 export type TrackTable = Readonly<Record<number, TrackInfo>>;
 
+/** What the track table reads of a frame: its index and its objects' IDs and concepts. */
+export interface TrackFrame {
+  frameIndex: number;
+  objects: readonly Pick<CompactObject, 'id' | 'conceptId' | 'conceptIndex'>[];
+}
+
 /** The track table after one frame. Returns the same object when nothing changed (cheap React re-renders). */
-export function updateTracks(tracks: TrackTable, frame: CompactFrame): TrackTable {
+export function updateTracks(tracks: TrackTable, frame: TrackFrame): TrackTable {
   if (frame.objects.length === 0) return tracks;
   const next: Record<number, TrackInfo> = { ...tracks };
   for (const o of frame.objects) {
@@ -157,11 +163,9 @@ export function spansOf(frames: readonly number[]): [number, number][] {
 }
 
 /** The track table rebuilt from stored frames (after a track is deleted from a frame on, or a re-run). */
-export function tracksFromFrames(
-  frames: Iterable<{ frameIndex: number; objects: readonly CompactObject[] }>,
-): TrackTable {
+export function tracksFromFrames(frames: Iterable<TrackFrame>): TrackTable {
   let tracks: TrackTable = {};
-  for (const f of frames) tracks = updateTracks(tracks, f as CompactFrame);
+  for (const f of frames) tracks = updateTracks(tracks, f);
   return tracks;
 }
 

@@ -6,11 +6,12 @@
  */
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import type { ConceptPrompt, ObjectPrompt, VideoSessionInfo } from '../../workers/protocol';
+import type { ConceptPrompt, ObjectPrompt, PropagationDirection, VideoSessionInfo } from '../../workers/protocol';
 import type { RunInputs } from '../store/videoPrompts';
 import type { MaskletExport } from './masklets';
 import type { YtvisTrack } from './export/ytvis';
-import { FrameStore, type TrackDeletion } from './results/frameStore';
+import { FrameStore } from './results/frameStore';
+import type { FrameChanges } from './results/trackOps';
 import type { CompactFrame, TrackTable } from './videoModel';
 
 export type SourceMode = 'image' | 'video' | 'webcam';
@@ -22,7 +23,8 @@ export type VideoStatus =
   | 'loaded' // file open, not processed yet
   | 'processing' // file: every frame in order
   | 'paused' // file: processing paused (prompts added now apply from the next frame)
-  | 'ready' // file processed: play / scrub / export
+  | 'ready' // file processed: play / scrub / export; a prompt on the shown frame starts an edit
+  | 'editing' // file: an edit re-propagates its objects (trackEdits.ts)
   | 'cancelled'
   | 'error';
 
@@ -78,6 +80,32 @@ export interface ExportJob {
   message: string | null;
   /** Output container and codec (e.g. `mp4 / avc`). */
   format: string | null;
+}
+
+/** The edit of a processed file running now (trackEdits.ts). */
+export interface EditProgress {
+  /** The prompted frame. */
+  anchor: number;
+  direction: PropagationDirection;
+  /** The objects re-propagated (empty until the engine has decoded the prompt). */
+  objectIds: number[];
+  /** Frames re-run so far, of the most the edit can re-run (a direction stops early where results agree). */
+  done: number;
+  total: number;
+  /** The frame being re-run now (null: none in flight). */
+  current: number | null;
+  paused: boolean;
+}
+
+/** One edit as an undo step: per frame it re-ran, the objects it replaced and their masks before it. */
+export interface TrackEditRecord {
+  /** A prompt re-propagated by the engine, a track removed over frames, two tracks merged. */
+  kind: 'propagate' | 'remove' | 'merge';
+  /** What was done (`edit of #2`, `#3 removed on frames 5–9`, `#4 merged into #2`). */
+  label: string;
+  /** The first frame it concerns (the prompted frame of an edit). */
+  anchor: number;
+  frames: FrameChanges;
 }
 
 export interface LiveStats {
@@ -145,11 +173,6 @@ export interface VideoState {
   exportJob: ExportJob | null;
   /** Renamed tracks: the label shown and exported instead of the concept's phrase. */
   trackLabels: Readonly<Record<number, string>>;
-  /**
-   * Deletions of tracks from a frame on, newest last, each with the result store it changed: "Undo" restores the
-   * newest one while that store is the current one (trackEdits.ts).
-   */
-  trackDeletions: readonly { deletion: TrackDeletion; store: FrameStore }[];
   progress: FileProgress | null;
   playback: { frameIndex: number; playing: boolean };
   tracks: TrackTable;
@@ -166,6 +189,11 @@ export interface VideoState {
   lastSent: SentPrompts | null;
   /** File mode: what the last finished (or cancelled) run used, to offer a re-run when prompts change. */
   lastRun: RunInputs | null;
+  /** Which way an edit of a processed file re-propagates from its frame (the file bar's choice; default both). */
+  editDirection: PropagationDirection;
+  edit: EditProgress | null;
+  /** Edits of the stored results, oldest first (Undo edit takes the last back); cleared by a new run or file. */
+  editHistory: TrackEditRecord[];
 }
 
 export const MAX_ID_LOG = 2000;
@@ -203,7 +231,6 @@ export function initialVideoState(): VideoState {
     runStats: null,
     exportJob: null,
     trackLabels: {},
-    trackDeletions: [],
     progress: null,
     playback: { frameIndex: 0, playing: false },
     tracks: {},
@@ -215,6 +242,9 @@ export function initialVideoState(): VideoState {
     pauseRequested: false,
     lastSent: null,
     lastRun: null,
+    editDirection: 'both',
+    edit: null,
+    editHistory: [],
   };
 }
 
@@ -228,7 +258,10 @@ export function useVideoStore<T>(selector: (s: VideoState) => T): T {
 
 /** The frame the canvas should show: the scrubbed/played frame of a processed file, else the newest result. */
 export function selectShownFrame(s: VideoState): CompactFrame | null {
-  if ((s.status === 'ready' || s.status === 'cancelled' || s.status === 'paused') && s.frames.frameCount > 0) {
+  if (
+    (s.status === 'ready' || s.status === 'cancelled' || s.status === 'paused' || s.status === 'editing') &&
+    s.frames.frameCount > 0
+  ) {
     const i = s.playback.frameIndex;
     return s.frames.get(i) ?? (s.latest?.frameIndex === i ? s.latest : null);
   }
@@ -248,8 +281,9 @@ export function selectCanExportMasklets(s: VideoState): boolean {
 /**
  * Where a prompt drawn now goes: the source, the live session, and the first frame it applies to — live: the next
  * frame sent; paused: the next frame to process (the shown one is done); a loaded or processed file: the shown
- * frame (a re-run replays the file with the prompt from there). Null when prompts cannot be drawn now (no
- * source, processing running, no picture). `nextLiveFrame` is the live session and its next frame number.
+ * frame (a re-run replays the file with the prompt from there; on a processed file the stage sends clicks and
+ * positive boxes to an edit instead, trackEdits.ts). Null when prompts cannot be drawn now (no source, processing
+ * or an edit running, no picture). `nextLiveFrame` is the live session and its next frame number.
  */
 export function selectPromptOrigin(
   s: VideoState,

@@ -104,7 +104,7 @@ export class FrameReader {
           continue;
         }
         const t0 = performance.now();
-        const frame = await this.bitmaps(sample, modelSize);
+        const frame = await sampleBitmaps(sample, media, modelSize);
         const decodeMs = performance.now() - t0;
         this.stats.decoded++;
         this.stats.decodeMs += decodeMs;
@@ -140,35 +140,36 @@ export class FrameReader {
       );
     }
   }
+}
 
-  /** The display and model copies of one decoded sample (rotation applied); the sample is closed. */
-  private async bitmaps(
-    sample: VideoSample,
-    modelSize: { width: number; height: number },
-  ): Promise<{ model: ImageBitmap; display: ImageBitmap }> {
-    try {
-      let source: VideoFrame | OffscreenCanvas;
-      let frame: VideoFrame | null = null;
-      if (sample.rotation === 0) {
-        frame = sample.toVideoFrame();
-        source = frame;
-      } else {
-        source = new OffscreenCanvas(this.media.width, this.media.height);
-        sample.draw(source.getContext('2d')!, 0, 0, this.media.width, this.media.height);
-      }
-      try {
-        const display = await createImageBitmap(source);
-        const resize = modelSize.width !== this.media.width || modelSize.height !== this.media.height;
-        const model = await createImageBitmap(
-          source,
-          resize ? { resizeWidth: modelSize.width, resizeHeight: modelSize.height, resizeQuality: 'high' } : undefined,
-        );
-        return { model, display };
-      } finally {
-        frame?.close();
-      }
-    } finally {
-      sample.close();
+/** The display and model copies of one decoded sample (rotation applied); the sample is closed. */
+export async function sampleBitmaps(
+  sample: VideoSample,
+  media: Pick<MediaFile, 'width' | 'height'>,
+  modelSize: { width: number; height: number },
+): Promise<{ model: ImageBitmap; display: ImageBitmap }> {
+  try {
+    let source: VideoFrame | OffscreenCanvas;
+    let frame: VideoFrame | null = null;
+    if (sample.rotation === 0) {
+      frame = sample.toVideoFrame();
+      source = frame;
+    } else {
+      source = new OffscreenCanvas(media.width, media.height);
+      sample.draw(source.getContext('2d')!, 0, 0, media.width, media.height);
     }
+    try {
+      const display = await createImageBitmap(source);
+      const resize = modelSize.width !== media.width || modelSize.height !== media.height;
+      const model = await createImageBitmap(
+        source,
+        resize ? { resizeWidth: modelSize.width, resizeHeight: modelSize.height, resizeQuality: 'high' } : undefined,
+      );
+      return { model, display };
+    } finally {
+      frame?.close();
+    }
+  } finally {
+    sample.close();
   }
 }

@@ -34,13 +34,6 @@ interface PackedObject {
 /** A frame as stored: the compact frame's fields, every object's runs packed into one byte buffer. */
 type PackedFrame = Omit<CompactFrame, 'objects'> & { objects: PackedObject[]; masks: Uint8Array };
 
-/** What `FrameStore.deleteTrackFrom` took out of which frames (opaque outside the store). */
-export interface TrackDeletion {
-  readonly id: number;
-  readonly fromFrame: number;
-  readonly frames: readonly { readonly before: PackedFrame; readonly after: PackedFrame }[];
-}
-
 /** Rough per-object and per-frame sizes of the JS objects around the bytes (V8, pointer compression). */
 const OBJECT_OVERHEAD_BYTES = 96;
 const FRAME_OVERHEAD_BYTES = 192;
@@ -166,36 +159,30 @@ export class FrameStore {
   }
 
   /**
-   * Removes track `id` from frame `fromFrame` on. Returns what it took out (`frames.length` frames changed), for
-   * `restore`: the changed frames as they were and as the deletion left them (only those frames are kept twice).
+   * Replaces the objects `ids` on one frame with `objects` (an edit's result: each listed ID gets its new mask, or
+   * none when absent from `objects`); every other object stays as it is. `frame` supplies the frame's fields when
+   * it was not stored yet. Returns the objects that were replaced (what an undo puts back).
    */
-  deleteTrackFrom(id: number, fromFrame: number): TrackDeletion {
-    const frames: { before: PackedFrame; after: PackedFrame }[] = [];
-    for (let i = Math.max(0, fromFrame); i < this.frameCount; i++) {
-      const before = this.frames[i];
-      if (!before || !before.objects.some((o) => o.id === id)) continue;
-      const frame = this.get(i)!;
-      this.set({ ...frame, objects: frame.objects.filter((o) => o.id !== id) });
-      frames.push({ before, after: this.frames[i]! });
-    }
-    return { id, fromFrame, frames };
+  replaceObjects(
+    frame: Omit<CompactFrame, 'objects'>,
+    ids: readonly number[],
+    objects: readonly CompactObject[],
+  ): CompactObject[] {
+    const base = this.get(frame.frameIndex) ?? { ...frame, objects: [] };
+    const edited = new Set(ids);
+    const previous = base.objects.filter((o) => edited.has(o.id));
+    const kept = base.objects.filter((o) => !edited.has(o.id));
+    const added = objects.filter((o) => edited.has(o.id));
+    this.set({ ...base, objects: [...kept, ...added].sort((a, b) => a.id - b.id) });
+    return previous;
   }
 
-  /**
-   * Undoes a deletion: every frame it changed gets its former results back. Nothing is restored (false) when any of
-   * those frames has changed since (processed again, or a later deletion not undone first).
-   */
-  restore(deletion: TrackDeletion): boolean {
-    if (deletion.frames.some(({ after }) => this.frames[after.frameIndex] !== after)) return false;
-    for (const { before } of deletion.frames) {
-      const i = before.frameIndex;
-      this.drop(i);
-      this.frames[i] = before;
-      this.stored++;
-      this.maskBytes += before.masks.byteLength;
-      this.objectCount += before.objects.length;
+  /** Each stored frame's object IDs and concepts, without unpacking masks (the track table is built from it). */
+  *headers(): Generator<{ frameIndex: number; objects: Pick<CompactObject, 'id' | 'conceptId' | 'conceptIndex'>[] }> {
+    for (let i = 0; i < this.frameCount; i++) {
+      const f = this.frames[i];
+      if (f) yield { frameIndex: i, objects: f.objects };
     }
-    return true;
   }
 
   /** Estimated bytes held (mask bytes exactly, plus the JS objects around them). */
