@@ -45,8 +45,8 @@ const api: EngineApi = {
     return transfer(info, info.display ? [info.display] : []);
   },
   closeImage: (id) => engine.closeImage(id),
-  segment: async (r, o) => {
-    const result = await engine.segment(r, o);
+  segment: async (r, o, p) => {
+    const result = await engine.segment(r, o, p);
     return transfer(result, instanceBitmaps(result.instances));
   },
   exportCoco: (r, c) => engine.exportCoco(r, c),
