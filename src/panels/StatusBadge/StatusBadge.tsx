@@ -1,17 +1,55 @@
-import { selectStatus, selectStatusDetail } from '../../store/selectors';
+import { useEffect, useState } from 'react';
+import { cancelSegment } from '../../actions/cancelSegment';
+import { LONG_REQUEST_MS, segmentProgressText, selectStatus, selectStatusDetail } from '../../store/selectors';
 import { useAppStore } from '../../store/useAppStore';
 
-/** Non-blocking busy indicator: "working" while anything is in flight, "ready" when idle. */
+/** performance.now(), refreshed every `everyMs` while `active` (the elapsed time of a long request). */
+function useNow(active: boolean, everyMs = 500): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (!active) return;
+    const id = setInterval(() => setNow(performance.now()), everyMs);
+    return () => clearInterval(id);
+  }, [active, everyMs]);
+  return now;
+}
+
+/**
+ * Non-blocking busy indicator: "working" while anything is in flight, "ready" when idle. A segmentation running
+ * longer than a second (a full-size pack on WASM takes minutes) shows which graph runs, how many of the request's
+ * graphs, the time elapsed, and a Cancel button.
+ */
 export function StatusBadge() {
   const status = useAppStore(selectStatus);
   const detail = useAppStore(selectStatusDetail);
+  const progress = useAppStore((s) => (s.segmentPending ? s.segmentProgress : null));
+  const now = useNow(progress !== null);
+  const long = progress !== null && now - progress.startedAt >= LONG_REQUEST_MS;
   return (
     <div className={`status status--${status}`} aria-live="polite">
       {status === 'working' && <span className="spinner" aria-hidden="true" />}
       <span data-testid="status" className="status__word">
         {status}
       </span>
-      <span className="status__detail">{detail}</span>
+      {long ? (
+        <>
+          {/* Not live: the elapsed time changes twice a second. */}
+          <span className="status__detail" data-testid="segment-progress" aria-live="off">
+            {segmentProgressText(progress, now)}
+          </span>
+          <button
+            type="button"
+            className="button button--secondary status__cancel"
+            data-testid="segment-cancel"
+            disabled={progress.cancelling}
+            onClick={cancelSegment}
+          >
+            Cancel
+          </button>
+        </>
+      ) : (
+        <span className="status__detail">{detail}</span>
+      )}
     </div>
   );
 }
