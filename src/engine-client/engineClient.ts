@@ -130,7 +130,9 @@ function supersede(): AbortController {
  */
 export function scheduleSegment(debounceMs = TYPING_DEBOUNCE_MS): void {
   const request = supersede();
-  appStore.setState({ segmentPending: true });
+  // The older request's graphs are not this one's: its progress goes (a running graph it lets finish delays this one,
+  // which then reads "Waiting for the model…").
+  appStore.setState({ segmentPending: true, segmentProgress: null });
   if (debounceMs <= 0) void runSegment(request.signal);
   else timer = setTimeout(() => void runSegment(request.signal), debounceMs);
 }
