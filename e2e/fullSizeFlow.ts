@@ -87,6 +87,8 @@ export async function startRecording(page: Page): Promise<void> {
     };
     w.__flow = rec;
     const startPack = w.__sam3.store.getState().pack;
+    // The load shown before (the demo pack's, whose file names partly differ) is not this one's.
+    const startLoad = w.__sam3.store.getState().packLoad;
     w.__sam3.store.subscribe(
       (s: {
         packLoad: { files: Record<string, { status: string }>; compiling: string | null } | null;
@@ -94,11 +96,11 @@ export async function startRecording(page: Page): Promise<void> {
         segmentProgress: { running: { graph: string; index: number } | null; total: number } | null;
         result: { instances: unknown[] } | null;
       }) => {
-        for (const [file, f] of Object.entries(s.packLoad?.files ?? {})) {
+        for (const [file, f] of Object.entries(s.packLoad && s.packLoad !== startLoad ? s.packLoad.files : {})) {
           const seen = (rec.fileStatuses[file] ??= []);
           if (seen.at(-1) !== f.status) seen.push(f.status);
         }
-        const compiling = s.packLoad?.compiling;
+        const compiling = s.packLoad !== startLoad ? s.packLoad?.compiling : null;
         if (compiling && rec.compiled.at(-1) !== compiling) {
           rec.compiled.push(compiling);
           rec.compileAt ??= performance.now();
