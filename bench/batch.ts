@@ -178,6 +178,7 @@ async function exportBench(results: { name: string; annotations: BatchAnnotation
   });
   const source = {
     count: EXPORT_N,
+    names: Array.from({ length: EXPORT_N }, (_, i) => entry(i).name),
     *images() {
       for (let i = 0; i < EXPORT_N; i++) yield entry(i);
     },

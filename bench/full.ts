@@ -6,12 +6,15 @@
  *   npm run bench:full -- [--dir DIR] [--variants fp32-fused,fp16,q8f16,q4f16] [--runtimes node,wasm]
  *                         [--scenarios first,keystroke,exemplar,click,video,accuracy] [--wasm-scenarios …]
  *                         [--threads 2] [--video-frames 5] [--torch-rerun] [--no-torch] [--out bench/results]
+ *                         [--reuse]
  *
  * Per variant and runtime, one child process (bench/fullSize/runPack.ts, so each peak memory is its own):
  * onnxruntime-node's CPU EP ("node") and onnxruntime-web's WASM build in Node ("wasm", the kernels a browser without
  * WebGPU runs, `--threads` threads as a cross-origin-isolated page gets them; its WASM heap is measured). PyTorch:
  * tools/export/torch_bench.py on the CPU (fp32, eager, the same cases and the same thread count), run once and kept
- * in DIR/torch/ (--torch-rerun to redo). Writes OUT/full-size-cpu.json and OUT/full-size-cpu.md.
+ * in DIR/torch/ (--torch-rerun to redo). Writes OUT/full-size-cpu.json and OUT/full-size-cpu.md. Each run's own
+ * report is kept as OUT/.run-<runtime>-<variant>.json; `--reuse` takes those already there instead of running them
+ * again (a long sweep done in parts: each run's report carries its own date).
  *
  * A full-size vision pass takes about a minute on this 2-core machine, so the defaults keep the count down: every
  * scenario on "node", and on "wasm" the first request, a keystroke, an exemplar change and a click (the video and
@@ -85,6 +88,10 @@ function runTorch(): void {
 
 function runPack(pack: string, runtime: 'node' | 'wasm', scen: string): Promise<RunReport> {
   const out = join(outDir, `.run-${runtime}-${pack.split('/').pop()}.json`);
+  if (args.has('reuse') && existsSync(out)) {
+    console.log(`# ${runtime} ${pack}: reusing ${out}`);
+    return Promise.resolve(JSON.parse(readFileSync(out, 'utf8')) as RunReport);
+  }
   const a = [
     '--expose-gc',
     '--max-old-space-size=8192',

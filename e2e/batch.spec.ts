@@ -60,6 +60,8 @@ test('label a folder: run, counts, review, reload, export, re-import the COCO fi
   ]);
   await expect(page.getByTestId('batch-tile')).toHaveCount(5);
   await expect(page.getByTestId('batch-summary')).toContainText('5 images · 0 labelled');
+  // One path order, whichever way the files came: the zip's inner/ folder sorts before the loose scene_ files.
+  await expect(page.getByTestId('batch-tile').first()).toHaveAttribute('title', /^inner\/scene_600_0\.png /);
 
   await page.getByTestId('batch-run').click();
   await expect(page.getByTestId('batch-summary')).toContainText('5 labelled', { timeout: 90_000 });
@@ -98,6 +100,8 @@ test('label a folder: run, counts, review, reload, export, re-import the COCO fi
   await expect(await tileOf(page, loose[0].name)).toHaveAttribute('data-count', String(count(loose[0].scene) - 1));
   await page.keyboard.press('Control+z');
   await expect(page.locator('[data-testid="review-item"][data-rejected="true"]')).toHaveCount(0);
+  await page.getByTestId('batch-tile').first().click();
+  await expect(page.getByTestId('review-name')).toHaveText(`inner/${zipped[0].name}`);
   for (let i = 0; i < 5; i++) await page.keyboard.press('a');
   await expect(page.getByTestId('batch-summary')).toContainText('5 accepted');
 

@@ -59,3 +59,43 @@ export async function clipDataTransfer(page: Page, clip: ClipSpec, o: EncodeOpti
 export function dropOnVideoStage(page: Page, dt: JSHandle<DataTransfer>): Promise<void> {
   return dropDataTransfer(page, 'video-stage', dt);
 }
+
+/**
+ * An H.264 MP4 of the clip with its decoder configuration damaged, inside a DataTransfer: `config` overwrites the
+ * avcC record's bytes (its version, profile, parameter sets: all 0xFF); `sps` scrambles bytes inside its sequence
+ * parameter set, a record that still parses but that the decoder rejects at the first frame.
+ */
+export async function damagedAvcClip(
+  page: Page,
+  clip: ClipSpec,
+  damage: 'config' | 'sps',
+  name: string,
+): Promise<JSHandle<DataTransfer>> {
+  const spec = {
+    name,
+    width: clip.width,
+    height: clip.height,
+    container: 'mp4',
+    codec: 'avc',
+    frames: clipFrames(clip).slice(0, 6),
+    timestampsS: Array.from({ length: 6 }, (_, i) => i / clip.fps),
+  };
+  return page.evaluateHandle(
+    async ({ spec, damage }) => {
+      const hooks = (window as unknown as { __sam3: { videoTools(): Promise<Tools> } }).__sam3;
+      const file = await (await hooks.videoTools()).encodeClip(spec);
+      const b = new Uint8Array(await file.arrayBuffer());
+      const box = b.findIndex((_, i) => b[i] === 0x61 && b[i + 1] === 0x76 && b[i + 2] === 0x63 && b[i + 3] === 0x43);
+      if (box < 4) throw new Error('no avcC box in the encoded clip');
+      const size = new DataView(b.buffer).getUint32(box - 4);
+      const body = box + 4;
+      const end = box - 4 + size;
+      if (damage === 'config') b.fill(0xff, body, end);
+      else for (let i = body + 12; i < body + 17; i++) b[i] ^= 0x5a; // inside the SPS, after its profile and level
+      const dt = new DataTransfer();
+      dt.items.add(new File([b], spec.name, { type: 'video/mp4' }));
+      return dt;
+    },
+    { spec, damage },
+  );
+}

@@ -30,7 +30,7 @@ export function App() {
         </h1>
         {!folder && <ModeSwitch />}
         <FolderToggle />
-        <StatusBadge />
+        <StatusBadge scope={!folder && mode === 'image' ? 'image' : 'other'} />
       </header>
       <ErrorBanner />
       {folder ? (

@@ -67,6 +67,15 @@ const api: EngineApi = {
     return transfer(result, instanceBitmaps(result.instances));
   },
   endVideo: (id) => engine.endVideo(id),
+  startVideoEdit: async (r, c) => {
+    const info = await engine.startVideoEdit(r, c);
+    return transfer(info, instanceBitmaps(info.anchor.instances));
+  },
+  propagateVideoEdit: async (f, c) => {
+    const result = await engine.propagateVideoEdit(f, c);
+    return transfer(result, instanceBitmaps(result.instances));
+  },
+  endVideoEdit: (id) => engine.endVideoEdit(id),
 };
 
 Comlink.expose(api);

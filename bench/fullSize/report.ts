@@ -16,6 +16,11 @@ export interface RunReport {
   accuracy: AccuracySummary | null;
   errors: Record<string, string>;
   error?: string;
+  /** When this run started (absent in runs made before it was recorded). */
+  date?: string;
+  /** CPU time per scenario (all threads) and the 1-minute load average at its start and end. */
+  cpuMs?: Record<string, number>;
+  loadAverage?: Record<string, [number, number]>;
 }
 
 export interface EngineFigures {

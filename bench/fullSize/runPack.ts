@@ -16,6 +16,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { createEngine, type Engine } from '../../workers/engine/engine';
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import { createNodeWasmRuntime } from '../../workers/ort/nodeWasmRuntime';
@@ -70,9 +71,15 @@ interface Report {
   wasmHeapBytes: number | null;
   accuracy: ReturnType<typeof summarise> | null;
   errors: Record<string, string>;
+  /** When this run started (bench:full --reuse assembles runs made at different times). */
+  date: string;
+  /** CPU time per scenario (all threads) and the 1-minute load average at its start and end. */
+  cpuMs: Record<string, number>;
+  loadAverage: Record<string, [number, number]>;
 }
 
 const report: Report = {
+  date: new Date().toISOString(),
   pack: packDir,
   runtime: runtimeKind,
   threads,
@@ -85,6 +92,8 @@ const report: Report = {
   wasmHeapBytes: null,
   accuracy: null,
   errors: {},
+  cpuMs: {},
+  loadAverage: {},
 };
 const accuracyCases: Record<string, CaseAccuracy> = {};
 const goldens = torchDir && existsSync(join(torchDir, 'goldens', 'index.json')) ? new Goldens(torchDir) : null;
@@ -108,9 +117,19 @@ function compareDetection(name: string, r: SegmentResult): void {
 
 async function step(name: string, fn: () => Promise<void>): Promise<void> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const load0 = loadavg()[0];
   try {
     await fn();
-    log(`${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // CPU time of the whole process (every onnxruntime and WASM thread): on a shared machine the wall time depends
+    // on other jobs, the CPU time much less; the load average says how busy the machine was.
+    const cpu = process.cpuUsage(cpu0);
+    report.cpuMs[name] = (cpu.user + cpu.system) / 1000;
+    report.loadAverage[name] = [load0, loadavg()[0]];
+    log(
+      `${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s (CPU ${(report.cpuMs[name] / 1000).toFixed(1)} s, ` +
+        `load ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)})`,
+    );
   } catch (err) {
     report.errors[name] = err instanceof Error ? err.message : JSON.stringify(err);
     log(`${name} FAILED: ${report.errors[name]}`);

@@ -75,6 +75,7 @@ function AddImages() {
 /** The phrases (saved when the field is left) and the score threshold. */
 function RunSettings() {
   const meta = useBatchStore((s) => s.meta);
+  const loaded = useBatchStore((s) => s.loaded);
   const [phrases, setPhrases] = useState<string | null>(null);
   return (
     <>
@@ -84,6 +85,8 @@ function RunSettings() {
           type="text"
           data-testid="batch-phrases"
           value={phrases ?? meta?.phrases.join(', ') ?? ''}
+          // Editable once the saved batch (its phrases) is loaded: text typed before would be merged with them.
+          disabled={!loaded}
           placeholder="dog, red car, person"
           onChange={(e) => setPhrases(e.target.value)}
           onBlur={() => {
@@ -173,10 +176,11 @@ function RunControls() {
         <button
           type="button"
           className="button button--secondary"
+          data-testid="batch-rerun"
           onClick={() => {
             if (
               confirm(
-                'Label every image again with the current phrases? Detections are replaced (your fixes stay) and images are un-accepted.',
+                'Label every image again with the current phrases? Detections are replaced (your fixes stay) and images are un-accepted as they are relabelled; if you cancel, the images not reached keep their labels.',
               )
             )
               void rerunAll();

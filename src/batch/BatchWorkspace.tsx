@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { BatchBar } from './BatchBar';
 import { EvalPanel } from './EvalPanel';
 import { ExportPanel } from './ExportPanel';
+import { ImportStatus } from './ImportStatus';
 import { ReviewPane } from './ReviewPane';
 import { ThumbnailGrid } from './ThumbnailGrid';
 import { handleReviewKey, REVIEW_SHORTCUTS } from './batchKeys';
@@ -37,6 +38,7 @@ export function BatchWorkspace() {
       }}
     >
       <BatchBar />
+      <ImportStatus />
       {message && (
         <div
           className={`batch__message batch__message--${message.kind}`}

@@ -4,13 +4,11 @@
  * box around an example of the active phrase (Alt: a negative example); it applies to this image only.
  */
 import { useMemo, useRef, useState } from 'react';
-import { annotationAt } from './reviewOverlay';
+import { annotationAt, reviewColors } from './reviewOverlay';
 import { addExemplar, addFixPrompt, selectAnnotation } from './reviewActions';
 import { ReviewMarks } from './ReviewMarks';
 import { useReviewMasks, useReviewPicture } from './useReviewLayers';
 import { useBatchStore } from './useBatchStore';
-
-const NO_PHRASES: string[] = [];
 
 interface Drag {
   x0: number;
@@ -26,21 +24,17 @@ export function ReviewCanvas() {
   const fix = useBatchStore((s) => s.fix);
   const tool = useBatchStore((s) => s.tool);
   const negative = useBatchStore((s) => s.negative);
-  const phrases = useBatchStore((s) => s.meta?.phrases ?? NO_PHRASES);
   const imageCanvas = useRef<HTMLCanvasElement>(null);
   const maskCanvas = useRef<HTMLCanvasElement>(null);
   const [drag, setDrag] = useState<Drag | null>(null);
-  const categories = useMemo(
-    () => [...new Set([...phrases, ...(current?.annotations.map((a) => a.category) ?? [])])],
-    [phrases, current],
-  );
+  const colors = useMemo(() => reviewColors(current?.annotations ?? []), [current]);
   const { width, height } = useReviewPicture(
     imageCanvas,
     current?.key,
     current?.displayWidth ?? 0,
     current?.displayHeight ?? 0,
   );
-  useReviewMasks(maskCanvas, current, categories, selected, fix?.preview ?? null);
+  useReviewMasks(maskCanvas, current, colors, selected, fix?.preview ?? null);
 
   if (!current) return <div className="review-canvas review-canvas--empty">No image selected.</div>;
   const scale = current.width && current.displayWidth ? current.width / current.displayWidth : 1;
@@ -69,7 +63,14 @@ export function ReviewCanvas() {
     <div className="review-canvas" data-testid="review-canvas">
       <div
         className="review-canvas__frame"
-        style={{ aspectRatio: width && height ? `${width} / ${height}` : undefined }}
+        style={
+          width && height
+            ? {
+                aspectRatio: `${width} / ${height}`,
+                width: `min(100%, calc(var(--review-max-height) * ${width / height}))`,
+              }
+            : { width: '100%' }
+        }
       >
         <canvas ref={imageCanvas} className="review-canvas__layer" />
         <canvas

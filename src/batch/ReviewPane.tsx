@@ -16,7 +16,9 @@ import {
 } from './reviewActions';
 import { batchStore, type ReviewTool } from './batchStore';
 import { useBatchStore } from './useBatchStore';
-import { categoryHue } from './format';
+import { reviewColors } from './reviewOverlay';
+import { useMemo } from 'react';
+import { rgbCss } from '../colors';
 
 const NO_PHRASES: string[] = [];
 
@@ -181,6 +183,7 @@ function ReviewTools({ categories }: { categories: string[] }) {
 /** The image's detections and fixes: select, change the phrase, reject or restore. */
 function Detections({ image, categories }: { image: BatchImage; categories: string[] }) {
   const selected = useBatchStore((s) => s.selectedAnnotation);
+  const colors = useMemo(() => reviewColors(image.annotations), [image.annotations]);
   return (
     <ul className="review__list" data-testid="review-list">
       {image.annotations.map((a) => (
@@ -193,7 +196,8 @@ function Detections({ image, categories }: { image: BatchImage; categories: stri
         >
           <span
             className="review__swatch"
-            style={{ background: `hsl(${categoryHue(Math.max(0, categories.indexOf(a.category)))} 75% 50%)` }}
+            data-testid="review-swatch"
+            style={{ background: rgbCss(colors.get(a.key)?.fill ?? [128, 128, 128]) }}
           />
           <select
             value={a.category}

@@ -87,11 +87,14 @@ export async function addImages(items: { image: BatchImage; file: Blob }[]): Pro
   const db = await batchDb();
   for (let i = 0; i < items.length; i += 50) {
     const tx = db.transaction(['images', 'files'], 'readwrite');
-    for (const { image, file } of items.slice(i, i + 50)) {
-      void tx.objectStore('images').put(image, image.key);
-      void tx.objectStore('files').put(file, image.key);
-    }
-    await tx.done;
+    const puts = items
+      .slice(i, i + 50)
+      .flatMap(({ image, file }) => [
+        tx.objectStore('images').put(image, image.key),
+        tx.objectStore('files').put(file, image.key),
+      ]);
+    // The transaction's error says why (a full disk: QuotaExceededError); its requests then only fail as aborted.
+    await Promise.all([...puts.map((p) => p.catch(() => {})), tx.done]);
   }
 }
 

@@ -30,16 +30,18 @@ export interface DatasetWorkerApi extends Cancellable {
 const cancels = new CancelScope();
 
 /** The accepted, labelled images (keys in order) and every category their live labels carry. */
-async function exportable(phrases: string[]): Promise<{ keys: string[]; categories: string[] }> {
+async function exportable(phrases: string[]): Promise<{ keys: string[]; names: string[]; categories: string[] }> {
   const keys: string[] = [];
+  const names: string[] = [];
   const categories = new Set(phrases);
   for (const key of await imageKeys()) {
     const image = await loadImage(key);
     if (!image?.accepted || image.status !== 'done') continue;
     keys.push(key);
+    names.push(image.name);
     for (const a of liveAnnotations(image)) categories.add(a.category);
   }
-  return { keys, categories: [...categories] };
+  return { keys, names, categories: [...categories] };
 }
 
 const api: DatasetWorkerApi = {
@@ -51,10 +53,11 @@ const api: DatasetWorkerApi = {
     cancels.run(call, async (signal) => {
       const meta = await loadMeta();
       // Categories: the phrases, then any other phrase a label still carries (phrases edited after the run).
-      const { keys, categories } = await exportable(meta?.phrases ?? []);
+      const { keys, names, categories } = await exportable(meta?.phrases ?? []);
       if (keys.length === 0) throw new Error('No accepted images yet: accept images in review (A) to export them.');
       const source: DatasetSource = {
         count: keys.length,
+        names,
         async *images() {
           for (const key of keys) {
             const image = await loadImage(key);

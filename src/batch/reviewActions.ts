@@ -13,6 +13,7 @@ import { engine } from '../engine-client/engineClient';
 import { PromiseQueue } from '../../workers/protocol';
 import { loadFile, loadImage, saveImage } from './batchDb';
 import { batchStore, putImage, say, type ReviewEdit, type ReviewTool } from './batchStore';
+import { carryReview, type CarriedReview } from './carryReview';
 
 /** The review's image session: which batch image it holds, and its handle once open. */
 let session: { key: string; imageId: Promise<string> } | null = null;
@@ -264,11 +265,26 @@ export async function addExemplar(box: [number, number, number, number], negativ
         displayMasks: true,
       },
     );
-    await edit(`${negative ? 'negative' : 'positive'} exemplar for “${category}”`, (i) => ({
-      accepted: i.accepted,
-      exemplars,
-      annotations: [...out.annotations, ...i.annotations.filter((a) => a.source !== 'detector')],
-    }));
+    // The review made so far stays (rejections, phrase changes, fixes); if the detections changed, an accepted
+    // image is no longer accepted: what would be exported is not what was accepted.
+    let carried: CarriedReview = { annotations: [], added: 0, gone: 0 };
+    let wasAccepted = false;
+    await edit(`${negative ? 'negative' : 'positive'} exemplar for “${category}”`, (i) => {
+      carried = carryReview(i.annotations, out.annotations);
+      wasAccepted = i.accepted;
+      const changed = carried.added > 0 || carried.gone > 0;
+      return { accepted: i.accepted && !changed, exemplars, annotations: carried.annotations };
+    });
+    const { added, gone } = carried;
+    if (added || gone) {
+      const what = [added ? `${added} new` : '', gone ? `${gone} gone` : ''].filter(Boolean).join(', ');
+      say(
+        'info',
+        `The exemplar box changed this image's detections (${what}); your rejections and phrase changes are kept.${
+          wasAccepted ? ' The image is no longer accepted: review it and accept it again (A).' : ''
+        }`,
+      );
+    }
   } catch (err) {
     say('error', `The exemplar could not be applied: ${(err as { message?: string })?.message ?? String(err)}`);
   }

@@ -10,8 +10,8 @@ import { BatchRunner } from '../../workers/batch/runner';
 import type { BatchImage } from '../../workers/batch/types';
 import { engine } from '../engine-client/engineClient';
 import { appStore } from '../store/appStore';
-import { loadFile, loadImage, saveImage, saveMeta, saveThumb, loadImages } from './batchDb';
-import { batchStore, putImage, say, summarize } from './batchStore';
+import { loadFile, loadImage, saveImage, saveMeta, saveThumb } from './batchDb';
+import { batchStore, putImage, say } from './batchStore';
 
 let runner: BatchRunner<string> | null = null;
 
@@ -48,6 +48,8 @@ export async function labelBatchImage(key: string, signal?: AbortSignal): Promis
     displayWidth: out.info.displayWidth,
     displayHeight: out.info.displayHeight,
     annotations: [...out.annotations, ...fixes],
+    // New detections have not been reviewed (a re-run replaces them).
+    accepted: false,
     ms: performance.now() - t0,
   };
   await saveImage(next);
@@ -55,15 +57,19 @@ export async function labelBatchImage(key: string, signal?: AbortSignal): Promis
   return next;
 }
 
-export async function startRun(options: { retryFailed?: boolean } = {}): Promise<void> {
+/**
+ * Runs the phrases over the pending images (and the failed ones with `retryFailed`), or over `rerun`'s images: those
+ * keep their labels until each is labelled again, so a cancelled re-run loses none.
+ */
+export async function startRun(options: { retryFailed?: boolean; rerun?: string[] } = {}): Promise<void> {
   const s = batchStore.getState();
   if (runner) return;
   const meta = s.meta;
   if (!meta || meta.phrases.length === 0) return say('error', 'Type at least one phrase to run.');
   if (!appStore.getState().pack) return say('error', 'No model pack is open yet.');
-  const keys = s.images
-    .filter((i) => i.status === 'pending' || (options.retryFailed && i.status === 'failed'))
-    .map((i) => i.key);
+  const keys =
+    options.rerun ??
+    s.images.filter((i) => i.status === 'pending' || (options.retryFailed && i.status === 'failed')).map((i) => i.key);
   if (keys.length === 0)
     return say('info', 'Every image is labelled. Re-run all to label them again with the current phrases.');
   const names = new Map(s.images.map((i) => [i.key, i.name]));
@@ -97,6 +103,12 @@ export async function startRun(options: { retryFailed?: boolean } = {}): Promise
   await saveMeta(doneMeta);
   if (outcome.state === 'stopped') {
     say('error', `The run stopped: ${(outcome.error as { message?: string })?.message ?? String(outcome.error)}`);
+  } else if (outcome.state === 'cancelled' && options.rerun) {
+    const left = keys.length - outcome.done;
+    say(
+      'info',
+      `Re-run cancelled after ${outcome.done} of ${keys.length} images; the other ${left} keep their earlier labels and review.`,
+    );
   } else if (outcome.state === 'cancelled') {
     say('info', `Cancelled after ${outcome.done} images; the rest stay pending (Resume runs them).`);
   } else {
@@ -120,14 +132,12 @@ export function cancelRun(): void {
   runner?.cancel();
 }
 
-/** Marks every image pending (their detector results will be replaced; review fixes stay) and runs. */
+/**
+ * Labels every image again with the current phrases: each one's detector results are replaced (review fixes stay)
+ * and it is un-accepted when its turn comes. Until then an image keeps its labels — it is not marked pending — so a
+ * cancelled or stopped re-run leaves the images it did not reach as they were.
+ */
 export async function rerunAll(): Promise<void> {
   if (runner) return;
-  const images = await loadImages();
-  for (const image of images) {
-    const next: BatchImage = { ...image, status: 'pending', accepted: false, error: undefined };
-    await saveImage(next);
-  }
-  batchStore.setState({ images: images.map((i) => summarize({ ...i, status: 'pending', accepted: false })) });
-  await startRun();
+  await startRun({ rerun: batchStore.getState().images.map((i) => i.key) });
 }

@@ -8,6 +8,7 @@ import { useEffect, useState, type RefObject } from 'react';
 import type { BatchAnnotation, BatchImage } from '../../workers/batch/types';
 import type { MaskToPaint } from '../../workers/protocol';
 import { requestMaskBitmaps } from '../actions/maskPixels';
+import type { InstanceColor } from '../colors';
 import { maskBox } from '../draw/maskBitmap';
 import { maskSource, onMaskBitmaps } from '../draw/maskSources';
 import { loadFile } from './batchDb';
@@ -71,7 +72,7 @@ const UNLABELLED_WIDTH = 1024;
 export function useReviewMasks(
   canvasRef: RefObject<HTMLCanvasElement | null>,
   current: BatchImage | null,
-  categories: readonly string[],
+  colors: ReadonlyMap<string, InstanceColor>,
   selected: string | null,
   preview: BatchAnnotation | null,
 ): void {
@@ -86,7 +87,7 @@ export function useReviewMasks(
     const ctx = c.getContext('2d')!;
     ctx.clearRect(0, 0, width, height);
     const missing: MaskToPaint[] = [];
-    for (const m of reviewMasks(current.annotations, categories, width, height, selected, preview)) {
+    for (const m of reviewMasks(current.annotations, colors, width, height, selected, preview)) {
       const source = maskSource(m, m.style);
       if (!source) {
         missing.push({ maskId: m.maskId, mask: m.mask });
@@ -96,5 +97,5 @@ export function useReviewMasks(
       ctx.drawImage(source, x0, y0, x1 - x0, y1 - y0);
     }
     requestMaskBitmaps(missing);
-  }, [canvasRef, current, categories, selected, preview, arrived]);
+  }, [canvasRef, current, colors, selected, preview, arrived]);
 }

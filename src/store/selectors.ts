@@ -54,17 +54,23 @@ export function selectStatus(s: AppState): StatusKind {
   return s.segmentPending || s.imageLoading !== null || firstPack || s.exporting ? 'working' : 'ready';
 }
 
-/** What the status line says in words. */
-export function selectStatusDetail(s: AppState): string {
+/**
+ * What the status line says in words. `scope` is what the page shows: the still image's counts and time belong to
+ * image mode only; in video and folder modes the line speaks of the pack (their own panels show their progress).
+ */
+export function selectStatusDetail(s: AppState, scope: 'image' | 'other' = 'image'): string {
   if (s.packLoad?.active)
     return s.packLoad.compiling ? `Compiling ${s.packLoad.compiling}…` : `Loading ${s.packLoad.label}…`;
+  if (scope === 'other') return s.pack ? `${s.pack.name} ready` : 'No model pack';
   if (s.imageLoading) return `Opening ${s.imageLoading}…`;
   if (s.segmentPending) return 'Segmenting…';
   if (s.exporting) return 'Exporting…';
   const r = selectCurrentResult(s);
   if (r) {
-    const total = Object.values(r.timingsMs).reduce((a, b) => a + b, 0);
-    return `${r.instances.length} instance${r.instances.length === 1 ? '' : 's'} · ${Math.round(total)} ms`;
+    const total = Math.round(Object.values(r.timingsMs).reduce((a, b) => a + b, 0));
+    const count = `${r.instances.length} instance${r.instances.length === 1 ? '' : 's'}`;
+    // A result that ran no graph (an edit, a threshold step) has no time worth showing.
+    return total > 0 ? `${count} · ${total} ms` : count;
   }
   if (!s.pack) return 'No model pack';
   if (!s.image) return 'Drop, paste or pick an image';
@@ -211,11 +217,14 @@ export function selectImageView(s: AppState): ViewTransform {
 }
 
 /** Zoom relative to the fitted view (1 = fit), for the toolbar. */
+/**
+ * The zoom in the toolbar: CSS pixels per original image pixel, in percent, so "1:1" reads 100 % (a display copy of a
+ * huge image counts at its original size).
+ */
 export function selectZoomPercent(s: AppState): number {
   const image = s.image;
-  if (!image || !s.zoom) return 100;
-  const fit = fitView(image.displayWidth, image.displayHeight, s.stageSize.width, s.stageSize.height);
-  return fit.scale > 0 ? Math.round((s.zoom.scale / fit.scale) * 100) : 100;
+  if (!image || !s.zoom || !image.width) return 100;
+  return Math.round(((s.zoom.scale * image.displayWidth) / image.width) * 100);
 }
 
 /**

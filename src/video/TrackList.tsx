@@ -51,8 +51,9 @@ export function TrackList() {
             />
             <span className="instance-row__id">#{t.id}</span>
             <TrackName track={t} />
-            <span className="muted">
-              frames {t.firstFrame}–{t.lastFrame}
+            <span className="muted" data-testid="track-frames">
+              {/* 1-based, as the frame counter, the scrubber and every message say. */}
+              frames {t.firstFrame + 1}–{t.lastFrame + 1}
               {t.removed ? ` · ${REASONS[t.removed.reason]}` : ''}
             </span>
             {mode === 'video' && frameCount > 0 && <Timeline track={t} frameCount={frameCount} />}
@@ -119,9 +120,9 @@ function Timeline({ track, frameCount }: { track: TrackInfo; frameCount: number 
       data-spans={track.spans.map(([a, b]) => `${a}-${b}`).join(',')}
       role="slider"
       aria-label={`Timeline of #${track.id}: click to jump`}
-      aria-valuemin={0}
-      aria-valuemax={frameCount - 1}
-      aria-valuenow={track.firstFrame}
+      aria-valuemin={1}
+      aria-valuemax={frameCount}
+      aria-valuenow={track.firstFrame + 1}
       tabIndex={0}
       onClick={(e) => {
         const r = e.currentTarget.getBoundingClientRect();

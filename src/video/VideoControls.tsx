@@ -17,6 +17,7 @@ import {
 import { cancelAnnotatedExport, exportAnnotated, exportFramePng, exportMasklets, exportYtvis } from './exportActions';
 import { setDetectEvery } from './modeActions';
 import { selectCamera, setLiveDelay } from './webcamActions';
+import { formatRunStats } from './runSummary';
 import { selectCanExportMasklets, selectProgressPercent, useVideoStore } from './videoStore';
 
 export function VideoControls() {
@@ -190,12 +191,13 @@ function PropagationMode() {
 }
 
 function VideoMessage() {
-  const message = useVideoStore((s) => s.message);
+  const openError = useVideoStore((s) => s.openError);
+  const message = useVideoStore((s) => s.openError ?? s.message);
   const status = useVideoStore((s) => s.status);
   if (!message) return null;
   return (
     <p
-      className={`video-message${status === 'error' ? ' video-message--error' : ''}`}
+      className={`video-message${status === 'error' || openError ? ' video-message--error' : ''}`}
       role="alert"
       data-testid="video-message"
     >
@@ -240,9 +242,21 @@ function FileBar() {
         {meta.decoder === 'seek' ? ' · decoded by seeking (no WebCodecs)' : ''}
       </span>
       {hasProgress && <ProcessingRow />}
+      {processed && <RunSummary />}
       {processed && <PlaybackRow frameCount={meta.frameCount} />}
       {processed && <ExportRow webcodecs={meta.decoder === 'webcodecs'} />}
     </div>
+  );
+}
+
+/** After a run: how fast it went and how much of it was decoding. */
+function RunSummary() {
+  const stats = useVideoStore((s) => s.runStats);
+  if (!stats) return null;
+  return (
+    <span className="muted" data-testid="video-run-stats">
+      {formatRunStats(stats)}
+    </span>
   );
 }
 

@@ -59,57 +59,68 @@ export function openFirstVideoFile(files: FileList | readonly File[] | null): vo
   void openVideo(file);
 }
 
+/**
+ * Opens `file` and, once it is open, closes the previous video and processes the new one (when a phrase is typed).
+ * A file that cannot be opened leaves the previous video, its results and its tracks as they were (as a bad image
+ * leaves the previous image) and says why; a run in progress is stopped first, its frames kept.
+ */
 export async function openVideo(file: File): Promise<void> {
-  await closeVideo();
+  opening?.abort();
   const controller = new AbortController();
   opening = controller;
+  videoStore.setState({ openError: null });
+  const fail = (message: string) => {
+    if (opened) videoStore.setState({ openError: message });
+    else videoStore.setState({ status: 'error', message });
+  };
   if (!looksLikeVideo(file)) {
-    videoStore.setState({
-      status: 'error',
-      message: `“${file.name}” is not a video. Open an MP4, MOV, WebM or MKV file.`,
-    });
+    fail(`“${file.name}” is not a video. Open an MP4, MOV, WebM or MKV file.`);
     return;
   }
-  videoStore.setState({
-    status: 'opening',
+  await cancelProcessing();
+  pause();
+  if (controller.signal.aborted) return;
+  const before = videoStore.getState().status;
+  videoStore.setState({ status: 'opening', message: null });
+  let o: Awaited<ReturnType<typeof openFile>>;
+  try {
+    o = await openFile(file);
+  } catch (err) {
+    if (controller.signal.aborted) return;
+    const message = err instanceof VideoOpenError ? err.message : `“${file.name}” could not be opened: ${String(err)}`;
+    if (opened) videoStore.setState({ status: before, openError: message });
+    else videoStore.setState({ status: 'error', message });
+    return;
+  } finally {
+    if (opening === controller) opening = null;
+  }
+  if (controller.signal.aborted) {
+    closeFile(o.opened);
+    return;
+  }
+  await endSession();
+  closeFile(opened);
+  opened = o.opened;
+  const scope = `file:${++fileCount}`;
+  pruneVideoPrompts(scope);
+  videoStore.setState((s) => ({
+    scope,
+    lastRun: null,
+    status: 'loaded',
     message: null,
-    meta: null,
-    frames: new FrameStore(0),
+    meta: o.meta,
+    frames: new FrameStore(o.meta.frameCount),
     progress: null,
     latest: null,
     runStats: null,
     exportJob: null,
     trackLabels: {},
-  });
-  try {
-    const o = await openFile(file);
-    if (controller.signal.aborted) {
-      closeFile(o.opened);
-      return;
-    }
-    opened = o.opened;
-    const scope = `file:${++fileCount}`;
-    pruneVideoPrompts(scope);
-    videoStore.setState((s) => ({
-      scope,
-      lastRun: null,
-      status: 'loaded',
-      meta: o.meta,
-      frames: new FrameStore(o.meta.frameCount),
-      playback: { frameIndex: 0, playing: false },
-      tracks: {},
-      idLog: [],
-      notices: [],
-      frameVersion: s.frameVersion + 1,
-    }));
-  } catch (err) {
-    if (controller.signal.aborted) return;
-    const message = err instanceof VideoOpenError ? err.message : `“${file.name}” could not be opened: ${String(err)}`;
-    videoStore.setState({ status: 'error', message });
-    return;
-  } finally {
-    if (opening === controller) opening = null;
-  }
+    playback: { frameIndex: 0, playing: false },
+    tracks: {},
+    idLog: [],
+    notices: [],
+    frameVersion: s.frameVersion + 1,
+  }));
   if (appStore.getState().concepts.some((c) => c.phrase.trim() !== '')) void processVideo();
 }
 
@@ -128,6 +139,7 @@ export async function processVideo(options: { keepBefore?: number } = {}): Promi
   const meta = videoStore.getState().meta;
   if (!meta || !opened) return;
   const source = opened;
+  videoStore.setState({ openError: null });
   pause();
   await stopActive();
   const run: NonNullable<typeof active> = { controller: new AbortController(), stream: null, delay: null };

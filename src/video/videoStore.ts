@@ -121,6 +121,11 @@ export interface VideoState {
   status: VideoStatus;
   /** A clear message for the person (permission denied, no camera, unsupported codec…). */
   message: string | null;
+  /**
+   * Why the last file could not be opened, while the video before it (and its results) stays open; cleared by the
+   * next open or run. Shown in place of `message`, as an error.
+   */
+  openError: string | null;
   devices: CameraDevice[];
   deviceId: string | null;
   detectEvery: number;
@@ -178,6 +183,7 @@ export function initialVideoState(): VideoState {
     mode: 'image',
     status: 'idle',
     message: null,
+    openError: null,
     devices: [],
     deviceId: null,
     detectEvery: DEFAULT_DETECT_EVERY,

@@ -265,6 +265,13 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
       throw { code: 'unsupported', message: 'the fake engine has no video' };
     },
     async endVideo() {},
+    async startVideoEdit() {
+      throw { code: 'unsupported', message: 'the fake engine has no video' };
+    },
+    async propagateVideoEdit() {
+      throw { code: 'unsupported', message: 'the fake engine has no video' };
+    },
+    async endVideoEdit() {},
     async stats() {
       return {
         graphRuns: {},

@@ -140,7 +140,7 @@ describe('batch labelling on the demo pack', () => {
     await writeDataset(
       PHRASES,
       DEFAULT_DATASET_OPTIONS,
-      { count: images.length, images: () => images },
+      { count: images.length, names: images.map((i) => i.name), images: () => images },
       (c) => void chunks.push(...c),
       { pack: 'demo', now: new Date(0) },
     );

@@ -1,8 +1,8 @@
 /**
  * The folder workspace's actions in Node, on the real engine (demo pack, onnxruntime-node) and IndexedDB
  * (fake-indexeddb): add images, run with a pause, instance counts, a simulated reload that finds everything saved
- * and resumes the pending images, review edits with undo/redo, a fix with a click, and an exemplar box that
- * applies to its own image only.
+ * and resumes the pending images, review edits with undo/redo, a fix with a click, an exemplar box that applies to
+ * its own image only and keeps that image's review, and a cancelled re-run that loses no image's labels.
  */
 import 'fake-indexeddb/auto';
 import { before, describe, test } from 'node:test';
@@ -20,7 +20,7 @@ import { appStore } from '../../src/store/appStore';
 import { batchStore, initialBatchState } from '../../src/batch/batchStore';
 import { loadImage, resetBatchDbConnection } from '../../src/batch/batchDb';
 import { addCollected, loadSavedBatch, openWorkspace, setBatchPhrases } from '../../src/batch/workspaceActions';
-import { pauseRun, resumeRun, startRun } from '../../src/batch/runActions';
+import { cancelRun, pauseRun, rerunAll, resumeRun, startRun } from '../../src/batch/runActions';
 import {
   addExemplar,
   addFixPrompt,
@@ -63,11 +63,11 @@ describe('folder workspace actions', () => {
     await openWorkspace();
     await setBatchPhrases('red');
     await addCollected({
-      images: scenes.map(({ name, scene }) => ({
+      files: scenes.map(({ name, scene }) => ({
         path: name,
         file: new Blob([encodePng(scene.width, scene.height, scene.data) as BlobPart]),
       })),
-      skipped: 2,
+      archives: [],
     });
   });
 
@@ -164,5 +164,74 @@ describe('folder workspace actions', () => {
     for (const o of others) assert.deepEqual(await loadImage(o!.key), o);
     await undo();
     assert.equal((await loadImage(key))!.exemplars.length, 0);
+  });
+
+  test('an exemplar box keeps the image’s review: rejections and phrase changes stay; changed detections un-accept', async () => {
+    const k = scenes.findIndex(({ scene }) => reds(scene) >= 2);
+    assert.ok(k >= 0, 'a scene with two red shapes');
+    const key = batchStore.getState().images[k].key;
+    await selectImage(key);
+    const [a, b] = batchStore.getState().current!.annotations.filter((x) => x.source === 'detector');
+    await toggleReject(a.key);
+    await setAnnotationCategory(b.key, 'blue');
+    await toggleAccept(); // accepts and moves on
+    await selectImage(key);
+    assert.equal(batchStore.getState().current!.accepted, true);
+    const xyxy = ([x, y, w, h]: number[]): [number, number, number, number] => [x, y, x + w, y + h];
+
+    // A positive box on a shape already found: the same detections, so the review and the acceptance stand.
+    await addExemplar(xyxy(b.bboxXywh), false);
+    let record = (await loadImage(key))!;
+    const of = (k: string) => record.annotations.find((x) => x.key === k);
+    assert.equal(record.exemplars.length, 1);
+    assert.equal(of(a.key)?.rejected, true, 'the rejected detection stays rejected');
+    assert.equal(of(b.key)?.category, 'blue', 'the phrase change stays');
+    assert.equal(record.annotations.filter((x) => x.source === 'detector').length, reds(scenes[k].scene));
+    assert.equal(record.accepted, true, 'nothing the export holds changed');
+
+    // A negative box on the live detection: it goes, so the image is no longer what was accepted.
+    await addExemplar(xyxy(b.bboxXywh), true);
+    record = (await loadImage(key))!;
+    assert.equal(of(b.key), undefined, 'the negative box removes that detection');
+    assert.equal(of(a.key)?.rejected, true, 'the other rejection is kept');
+    assert.equal(record.accepted, false);
+    assert.equal(batchStore.getState().images[k].accepted, false, 'the tile says so too');
+    assert.match(batchStore.getState().message!.text, /1 gone.*no longer accepted/);
+    await undo();
+    assert.equal((await loadImage(key))!.accepted, true, 'undo gives the acceptance back with the detection');
+  });
+
+  test('a cancelled re-run keeps the labels of the images it did not reach', async () => {
+    const before = await Promise.all(batchStore.getState().images.map((i) => loadImage(i.key)));
+    assert.ok(before.every((r) => r!.status === 'done'));
+    batchStore.setState({ run: null });
+    const running = rerunAll();
+    await until(() => (batchStore.getState().run?.done ?? 0) >= 2);
+    cancelRun();
+    await running;
+    const done = batchStore.getState().run!.done;
+    assert.ok(done < before.length, `cancelled after ${done} of ${before.length}`);
+    const after = await Promise.all(before.map((r) => loadImage(r!.key)));
+    assert.deepEqual(
+      after.map((r) => r!.status),
+      before.map(() => 'done'),
+      'every image is still labelled',
+    );
+    // The images not reached are exactly as they were (labels, review, acceptance).
+    const untouched = after.filter((r, i) => r!.ms === before[i]!.ms);
+    assert.equal(untouched.length, before.length - done);
+    for (const r of untouched)
+      assert.deepEqual(
+        r,
+        before.find((b) => b!.key === r!.key),
+      );
+    assert.deepEqual(
+      batchStore.getState().images.map((i) => [i.status, i.count]),
+      after.map((r) => ['done', r!.annotations.filter((a) => !a.rejected).length]),
+    );
+    assert.equal(
+      batchStore.getState().message?.text,
+      `Re-run cancelled after ${done} of ${before.length} images; the other ${before.length - done} keep their earlier labels and review.`,
+    );
   });
 });

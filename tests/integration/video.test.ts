@@ -225,6 +225,10 @@ describe('prompts added on a frame apply from that frame on', () => {
     }
     assert.deepEqual(ids(results[4]), [1]);
     for (let t = 5; t < 30; t++) assert.deepEqual(ids(results[t]), [1, 2], `frame ${t}`);
+    // The click is decoded as the reference does in video: the memory decoder on frame 5's raw features (one run
+    // for the click besides the red track's), never the still image's tracker decoder (reference.md §10.5).
+    assert.equal(results[5].graphRuns.tracker, 0);
+    assert.equal(results[5].graphRuns.memoryDecoder, 2);
     const blue = results[29].instances.find((i) => i.instanceId === 2)!;
     assert.ok(Math.abs((blue.boxXyxyPx[0] + blue.boxXyxyPx[2]) / 2 - (150 + 29 + 20)) <= 3, 'follows the blue square');
   });

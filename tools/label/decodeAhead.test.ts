@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestFolder } from '../cluster/makeTestFolder';
@@ -43,4 +43,25 @@ test('decoded ahead on 2 threads = decoded inline, in order; a broken file fails
   const again = decodeAhead(dir, names, { depth: 2, threads: 1 });
   await assert.rejects(again.next(names[1]), /asked for .*the list's next image is/);
   await again.close();
+});
+
+test('a file larger than one image may be is refused unread, in its place, with the limit the app applies', async () => {
+  const big = join(dir, 'big');
+  mkdirSync(big);
+  writeFileSync(join(big, 'a.png'), '');
+  truncateSync(join(big, 'a.png'), 1.5 * 2 ** 30); // sparse: 1.5 GiB that take no disk
+  makeTestFolder(big, 1);
+  const names = listImages(big);
+  assert.deepEqual(names, ['a.png', 'scene000.png']);
+  for (const depth of [0, 2]) {
+    const images = decodeAhead(big, names, { depth, threads: 1 });
+    try {
+      await assert.rejects(images.next('a.png'), {
+        message: '“a.png” is 1.5 GiB; the limit for one image is 1 GiB.',
+      });
+      assert.ok((await images.next('scene000.png')).width > 0, 'the next image still comes');
+    } finally {
+      await images.close();
+    }
+  }
 });

@@ -8,11 +8,10 @@
  * `depth` 0 decodes on the engine's thread, one image at a time (the command line before the read-ahead; the
  * benchmark's baseline).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RgbaImage } from '../../workers/protocol/api';
-import { decodeImageFile, ImageDecodeError, type RgbaConverter } from './decodeImageFile';
+import { decodeImageFile, ImageDecodeError, readImageFile, type RgbaConverter } from './decodeImageFile';
 import type { DecodeReply, DecodeTask } from './decodeWorker';
 
 export interface DecodeAheadOptions {
@@ -47,7 +46,7 @@ function inlineDecoder(dir: string, names: readonly string[], convert?: RgbaConv
       expectName(names, k++, name);
       const t0 = performance.now();
       try {
-        return await decodeImageFile(new Uint8Array(readFileSync(join(dir, name))), name, convert);
+        return await decodeImageFile(await readImageFile(join(dir, name), name), name, convert);
       } finally {
         decodeMs += performance.now() - t0;
       }

@@ -6,7 +6,9 @@
 import { decode as decodePngFile, convertIndexedToRgb, hasPngSignature } from 'fast-png';
 import jpeg from 'jpeg-js';
 import exifr from 'exifr';
+import { readFile, stat } from 'node:fs/promises';
 import type { RgbaImage } from '../../workers/protocol/api';
+import { imageTooLargeMessage, MAX_IMAGE_BYTES } from '../../workers/batch/importLimits';
 
 export const SUPPORTED_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
 
@@ -14,6 +16,16 @@ export class ImageDecodeError extends Error {}
 
 /** Sample layout → RGBA (toRgba8; the tests' and bench:label's per-sample reference has the same signature). */
 export type RgbaConverter = (data: ArrayLike<number>, pixels: number, channels: number, depth: number) => Uint8Array;
+
+/**
+ * An image file's bytes, refused unread when the file is larger than one image may be: the app's import limit
+ * (workers/batch/importLimits.ts), so a 1.5 GiB file gets the same message here as in the browser.
+ */
+export async function readImageFile(path: string, name: string): Promise<Uint8Array> {
+  const { size } = await stat(path);
+  if (size > MAX_IMAGE_BYTES) throw new ImageDecodeError(imageTooLargeMessage(name, size));
+  return new Uint8Array(await readFile(path));
+}
 
 export async function decodeImageFile(
   bytes: Uint8Array,

@@ -3,9 +3,8 @@
  * (decodeImageFile: PNG, JPEG, EXIF orientation), so the engine's thread never waits for a JavaScript inflate or a
  * JPEG decode. The pixels are transferred, not copied.
  */
-import { readFile } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
-import { decodeImageFile } from './decodeImageFile';
+import { decodeImageFile, readImageFile } from './decodeImageFile';
 
 export interface DecodeTask {
   id: number;
@@ -20,7 +19,7 @@ parentPort?.on('message', async ({ id, path, name }: DecodeTask) => {
   const t0 = performance.now();
   let reply: DecodeReply;
   try {
-    const image = await decodeImageFile(new Uint8Array(await readFile(path)), name);
+    const image = await decodeImageFile(await readImageFile(path, name), name);
     const view = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
     // A view into a larger (or pooled) buffer is copied out: only a whole ArrayBuffer can be transferred.
     const data = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view : view.slice();

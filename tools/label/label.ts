@@ -368,7 +368,7 @@ async function writeZip(args: LabelArgs, records: ImageRecord[], run: Record<str
     await writeDataset(
       args.phrases,
       args.dataset,
-      { count: images.length, images: () => images },
+      { count: images.length, names: images.map((i) => i.name), images: () => images },
       (chunks) => chunks.forEach((c) => writeSync(fd, c)),
       { pack: basename(args.pack), now: new Date(), run },
     );

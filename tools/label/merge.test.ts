@@ -17,7 +17,7 @@ import { encodePng } from '../scenes/png';
 import type { Engine } from '../../workers/engine/engine';
 import { parseLabelArgs, runLabel } from './label';
 import { checkZipLimits, mergeDatasets, MergeRefused, shardZipsBeside } from './merge';
-import { imageEntryPaths } from '../../workers/dataset/datasetZip';
+import { datasetEntryPaths } from '../../workers/dataset/datasetZip';
 import type { ZipIndex } from './zipEntries';
 import { datasetDifferences } from '../cluster/compareDatasets';
 
@@ -146,15 +146,18 @@ describe('label merge', () => {
         entries: new Map(Object.entries(sizes).map(([name, compressedSize]) => [name, { compressedSize }])),
       }) as unknown as ZipIndex;
     const names = Array.from({ length: 16_400 }, (_, i) => `img${i}.png`);
-    const many = index(
-      Object.fromEntries(names.flatMap((n) => Object.values(imageEntryPaths(n)).map((p) => [p, 100]))),
-    );
+    const paths = datasetEntryPaths(names);
+    const many = index(Object.fromEntries([...paths.values()].flatMap((p) => Object.values(p).map((e) => [e, 100]))));
+    const of = (name: string) => ({ index: many, paths: paths.get(name)! });
     assert.throws(
-      () => checkZipLimits(names.map((name) => ({ index: many, name }))),
+      () => checkZipLimits(names.map(of)),
       /would hold 65,603 files and .* GiB, past what this zip writer can address/,
     );
-    assert.doesNotThrow(() => checkZipLimits(names.slice(0, 16_000).map((name) => ({ index: many, name }))));
+    assert.doesNotThrow(() => checkZipLimits(names.slice(0, 16_000).map(of)));
     const big = index({ 'images/huge.png': 5 * 2 ** 30 });
-    assert.throws(() => checkZipLimits([{ index: big, name: 'huge.png' }]), /5\.0 GiB/);
+    assert.throws(
+      () => checkZipLimits([{ index: big, paths: datasetEntryPaths(['huge.png']).get('huge.png')! }]),
+      /5\.0 GiB/,
+    );
   });
 });

@@ -9,7 +9,9 @@
  * - categories unified by name: the first shard's order (by shard index); a shard that listed its phrases in
  *   another order has its COCO category ids, YOLO class numbers and semantic-mask values mapped to it;
  * - every format: coco.json (RLE or polygons as labelled), YOLO labels and data.yaml, PNG masks and the images, each
- *   image's files copied as stored (no re-compression) unless a class number inside must change;
+ *   image's files copied as stored (no re-compression) unless a class number inside must change, under the entry
+ *   names the whole dataset gives them (datasetEntryPaths: dup.png and dup.jpg in two shards are each plain
+ *   labels/dup.txt there, labels/dup.png.txt and labels/dup.jpg.txt merged);
  * - settings checked first: pack, phrases, score threshold, COCO segmentation, images in or out, and the split (n,
  *   each index once, none missing unless --partial); a disagreement or an image in two shards is refused, naming
  *   the zips, before anything is written.
@@ -21,10 +23,11 @@ import { parseArgs } from 'node:util';
 import { Zip, ZipDeflate, strFromU8, strToU8 } from 'fflate';
 import { decode as decodePngFile, encode as encodePng } from 'fast-png';
 import {
+  datasetEntryPaths,
   datasetReadme,
-  imageEntryPaths,
   type CocoDataset,
   type DatasetOptions,
+  type ImageEntryPaths,
 } from '../../workers/dataset/datasetZip';
 import { yoloDataYaml } from '../../workers/dataset/formats';
 import { copyEntryRaw, openZipIndex, readEntry, type ZipIndex } from './zipEntries';
@@ -71,6 +74,8 @@ interface ShardData {
   run: RunInfo;
   categories: string[];
   options: Partial<DatasetOptions>;
+  /** Each image's entries as the shard named them (over the shard's own images). */
+  paths: Map<string, ImageEntryPaths>;
 }
 
 export interface ShardContribution {
@@ -120,6 +125,7 @@ async function openShard(zipPath: string): Promise<ShardData> {
     run,
     categories: [...coco.categories].sort((a, b) => a.id - b.id).map((c) => c.name),
     options,
+    paths: datasetEntryPaths(coco.images.map((im) => im.file_name)),
   };
 }
 
@@ -242,7 +248,9 @@ async function writeMerged(path: string, shards: ShardData[], missing: number[])
     .flatMap((s) => s.coco.images.map((im) => ({ shard: s, im })))
     .sort((a, b) => byPath(a.im.file_name, b.im.file_name));
   const annotationsOf = new Map(shards.map((s) => [s, groupBy(s.coco.annotations, (a) => a.image_id)]));
-  checkZipLimits(images.map(({ shard, im }) => ({ index: shard.index, name: im.file_name })));
+  checkZipLimits(images.map(({ shard, im }) => ({ index: shard.index, paths: shard.paths.get(im.file_name)! })));
+  // The merged dataset's entry names, over all its images: what one process labelling them all would write.
+  const mergedPaths = datasetEntryPaths(images.map(({ im }) => im.file_name));
 
   const fd = openSync(path, 'w');
   let zipError: Error | null = null;
@@ -286,17 +294,18 @@ async function writeMerged(path: string, shards: ShardData[], missing: number[])
         contribution.annotations++;
         contribution.perCategory[categories[category_id - 1]]++;
       }
-      const paths = imageEntryPaths(im.file_name);
+      const from = shard.paths.get(im.file_name)!;
+      const to = mergedPaths.get(im.file_name)!;
       for (const key of ['image', 'yolo', 'semantic', 'instances'] as const) {
-        const entry = shard.index.entries.get(paths[key]);
+        const entry = shard.index.entries.get(from[key]);
         if (!entry) continue;
         if (identity || key === 'image' || key === 'instances') {
-          await copyEntryRaw(zip, shard.index, entry);
+          await copyEntryRaw(zip, shard.index, entry, to[key]);
         } else {
-          const bytes = await readEntry(shard.index, paths[key]);
+          const bytes = await readEntry(shard.index, from[key]);
           const remapped =
             key === 'yolo' ? strToU8(remapYolo(strFromU8(bytes), byId)) : remapSemantic(bytes, byId, categories);
-          deflate(zip, paths[key], remapped);
+          deflate(zip, to[key], remapped);
         }
         if (zipError) throw zipError;
       }
@@ -339,11 +348,11 @@ async function writeMerged(path: string, shards: ShardData[], missing: number[])
  * fflate's Zip writes no ZIP64 records: past 65,535 entries or 4 GiB its archive is corrupt. Refused before
  * writing, with the numbers (the per-image entries' stored sizes are known from the shards).
  */
-export function checkZipLimits(images: { index: ZipIndex; name: string }[]): void {
+export function checkZipLimits(images: { index: ZipIndex; paths: ImageEntryPaths }[]): void {
   let entries = 3; // coco.json, data.yaml, README.txt
   let bytes = 0;
-  for (const { index, name } of images) {
-    for (const path of Object.values(imageEntryPaths(name))) {
+  for (const { index, paths } of images) {
+    for (const path of Object.values(paths)) {
       const e = index.entries.get(path);
       if (!e) continue;
       entries++;

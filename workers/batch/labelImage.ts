@@ -112,6 +112,7 @@ async function annotate(
       area: ann.area,
       rle: ann.segmentation,
       ...(options.displayMasks ? { displayMask: inst.mask } : {}),
+      ...(options.displayMasks && inst.underRgb ? { underRgb: inst.underRgb } : {}),
       source,
     });
   }

@@ -22,6 +22,8 @@ export interface BatchAnnotation {
   rle: CocoRle;
   /** Row-major mask at the display size, for drawing (the app only). */
   displayMask?: RleMask;
+  /** Mean image colour under the mask (the engine's `InstanceResult.underRgb`): the review picks a contrasting colour. */
+  underRgb?: [number, number, number];
   source: AnnotationSource;
   /** Rejected in review: kept for undo, never exported. */
   rejected?: boolean;

@@ -45,6 +45,7 @@ test('each image’s files leave before the next image is read; coco.json number
   const all = entries(4);
   const source = {
     count: all.length,
+    names: all.map((e) => e.name),
     *images() {
       for (const [k, e] of all.entries()) {
         log.push(`read ${k}`);
@@ -107,6 +108,7 @@ test('a cancel stops the export between images with the coded error; no image af
   let read = 0;
   const source = {
     count: 10,
+    names: entries(10).map((e) => e.name),
     *images() {
       for (const e of entries(10)) {
         read++;

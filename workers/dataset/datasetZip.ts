@@ -7,9 +7,10 @@
  * app's chunks go to the Origin Private File System (or a Blob of parts), the CLI's to a file. Layout:
  *   coco.json                       COCO instances (RLE or polygons), one category per phrase
  *   images/<path>                   the original files, byte for byte (optional)
- *   labels/<path>.txt + data.yaml   YOLO segmentation
- *   masks/semantic/<path>.png       category id per pixel (0 = background)
- *   masks/instances/<path>.png      16-bit annotation number per pixel, in coco.json's order for that image
+ *   labels/<base>.txt + data.yaml   YOLO segmentation
+ *   masks/semantic/<base>.png       category id per pixel (0 = background)
+ *   masks/instances/<base>.png      16-bit annotation number per pixel, in coco.json's order for that image
+ * where <base> is the image's path less its extension, unless that names two images (datasetEntryPaths).
  */
 import { strToU8 } from 'fflate';
 import { ByteLog, ZipStream } from './zipStream';
@@ -48,6 +49,8 @@ export interface DatasetEntry {
 /** The images to write, in order; read twice, one image at a time (see the header). */
 export interface DatasetSource {
   count: number;
+  /** Every image's `name`, known before the first is written: the entry names depend on the whole set. */
+  names: readonly string[];
   images(): AsyncIterable<DatasetEntry> | Iterable<DatasetEntry>;
 }
 
@@ -84,14 +87,47 @@ export function archivePath(name: string): string {
 const stem = (p: string) => p.replace(/\.[^./]*$/, '');
 
 /** The archive entries one image's files are written to (COCO's `file_name` is `image` less `images/`). */
-export function imageEntryPaths(name: string): { image: string; yolo: string; semantic: string; instances: string } {
-  const path = archivePath(name);
-  return {
-    image: `images/${path}`,
-    yolo: `labels/${stem(path)}.txt`,
-    semantic: `masks/semantic/${stem(path)}.png`,
-    instances: `masks/instances/${stem(path)}.png`,
-  };
+export interface ImageEntryPaths {
+  image: string;
+  yolo: string;
+  semantic: string;
+  instances: string;
+}
+
+/**
+ * Each image's entries in the archive, distinct for any set of names and the same whatever order the names come in
+ * (a sharded run's `label merge` computes them over all shards and gets what one process writes).
+ *
+ * Labels and masks are named after the image's path less its extension — images/a/x.png → labels/a/x.txt — because
+ * that is how Ultralytics YOLO finds an image's label file (it swaps images/ for labels/ and the extension for .txt),
+ * and how CVAT's and Roboflow's YOLO exports lay a dataset out, so the common case loads as such users expect. Two
+ * images whose paths differ only in the extension or letter case (dup.png, dup.jpg; Dup.png, dup.jpg — the latter
+ * collide when unzipped on Windows or macOS) would overwrite each other's files; those keep their whole path instead
+ * (labels/dup.png.txt, labels/dup.jpg.txt), and a name still taken after that gets ~2, ~3… in path order. The
+ * dataset's README.txt says so. images/ and COCO's file_name always keep the image's own path.
+ */
+export function datasetEntryPaths(names: readonly string[]): Map<string, ImageEntryPaths> {
+  const images = [...new Set(names)]
+    .map((name) => ({ name, path: archivePath(name) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.name < b.name ? -1 : 1));
+  const fold = (p: string) => p.toLowerCase();
+  const stems = new Map<string, number>();
+  for (const { path } of images) stems.set(fold(stem(path)), (stems.get(fold(stem(path))) ?? 0) + 1);
+  const taken = new Set<string>();
+  const out = new Map<string, ImageEntryPaths>();
+  for (const { name, path } of images) {
+    const wanted = stems.get(fold(stem(path)))! > 1 ? path : stem(path);
+    let base = wanted;
+    for (let k = 2; taken.has(fold(base)); k++) base = `${wanted}~${k}`;
+    taken.add(fold(base));
+    out.set(name, {
+      image: `images/${path}`,
+      yolo: `labels/${base}.txt`,
+      semantic: `masks/semantic/${base}.png`,
+      instances: `masks/instances/${base}.png`,
+    });
+  }
+  return out;
 }
 
 /**
@@ -110,12 +146,14 @@ export async function writeDataset(
   const classOf = new Map(categories.map((c, i) => [c, i]));
   // coco.json's image list, kept as its JSON text (the one thing besides the central directory kept to the end).
   const index = new ByteLog();
+  const entryPaths = datasetEntryPaths(source.names);
   let images = 0;
   let annotations = 0;
   for await (const entry of source.images()) {
     throwIfCancelled(meta.signal, 'The export');
     const path = archivePath(entry.name);
-    const paths = imageEntryPaths(entry.name);
+    const paths = entryPaths.get(entry.name);
+    if (!paths) throw new Error(`${entry.name} is not among the dataset's names.`);
     const row = { id: ++images, file_name: path, width: entry.width, height: entry.height };
     index.append(strToU8(`${images > 1 ? ',' : ''}${JSON.stringify(row)}`));
     const known = entry.annotations.filter((a) => categoryIds.has(a.category));
@@ -197,12 +235,18 @@ export function datasetReadme(o: DatasetOptions, images: number): string {
       o.coco
         ? `coco.json: COCO instances, segmentation as ${o.coco === 'rle' ? 'compressed RLE' : 'polygons (holes filled)'}; bbox [x, y, w, h] and area from the mask.`
         : '',
-      o.includeImages ? 'images/: the original files.' : '',
+      o.includeImages
+        ? 'images/: the original files, byte for byte, at their paths in the folder. Their EXIF orientation is not applied: a viewer that ignores it shows a rotated photo on its side.'
+        : '',
+      'Sizes and coordinates (coco.json width/height, boxes and masks; YOLO polygons; mask PNGs) are those of the upright image, EXIF orientation applied, as a browser and PIL.ImageOps.exif_transpose show it.',
       o.yolo
         ? 'labels/ + data.yaml: YOLO segmentation (one polygon per instance, normalised; parts joined, holes filled).'
         : '',
       o.pngMasks
         ? 'masks/semantic/: category id per pixel (0 = background). masks/instances/: 16-bit annotation number per pixel, in coco.json order per image.'
+        : '',
+      o.yolo || o.pngMasks
+        ? "Label and mask files are named after the image's path less its extension (images/a/x.png -> labels/a/x.txt, masks/semantic/a/x.png), as Ultralytics YOLO looks them up. Images whose paths differ only in the extension or letter case (dup.png, dup.jpg) keep their whole path instead, so none overwrites another's: labels/dup.png.txt, labels/dup.jpg.txt, masks/semantic/dup.jpg.png (a name still taken gets ~2, ~3, ...). Ultralytics would look for labels/dup.txt for both: rename such images (and their files) before training with it."
         : '',
     ]
       .filter(Boolean)

@@ -23,7 +23,16 @@ import { CancelScope, type CallOptions, type CancelMode } from '../protocol/canc
 import type { GraphProgressCallback } from '../protocol/progress';
 import type { SegmentRequest } from '../protocol/prompts';
 import type { CocoExport, ImageInfo, MaskBitmaps, RleMask, SegmentResult } from '../protocol/results';
-import type { VideoFrameInput, VideoFrameResult, VideoSessionInfo, VideoSessionOptions } from '../protocol/video';
+import type {
+  VideoEditFrameInput,
+  VideoEditInfo,
+  VideoEditRequest,
+  VideoEditResult,
+  VideoFrameInput,
+  VideoFrameResult,
+  VideoSessionInfo,
+  VideoSessionOptions,
+} from '../protocol/video';
 import type { GraphRuntime } from '../ort/graphRuntime';
 import type { ByteStore } from '../packs/byteStore';
 import { CATALOGUE } from '../packs/catalogue';
@@ -195,6 +204,26 @@ export class Engine implements EngineApi {
   async processFrame(frame: VideoFrameInput, call?: CallOptions): Promise<VideoFrameResult> {
     return this.guard(() =>
       this.cancels.run(call, (signal) => this.queue.run(() => this.video.processFrame(frame, signal))),
+    );
+  }
+
+  async startVideoEdit(request: VideoEditRequest, call?: CallOptions): Promise<VideoEditInfo> {
+    return this.guard(() =>
+      this.cancels.run(call, (signal) => this.queue.run(() => this.video.startEdit(request, signal))),
+    );
+  }
+
+  async propagateVideoEdit(frame: VideoEditFrameInput, call?: CallOptions): Promise<VideoEditResult> {
+    return this.guard(() =>
+      this.cancels.run(call, (signal) => this.queue.run(() => this.video.stepEdit(frame, signal))),
+    );
+  }
+
+  async endVideoEdit(editId: string): Promise<void> {
+    return this.guard(() =>
+      this.queue.run(async () => {
+        this.video.endEdit(editId);
+      }),
     );
   }
 

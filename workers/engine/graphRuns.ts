@@ -2,7 +2,7 @@
 export type GraphRunCounts = Record<string, number>;
 
 export class GraphRuns {
-  /** `memory` counts the three memory graphs together. */
+  /** `memory` counts the three memory graphs together; `memoryDecoder`, `memoryAttention`, `memoryEncoder` each. */
   private readonly counts: GraphRunCounts = {
     vision: 0,
     text: 0,

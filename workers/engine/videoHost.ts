@@ -6,7 +6,12 @@
  */
 import {
   DEFAULT_TRACKER_SETTINGS,
+  type VideoEditFrameInput,
+  type VideoEditInfo,
+  type VideoEditRequest,
+  type VideoEditResult,
   type VideoFrameInput,
+  type VideoFramePixels,
   type VideoFrameResult,
   type VideoSessionInfo,
   type VideoSessionOptions,
@@ -19,7 +24,8 @@ import { decodeRgbaSource, type DecodedImage } from './decodedImage';
 import { EngineError } from './engineError';
 import { conceptPhrase, type FeatureCache, type FrameImage } from './featureCache';
 import type { PackHost } from './packHost';
-import { VideoSession } from './videoSession';
+import { VideoSession, type FrameServices } from './videoSession';
+import { VideoEdit } from './videoEdit';
 
 export interface VideoHostDeps {
   /** Reads a video frame's pixels (browser; Node sends RGBA). */
@@ -29,11 +35,19 @@ export interface VideoHostDeps {
   now: () => number;
 }
 
+/** Conditioning frames a processed file keeps per object for edits (the closest 4 are read per frame). */
+export const STORED_CONDITIONING = 16;
+
 export class VideoHost {
   private session: VideoSession | null = null;
   private counter = 0;
   /** The frame whose features are kept (the memory path binds them until the next frame). */
   private lastFrameId: string | null = null;
+  /** The edit of the processed file in progress (one at a time). */
+  private edit: VideoEdit | null = null;
+  private edits = 0;
+  /** Makes every bound frame's feature id unique (an edit may bind a frame the pass bound before). */
+  private frameCounter = 0;
 
   constructor(
     private readonly host: PackHost,
@@ -46,11 +60,16 @@ export class VideoHost {
     if (this.session?.propagator instanceof MemoryPropagator) this.session.propagator.frame?.release?.();
     this.session?.dispose();
     this.releaseFrame();
+    this.endEdit();
     const settings = { ...DEFAULT_TRACKER_SETTINGS, ...options.settings };
     if (!pack.tracker) {
       throw new EngineError('pack-contract', `${pack.info.name} has no tracker decoder, so it cannot track video.`);
     }
-    const propagator = pack.memory ? new MemoryPropagator(pack.memory.constants, settings) : new PromptPropagator();
+    // A file keeps each object's conditioning frames (up to 16) for edits anywhere in it; a stream the latest few.
+    const storage = options.mode === 'file' ? { storedConditioning: STORED_CONDITIONING } : {};
+    const propagator = pack.memory
+      ? new MemoryPropagator(pack.memory.constants, settings, storage)
+      : new PromptPropagator();
     this.session = new VideoSession(`video-${++this.counter}`, options, settings, propagator);
     return {
       sessionId: this.session.id,
@@ -77,8 +96,23 @@ export class VideoHost {
         signal?.aborted ? 'The frame was cancelled.' : 'That video session has ended.',
       );
     }
-    const pack = this.host.require();
     const before = this.host.runs.snapshot();
+    const { image, info, timings } = await this.bindFrame(session, frame, session.propagator);
+    const result = await session.processFrame(frame, this.services(image, timings));
+    result.timingsMs = { ...info.timingsMs, ...timings, ...result.timingsMs };
+    if (signal?.aborted) throw new EngineError('cancelled', 'The frame was cancelled.');
+    const instances = await this.withBitmaps(session, info.imageId, result.instances);
+    // Counted here, not in the session: the memory path runs vision while binding the frame.
+    return { ...result, instances, graphRuns: this.host.runs.since(before) };
+  }
+
+  /** Decodes a frame's pixels and binds its features to `propagator` (vision once; the memory graphs' frame). */
+  private async bindFrame(
+    session: VideoSession,
+    frame: VideoFramePixels,
+    propagator: VideoSession['propagator'],
+  ): Promise<{ image: FrameImage; info: ImageInfo; timings: StageTimings }> {
+    const pack = this.host.require();
     const now = this.deps.now;
     const t0 = now();
     let decoded: DecodedImage;
@@ -86,7 +120,7 @@ export class VideoHost {
     else if (frame.bitmap && this.deps.decodeFrame) decoded = this.deps.decodeFrame(frame.bitmap, frame.sourceSize);
     else throw new EngineError('decode-failed', 'A video frame arrived without pixels.');
     const info: ImageInfo = {
-      imageId: `${session.id}-f${frame.frameIndex}`,
+      imageId: `${session.id}-f${frame.frameIndex}-${++this.frameCounter}`,
       name: `frame ${frame.frameIndex}`,
       width: decoded.width,
       height: decoded.height,
@@ -99,7 +133,6 @@ export class VideoHost {
     this.releaseFrame();
     this.lastFrameId = info.imageId;
     const timings: StageTimings = {};
-    const propagator = session.propagator;
     if (propagator instanceof MemoryPropagator) {
       const vision = await this.features.visionFor(image, timings);
       const embeddings = await this.features.trackerEmbeddingsFor(image, timings);
@@ -110,7 +143,10 @@ export class VideoHost {
         frame.frameIndex,
         embeddings,
         vision.pos2,
-        () => this.host.runs.count('memory'),
+        (role) => {
+          this.host.runs.count('memory');
+          this.host.runs.count(role);
+        },
       );
     } else if (propagator instanceof PromptPropagator) {
       propagator.frame = {
@@ -119,7 +155,12 @@ export class VideoHost {
         decode: (points, box) => this.features.decodePoints(image, points, box, timings),
       };
     }
-    const result = await session.processFrame(frame, {
+    return { image, info, timings };
+  }
+
+  private services(image: FrameImage, timings: StageTimings): FrameServices {
+    const { info } = image;
+    return {
       imageWidth: info.width,
       imageHeight: info.height,
       displayWidth: info.displayWidth,
@@ -129,13 +170,73 @@ export class VideoHost {
         return phrase ? this.features.detect(image, concept, phrase, timings) : null;
       },
       decodeClicks: async (prompt) => (await this.features.decodeObjectFor(image, prompt, timings)).raw,
-      now,
+      now: this.deps.now,
+    };
+  }
+
+  /**
+   * A prompt on frame k of the processed file (reference.md §10.5): decodes it there, makes it a conditioning frame
+   * of its objects, and says which frames to send for the re-propagation.
+   */
+  async startEdit(request: VideoEditRequest, signal?: AbortSignal): Promise<VideoEditInfo> {
+    const session = this.session;
+    const pack = this.host.require();
+    if (!session || session.id !== request.sessionId || signal?.aborted) {
+      request.bitmap?.close();
+      throw new EngineError('cancelled', signal?.aborted ? 'The edit was cancelled.' : 'That video session has ended.');
+    }
+    if (!(session.propagator instanceof MemoryPropagator) || !pack.memory) {
+      request.bitmap?.close();
+      throw new EngineError(
+        'pack-contract',
+        `${pack.info.name} has no video memory graphs: a prompt applies from its frame on (re-run the file), it ` +
+          'cannot propagate backward.',
+      );
+    }
+    this.endEdit();
+    const before = this.host.runs.snapshot();
+    const { bitmap: _bitmap, rgba: _rgba, ...rest } = request;
+    const propagator = new MemoryPropagator(pack.memory.constants, session.settings, {
+      storedConditioning: STORED_CONDITIONING,
+      anchor: request.frameIndex,
     });
+    const edit = new VideoEdit(`edit-${++this.edits}`, session, propagator, rest);
+    this.edit = edit;
+    const { image, info, timings } = await this.bindFrame(session, request, propagator);
+    const anchor = await edit.start(this.services(image, timings), session.propagator);
+    anchor.timingsMs = { ...info.timingsMs, ...timings, ...anchor.timingsMs };
+    const instances = await this.withBitmaps(session, `${info.imageId}`, anchor.instances);
+    return {
+      editId: edit.id,
+      objectIds: [...edit.objectIds],
+      born: [...edit.born],
+      frames: edit.frames,
+      anchor: { ...anchor, instances, graphRuns: this.host.runs.since(before) },
+    };
+  }
+
+  /** The edit's next frame: only its objects run (memory attention, decoder and encoder each per object). */
+  async stepEdit(frame: VideoEditFrameInput, signal?: AbortSignal): Promise<VideoEditResult> {
+    const edit = this.edit;
+    const session = this.session;
+    if (!edit || edit.id !== frame.editId || !session || signal?.aborted) {
+      frame.bitmap?.close();
+      throw new EngineError('cancelled', signal?.aborted ? 'The edit was cancelled.' : 'That edit has ended.');
+    }
+    const before = this.host.runs.snapshot();
+    const { image, info, timings } = await this.bindFrame(session, frame, edit.propagator);
+    const result = await edit.step(frame.frameIndex, frame.timestampMs, this.services(image, timings), frame.stored);
     result.timingsMs = { ...info.timingsMs, ...timings, ...result.timingsMs };
-    if (signal?.aborted) throw new EngineError('cancelled', 'The frame was cancelled.');
+    if (signal?.aborted) throw new EngineError('cancelled', 'The edit was cancelled.');
     const instances = await this.withBitmaps(session, info.imageId, result.instances);
-    // Counted here, not in the session: the memory path runs vision while binding the frame.
     return { ...result, instances, graphRuns: this.host.runs.since(before) };
+  }
+
+  endEdit(editId?: string): void {
+    if (!this.edit || (editId !== undefined && this.edit.id !== editId)) return;
+    this.edit.propagator.frame?.release?.();
+    this.edit.dispose();
+    this.edit = null;
   }
 
   /** Each instance's mask id (frame and track) and bitmaps, when the session draws them. */
@@ -162,6 +263,7 @@ export class VideoHost {
 
   end(sessionId: string): boolean {
     if (this.session?.id !== sessionId) return false;
+    this.endEdit();
     const propagator = this.session.propagator;
     if (propagator instanceof MemoryPropagator) propagator.frame?.release?.();
     this.session.dispose();

@@ -22,7 +22,7 @@ import { decodeRowMajorRle, encodeCocoRleFromCrop } from '../core/rle';
 import { renderInstanceMask } from './instanceMasks';
 import { associate } from '../tracking/association';
 import { resolveOverlaps, TrackBook } from '../tracking/trackBook';
-import type { ConditionInput, Prediction, Propagator } from '../tracking/propagation';
+import { promptPoints, type ConditionInput, type Prediction, type Propagator } from '../tracking/propagation';
 
 /** What the session needs from the engine for the current frame. */
 export interface FrameServices {
@@ -243,32 +243,96 @@ export class VideoSession {
       const signature = JSON.stringify([obj.points, obj.boxXyxyPx, obj.candidate]);
       if (this.appliedObjects.get(obj.id) === signature || (obj.points.length === 0 && !obj.boxXyxyPx)) continue;
       this.appliedObjects.set(obj.id, signature);
-      const raw = await svc.decodeClicks(obj);
-      const c = raw.order[Math.max(0, Math.min(raw.order.length - 1, obj.candidate))];
-      const logits = this.onGrid({
-        logits: raw.masks[c],
-        width: raw.maskWidth,
-        height: raw.maskHeight,
-        objectScoreLogit: raw.objectScoreLogit,
-        iou: raw.iou[c],
-      });
+      const { logits, score, pointer } = await this.decodeObject(obj, svc);
       const target = this.objectTrack.get(obj.id) ?? obj.trackId;
       let id = target !== undefined && this.live.has(target) ? target : undefined;
       if (id === undefined) {
         const born = this.book.birth(frameIndex, -1, true);
         if (born === null) continue;
         id = born;
-        this.live.set(id, { conceptIndex: -1, score: raw.iou[c] });
+        this.live.set(id, { conceptIndex: -1, score });
       }
       this.book.pin(id);
       this.objectTrack.set(obj.id, id);
       trackLogits.set(id, logits);
       trackMasks.set(id, binarizeLogits(logits));
-      await this.propagator.condition(id, this.conditionInput(logits, true));
+      await this.propagator.condition(id, this.conditionInput(logits, true), pointer);
     }
   }
 
-  private render(
+  /**
+   * One object's prompt on this frame. With the memory graphs, as the reference does: the memory decoder on the
+   * frame's raw features with no memory, the prompt's points labelled 1/0 (clicks) and 2/3 (box corners), SAM's
+   * multimask rule in the decoder; its object pointer conditions the track. The fallback uses the image tracker's
+   * prompt decoder and the candidate the person chose.
+   */
+  async decodeObject(
+    obj: ObjectPrompt,
+    svc: FrameServices,
+    propagator: Propagator = this.propagator,
+  ): Promise<{ logits: Float32Array; score: number; pointer?: Float32Array }> {
+    if (propagator.decodePrompt) {
+      const points = promptPoints(
+        obj.points.map((p) => ({ xyPx: p.xyPx, polarity: p.polarity })),
+        obj.boxXyxyPx,
+        svc.imageWidth,
+        svc.imageHeight,
+      );
+      const d = await propagator.decodePrompt(points);
+      const onGrid = this.onGrid(d.prediction);
+      // The object is present iff its object-score logit > 0 (reference.md §8).
+      const logits = d.prediction.objectScoreLogit > 0 ? onGrid : onGrid.map(() => -10);
+      return { logits, score: d.prediction.iou, pointer: d.pointer };
+    }
+    const raw = await svc.decodeClicks(obj);
+    const c = raw.order[Math.max(0, Math.min(raw.order.length - 1, obj.candidate))];
+    const logits = this.onGrid({
+      logits: raw.masks[c],
+      width: raw.maskWidth,
+      height: raw.maskHeight,
+      objectScoreLogit: raw.objectScoreLogit,
+      iou: raw.iou[c],
+    });
+    return { logits, score: raw.iou[c] };
+  }
+
+  /**
+   * An edit's prompt on `frame` of the processed file: the track it re-conditions (the track it was made for, or
+   * the one it names), else a new track born there with the next ID (IDs are never reused), pinned like any
+   * clicked track. Null when the object cap is reached.
+   */
+  editTarget(obj: ObjectPrompt, frame: number, score: number): { id: number; born: boolean } | null {
+    const target = this.objectTrack.get(obj.id) ?? obj.trackId;
+    if (target !== undefined && this.live.has(target)) {
+      this.book.pin(target);
+      this.objectTrack.set(obj.id, target);
+      return { id: target, born: false };
+    }
+    const id = this.book.birth(frame, -1, true);
+    if (id === null) return null;
+    this.live.set(id, { conceptIndex: -1, score });
+    this.book.pin(id);
+    this.objectTrack.set(obj.id, id);
+    return { id, born: true };
+  }
+
+  /** The mask grid every track's logits are on. */
+  gridSize(): { width: number; height: number } {
+    return { ...this.grid };
+  }
+
+  /** A track's score (the output's non-overlap order). */
+  scoreOf(id: number): number {
+    return this.live.get(id)?.score ?? 0;
+  }
+
+  /** Tracker logits on the session's mask grid (present iff the object-score logit > 0). */
+  toGrid(p: Prediction): Float32Array {
+    const onGrid = this.onGrid(p);
+    return p.objectScoreLogit > 0 ? onGrid : onGrid.map(() => -10);
+  }
+
+  render(
     frame: VideoFrameInput,
     masks: Map<number, Uint8Array>,
     logits: Map<number, Float32Array>,

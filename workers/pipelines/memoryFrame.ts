@@ -33,6 +33,7 @@ export async function bindMemoryFrame(
   frame: number,
   embeddings: TrackerEmbeddings,
   pos2: GraphValue,
+  /** Called after each graph run with its role (`memoryDecoder`, `memoryAttention`, `memoryEncoder`). */
   countRun: (role: string) => void,
 ): Promise<MemoryFrame> {
   const names = pack.memory!.names;

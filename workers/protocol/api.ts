@@ -18,7 +18,16 @@ import type {
 } from './results';
 import type { PackManifest } from './manifest';
 import type { CallOptions, Cancellable } from './cancel';
-import type { VideoFrameInput, VideoFrameResult, VideoSessionInfo, VideoSessionOptions } from './video';
+import type {
+  VideoEditFrameInput,
+  VideoEditInfo,
+  VideoEditRequest,
+  VideoEditResult,
+  VideoFrameInput,
+  VideoFrameResult,
+  VideoSessionInfo,
+  VideoSessionOptions,
+} from './video';
 
 export interface EngineOptions {
   /** Skip WebGPU even when available. */
@@ -138,4 +147,13 @@ export interface EngineApi extends Cancellable {
   processFrame(frame: VideoFrameInput, call?: CallOptions): Promise<VideoFrameResult>;
   /** Ends the session and frees its frames and memory banks. */
   endVideo(sessionId: string): Promise<void>;
+  /**
+   * A prompt on any frame of a processed file (the session stays open after its last frame): decodes it on that
+   * frame and returns which frames to send next; a new edit ends the previous one.
+   */
+  startVideoEdit(request: VideoEditRequest, call?: CallOptions): Promise<VideoEditInfo>;
+  /** The edit's next frame: only its objects are propagated (memory attention, decoder, encoder per object). */
+  propagateVideoEdit(frame: VideoEditFrameInput, call?: CallOptions): Promise<VideoEditResult>;
+  /** Ends the edit (its banks are freed; the conditioning frame it added stays with its objects). */
+  endVideoEdit(editId: string): Promise<void>;
 }

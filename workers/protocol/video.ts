@@ -5,7 +5,7 @@
  */
 import type { RgbaImage } from './api';
 import type { ConceptPrompt, ObjectPrompt } from './prompts';
-import type { InstanceResult, StageTimings } from './results';
+import type { InstanceResult, RleMask, StageTimings } from './results';
 
 /** Every threshold of SAM 3's video algorithm (reference.md §9.1), as named settings. */
 export interface TrackerSettings {
@@ -138,4 +138,72 @@ export interface VideoFrameResult {
   removedReasons?: Record<number, TrackRemovalReason>;
   timingsMs: StageTimings;
   graphRuns: Record<string, number>;
+}
+
+/**
+ * Which way an edit re-propagates from its frame (the reference's `propagation_direction`): toward the end, toward
+ * the start, or both (forward first, then backward).
+ */
+export type PropagationDirection = 'forward' | 'backward' | 'both';
+
+/** The frames an edit on `anchor` re-runs, in the order they must be sent: forward from it, then backward. */
+export function editFrameOrder(anchor: number, frameCount: number, direction: PropagationDirection): number[] {
+  const out: number[] = [];
+  if (direction !== 'backward') for (let f = anchor + 1; f < frameCount; f++) out.push(f);
+  if (direction !== 'forward') for (let f = anchor - 1; f >= 0; f--) out.push(f);
+  return out;
+}
+
+/** One frame's pixels, as `VideoFrameInput` carries them. */
+export interface VideoFramePixels {
+  frameIndex: number;
+  timestampMs: number;
+  bitmap?: ImageBitmap;
+  rgba?: RgbaImage;
+  sourceSize?: { width: number; height: number };
+}
+
+/**
+ * A prompt on a frame of a processed file (the session's frames 0…frameCount − 1 were all processed): each object
+ * prompt becomes a conditioning frame of its track (`trackId`) or of a new track, and propagates forward and/or
+ * backward from the frame over the whole clip, for those objects only (reference.md §10.5, §10.6).
+ */
+export interface VideoEditRequest extends VideoFramePixels {
+  sessionId: string;
+  frameCount: number;
+  direction: PropagationDirection;
+  objects: ObjectPrompt[];
+  /** The session's concepts (labels of the instances returned). */
+  concepts: ConceptPrompt[];
+}
+
+/** A frame of an edit's propagation, sent in the order `VideoEditInfo.frames` lists. */
+export interface VideoEditFrameInput extends VideoFramePixels {
+  editId: string;
+  /**
+   * What the results hold on this frame for the edit's objects (display-size masks; null = none): once every
+   * re-run object that existed before the edit agrees with it again, the rest of that direction is left as it is.
+   */
+  stored?: Record<number, RleMask | null>;
+}
+
+/** An edit's result on one frame: new masks for the objects in `updated` (absent there = no mask on this frame). */
+export interface VideoEditResult extends VideoFrameResult {
+  editId: string;
+  /** The objects re-run on this frame; every other object's stored mask stays as it is. */
+  updated: number[];
+  /** The next frame to send, or null when the edit is done. */
+  next: number | null;
+}
+
+export interface VideoEditInfo {
+  editId: string;
+  /** The objects the edit re-propagates (track IDs). */
+  objectIds: number[];
+  /** IDs born by the edit (a prompt away from every track). */
+  born: number[];
+  /** The frames to send, in order (`editFrameOrder`). */
+  frames: number[];
+  /** The prompted frame's result. */
+  anchor: VideoEditResult;
 }

@@ -1,7 +1,7 @@
 /** The memory bank's assembly rules (reference.md §10.3–10.5) and its caps. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryBank, pointerTemporalEncoding } from './memoryBank';
+import { MemoryBank, pointerTemporalEncoding, selectClosestConditioning } from './memoryBank';
 import type { MemoryConstants } from '../adapters/memoryAdapter';
 
 const T = 2; // tokens per frame in these tests
@@ -87,4 +87,71 @@ test('pointer temporal encoding: Linear of the sine encoding of offset/(max−1)
   const x = 3 / 15;
   assert.ok(Math.abs(pe[0] - Math.sin(x)) < 1e-6);
   assert.ok(Math.abs(pe[2] - Math.sin(x / Math.pow(10000, 2 / 128))) < 1e-6);
+});
+
+test('backward (track_in_reverse_time): recent frames and pointers are read at t + r, offsets stay positive', () => {
+  const bank = new MemoryBank(limits, { anchor: 30 });
+  bank.addConditioning(entry(30));
+  for (let f = 29; f >= 22; f--) bank.addRecent(entry(f)); // an edit's backward pass: 29, 28, … were made first
+  const m = bank.assemble({ frame: 21, reverse: true, numFrames: 40 }, constants, T);
+  // Conditioning frame 30 (row 6), then frames 27 … 22 at offsets 6 … 1 (rows 5 … 0).
+  assert.deepEqual(m.read.blocks, [
+    [30, 6],
+    [27, 5],
+    [26, 4],
+    [25, 3],
+    [24, 2],
+    [23, 1],
+    [22, 0],
+  ]);
+  // Pointers: the conditioning frame at or after the frame (offset 9), then 22 … 29 nearest first.
+  assert.deepEqual(m.read.pointers, [
+    [30, 9],
+    [22, 1],
+    [23, 2],
+    [24, 3],
+    [25, 4],
+    [26, 5],
+    [27, 6],
+    [28, 7],
+    [29, 8],
+  ]);
+  // Forward from the same state reads nothing recent (frames 20 … 15 were never made) and no pointer of frame 30.
+  const fwd = bank.assemble({ frame: 21, numFrames: 40 }, constants, T);
+  assert.deepEqual(fwd.read.blocks, [[30, 6]]);
+  assert.deepEqual(fwd.read.pointers, []);
+});
+
+test('the closest conditioning frames: the nearest before, the nearest at or after, then by distance', () => {
+  const bank = new MemoryBank(limits, { storedConditioning: 16 });
+  for (const f of [0, 16, 32, 48, 64, 80]) bank.addConditioning(entry(f));
+  assert.equal(bank.conditioning.length, 6, 'a processed file keeps them all (up to its cap)');
+  const m = bank.assemble({ frame: 50, numFrames: 100 }, constants, T);
+  assert.deepEqual(
+    m.read.blocks.map(([f]) => f),
+    [32, 48, 64, 80], // 48 (before), 64 (after), then 32 (18 away) and 80 (30 away); 16 (34 away) is left out
+  );
+  // Pointers forward: only the selected frames at or before 50.
+  assert.deepEqual(m.read.pointers, [
+    [32, 18],
+    [48, 2],
+  ]);
+  assert.deepEqual(selectClosestConditioning(5, [0, 16, 32, 48, 64], 4), [0, 16, 32, 48]);
+  assert.deepEqual(selectClosestConditioning(70, [0, 16, 32, 48, 64], 4), [64, 48, 32, 16]);
+});
+
+test('an edit keeps the recent frames around its anchor for the other direction; clearAround forgets ±7', () => {
+  const bank = new MemoryBank(limits, { anchor: 30 });
+  for (let f = 31; f <= 60; f++) bank.addRecent(entry(f));
+  // Tokens: the last 6 made (55–60) and those within 6 of the anchor (31–36); pointers also within 15 (31–45).
+  const withTokens = bank.recent.filter((e) => e.tokens).map((e) => e.frame);
+  assert.deepEqual(withTokens, [31, 32, 33, 34, 35, 36, 55, 56, 57, 58, 59, 60]);
+  assert.ok(bank.recent.some((e) => e.frame === 45) && !bank.recent.some((e) => e.frame === 46 && e.frame < 46));
+  const back = bank.assemble({ frame: 29, reverse: true, numFrames: 61 }, constants, T);
+  assert.deepEqual(
+    back.read.blocks.map(([f]) => f),
+    [35, 34, 33, 32, 31],
+  );
+  bank.clearAround(30, 7);
+  assert.ok(bank.recent.every((e) => Math.abs(e.frame - 30) > 7));
 });

@@ -6,8 +6,15 @@
  */
 import { binarizeLogits } from '../core/masks';
 import type { MemoryConstants } from '../adapters/memoryAdapter';
-import { MemoryBank, type BankLimits } from './memoryBank';
-import { interiorPoint, type ConditionInput, type Prediction, type Propagator } from './propagation';
+import { MemoryBank, type BankLimits, type BankStorage, type MemoryEntry } from './memoryBank';
+import {
+  interiorPoint,
+  type ConditionInput,
+  type DecodedPrompt,
+  type Prediction,
+  type PromptPoint,
+  type Propagator,
+} from './propagation';
 
 export interface DecodeOutput {
   /** Low-res mask logits [H·W]. */
@@ -44,21 +51,39 @@ export class MemoryPropagator implements Propagator {
   private pending = new Map<number, Float32Array>();
   private conditionedThisFrame = new Set<number>();
   frame: MemoryFrame | null = null;
+  /** Propagating backward in time (an edit's backward pass): the bank's offsets look forward. */
+  reverse = false;
+  /** Frames in the clip, when known (an edit of a processed file). */
+  numFrames: number | undefined = undefined;
 
   constructor(
     private readonly constants: MemoryConstants,
     private readonly limits: BankLimits,
+    private readonly storage: BankStorage = {},
   ) {}
+
+  /** An object's conditioning frames (a processed file keeps them for edits). */
+  conditioningOf(id: number): MemoryEntry[] {
+    return [...(this.banks.get(id)?.conditioning ?? [])];
+  }
+
+  /** Adds conditioning frames made elsewhere (an edit's prompt, written back; an edit's bank, seeded). */
+  addConditioning(id: number, entries: MemoryEntry[]): void {
+    let bank = this.banks.get(id);
+    if (!bank) this.banks.set(id, (bank = new MemoryBank(this.limits, this.storage)));
+    for (const e of entries) bank.addConditioning(e);
+  }
 
   async propagate(ids: number[]): Promise<Map<number, Prediction>> {
     const f = this.frame!;
     this.pending = new Map();
     this.conditionedThisFrame = new Set();
     const out = new Map<number, Prediction>();
+    const at = { frame: f.frame, reverse: this.reverse, numFrames: this.numFrames };
     for (const id of ids) {
       const bank = this.banks.get(id);
       if (!bank) continue;
-      const memory = bank.assemble(f.frame, this.constants, f.tokensPerFrame);
+      const memory = bank.assemble(at, this.constants, f.tokensPerFrame);
       const conditioned = await f.attend(memory);
       // Tracked frames: one padding point (0,0) with label −1.
       const d = await f.decode(conditioned, [{ xy: [0, 0], label: -1 }]);
@@ -74,23 +99,40 @@ export class MemoryPropagator implements Propagator {
     return out;
   }
 
-  async condition(id: number, input: ConditionInput): Promise<void> {
+  /**
+   * A user prompt on this frame, as the reference decodes it: the memory decoder on the raw features +
+   * no_memory_embedding with the prompt's own points (the decoder applies SAM's multimask rule: one click → best
+   * of 3, two or more points or a box → the single-mask output). Nothing is stored until `condition`.
+   */
+  async decodePrompt(points: PromptPoint[]): Promise<DecodedPrompt> {
+    const d = await this.frame!.decode('no-memory', points);
+    return {
+      prediction: {
+        logits: d.logits,
+        height: d.height,
+        width: d.width,
+        objectScoreLogit: d.objectScoreLogit,
+        iou: d.iou,
+      },
+      pointer: d.pointer,
+    };
+  }
+
+  async condition(id: number, input: ConditionInput, pointer?: Float32Array): Promise<void> {
     const f = this.frame!;
-    const mask = binarizeLogits(input.logits);
-    const point = interiorPoint(mask, input.width, input.height);
-    // The object pointer of a mask-conditioned frame: the decoder prompted with an interior point of the mask.
-    const d = point
-      ? await f.decode('no-memory', [{ xy: [point[0] / input.width, point[1] / input.height], label: 1 }])
-      : null;
+    let ptr = pointer;
+    if (!ptr) {
+      // A detection's mask (the reference feeds it as a mask prompt, which these graphs lack): the object pointer
+      // of the decoder prompted with an interior point of the mask — an approximation, for detections only.
+      const mask = binarizeLogits(input.logits);
+      const point = interiorPoint(mask, input.width, input.height);
+      const d = point
+        ? await f.decode('no-memory', [{ xy: [point[0] / input.width, point[1] / input.height], label: 1 }])
+        : null;
+      ptr = d?.pointer ?? new Float32Array(this.constants.hiddenDim);
+    }
     const { tokens, pos } = await f.encode(input.logits, input.width, input.height, input.fromClicks);
-    let bank = this.banks.get(id);
-    if (!bank) this.banks.set(id, (bank = new MemoryBank(this.limits)));
-    bank.addConditioning({
-      frame: f.frame,
-      tokens,
-      pos,
-      pointer: d?.pointer ?? new Float32Array(this.constants.hiddenDim),
-    });
+    this.addConditioning(id, [{ frame: f.frame, tokens, pos, pointer: ptr }]);
     this.conditionedThisFrame.add(id);
   }
 

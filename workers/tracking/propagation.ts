@@ -36,17 +36,57 @@ export interface ConditionInput {
   fromClicks: boolean;
 }
 
+/** A prompt point for the video decoder: normalised [0,1] coordinates and SAM's label (1/0 click, 2/3 box corner). */
+export interface PromptPoint {
+  xy: [number, number];
+  label: number;
+}
+
+/** A user prompt decoded on the current frame without memory: its mask and the object pointer it gives. */
+export interface DecodedPrompt {
+  prediction: Prediction;
+  pointer: Float32Array;
+}
+
 export interface Propagator {
   readonly kind: 'memory' | 'prompt-decoder';
   /** Predictions for the given tracks on the current frame (before any memory is written for it). */
   propagate(ids: number[]): Promise<Map<number, Prediction>>;
-  /** Makes this frame a conditioning frame for `id` (new track, re-conditioning, a click). */
-  condition(id: number, input: ConditionInput): Promise<void>;
+  /**
+   * Decodes a user prompt on the current frame the way the reference does (memory path only): the memory decoder
+   * on the frame's raw features + no_memory_embedding, with the prompt's own points (reference.md §8, §10.5).
+   */
+  decodePrompt?(points: PromptPoint[]): Promise<DecodedPrompt>;
+  /**
+   * Makes this frame a conditioning frame for `id` (new track, re-conditioning, a click). `pointer`: the object
+   * pointer of a decoded prompt (else the propagator derives one from the mask).
+   */
+  condition(id: number, input: ConditionInput, pointer?: Float32Array): Promise<void>;
   /** Writes this frame's final masks to memory (non-overlapping; absent objects as empty). */
   commit(final: Map<number, ConditionInput>): Promise<void>;
   remove(id: number): void;
   /** Frees everything held for past frames. */
   dispose(): void;
+}
+
+/**
+ * SAM's prompt for one object on a frame (reference.md §8): the box as two corner points labelled 2 and 3 first,
+ * then the clicks labelled 1 (positive) or 0 (negative); coordinates normalised by the frame's size.
+ */
+export function promptPoints(
+  points: { xyPx: [number, number]; polarity: 'positive' | 'negative' }[],
+  box: [number, number, number, number] | undefined,
+  width: number,
+  height: number,
+): PromptPoint[] {
+  const out: PromptPoint[] = [];
+  if (box) {
+    out.push({ xy: [box[0] / width, box[1] / height], label: 2 });
+    out.push({ xy: [box[2] / width, box[3] / height], label: 3 });
+  }
+  for (const p of points)
+    out.push({ xy: [p.xyPx[0] / width, p.xyPx[1] / height], label: p.polarity === 'positive' ? 1 : 0 });
+  return out;
 }
 
 /**

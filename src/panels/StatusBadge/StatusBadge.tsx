@@ -15,14 +15,14 @@ function useNow(active: boolean, everyMs = 500): number {
 }
 
 /**
- * Non-blocking busy indicator: "working" while anything is in flight, "ready" when idle. A segmentation running
- * longer than a second (a full-size pack on WASM takes minutes) shows which graph runs, how many of the request's
- * graphs, the time elapsed, and a Cancel button.
+ * Non-blocking busy indicator: "working" while anything is in flight, "ready" when idle. `scope`: the still image's
+ * counts are shown in image mode only. There, a segmentation running longer than a second (a full-size pack on WASM
+ * takes minutes) shows which graph runs, how many of the request's graphs, the time elapsed, and a Cancel button.
  */
-export function StatusBadge() {
+export function StatusBadge({ scope = 'image' }: { scope?: 'image' | 'other' }) {
   const status = useAppStore(selectStatus);
-  const detail = useAppStore(selectStatusDetail);
-  const progress = useAppStore((s) => (s.segmentPending ? s.segmentProgress : null));
+  const detail = useAppStore((s) => selectStatusDetail(s, scope));
+  const progress = useAppStore((s) => (scope === 'image' && s.segmentPending ? s.segmentProgress : null));
   const now = useNow(progress !== null);
   const long = progress !== null && now - progress.startedAt >= LONG_REQUEST_MS;
   return (
@@ -48,7 +48,9 @@ export function StatusBadge() {
           </button>
         </>
       ) : (
-        <span className="status__detail">{detail}</span>
+        <span className="status__detail" data-testid="status-detail">
+          {detail}
+        </span>
       )}
     </div>
   );

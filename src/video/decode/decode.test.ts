@@ -72,6 +72,18 @@ test('frame table: presentation order from decode order, exact VFR timestamps, d
   const cfr = buildFrameTable(Array.from({ length: 44 }, (_, i) => ({ timestamp: i / 10, duration: 0.1 })));
   assert.equal(averageFps(cfr), 10);
   assert.equal(isVariableFrameRate(cfr), false);
+  // A constant 30 fps in a 1 ms timebase (WebM, MKV): gaps of 33 and 34 ms are rounding, not a variable rate.
+  const ms30 = buildFrameTable(
+    Array.from({ length: 90 }, (_, i) => ({ timestamp: Math.round((i * 1000) / 30) / 1000, duration: 0.033 })),
+  );
+  assert.equal(isVariableFrameRate(ms30), false);
+  const vfr30 = buildFrameTable(
+    Array.from({ length: 90 }, (_, i) => ({
+      timestamp: Math.round((i * 1000) / 30 + (i % 2) * 8) / 1000,
+      duration: 0.033,
+    })),
+  );
+  assert.equal(isVariableFrameRate(vfr30), true);
 });
 
 test('a file whose metadata runs past its packets is expected to hold more frames; the message names both', () => {

@@ -7,9 +7,11 @@
  * "stopped at frame k of n: the file ends early" after the frames it has.
  */
 import { VideoSampleSink, type VideoSample } from 'mediabunny';
+import { VideoOpenError } from '../mediaSources';
 import { BoundedQueue } from './boundedQueue';
+import { undecodableMessage } from './decoderConfig';
 import { endsEarlyMessage, frameAtMediaTime } from './frameTable';
-import type { MediaFile } from './mediaFile';
+import { codecLabel, type MediaFile } from './mediaFile';
 
 export interface DecodedFrame {
   index: number;
@@ -118,10 +120,20 @@ export class FrameReader {
       } else this.queue.close();
     } catch (err) {
       const read = last + 1;
+      // A decoder error before the first frame is the stream's own fault (its configuration or first key frame).
+      const first =
+        read === 0 && err instanceof DOMException
+          ? new VideoOpenError(
+              undecodableMessage(media.name, media.codec, codecLabel(media.codec), {
+                kind: 'first-frame',
+                error: String(err),
+              }),
+            )
+          : err;
       this.queue.fail(
         read > 0 && read < expected
           ? new FileEndsEarlyError(endsEarlyMessage(media.name, read, expected), read, expected)
-          : err,
+          : first,
       );
     }
   }

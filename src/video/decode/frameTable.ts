@@ -34,18 +34,18 @@ export function averageFps(table: FrameTable): number {
   return Math.abs(fps - whole) < 0.01 ? whole : Math.round(fps * 100) / 100;
 }
 
-/** Whether frame gaps vary by more than 1 % (a variable-frame-rate file). */
+/**
+ * Whether frame gaps vary (a variable-frame-rate file): a gap further from the mean gap than 1 % of it, or than the
+ * rounding of a millisecond timebase (WebM and MKV store 1 ms ticks by default, so a constant 30 fps reads as gaps
+ * of 33 and 34 ms: each timestamp is off by up to 0.5 ms, a gap by up to 1 ms).
+ */
 export function isVariableFrameRate(table: FrameTable): boolean {
   const t = table.timestampsS;
   if (t.length < 3) return false;
-  let min = Infinity;
-  let max = 0;
-  for (let i = 1; i < t.length; i++) {
-    const d = t[i] - t[i - 1];
-    min = Math.min(min, d);
-    max = Math.max(max, d);
-  }
-  return max - min > 0.01 * max;
+  const mean = (t[t.length - 1] - t[0]) / (t.length - 1);
+  const tolerance = Math.max(0.01 * mean, 0.0011);
+  for (let i = 1; i < t.length; i++) if (Math.abs(t[i] - t[i - 1] - mean) > tolerance) return true;
+  return false;
 }
 
 /** The frame shown at media time `t` seconds: the last frame starting at or before it (binary search). */

@@ -9,9 +9,11 @@ import {
   EncodedPacketSink,
   Input,
   UnsupportedInputFormatError,
+  VideoSampleSink,
   type InputVideoTrack,
 } from 'mediabunny';
 import { VideoOpenError } from '../mediaSources';
+import { judgeUndecodable, probeFamily, undecodableMessage, type Undecodable } from './decoderConfig';
 import { averageFps, buildFrameTable, expectedFrameCount, type FrameTable } from './frameTable';
 
 export interface MediaFile {
@@ -66,9 +68,11 @@ export async function openMediaFile(file: File): Promise<MediaFile> {
       );
     }
     if (!(await track.canDecode())) {
-      throw new VideoOpenError(
-        `“${file.name}” uses ${codecLabel(codec)} video, which this browser cannot decode. Re-encode it as H.264 (MP4) or VP9 (WebM), or open it in a browser that decodes ${codecLabel(codec)}.`,
-      );
+      // Told apart: a codec the browser lacks, a profile it lacks, or the file's own damaged configuration.
+      const config = await track.getDecoderConfig().catch(() => null);
+      const family = await probeFamily(codec, await track.getCodedWidth(), await track.getCodedHeight());
+      const why = judgeUndecodable(codec, config, family);
+      throw new VideoOpenError(undecodableMessage(file.name, codec, codecLabel(codec), why));
     }
     const packets: { timestamp: number; duration: number }[] = [];
     for await (const p of new EncodedPacketSink(track).packets(undefined, undefined, { metadataOnly: true }))
@@ -77,6 +81,7 @@ export async function openMediaFile(file: File): Promise<MediaFile> {
       throw new VideoOpenError(`“${file.name}” ends before its first frame: the file is empty, truncated or damaged.`);
     }
     const table = buildFrameTable(packets);
+    await decodeFirstFrame(file.name, codec, track, table.timestampsS[0]);
     const fps = averageFps(table);
     const n = table.timestampsS.length;
     const lastEnd = table.timestampsS[n - 1] + table.durationsS[n - 1];
@@ -102,6 +107,23 @@ export async function openMediaFile(file: File): Promise<MediaFile> {
       throw new VideoOpenError(`“${file.name}” is not a video file this app can read (${READABLE}).`);
     }
     throw new VideoOpenError(`“${file.name}” could not be read as a video (${READABLE}): ${String(err)}`);
+  }
+}
+
+/**
+ * Decodes the first frame once: a configuration that looks right but that the decoder rejects (a damaged parameter
+ * set, a damaged first key frame) is reported when the file is opened, in words, not as "Error during flush".
+ */
+async function decodeFirstFrame(name: string, codec: string, track: InputVideoTrack, at: number): Promise<void> {
+  try {
+    const sample = await new VideoSampleSink(track).getSample(at);
+    sample?.close();
+  } catch (err) {
+    // A damaged configuration the browser still accepted (no parameter sets, say) is named as such.
+    const config = await track.getDecoderConfig().catch(() => null);
+    const judged = judgeUndecodable(codec, config, true);
+    const why: Undecodable = judged.kind === 'damaged' ? judged : { kind: 'first-frame', error: String(err) };
+    throw new VideoOpenError(undecodableMessage(name, codec, codecLabel(codec), why));
   }
 }
 
