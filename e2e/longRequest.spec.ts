@@ -11,6 +11,8 @@ const redCentres = renderScene(SHAPES_SAMPLE)
   .map((s) => [Math.round((s.box[0] + s.box[2]) / 2), Math.round((s.box[1] + s.box[3]) / 2)] as const);
 
 const graphRuns = (page: Page) => page.evaluate(async () => (await window.__sam3!.engineStats()).graphRuns);
+const canvasTop = (page: Page) =>
+  page.evaluate(() => document.querySelector('[data-testid="overlay-canvas"]')!.getBoundingClientRect().top);
 const redPixels = (page: Page) => Promise.all(redCentres.map(([x, y]) => canvasPixelAt(page, x, y)));
 
 test('a long request shows its graphs as they run; Cancel lets the running graph finish and keeps the masks', async ({
@@ -22,11 +24,14 @@ test('a long request shows its graphs as they run; Cancel lets the running graph
   const masked = await redPixels(page);
   const before = await graphRuns(page);
 
+  const top = await canvasTop(page);
   await page.evaluate(() => window.__sam3!.slowGraphs!(4000));
   await page.getByTestId('phrase-input').fill('red, blue');
   // After a second the status line names the graph running ("blue" needs its text and detector graphs).
   const progress = page.getByTestId('segment-progress');
   await expect(progress).toHaveText(/^Encoding "blue" \(text graph\)… 1 of 2 graphs, 0:0\d elapsed$/);
+  // The status line grows, the canvas does not move.
+  expect(await canvasTop(page)).toBe(top);
   await page.getByTestId('segment-cancel').click();
   await expect(progress).toContainText('Cancelling: the text graph finishes first');
   await expect(page.getByTestId('segment-cancel')).toBeDisabled();

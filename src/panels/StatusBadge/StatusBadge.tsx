@@ -27,14 +27,19 @@ export function StatusBadge({ scope = 'image' }: { scope?: 'image' | 'other' }) 
   const long = progress !== null && now - progress.startedAt >= LONG_REQUEST_MS;
   return (
     <div className={`status status--${status}`} aria-live="polite">
-      {status === 'working' && <span className="spinner" aria-hidden="true" />}
+      {status === 'working' && !long && <span className="spinner" aria-hidden="true" />}
       <span data-testid="status" className="status__word">
         {status}
       </span>
       {long ? (
         <>
           {/* Not live: the elapsed time changes twice a second. */}
-          <span className="status__detail" data-testid="segment-progress" aria-live="off">
+          <span
+            className="status__detail status__progress"
+            data-testid="segment-progress"
+            aria-live="off"
+            title={segmentProgressText(progress, now)}
+          >
             {segmentProgressText(progress, now)}
           </span>
           <button
