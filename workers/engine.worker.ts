@@ -14,7 +14,13 @@ import type { EngineApi } from './protocol/api';
 import type { InstanceResult, MaskBitmaps } from './protocol/results';
 
 const engine = createEngine({
-  createRuntime: (options) => createWebRuntime(options),
+  createRuntime: async (options) => {
+    const runtime = await createWebRuntime(options);
+    // Test builds only (`vite build --mode e2e`): graph runs the end-to-end tests can slow down; a production build
+    // leaves this branch, and the module, out.
+    if (import.meta.env.MODE === 'e2e') return (await import('../e2e/worker/slowGraphs')).slowGraphs(runtime);
+    return runtime;
+  },
   store: new CacheStorageByteStore(),
   decodeBlob: decodeImageBlob,
   decodeFrame: decodeVideoFrame,
@@ -45,8 +51,8 @@ const api: EngineApi = {
     return transfer(info, info.display ? [info.display] : []);
   },
   closeImage: (id) => engine.closeImage(id),
-  segment: async (r, o) => {
-    const result = await engine.segment(r, o);
+  segment: async (r, o, p) => {
+    const result = await engine.segment(r, o, p);
     return transfer(result, instanceBitmaps(result.instances));
   },
   exportCoco: (r, c) => engine.exportCoco(r, c),

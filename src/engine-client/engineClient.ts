@@ -9,18 +9,22 @@ import {
   isCancelled,
   type EngineApi,
   type EngineErrorData,
-  type ProgressCallback,
+  type GraphProgressEvent,
   type SegmentRequest,
 } from '../../workers/protocol';
 import { appStore, pushNotice } from '../store/appStore';
 import { revertObjects, sameDocument } from '../store/promptDocument';
-import { buildSegmentRequest, selectDocument } from '../store/selectors';
+import { buildSegmentRequest, graphName, selectDocument } from '../store/selectors';
 import { reportEngineError } from './engineErrors';
+import { applyGraphProgress, startSegmentProgress } from './engineEvents';
+
+/** A callback the worker calls back (progress). */
+type Callback<E> = (event: E) => void;
 
 export interface EngineConnection {
   api: EngineApi;
   /** Makes a callback callable from the other side (comlink.proxy for the worker, identity for fakes). */
-  proxyCallback(cb: ProgressCallback): ProgressCallback;
+  proxyCallback<E>(cb: Callback<E>): Callback<E>;
   dispose(): void;
 }
 
@@ -94,7 +98,7 @@ export function engine(): EngineApi {
   return connection.api;
 }
 
-export function progressCallback(cb: ProgressCallback): ProgressCallback {
+export function progressCallback<E>(cb: Callback<E>): Callback<E> {
   if (!connection) throw new Error('Engine not connected');
   return connection.proxyCallback(cb);
 }
@@ -106,6 +110,9 @@ export const TYPING_DEBOUNCE_MS = 150;
 
 /** The newest scheduled segmentation: aborting it cancels its engine call. */
 let latest: AbortController | null = null;
+
+/** The abort reason of the person's Cancel (a newer request aborts the older one without a reason). */
+const USER_CANCEL = 'user-cancel';
 let timer: ReturnType<typeof setTimeout> | null = null;
 
 /** Cancels the scheduled or running segmentation, if any. */
@@ -123,7 +130,9 @@ function supersede(): AbortController {
  */
 export function scheduleSegment(debounceMs = TYPING_DEBOUNCE_MS): void {
   const request = supersede();
-  appStore.setState({ segmentPending: true });
+  // The older request's graphs are not this one's: its progress goes (a running graph it lets finish delays this one,
+  // which then reads "Waiting for the model…").
+  appStore.setState({ segmentPending: true, segmentProgress: null });
   if (debounceMs <= 0) void runSegment(request.signal);
   else timer = setTimeout(() => void runSegment(request.signal), debounceMs);
 }
@@ -131,7 +140,43 @@ export function scheduleSegment(debounceMs = TYPING_DEBOUNCE_MS): void {
 /** Cancels any scheduled or running segmentation. */
 export function cancelScheduledSegment(): void {
   supersede();
-  appStore.setState({ segmentPending: false });
+  appStore.setState({ segmentPending: false, segmentProgress: null });
+}
+
+/**
+ * The person's Cancel of a long segmentation, through the one cancel path: the graph running finishes, nothing after
+ * it runs, the masks shown stay, and a notice says so once the engine has stopped. A segmentation still waiting for
+ * its debounce simply does not start.
+ */
+export function cancelRunningSegment(): void {
+  const running = latest;
+  if (!running || running.signal.aborted) return;
+  if (timer !== null) {
+    clearTimeout(timer);
+    timer = null;
+    running.abort(USER_CANCEL);
+    appStore.setState({ segmentPending: false, segmentProgress: null });
+    return;
+  }
+  appStore.setState((s) => ({ segmentProgress: s.segmentProgress && { ...s.segmentProgress, cancelling: true } }));
+  running.abort(USER_CANCEL);
+}
+
+/** After the engine stopped a cancelled segmentation: which graph it let finish, and that the old masks stay. */
+function userCancelled(signal: AbortSignal): void {
+  if (latest?.signal !== signal) return; // a newer request started meanwhile: its state is the one shown
+  const progress = appStore.getState().segmentProgress;
+  appStore.setState({ segmentPending: false, segmentProgress: null });
+  const finished = progress?.running ?? progress?.lastDone ?? null;
+  pushNotice(
+    'ui',
+    (finished
+      ? `Segmentation cancelled: the ${graphName(finished.graph)} graph that was running finished, and nothing after it ran.`
+      : 'Segmentation cancelled before any graph ran.') +
+      ' The masks shown are the previous ones; change a prompt or the threshold to run it again.',
+    'Segmenting',
+    'info',
+  );
 }
 
 async function runSegment(signal: AbortSignal): Promise<void> {
@@ -148,14 +193,26 @@ async function runSegment(signal: AbortSignal): Promise<void> {
     }));
     return;
   }
+  appStore.setState({ segmentProgress: startSegmentProgress(performance.now()) });
+  const onProgress = (ev: GraphProgressEvent) => {
+    if (signal.aborted && signal.reason !== USER_CANCEL) return; // a newer request's progress is the one shown
+    appStore.setState((s) => (s.segmentProgress ? { segmentProgress: applyGraphProgress(s.segmentProgress, ev) } : {}));
+  };
   try {
     const api = engine();
-    const result = await callWithSignal(api, signal, (call) => api.segment(request, call), 'segment');
+    const result = await callWithSignal(
+      api,
+      signal,
+      (call) => api.segment(request, call, progressCallback(onProgress)),
+      'segment',
+    );
+    if (signal.reason === USER_CANCEL) return userCancelled(signal);
     if (signal.aborted) return; // a newer request exists: stale
     applyResult(request, result);
   } catch (err) {
+    if (signal.reason === USER_CANCEL) return userCancelled(signal);
     if (signal.aborted || isCancelled(err)) return;
-    appStore.setState({ segmentPending: false });
+    appStore.setState({ segmentPending: false, segmentProgress: null });
     const e = reportEngineError(err, 'Segmenting');
     // The engine reopened its graphs on WASM after losing the GPU: run the same request again, once.
     if (e.code === 'gpu-lost' && !retriedAfterGpuLoss) {
@@ -173,6 +230,7 @@ function applyResult(request: SegmentRequest, result: Awaited<ReturnType<EngineA
       s.hoveredInstanceId !== null && result.instances.some((i) => i.instanceId === s.hoveredInstanceId);
     return {
       segmentPending: false,
+      segmentProgress: null,
       result,
       resultRequest: request,
       resultVersion: s.resultVersion + 1,

@@ -1,6 +1,19 @@
 /** Engine progress events → store. The one place that listens to the engine's events. */
-import type { ProgressEvent } from '../../workers/protocol';
-import { appStore, type PackLoadState } from '../store/appStore';
+import type { GraphProgressEvent, ProgressEvent } from '../../workers/protocol';
+import { appStore, type PackLoadState, type SegmentProgress } from '../store/appStore';
+
+/** A segmentation's progress as it starts: no graph has run yet. */
+export function startSegmentProgress(startedAt: number): SegmentProgress {
+  return { startedAt, running: null, lastDone: null, done: 0, total: 0, cancelling: false };
+}
+
+/** Pure: a segmentation's progress after one graph event. */
+export function applyGraphProgress(p: SegmentProgress, ev: GraphProgressEvent): SegmentProgress {
+  const step = { graph: ev.graph, ...(ev.phrase ? { phrase: ev.phrase } : {}) };
+  return ev.status === 'graph-start'
+    ? { ...p, running: { ...step, index: ev.index }, total: ev.total }
+    : { ...p, running: null, lastDone: step, done: ev.index, total: ev.total };
+}
 
 /** Pure: the pack-load state after one progress event. */
 export function applyProgressEvent(state: PackLoadState, ev: ProgressEvent): PackLoadState {

@@ -7,8 +7,15 @@ import { openPack } from '../actions/openPack';
 import { commitPhraseText, conceptsFrom, removeChip, setPhraseText, splitPhrases } from '../actions/setPhrases';
 import { setThreshold } from '../actions/setThreshold';
 import { cancelCocoExport, exportCoco } from '../actions/exportCoco';
+import { cancelSegment } from '../actions/cancelSegment';
 import { appStore, resetAppStore } from './appStore';
-import { selectIgnoredPhraseCount, selectInstances, selectNoMatches, selectStatus } from './selectors';
+import {
+  segmentProgressText,
+  selectIgnoredPhraseCount,
+  selectInstances,
+  selectNoMatches,
+  selectStatus,
+} from './selectors';
 import { MAX_CONCEPTS } from './promptDocument';
 import { SCORE_FLOOR } from '../../workers/protocol/results';
 
@@ -90,6 +97,45 @@ test('newest wins: a newer request cancels the older one in the engine; its late
     selectInstances(appStore.getState()).map((i) => i.conceptId),
     ['concept:blue'],
   );
+});
+
+test('Cancel on a long request: the graph running finishes, nothing after it, the previous masks stay, a notice says so', async () => {
+  await setup({ segmentDelayMs: (req) => (req.concepts.some((c) => c.phrase === 'blue') ? 300 : 0) });
+  setPhraseText('red');
+  await settled();
+  const before = appStore.getState().result;
+  assert.deepEqual(
+    selectInstances(appStore.getState()).map((i) => i.conceptId),
+    ['concept:red', 'concept:red'],
+  );
+  setPhraseText('red, blue');
+  await sleep(200); // debounce passed; the "blue" detector graph runs
+  const running = appStore.getState().segmentProgress!;
+  assert.deepEqual(running.running, { graph: 'detector', phrase: 'blue', index: 1 });
+  assert.match(
+    segmentProgressText(running, running.startedAt + 134_000),
+    /^Finding "blue" \(detector graph\)… 1 of 1 graph, 2:14 elapsed$/,
+  );
+  const cancels = fake.calls.filter((c) => c.method === 'cancel').length;
+  cancelSegment();
+  assert.equal(fake.calls.filter((c) => c.method === 'cancel').length, cancels + 1, 'the engine was told');
+  const cancelling = appStore.getState().segmentProgress!;
+  assert.equal(cancelling.cancelling, true);
+  assert.match(segmentProgressText(cancelling, cancelling.startedAt), /^Cancelling: the detector graph finishes first/);
+  assert.equal(selectStatus(appStore.getState()), 'working', 'working until the engine has stopped');
+  await settled();
+  const s = appStore.getState();
+  assert.equal(s.result, before, 'the previous masks stay');
+  assert.equal(s.segmentProgress, null);
+  assert.equal(s.phraseText, 'red, blue', 'what was typed stays');
+  const notice = s.errors.at(-1)!;
+  assert.equal(notice.tone, 'info');
+  assert.match(notice.message, /cancelled: the detector graph that was running finished, and nothing after it ran/);
+  assert.match(notice.message, /masks shown are the previous ones/);
+  // Running it again works: a threshold change sends the whole request.
+  setThreshold(0.3);
+  await settled();
+  assert.ok(selectInstances(appStore.getState()).some((i) => i.conceptId === 'concept:blue'));
 });
 
 test('chips: Enter commits, × removes; empty prompt clears the results', async () => {

@@ -11,6 +11,7 @@ import type {
   CocoExport,
   ConceptPrompt,
   EngineErrorCode,
+  GraphStep,
   ImageInfo,
   InstanceEdit,
   ObjectPrompt,
@@ -25,6 +26,21 @@ import { emptyHistory, type History } from './history';
 import type { StageSize, ViewTransform } from '../draw/coords';
 import type { PromptDocument } from './promptDocument';
 import type { VideoPrompt } from './videoPrompts';
+
+/** Where a running segmentation is, graph by graph (src/engine-client/engineEvents.ts applies the events). */
+export interface SegmentProgress {
+  /** performance.now() when the request went to the engine. */
+  startedAt: number;
+  /** The graph running now (null before the first, between graphs and after the last). */
+  running: { graph: GraphStep; phrase?: string; index: number } | null;
+  /** The last graph that finished. */
+  lastDone: { graph: GraphStep; phrase?: string } | null;
+  /** Graphs finished, of the request's `total`. */
+  done: number;
+  total: number;
+  /** Cancel was pressed: the running graph finishes, nothing after it runs. */
+  cancelling: boolean;
+}
 
 /** SAM 3's default score threshold. */
 export const DEFAULT_SCORE_THRESHOLD = 0.5;
@@ -110,6 +126,8 @@ export interface AppState {
   // Derived from the engine
   /** True from the moment a segmentation is wanted until its result (or error) arrives. */
   segmentPending: boolean;
+  /** The segmentation in flight, graph by graph (the engine's progress events); null when none is running. */
+  segmentProgress: SegmentProgress | null;
   result: SegmentResult | null;
   /** The request that produced `result` (exports use exactly this). */
   resultRequest: SegmentRequest | null;
@@ -161,6 +179,7 @@ export function initialAppState(): AppState {
     edits: [],
     history: emptyHistory<PromptDocument>(),
     segmentPending: false,
+    segmentProgress: null,
     result: null,
     resultRequest: null,
     resultVersion: 0,

@@ -2,11 +2,11 @@
  * Derived values. Each selector returns a stored reference or a value memoized on its inputs, so zustand
  * subscribers re-render only when something changed.
  */
-import type { ConceptSummary, InstanceResult, SegmentRequest, SegmentResult } from '../../workers/protocol';
+import type { ConceptSummary, GraphStep, InstanceResult, SegmentRequest, SegmentResult } from '../../workers/protocol';
 import { contrastColors, type InstanceColor, type Rgb } from '../colors';
 import { DEFAULT_MASK_STYLE } from '../draw/maskBitmap';
 import { fitView, IDENTITY_VIEW, type ViewTransform } from '../draw/coords';
-import type { AppState } from './appStore';
+import type { AppState, SegmentProgress } from './appStore';
 import { canRedo, canUndo } from './history';
 import { distinctPhrases, MAX_CONCEPTS, sameDocument, type PromptDocument } from './promptDocument';
 
@@ -259,4 +259,57 @@ export function instanceName(result: SegmentResult, inst: InstanceResult): strin
 export function selectSelectedInstance(s: AppState): InstanceResult | null {
   if (s.selectedInstanceId === null) return null;
   return selectInstances(s).find((i) => i.instanceId === s.selectedInstanceId) ?? null;
+}
+
+/** How long a segmentation runs before the status line shows its graphs and a Cancel button. */
+export const LONG_REQUEST_MS = 1000;
+
+/** A graph step in words: what it does for the person, and which graph it is. */
+export function graphStepText(step: { graph: GraphStep; phrase?: string }): string {
+  const phrase = step.phrase && step.phrase.length > 40 ? `${step.phrase.slice(0, 39)}…` : step.phrase;
+  const quoted = phrase ? ` "${phrase}"` : '';
+  switch (step.graph) {
+    case 'vision':
+      return 'Encoding the image (vision graph)';
+    case 'text':
+      return `Encoding${quoted || ' the phrase'} (text graph)`;
+    case 'detector':
+      return `Finding${quoted || ' the concept'} (detector graph)`;
+    case 'trackerVision':
+      return 'Encoding the image for clicks (tracker vision graph)';
+    case 'tracker':
+      return 'Refining the clicked object (tracker graph)';
+  }
+}
+
+/** A graph's name as the status line says it. */
+export function graphName(graph: GraphStep): string {
+  return graph === 'trackerVision' ? 'tracker vision' : graph;
+}
+
+/** m:ss (h:mm:ss past an hour). */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/**
+ * The status line of a long segmentation at `now` (performance.now()): "Encoding the image (vision graph)… 1 of 3
+ * graphs, 2:14 elapsed".
+ */
+export function segmentProgressText(p: SegmentProgress, now: number): string {
+  const elapsed = `${formatElapsed(now - p.startedAt)} elapsed`;
+  const graphs = (k: number) => `${k} of ${p.total} graph${p.total === 1 ? '' : 's'}`;
+  if (p.cancelling) {
+    return p.running
+      ? `Cancelling: the ${graphName(p.running.graph)} graph finishes first… ${elapsed}`
+      : `Cancelling… ${elapsed}`;
+  }
+  if (p.running) return `${graphStepText(p.running)}… ${graphs(p.running.index)}, ${elapsed}`;
+  if (p.total > 0 && p.done >= p.total) return `Making the masks… ${graphs(p.done)} done, ${elapsed}`;
+  if (p.done > 0) return `Segmenting… ${graphs(p.done)} done, ${elapsed}`;
+  return `Waiting for the model… ${elapsed}`;
 }

@@ -161,13 +161,17 @@ export function createFakeEngine(options: FakeEngineOptions = {}): FakeEngine {
     async maskBitmaps() {
       throw { code: 'runtime', message: 'the fake engine paints no bitmaps' };
     },
-    segment: (req: SegmentRequest, segmentOptions = {}) =>
+    segment: (req: SegmentRequest, segmentOptions = {}, onProgress) =>
       cancels.run(segmentOptions, async (signal): Promise<SegmentResult> => {
         calls.push({ method: 'segment', arg: req });
         if (!pack) throw { code: 'no-pack', message: 'no pack' };
         if (!images.has(req.imageId)) throw { code: 'no-image', message: 'no image' };
         const delay = options.segmentDelayMs?.(req) ?? 0;
+        // A slow request is one detector graph for its last phrase, reported as the engine reports graphs.
+        const graph = { graph: 'detector' as const, index: 1, total: 1, phrase: req.concepts.at(-1)?.phrase };
+        if (delay > 0) onProgress?.({ status: 'graph-start', ...graph });
         if (delay > 0) await sleep(delay);
+        if (delay > 0) onProgress?.({ status: 'graph-done', ...graph, ms: delay });
         // As the engine does: the work is done, but a cancelled call's result is dropped.
         if (signal.aborted) throw cancelledError();
         const instances: InstanceResult[] = [];

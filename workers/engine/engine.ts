@@ -20,6 +20,7 @@ import type {
   SegmentOptions,
 } from '../protocol/api';
 import { CancelScope, type CallOptions, type CancelMode } from '../protocol/cancel';
+import type { GraphProgressCallback } from '../protocol/progress';
 import type { SegmentRequest } from '../protocol/prompts';
 import type { CocoExport, ImageInfo, MaskBitmaps, RleMask, SegmentResult } from '../protocol/results';
 import type {
@@ -160,9 +161,15 @@ export class Engine implements EngineApi {
     this.images.close(imageId);
   }
 
-  async segment(request: SegmentRequest, options: SegmentOptions = {}): Promise<SegmentResult> {
+  async segment(
+    request: SegmentRequest,
+    options: SegmentOptions = {},
+    onProgress?: GraphProgressCallback,
+  ): Promise<SegmentResult> {
     return this.guard(() =>
-      this.cancels.run(options, (signal) => this.queue.run(() => this.images.segment(request, options, signal))),
+      this.cancels.run(options, (signal) =>
+        this.queue.run(() => this.images.segment(request, options, signal, onProgress)),
+      ),
     );
   }
 

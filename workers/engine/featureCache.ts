@@ -9,6 +9,7 @@
  * otherwise (WASM, Node), and for good once the GPU path has failed.
  */
 import type { ConceptPrompt, ObjectPrompt } from '../protocol/prompts';
+import type { GraphStep } from '../protocol/progress';
 import type { ImageInfo, PreprocessStats, StageTimings } from '../protocol/results';
 import { preprocessImage } from '../core/resize';
 import { comparePixels } from '../core/gpuResize';
@@ -26,6 +27,7 @@ import {
 import { decodeObject, encodeTrackerImage, type TrackerEmbeddings } from '../pipelines/clickRefine';
 import type { DecodedImage } from './decodedImage';
 import { EngineError } from './engineError';
+import type { GraphProgress } from './graphProgress';
 import type { ConceptDetection, ObjectDecode } from './instances';
 import { Lru } from './lru';
 import type { PackHost } from './packHost';
@@ -268,7 +270,12 @@ export class FeatureCache {
    * The image's vision features (cached while they fit the budget). A cancelled call still caches what its graph
    * made (the next request on the image needs the same features) but goes no further.
    */
-  async visionFor(image: FrameImage, timings: StageTimings, signal?: AbortSignal): Promise<VisionFeatures> {
+  async visionFor(
+    image: FrameImage,
+    timings: StageTimings,
+    signal?: AbortSignal,
+    progress?: GraphProgress,
+  ): Promise<VisionFeatures> {
     const key = this.imageKey(image, 'vision');
     const hit = this.cached<VisionFeatures>(key);
     if (hit) return hit;
@@ -279,7 +286,7 @@ export class FeatureCache {
     checkCancelled(signal);
     const t1 = this.now();
     const withTracker = image.clicks !== false;
-    const features = await this.host.withRecovery(() =>
+    const features = await this.graph(progress, 'vision', undefined, () =>
       encodeImage(pack, this.host.graphRuntime, pixels, { tracker: withTracker }),
     );
     this.host.runs.count('vision');
@@ -289,13 +296,18 @@ export class FeatureCache {
     return features;
   }
 
-  async textFor(phrase: string, timings: StageTimings, signal?: AbortSignal): Promise<TextFeatures> {
-    const key = `${this.host.generation}|${phrase}`;
+  async textFor(
+    phrase: string,
+    timings: StageTimings,
+    signal?: AbortSignal,
+    progress?: GraphProgress,
+  ): Promise<TextFeatures> {
+    const key = this.textKey(phrase);
     const hit = this.texts.get(key);
     if (hit) return hit;
     const pack = this.host.require();
     const t0 = this.now();
-    const features = await this.host.withRecovery(() => encodeText(pack, this.host.graphRuntime, phrase));
+    const features = await this.graph(progress, 'text', phrase, () => encodeText(pack, this.host.graphRuntime, phrase));
     this.host.runs.count('text');
     timings.text = (timings.text ?? 0) + this.now() - t0;
     this.texts.set(key, features);
@@ -310,12 +322,13 @@ export class FeatureCache {
     phrase: string,
     timings: StageTimings,
     signal?: AbortSignal,
+    progress?: GraphProgress,
   ): Promise<RawDetection> {
     const pack = this.host.require();
-    const vision = await this.visionFor(image, timings, signal);
-    const text = await this.textFor(phrase, timings, signal);
+    const vision = await this.visionFor(image, timings, signal, progress);
+    const text = await this.textFor(phrase, timings, signal, progress);
     const t0 = this.now();
-    const raw = await this.host.withRecovery(() =>
+    const raw = await this.graph(progress, 'detector', phrase, () =>
       detectConcept(
         pack,
         this.host.graphRuntime,
@@ -337,19 +350,19 @@ export class FeatureCache {
     concepts: ConceptPrompt[],
     timings: StageTimings,
     signal?: AbortSignal,
+    progress?: GraphProgress,
   ): Promise<ConceptDetection[]> {
     const detections: ConceptDetection[] = [];
     for (const [conceptIndex, concept] of concepts.entries()) {
       const phrase = conceptPhrase(concept);
-      const boxesKey = concept.boxes.map((b) => `${b.polarity[0]}${b.xyxyPx.map((v) => v.toFixed(1)).join(',')}`);
-      const key = `${this.host.generation}|${image.info.imageId}|${phrase}|${boxesKey.join(';')}`;
+      const key = this.detectionKey(image, concept, phrase);
       if (!phrase) {
         detections.push({ concept, conceptIndex, key, raw: null });
         continue;
       }
       let raw = this.detections.get(key) ?? null;
       if (!raw) {
-        raw = await this.detect(image, concept, phrase, timings, signal);
+        raw = await this.detect(image, concept, phrase, timings, signal, progress);
         this.detections.set(key, raw);
         checkCancelled(signal);
       }
@@ -363,13 +376,14 @@ export class FeatureCache {
     image: FrameImage,
     timings: StageTimings,
     signal?: AbortSignal,
+    progress?: GraphProgress,
   ): Promise<TrackerEmbeddings> {
     const pack = this.requireTracker();
     if (!pack.tracker!.separateEncoder) {
       if (image.clicks === false) {
         throw new EngineError('no-image', `${image.info.name} was opened for phrases only; open it again to click.`);
       }
-      return (await this.visionFor(image, timings, signal)).tracker!;
+      return (await this.visionFor(image, timings, signal, progress)).tracker!;
     }
     const key = this.imageKey(image, 'tracker');
     const hit = this.cached<TrackerEmbeddings>(key);
@@ -378,7 +392,9 @@ export class FeatureCache {
       this.pixelInput(image, pack.graphs.trackerVision!, pack.tracker!.separateEncoder!.input, timings),
     );
     const t0 = this.now();
-    const embeddings = await this.host.withRecovery(() => encodeTrackerImage(pack, this.host.graphRuntime, pixels));
+    const embeddings = await this.graph(progress, 'trackerVision', undefined, () =>
+      encodeTrackerImage(pack, this.host.graphRuntime, pixels),
+    );
     this.host.runs.count('trackerVision');
     timings.trackerVision = this.now() - t0;
     this.perImage.set(key, entryOf(embeddings, Object.values(embeddings)));
@@ -392,16 +408,15 @@ export class FeatureCache {
     prompt: ObjectPrompt,
     timings: StageTimings,
     signal?: AbortSignal,
+    progress?: GraphProgress,
   ): Promise<ObjectDecode> {
     const pack = this.requireTracker();
-    const pts = prompt.points.map((p) => `${p.polarity[0]}${p.xyPx[0].toFixed(1)},${p.xyPx[1].toFixed(1)}`);
-    const box = prompt.boxXyxyPx?.map((v) => v.toFixed(1)).join(',') ?? '';
-    const key = `${this.host.generation}|${image.info.imageId}|${pts.join(';')}|${box}`;
+    const key = this.objectKey(image, prompt);
     let raw = this.objects.get(key);
     if (!raw) {
-      const embeddings = await this.trackerEmbeddingsFor(image, timings, signal);
+      const embeddings = await this.trackerEmbeddingsFor(image, timings, signal, progress);
       const t0 = this.now();
-      raw = await this.host.withRecovery(() =>
+      raw = await this.graph(progress, 'tracker', undefined, () =>
         decodeObject(
           pack,
           this.host.graphRuntime,
@@ -443,6 +458,67 @@ export class FeatureCache {
     );
     this.host.runs.count('tracker');
     return raw;
+  }
+
+  /**
+   * The graphs a request on `image` will run, in order, judged from what the caches hold now (the total of its
+   * progress events: "1 of 3 graphs"). Mirrors `detectAll` then `decodeObjectFor`, as the image session calls them.
+   */
+  plan(image: FrameImage, concepts: readonly ConceptPrompt[], objects: readonly ObjectPrompt[]): GraphStep[] {
+    const pack = this.host.require();
+    const steps: GraphStep[] = [];
+    const has = new Set<string>();
+    const need = (step: GraphStep, key: string, cached: boolean) => {
+      if (cached || has.has(key)) return;
+      has.add(key);
+      steps.push(step);
+    };
+    const visionKey = this.imageKey(image, 'vision');
+    for (const concept of concepts) {
+      const phrase = conceptPhrase(concept);
+      const key = this.detectionKey(image, concept, phrase);
+      if (!phrase || this.detections.has(key) || has.has(key)) continue;
+      need('vision', visionKey, this.perImage.has(visionKey));
+      need('text', this.textKey(phrase), this.texts.has(this.textKey(phrase)));
+      need('detector', key, false);
+    }
+    for (const prompt of objects) {
+      const key = this.objectKey(image, prompt);
+      if ((prompt.points.length === 0 && !prompt.boxXyxyPx) || !pack.tracker || this.objects.has(key)) continue;
+      if (!pack.tracker.separateEncoder) need('vision', visionKey, this.perImage.has(visionKey));
+      else {
+        const trackerKey = this.imageKey(image, 'tracker');
+        need('trackerVision', trackerKey, this.perImage.has(trackerKey));
+      }
+      need('tracker', key, false);
+    }
+    return steps;
+  }
+
+  private textKey(phrase: string): string {
+    return `${this.host.generation}|${phrase}`;
+  }
+
+  private detectionKey(image: FrameImage, concept: ConceptPrompt, phrase: string): string {
+    const boxesKey = concept.boxes.map((b) => `${b.polarity[0]}${b.xyxyPx.map((v) => v.toFixed(1)).join(',')}`);
+    return `${this.host.generation}|${image.info.imageId}|${phrase}|${boxesKey.join(';')}`;
+  }
+
+  private objectKey(image: FrameImage, prompt: ObjectPrompt): string {
+    const pts = prompt.points.map((p) => `${p.polarity[0]}${p.xyPx[0].toFixed(1)},${p.xyPx[1].toFixed(1)}`);
+    const box = prompt.boxXyxyPx?.map((v) => v.toFixed(1)).join(',') ?? '';
+    return `${this.host.generation}|${image.info.imageId}|${pts.join(';')}|${box}`;
+  }
+
+  /** One graph step: run with GPU-loss recovery, between its progress events when the request listens. */
+  private graph<T>(
+    progress: GraphProgress | undefined,
+    step: GraphStep,
+    phrase: string | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const run = () => this.host.withRecovery(fn);
+    return progress ? progress.run(step, phrase, run) : run();
   }
 
   private requireTracker(): OpenPack {

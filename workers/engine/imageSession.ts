@@ -6,6 +6,7 @@
  * turn a prompt document (concepts, clicked objects, threshold) into the instances the UI draws, lists and exports.
  */
 import type { ImageSource, OpenImageOptions, SegmentOptions } from '../protocol/api';
+import type { GraphProgressCallback } from '../protocol/progress';
 import type { SegmentRequest } from '../protocol/prompts';
 import type {
   CocoExport,
@@ -23,6 +24,7 @@ import { applyInstanceEdits } from './instanceEdits';
 import { decodeRgbaSource, type DecodedImage, type ImageDecoder } from './decodedImage';
 import { EngineError } from './engineError';
 import type { FeatureCache, FrameImage } from './featureCache';
+import { GraphProgress } from './graphProgress';
 import { InstanceIdRegistry } from './instanceIds';
 import { RenderedMaskCache, type MaskSizes } from './instanceMasks';
 import {
@@ -141,19 +143,34 @@ export class ImageSessions {
     }
   }
 
-  async segment(request: SegmentRequest, options: SegmentOptions, signal: AbortSignal): Promise<SegmentResult> {
-    return this.whileOpen(request.imageId, () => this.segmentOpen(request, options, signal));
+  async segment(
+    request: SegmentRequest,
+    options: SegmentOptions,
+    signal: AbortSignal,
+    onProgress?: GraphProgressCallback,
+  ): Promise<SegmentResult> {
+    return this.whileOpen(request.imageId, () => this.segmentOpen(request, options, signal, onProgress));
   }
 
   private async segmentOpen(
     request: SegmentRequest,
     options: SegmentOptions,
     signal: AbortSignal,
+    onProgress: GraphProgressCallback | undefined,
   ): Promise<SegmentResult> {
     const session = this.require(request.imageId);
     const timings: StageTimings = {};
     const before = this.host.runs.snapshot();
-    const resolved = await this.resolve(session, request, timings, signal);
+    this.host.require();
+    // Planned inside the run queue, so the caches it reads are the ones the request will find.
+    const progress = onProgress
+      ? new GraphProgress(
+          this.features.plan(session.image, request.concepts, request.objects ?? []).length,
+          onProgress,
+          this.deps.now,
+        )
+      : undefined;
+    const resolved = await this.resolve(session, request, timings, signal, progress);
     const t0 = this.now();
     const { instances, emptyObjects } = this.render(session, request, resolved);
     const shown = instances.map((inst) => this.withColour(session, toInstanceResult(inst)));
@@ -230,13 +247,14 @@ export class ImageSessions {
     request: SegmentRequest,
     timings: StageTimings,
     signal: AbortSignal,
+    progress?: GraphProgress,
   ): Promise<Resolved> {
     this.host.require();
-    const detections = await this.features.detectAll(session.image, request.concepts, timings, signal);
+    const detections = await this.features.detectAll(session.image, request.concepts, timings, signal, progress);
     const objects: ObjectDecode[] = [];
     for (const prompt of request.objects ?? []) {
       if (prompt.points.length === 0 && !prompt.boxXyxyPx) continue;
-      objects.push(await this.features.decodeObjectFor(session.image, prompt, timings, signal));
+      objects.push(await this.features.decodeObjectFor(session.image, prompt, timings, signal, progress));
     }
     return { detections, objects };
   }

@@ -2,7 +2,7 @@
  * The engine's one interface. The worker implements it (workers/engine/engine.ts) and the UI wraps it with
  * comlink (src/engine-client/engineClient.ts). The UI imports only these protocol types.
  */
-import type { ProgressEvent } from './progress';
+import type { GraphProgressCallback, ProgressEvent } from './progress';
 import type { SegmentRequest } from './prompts';
 import type {
   CacheEntryInfo,
@@ -127,9 +127,15 @@ export interface EngineApi extends Cancellable {
   closeImage(imageId: string): Promise<void>;
   /**
    * Runs what is missing for the request on its image (vision once per image, text once per phrase, detector per
-   * concept and exemplar set) and post-processes. A threshold change alone runs no graph.
+   * concept and exemplar set) and post-processes. A threshold change alone runs no graph. `onProgress` hears each
+   * graph start and finish (a minutes-long first request on WASM says where it is); a separate argument, like
+   * openPack's, because comlink proxies only a top-level callback.
    */
-  segment(request: SegmentRequest, options?: SegmentOptions): Promise<SegmentResult>;
+  segment(
+    request: SegmentRequest,
+    options?: SegmentOptions,
+    onProgress?: GraphProgressCallback,
+  ): Promise<SegmentResult>;
   /** COCO JSON of the request at full image resolution. */
   exportCoco(request: ExportRequest, call?: CallOptions): Promise<CocoExport>;
   /** The one mask painter: each mask's alpha bitmaps (`MaskBitmaps`), made in the worker and transferred. */

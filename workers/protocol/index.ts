@@ -13,4 +13,12 @@ export { SCORE_FLOOR } from './results';
 export { formatBytes } from './formatBytes';
 export { estimateEta } from './eta';
 export { PromiseQueue } from './promiseQueue';
-export { downloadVerdict, packFit, packBytes, webGpuGap, type AdapterFacts, type PackFit } from './variantFit';
+export {
+  downloadVerdict,
+  packFit,
+  packBytes,
+  wasmHeapEstimate,
+  webGpuGap,
+  type AdapterFacts,
+  type PackFit,
+} from './variantFit';

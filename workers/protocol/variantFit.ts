@@ -5,8 +5,9 @@
  *
  * - WebGPU runs a variant when the adapter has shader-f16 (if the variant computes in float16) and its buffer limits
  *   reach the variant's largest tensor.
- * - WASM runs anything whose weights fit its 4 GiB heap (wasm32) with room for activations, and whose every file
- *   fits one ArrayBuffer (≈ 2 GB in Chrome); slowly.
+ * - WASM runs a pack when the WebAssembly heap its first request needs (`wasmHeapEstimate`: the weights as they sit in
+ *   the heap plus the activations at the pack's input size) fits the 4 GiB a tab's wasm32 memory can grow to, and
+ *   every file fits one ArrayBuffer (≈ 2 GB in Chrome); slowly.
  */
 import { formatBytes } from './formatBytes';
 import type { ExecutionProviderChoice, PackManifest, PackVariant } from './manifest';
@@ -18,8 +19,14 @@ export interface AdapterFacts {
   maxStorageBufferBindingSize?: number;
 }
 
-/** wasm32 addresses 4 GiB; weights get at most 3.5 GiB of it, the rest is activations and the runtime. */
-export const WASM_WEIGHT_BUDGET_BYTES = 3.5 * 2 ** 30;
+/** wasm32 addresses 4 GiB: the most WebAssembly memory one tab's onnxruntime can grow to. */
+export const WASM_HEAP_LIMIT_BYTES = 4 * 2 ** 30;
+/**
+ * Activations and the runtime's own memory of a first request (vision + text + detector) at a 1008² input, beyond the
+ * weights. Measured with onnxruntime-web's WASM build in Node on the full-size q4f16 pack (1008², 2 threads): the heap
+ * peaked at 2.31 GB with 0.62 GB of weights.
+ */
+export const WASM_ACTIVATION_BYTES_AT_1008 = 2.31e9 - 0.62e9;
 /** The largest ArrayBuffer Chrome makes (0x7fe00000). */
 export const MAX_ARRAY_BUFFER_BYTES = 0x7fe00000;
 
@@ -59,15 +66,31 @@ export function packBytes(manifest: PackManifest): { total: number; largestFile:
   return { total, largestFile };
 }
 
+/**
+ * How much WebAssembly memory a pack's first request needs: every graph's weights as they sit in the heap (all graphs
+ * are opened with the pack) plus an activation allowance that grows with the input's area, (inputSize / 1008)² of the
+ * measured 1008² figure. A float16 pack counts its weights twice: onnxruntime's CPU kernels compute in float32 and
+ * widen float16 weights when the session is made. 4- and 8-bit packs keep their MatMulNBits weights packed; what they
+ * widen besides is inside the measured allowance (it was measured on q4f16).
+ */
+export function wasmHeapEstimate(manifest: PackManifest): { weights: number; activations: number; total: number } {
+  const files = packBytes(manifest).total;
+  const weights = manifest.variant?.precision === 'fp16' ? 2 * files : files;
+  const activations = WASM_ACTIVATION_BYTES_AT_1008 * (manifest.inputSize / 1008) ** 2;
+  return { weights, activations, total: weights + activations };
+}
+
 /** What this device would run a pack on, and what to tell the person. */
 export function packFit(manifest: PackManifest, gpu: AdapterFacts, choice: ExecutionProviderChoice = 'auto'): PackFit {
   const name = manifest.variant ? `${manifest.name} (${manifest.variant.precision})` : manifest.name;
   const gap = manifest.variant ? webGpuGap(manifest.variant.requires, gpu) : gpu.available ? null : 'no WebGPU';
   if (choice !== 'wasm' && gap === null) return { runs: 'webgpu', message: `${name} runs on this GPU (WebGPU).` };
-  const { total, largestFile } = packBytes(manifest);
+  const { largestFile } = packBytes(manifest);
+  const heap = wasmHeapEstimate(manifest).total;
   const wasmProblem =
-    total > WASM_WEIGHT_BUDGET_BYTES
-      ? `its ${formatBytes(total)} of weights do not fit WebAssembly's 4 GB memory`
+    heap > WASM_HEAP_LIMIT_BYTES
+      ? `it needs about ${formatBytes(heap)} of WebAssembly memory; a browser tab gets at most ` +
+        `${formatBytes(WASM_HEAP_LIMIT_BYTES)} (wasm32's 4 GiB)`
       : largestFile > MAX_ARRAY_BUFFER_BYTES
         ? `its largest file (${formatBytes(largestFile)}) is over the browser's 2 GB limit for one buffer`
         : null;
