@@ -6,7 +6,7 @@
  *   npm run bench:full -- [--dir DIR] [--variants fp32-fused,fp16,q8f16,q4f16] [--runtimes node,wasm]
  *                         [--scenarios first,keystroke,exemplar,click,video,accuracy] [--wasm-scenarios …]
  *                         [--threads 2] [--video-frames 5] [--torch-rerun] [--no-torch] [--out bench/results]
- *                         [--reuse]
+ *                         [--reuse | --reuse-only]
  *
  * Per variant and runtime, one child process (bench/fullSize/runPack.ts, so each peak memory is its own):
  * onnxruntime-node's CPU EP ("node") and onnxruntime-web's WASM build in Node ("wasm", the kernels a browser without
@@ -14,7 +14,8 @@
  * tools/export/torch_bench.py on the CPU (fp32, eager, the same cases and the same thread count), run once and kept
  * in DIR/torch/ (--torch-rerun to redo). Writes OUT/full-size-cpu.json and OUT/full-size-cpu.md. Each run's own
  * report is kept as OUT/.run-<runtime>-<variant>.json; `--reuse` takes those already there instead of running them
- * again (a long sweep done in parts: each run's report carries its own date).
+ * again (a long sweep done in parts: each run's report carries its own date); `--reuse-only` assembles the report
+ * from them alone and runs nothing.
  *
  * A full-size vision pass takes about a minute on this 2-core machine, so the defaults keep the count down: every
  * scenario on "node", and on "wasm" the first request, a keystroke, an exemplar change and a click (the video and
@@ -88,7 +89,7 @@ function runTorch(): void {
 
 function runPack(pack: string, runtime: 'node' | 'wasm', scen: string): Promise<RunReport> {
   const out = join(outDir, `.run-${runtime}-${pack.split('/').pop()}.json`);
-  if (args.has('reuse') && existsSync(out)) {
+  if ((args.has('reuse') || args.has('reuse-only')) && existsSync(out)) {
     console.log(`# ${runtime} ${pack}: reusing ${out}`);
     return Promise.resolve(JSON.parse(readFileSync(out, 'utf8')) as RunReport);
   }
@@ -176,6 +177,10 @@ for (const v of variants) {
         console.log(`# wasm ${v}: refused as the app refuses it — ${fit.message}`);
         continue;
       }
+    }
+    if (args.has('reuse-only') && !existsSync(join(outDir, `.run-${rt}-${v}.json`))) {
+      console.log(`# ${rt} ${v}: no run to reuse (--reuse-only)`);
+      continue;
     }
     try {
       entry.runs[rt] = await runPack(pack, rt, rt === 'wasm' ? wasmScenarios : scenarios);
