@@ -109,6 +109,7 @@ const s = (ms: number | null | undefined) => (typeof ms === 'number' ? `${(ms / 
 const gb = (b: number | null | undefined) => (typeof b === 'number' ? `${(b / 1e9).toFixed(2)} GB` : '—');
 const n3 = (x: number | null | undefined) => (typeof x === 'number' ? x.toFixed(3) : '—');
 const pct = (x: number | null | undefined) => (typeof x === 'number' ? `${(x * 100).toFixed(1)} %` : '—');
+const load = (l: [number, number] | undefined) => (l ? `${l[0].toFixed(1)} → ${l[1].toFixed(1)}` : '—');
 const ratio = (a: number | null | undefined, b: number | null | undefined) =>
   typeof a === 'number' && typeof b === 'number' && b > 0 ? `${(a / b).toFixed(2)}×` : '—';
 
@@ -127,6 +128,9 @@ export function formatReport(raw: FullSizeReport): string {
     ['exemplar change (detector)', (v) => s(v.engine?.exemplarChangeMs), s(pt?.exemplarChangeMs)],
     ['click (prompt decoder)', (v) => s(v.engine?.clickMs), s(pt?.clickMs)],
     ['video frame, 5 objects', (v) => s(v.engine?.videoFrame5Ms), s(pt?.videoFrame5Ms)],
+    ['first request: CPU time, all threads', (v) => s(v.runs.node?.cpuMs?.first), '—'],
+    ['first request: load average (start → end)', (v) => load(v.runs.node?.loadAverage?.first), '—'],
+    ['run started (UTC)', (v) => v.runs.node?.date?.slice(0, 16).replace('T', ' ') ?? '—', '—'],
     ['non-graph share of the first request', (v) => pct(v.engine?.nonGraphShare), '—'],
     ['peak resident memory', (v) => gb(v.engine?.peakRssBytes), '—'],
     ['first request vs PyTorch fp32', (v) => ratio(v.engine?.firstRequestMs, pt?.firstRequestMs), '1.00×'],
@@ -143,7 +147,8 @@ export function formatReport(raw: FullSizeReport): string {
   const lines = [
     `# Full-size SAM 3 on this machine's CPU (${r.machine.cpus} cores, ${r.machine.threads} threads), ${r.date.slice(0, 10)}`,
     '',
-    'Written by `npm run bench:full` (bench/full.ts) from one run. Engine: onnxruntime-node CPU EP, and onnxruntime-web',
+    'Written by `npm run bench:full` (bench/full.ts; runs assembled with --reuse carry their own start time and the',
+    "machine's load: wall times on this shared machine depend on it, CPU times much less). Engine: onnxruntime-node CPU EP, and onnxruntime-web",
     "WASM in Node (the kernels a browser without WebGPU runs). PyTorch: transformers' SAM 3, fp32, eager, same weights",
     '(random, calibrated: tools/export/README.md), same inputs (tools/export/bench_cases.json). Accuracy: every detector',
     'case, the accuracy set (4 images × 3 phrases), the exemplar, the click and each tracked video frame, matched to',
