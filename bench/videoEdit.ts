@@ -114,8 +114,9 @@ console.log('| measure | value |\n|---|---|');
 console.log(`| file mode, ${FRAMES} frames | ${(fileMs / 1000).toFixed(1)} s, ${fileFps.toFixed(2)} frames/s |`);
 console.log(`| click → prompted frame's result (anchor) | ${anchorMs.toFixed(0)} ms |`);
 console.log(`| click → first re-propagated frame | ${(reRun[0]?.doneAt ?? NaN).toFixed(0)} ms |`);
-console.log(`| forward (${fwd.length} frames) | ${(fwdMs / 1000).toFixed(1)} s |`);
-console.log(`| backward (${back.length} frames) | ${(backMs / 1000).toFixed(1)} s |`);
+const rate = (n: number, ms: number) => (n ? `${(n / (ms / 1000)).toFixed(2)} frames/s` : '–');
+console.log(`| forward (${fwd.length} frames) | ${(fwdMs / 1000).toFixed(1)} s, ${rate(fwd.length, fwdMs)} |`);
+console.log(`| backward (${back.length} frames) | ${(backMs / 1000).toFixed(1)} s, ${rate(back.length, backMs)} |`);
 console.log(`| whole range (click → done, ${reRun.length + 1} frames) | ${(totalMs / 1000).toFixed(1)} s |`);
 console.log(
   `| re-propagation frames/s / file mode frames/s | ${editFps.toFixed(2)} / ${fileFps.toFixed(2)} = ×${(editFps / fileFps).toFixed(2)} |`,
