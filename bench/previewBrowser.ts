@@ -5,15 +5,27 @@
 import { spawn } from 'node:child_process';
 import { chromium, type Page } from '@playwright/test';
 
-export async function withPreviewPage<T>(port: number, run: (page: Page, baseUrl: string) => Promise<T>): Promise<T> {
+/** Another checkout's build (bench:stalls serves an earlier commit's): its folder and build folder. */
+export interface PreviewBuild {
+  dir: string;
+  outDir: string;
+}
+
+export async function withPreviewPage<T>(
+  port: number,
+  run: (page: Page, baseUrl: string) => Promise<T>,
+  build?: PreviewBuild,
+): Promise<T> {
   const base = `http://127.0.0.1:${port}`;
+  const outDir = build ? ['--outDir', build.outDir] : [];
   // Its own process group, so the server (npx → node) is stopped as a whole at the end.
-  const server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], {
+  const server = spawn('npx', ['vite', 'preview', ...outDir, '--port', String(port), '--strictPort'], {
+    cwd: build?.dir,
     stdio: 'ignore',
     detached: true,
   });
   try {
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 120; i++) {
       try {
         if ((await fetch(base)).ok) break;
       } catch {
@@ -25,7 +37,7 @@ export async function withPreviewPage<T>(port: number, run: (page: Page, baseUrl
       args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-webgpu'],
     });
     try {
-      return await run(await browser.newPage({ viewport: { width: 1280, height: 800 } }), base);
+      return await run(await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true }), base);
     } finally {
       await browser.close();
     }

@@ -13,11 +13,12 @@
  * temp folder with `git archive` and built there once (node_modules linked); this tree is built in test mode (its
  * hooks) into .bench/stalls-dist. Demo pack on WASM. Ports: E2E_PORT (default 4185) and the next one.
  */
-import { execSync, spawn } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeTree, DEFAULT_BEFORE, ROOT } from './beforeTree';
-import { chromium, type JSHandle, type Page } from '@playwright/test';
+import { withPreviewPage } from './previewBrowser';
+import { type JSHandle, type Page } from '@playwright/test';
 import { dropDataTransfer, scenePng, waitForStartup } from '../e2e/helpers';
 import { clipDataTransfer, dropOnVideoStage } from '../e2e/videoClips';
 import { randomScene } from '../tools/scenes/scene';
@@ -243,28 +244,10 @@ function folderFiles() {
 }
 
 async function runBuild(build: Build, port: number): Promise<Record<string, Stalls>> {
-  const server = spawn('npx', ['vite', 'preview', '--outDir', build.outDir, '--port', String(port), '--strictPort'], {
-    cwd: build.dir,
-    stdio: 'ignore',
-    detached: true,
-  });
-  const base = `http://127.0.0.1:${port}`;
   const out: Record<string, Stalls> = {};
-  try {
-    for (let i = 0; i < 120; i++) {
-      try {
-        if ((await fetch(base)).ok) break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-webgpu'],
-    });
-    try {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-      const page = await context.newPage();
+  await withPreviewPage(
+    port,
+    async (page, base) => {
       await page.addInitScript({ content: PROBE });
       await page.goto(`${base}/?ep=wasm`);
       await waitForStartup(page);
@@ -291,12 +274,9 @@ async function runBuild(build: Build, port: number): Promise<Record<string, Stal
         out.b = await measure(page, () => folderRunAndReview(page, files), `b-${port}`);
         if (SCENARIOS.includes('c')) out.c = await measure(page, () => datasetExport(page), `c-${port}`);
       }
-    } finally {
-      await browser.close();
-    }
-  } finally {
-    if (server.pid) process.kill(-server.pid);
-  }
+    },
+    build,
+  );
   return out;
 }
 
