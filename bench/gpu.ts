@@ -21,13 +21,11 @@ import { createEngine, type Engine } from '../workers/engine/engine';
 import { createNodeRuntime } from '../workers/ort/nodeRuntime';
 import { MemoryByteStore } from '../workers/packs/byteStore';
 import { nodePackDirectory } from '../workers/packs/nodePackDirectory';
-import { decodePng } from '../tools/scenes/png';
 import { decodeMaskToFrame } from '../workers/core/rle';
 import { maskIou } from '../workers/core/masks';
-import type { RgbaImage } from '../workers/protocol/api';
-import type { ObjectPrompt, SegmentRequest } from '../workers/protocol/prompts';
+import type { ObjectPrompt } from '../workers/protocol/prompts';
 import type { SegmentResult } from '../workers/protocol/results';
-import cases from '../tools/export/bench_cases.json' with { type: 'json' };
+import { caseImage, cases, concept, rolled } from './fullSize/cases';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i++) {
@@ -85,32 +83,6 @@ async function gpuPeak<T>(fn: () => Promise<T>): Promise<{ value: T; peakBytes: 
   return { value, peakBytes: Math.max(0, peak - base) };
 }
 
-function image(id: string): RgbaImage {
-  const entry = cases.images.find((i) => i.id === id)!;
-  const png = decodePng(new Uint8Array(readFileSync(join(root, entry.path))));
-  return { width: png.width, height: png.height, data: png.data };
-}
-
-/** numpy.roll of the RGBA image by (dx, dy), wrapping: frame k of the video case. */
-function rolled(img: RgbaImage, dx: number, dy: number): RgbaImage {
-  const { width: w, height: h } = img;
-  const out = new Uint8ClampedArray(w * h * 4);
-  for (let y = 0; y < h; y++) {
-    const sy = (((y - dy) % h) + h) % h;
-    for (let x = 0; x < w; x++) {
-      const sx = (((x - dx) % w) + w) % w;
-      out.set(img.data.subarray((sy * w + sx) * 4, (sy * w + sx) * 4 + 4), (y * w + x) * 4);
-    }
-  }
-  return { width: w, height: h, data: out };
-}
-
-const concept = (phrase: string, boxes: SegmentRequest['concepts'][number]['boxes'] = []) => ({
-  id: phrase,
-  phrase,
-  boxes,
-});
-
 interface PackReport {
   pack: string;
   variant: string;
@@ -157,7 +129,7 @@ async function benchPack(dir: string): Promise<PackReport> {
   };
   const { engine, info } = await openEngine(dir);
   for (const g of info.graphs) report.providers[g.role] = `${g.executionProvider} (${g.reason})`;
-  const first = image(cases.firstRequest.image);
+  const first = caseImage(cases.firstRequest.image, root);
 
   // First image request: a new image each repeat (vision runs again), one phrase; stages from the engine's timings.
   await step('firstRequest', async () => {
@@ -181,7 +153,7 @@ async function benchPack(dir: string): Promise<PackReport> {
     report.peakGpuBytes.firstRequest = peakBytes;
   });
 
-  const img = await engine.openImage({ kind: 'rgba', name: 'k.png', image: image(cases.keystrokes.image) });
+  const img = await engine.openImage({ kind: 'rgba', name: 'k.png', image: caseImage(cases.keystrokes.image, root) });
   await engine.segment({ imageId: img.imageId, concepts: [concept(cases.firstRequest.phrase)], scoreThreshold: 0.5 });
 
   await step('keystroke', async () => {
@@ -237,7 +209,7 @@ async function benchPack(dir: string): Promise<PackReport> {
   });
 
   // Video: frame k = the image rolled by k·shift; n objects seeded on frame 0 with grid-cell boxes.
-  const base = image(cases.video.image);
+  const base = caseImage(cases.video.image, root);
   for (const n of cases.video.objectCounts) {
     await step(`videoFrame.${n}`, async () => {
       const { peakBytes } = await gpuPeak(async () => {
@@ -289,7 +261,7 @@ async function accuracy(engine: Engine): Promise<Record<string, unknown> | undef
   if (!dir || !existsSync(join(dir, 'goldens', 'index.json'))) return undefined;
   const { Goldens } = await import('../tests/parity/fixtures');
   const g = new Goldens(dir);
-  const img = await engine.openImage({ kind: 'rgba', name: 'a.png', image: image(cases.firstRequest.image) });
+  const img = await engine.openImage({ kind: 'rgba', name: 'a.png', image: caseImage(cases.firstRequest.image, root) });
   const r: SegmentResult = await engine.segment({
     imageId: img.imageId,
     concepts: [concept(cases.firstRequest.phrase)],

@@ -29,6 +29,7 @@ import { Goldens } from '../../tests/parity/fixtures';
 import { caseImage, cases, clickObject, concept, exemplarConcept, gridObjects, videoFrame } from './cases';
 import { matchDetections, matchMasks, summarise, type CaseAccuracy, type TorchDetection } from './compare';
 import { peakRssBytes, watchWasmHeap } from './memory';
+import type { RunReport } from './report';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i++) {
@@ -58,25 +59,8 @@ const graphMs = (t: Record<string, number>) => GRAPH_STAGES.reduce((n, s) => n +
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : null);
 const log = (m: string) => console.error(`[${runtimeKind} ${packDir.split('/').pop()}] ${m}`);
 
-interface Report {
-  pack: string;
-  runtime: string;
-  threads: number;
-  providers: Record<string, string>;
-  openMs: number;
-  timingsMs: Record<string, number | null>;
-  graphRuns: Record<string, Record<string, number>>;
-  nonGraphShare: number | null;
-  peakRssBytes: number;
-  wasmHeapBytes: number | null;
-  accuracy: ReturnType<typeof summarise> | null;
-  errors: Record<string, string>;
-  /** When this run started (bench:full --reuse assembles runs made at different times). */
-  date: string;
-  /** CPU time per scenario (all threads) and the 1-minute load average at its start and end. */
-  cpuMs: Record<string, number>;
-  loadAverage: Record<string, [number, number]>;
-}
+/** A run's report, with the fields bench:full's older runs may lack always written. */
+type Report = RunReport & Required<Pick<RunReport, 'date' | 'cpuMs' | 'loadAverage'>>;
 
 const report: Report = {
   date: new Date().toISOString(),
