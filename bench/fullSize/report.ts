@@ -54,17 +54,9 @@ export interface FullSizeReport {
   machine: { cpus: number; threads: number };
   dir: string;
   export: { seconds: number; peakRssBytes: number; stages: Record<string, unknown> } | null;
-  pytorch: {
-    firstRequestMs: number | null;
-    visionMs: number | null;
-    textMs: number | null;
-    detectorMs: number | null;
-    keystrokeMs: number | null;
-    exemplarChangeMs: number | null;
-    clickMs: number | null;
-    videoFrame5Ms: number | null;
-    env: Record<string, unknown>;
-  } | null;
+  /** PyTorch fp32's figures for the same scenarios (no non-graph share or memory: it has no engine around it). */
+  pytorch:
+    (Omit<EngineFigures, 'nonGraphShare' | 'peakRssBytes' | 'wasmHeapBytes'> & { env: Record<string, unknown> }) | null;
   variants: Record<string, VariantEntry>;
   browser: { variant: string; firstMasksMs: number; peakBytes: number; [k: string]: unknown } | null;
 }

@@ -30,6 +30,7 @@ import { caseImage, cases, clickObject, concept, exemplarConcept, gridObjects, v
 import { matchDetections, matchMasks, summarise, type CaseAccuracy, type TorchDetection } from './compare';
 import { peakRssBytes, watchWasmHeap } from './memory';
 import type { RunReport } from './report';
+import { GRAPH_ROLES } from '../../workers/protocol/manifest';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i++) {
@@ -45,17 +46,8 @@ const torchDir = args.get('torch') || '';
 const outFile = args.get('out')!;
 const heap = runtimeKind === 'wasm' ? watchWasmHeap() : null;
 
-const GRAPH_STAGES = [
-  'vision',
-  'text',
-  'detector',
-  'tracker',
-  'trackerVision',
-  'memoryDecoder',
-  'memoryAttention',
-  'memoryEncoder',
-];
-const graphMs = (t: Record<string, number>) => GRAPH_STAGES.reduce((n, s) => n + (t[s] ?? 0), 0);
+/** Time in graphs: the timings named by graph role (the engine times each graph under its role). */
+const graphMs = (t: Record<string, number>) => GRAPH_ROLES.reduce((n, role) => n + (t[role] ?? 0), 0);
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : null);
 const log = (m: string) => console.error(`[${runtimeKind} ${packDir.split('/').pop()}] ${m}`);
 
