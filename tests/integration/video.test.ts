@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoEngine } from '../helpers/demoPackEngine';
-import { buildPack } from '../../tools/demo-pack/pack';
+import { buildPack, type PackVariant } from '../../tools/demo-pack/pack';
 import { createEngine } from '../../workers/engine/engine';
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
@@ -56,11 +56,11 @@ const centreX = (r: VideoFrameResult, id: number) => {
   return (b[0] + b[2]) / 2;
 };
 
-/** The demo pack without its memory graphs: the engine's prompt-decoder fallback. */
-async function fallbackEngine(): Promise<Engine> {
+/** The engine on one of the demo pack's variants, built in memory. */
+async function variantEngine(variant: PackVariant): Promise<Engine> {
   const engine = createEngine({ createRuntime: () => createNodeRuntime(), store: new MemoryByteStore() });
   await engine.init();
-  const files = buildPack('dual-no-memory');
+  const files = buildPack(variant);
   await engine.openPack({
     kind: 'files',
     files: Object.entries(files).map(([path, b]) => ({
@@ -70,6 +70,9 @@ async function fallbackEngine(): Promise<Engine> {
   });
   return engine;
 }
+
+/** The demo pack without its memory graphs: the engine's prompt-decoder fallback. */
+const fallbackEngine = () => variantEngine('dual-no-memory');
 
 for (const [mode, makeEngine] of [
   ['memory', demoEngine],
@@ -151,6 +154,27 @@ for (const [mode, makeEngine] of [
     });
   });
 }
+
+describe('a vision graph whose top level already holds no_memory_embedding (HF semantics)', () => {
+  test('tracks exactly as the raw-top-level pack: the memory path takes the raw level back', async () => {
+    // The variant's image_embeddings.2 = raw + a large no_memory_embedding (in its constants.json too) and its
+    // manifest says trackerTopLevel 'plus-no-memory'. Fed unchanged to the memory encoder, that offset drowns the
+    // remembered colour and the tracker loses the square between detections.
+    const frames = Array.from({ length: 12 }, (_, t) => [square(20 + 6 * t, 60), square(200, 150, 'red', 30)]);
+    const raw = await track(await demoEngine(), frames, { detectEvery: 6 });
+    const plus = await track(await variantEngine('dual-plus-no-memory'), frames, { detectEvery: 6 });
+    for (const [t, r] of plus.entries()) {
+      assert.deepEqual(ids(r), [1, 2], `frame ${t}`);
+      assert.deepEqual(
+        r.instances.map((i) => i.boxXyxyPx),
+        raw[t].instances.map((i) => i.boxXyxyPx),
+        `frame ${t}`,
+      );
+      assert.ok(Math.abs(centreX(r, 1) - (40 + 6 * t)) <= 2, `frame ${t}: x ${centreX(r, 1)}`);
+    }
+    assert.equal(plus[3].graphRuns.detector, 0, 'frame 3 is carried by the memory graphs');
+  });
+});
 
 describe('prompts added on a frame apply from that frame on', () => {
   test('a negative box added at frame 10 removes the track inside it; the other keeps its ID', async () => {

@@ -1,6 +1,6 @@
 /**
  * Writes the demo pack to `<outDir>/packs/demo/` and the sample images to `<outDir>/samples/`.
- * Usage: npx tsx tools/demo-pack/make.ts [--variant dual|split|dual-no-memory] [outDir]   (default: dual, public)
+ * Usage: npx tsx tools/demo-pack/make.ts [--variant dual|split|dual-no-memory|dual-plus-no-memory] [outDir]   (default: dual, public)
  * The committed pack is the `dual` variant; `split` (a usls-v2 vision graph plus a separate tracker encoder) and
  * `dual-no-memory` (no video memory graphs) are for tests and are written with
  * `writeDemoPack(dir, { variant })` or `--variant <variant> <outDir>`.

@@ -275,20 +275,23 @@ export function buildMemoryAttentionGraph(): Uint8Array {
   return g.toBytes();
 }
 
-/** constants.json: small deterministic values (the demo graphs ignore positions); no_memory_embedding is 0. */
+/**
+ * constants.json: small deterministic values (the demo graphs ignore positions); no_memory_embedding is 0 unless
+ * given (the test variant whose vision graph adds it to its top level).
+ */
 export interface MemoryConstantsJson {
   memory_temporal_positional_encoding: number[][];
   no_memory_embedding: number[];
   object_pointer_tpos_proj: { weight: number[][]; bias: number[] };
 }
 
-export function buildMemoryConstants(): MemoryConstantsJson {
+export function buildMemoryConstants(noMemoryEmbedding?: number[]): MemoryConstantsJson {
   const round = (v: number) => Math.round(v * 1e4) / 1e4;
   return {
     memory_temporal_positional_encoding: range(NUM_MASKMEM, (r) =>
       range(MEMORY_DIM, (c) => round(0.1 * Math.sin((r + 1) * (c + 1) * 0.1))),
     ),
-    no_memory_embedding: range(FEAT_DIM, () => 0),
+    no_memory_embedding: noMemoryEmbedding ?? range(FEAT_DIM, () => 0),
     // Identity on the first 64 dims of the pointer's sine temporal encoding.
     object_pointer_tpos_proj: {
       weight: range(MEMORY_DIM, (o) => range(FEAT_DIM, (i) => (i === o ? 1 : 0))),

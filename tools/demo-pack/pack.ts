@@ -20,8 +20,14 @@ import { buildTrackerGraph } from './trackerGraph.ts';
 import { buildVisionGraph, INPUT_SIZE } from './visionGraph.ts';
 
 export const PACK_DIR = 'packs/demo';
-export type PackVariant = 'dual' | 'split' | 'dual-no-memory';
-export const PACK_VARIANTS: readonly PackVariant[] = ['dual', 'split', 'dual-no-memory'];
+export type PackVariant = 'dual' | 'split' | 'dual-no-memory' | 'dual-plus-no-memory';
+export const PACK_VARIANTS: readonly PackVariant[] = ['dual', 'split', 'dual-no-memory', 'dual-plus-no-memory'];
+/**
+ * The `dual-plus-no-memory` variant (tests only) emits `image_embeddings.2` + this vector, as HF-based exports do,
+ * and puts it in constants.json: its video memory must equal the committed pack's, whose top level is raw. Large
+ * enough that a memory encoder fed the top level unchanged would see no dominant colour.
+ */
+export const TEST_NO_MEMORY_EMBEDDING = Float32Array.from({ length: 256 }, (_, c) => 1 + (c % 3) * 0.5);
 /** The video memory graphs and their constants (the `dual` variant only). */
 export const MEMORY_FILES = [
   'memory-decoder.onnx',
@@ -42,7 +48,8 @@ export const PACK_FILES = [
 /** Extra files of the split variant. */
 export const SPLIT_EXTRA_FILES = ['tracker-vision.onnx'] as const;
 
-const withMemory = (variant: PackVariant) => variant === 'dual';
+const withMemory = (variant: PackVariant) => variant === 'dual' || variant === 'dual-plus-no-memory';
+const plusNoMemory = (variant: PackVariant) => variant === 'dual-plus-no-memory';
 
 export function fileRef(path: string, bytes: Uint8Array): PackFileRef {
   return { path, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -80,6 +87,7 @@ export function buildManifest(files: Record<string, Uint8Array>, variant: PackVa
         file: ref('vision.onnx'),
         contract: variant === 'split' ? 'usls-v2-vision' : 'dual-encoder',
         ioDtype: 'float32',
+        ...(plusNoMemory(variant) ? { trackerTopLevel: 'plus-no-memory' as const } : {}),
       },
       text: { file: ref('text.onnx'), contract: 'usls-v2-text', ioDtype: 'float32' },
       detector: {
@@ -135,7 +143,10 @@ export function buildManifest(files: Record<string, Uint8Array>, variant: PackVa
 /** Every file of the pack, keyed by its path relative to the pack folder. */
 export function buildPack(variant: PackVariant = 'dual'): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {
-    'vision.onnx': buildVisionGraph(variant === 'split' ? 'usls-v2-vision' : 'dual-encoder'),
+    'vision.onnx': buildVisionGraph(
+      variant === 'split' ? 'usls-v2-vision' : 'dual-encoder',
+      plusNoMemory(variant) ? TEST_NO_MEMORY_EMBEDDING : undefined,
+    ),
     'text.onnx': buildTextGraph(),
     'detector.onnx': buildDetectorGraph(),
     'tracker.onnx': buildTrackerGraph(),
@@ -145,7 +156,10 @@ export function buildPack(variant: PackVariant = 'dual'): Record<string, Uint8Ar
           'memory-decoder.onnx': buildMemoryDecoderGraph(),
           'memory-attention.onnx': buildMemoryAttentionGraph(),
           'memory-encoder.onnx': buildMemoryEncoderGraph(),
-          'constants.json': new TextEncoder().encode(JSON.stringify(buildMemoryConstants()) + '\n'),
+          'constants.json': new TextEncoder().encode(
+            JSON.stringify(buildMemoryConstants(plusNoMemory(variant) ? [...TEST_NO_MEMORY_EMBEDDING] : undefined)) +
+              '\n',
+          ),
         }
       : {}),
     'tokenizer.json': new TextEncoder().encode(JSON.stringify(buildTokenizerJson()) + '\n'),

@@ -50,7 +50,14 @@ function sinePositionEncoding(g: GraphBuilder): string {
   return g.op('Sin', [both]);
 }
 
-export function buildVisionGraph(variant: VisionVariant = 'dual-encoder'): Uint8Array {
+/**
+ * `noMemoryEmbedding`: added to `image_embeddings.2` per channel, as transformers' `Sam3TrackerModel` and our own
+ * export do (the pack then says `trackerTopLevel: 'plus-no-memory'`); the committed pack emits the raw level.
+ */
+export function buildVisionGraph(
+  variant: VisionVariant = 'dual-encoder',
+  noMemoryEmbedding?: Float32Array,
+): Uint8Array {
   const g = new GraphBuilder(variant === 'sam3-tracker-vision' ? 'demo_tracker_vision' : 'demo_vision');
   const inputName = variant === 'usls-v2-vision' ? 'images' : 'pixel_values';
   const images = g.input(inputName, 'float32', [1, 3, INPUT_SIZE, INPUT_SIZE]);
@@ -104,8 +111,10 @@ export function buildVisionGraph(variant: VisionVariant = 'dual-encoder'): Uint8
     g.output('fpn_position_encoding_2', sinePositionEncoding(g), 'float32', [1, FEAT_DIM, GRID2, GRID2]);
   }
   if (variant !== 'usls-v2-vision')
-    levels.forEach(([f, n], i) =>
-      g.output(`image_embeddings.${i}`, padChannels(g, f, EMB_DIMS[i]), 'float32', [1, EMB_DIMS[i], n, n]),
-    );
+    levels.forEach(([f, n], i) => {
+      const emb = padChannels(g, f, EMB_DIMS[i]);
+      const top = i === 2 && noMemoryEmbedding ? g.add(emb, g.f32(noMemoryEmbedding, [1, EMB_DIMS[2], 1, 1])) : emb;
+      g.output(`image_embeddings.${i}`, top, 'float32', [1, EMB_DIMS[i], n, n]);
+    });
   return g.toBytes();
 }

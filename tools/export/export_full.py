@@ -117,12 +117,13 @@ def run_memory(a: argparse.Namespace) -> None:
     from export_pack import export_memory
 
     pair = _pair(a)
-    _free(pair.tracker)
+    _free(pair.tracker.vision_encoder.backbone, pair.tracker.prompt_encoder, pair.tracker.mask_decoder)
     if a.checkpoint:
         video = M.video_from_checkpoint(a.checkpoint)
     else:
         saved = json.loads((a.out / "pack" / "random-full.json").read_text())
-        video = M.build_random_full_video(int(saved["seed"]), pair.detector)
+        video = M.build_random_full_video(int(saved["seed"]), pair)  # takes the tracker's neck + no_memory_embedding
+    _free(pair.tracker)
     size = pair.input_size
     del pair
     gc.collect()
@@ -141,15 +142,16 @@ def run_manifest(a: argparse.Namespace) -> None:
     pack = a.out / "pack"
     if a.checkpoint:
         cfg = tf.Sam3Config.from_pretrained(a.checkpoint)
+        tracker_cfg = tf.Sam3TrackerConfig.from_pretrained(a.checkpoint)
         source, pack_id = f"checkpoint {a.checkpoint}", a.id or "sam3-" + Path(a.checkpoint).name
     else:
-        cfg = tf.Sam3Config()
+        cfg, tracker_cfg = tf.Sam3Config(), tf.Sam3TrackerConfig()
         seed = json.loads((pack / "random-full.json").read_text())["seed"]
         source, pack_id = f"full-size default config, random weights, seed {seed}", a.id or "sam3-random-full"
     tok = pack / "tokenizer.json"
     if a.tokenizer.resolve() != tok.resolve():
         shutil.copyfile(a.tokenizer, tok)
-    pair = SimpleNamespace(detector=SimpleNamespace(config=cfg), source=source,
+    pair = SimpleNamespace(detector=SimpleNamespace(config=cfg), tracker_config=tracker_cfg, source=source,
                            input_size=int(cfg.vision_config.backbone_config.image_size))
     files = GraphFiles(vision=pack / "vision.onnx", text=pack / "text.onnx", detector=pack / "detector.onnx",
                        tracker=pack / "tracker.onnx", tokenizer=tok, memoryDecoder=pack / "mask_decoder.onnx",

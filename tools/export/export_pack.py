@@ -334,9 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     video = None
     if not a.no_memory:
         if a.tiny:
-            video = build_tiny_video(a.seed, pair.detector)
+            video = build_tiny_video(a.seed, pair)
         elif a.random_full:
-            video = build_random_full_video(a.seed, pair.detector)
+            video = build_random_full_video(a.seed, pair)
         else:
             video = video_from_checkpoint(a.checkpoint)
     res = export_all(pair, a.out, a.opset, tok, pack_id, pack_id, video=video)

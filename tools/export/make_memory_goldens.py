@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     g = GoldenWriter(a.out / "memory" / "goldens")
     pair = build_tiny(a.seed)
     S = pair.input_size
-    video = st.run("build_video", lambda: build_tiny_video(a.seed, pair.detector))
+    video = st.run("build_video", lambda: build_tiny_video(a.seed, pair))
     if video is None:
         g.write({"errors": st.errors, "maxAbsDiff": st.diffs})
         return 1

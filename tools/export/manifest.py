@@ -45,6 +45,15 @@ def add_memory_entries(manifest: dict[str, Any], root: Path, files: GraphFiles) 
     return manifest
 
 
+def tracker_top_level(tracker_config: Any) -> str:
+    """What image_embeddings.2 holds. wrappers.DualVisionEncoder adds no_memory_embedding where
+    Sam3TrackerModel.get_image_embeddings does: to the last level the tracker neck emits, before the list is cut to
+    backbone_feature_sizes. With a 4-level neck (transformers' default, SAM 3's: scale factors 4, 2, 1, 0.5) that level
+    is dropped and image_embeddings.2 is raw; a 3-level neck's level 2 has it added."""
+    v = tracker_config.vision_config
+    return "raw" if len(v.scale_factors) > len(v.backbone_feature_sizes) else "plus-no-memory"
+
+
 def build_manifest(root: Path, files: GraphFiles, pair: Any, pack_id: str, name: str) -> dict[str, Any]:
     queries = int(pair.detector.config.detr_decoder_config.num_queries)
     manifest: dict[str, Any] = {
@@ -64,7 +73,8 @@ def build_manifest(root: Path, files: GraphFiles, pair: Any, pack_id: str, name:
             "eotId": 49407,
         },
         "graphs": {
-            "vision": {"file": file_ref(files.vision, root), "contract": "dual-encoder", "ioDtype": "float32"},
+            "vision": {"file": file_ref(files.vision, root), "contract": "dual-encoder", "ioDtype": "float32",
+                       "trackerTopLevel": tracker_top_level(pair.tracker_config)},
             "text": {"file": file_ref(files.text, root), "contract": "usls-v2-text", "ioDtype": "float32"},
             "detector": {
                 "file": file_ref(files.detector, root),

@@ -19,6 +19,10 @@ class Sam3Pair:
     source: str
     calibration: dict[str, float] | None = None  # --random-full: what calibrate_to_threshold set
 
+    @property
+    def tracker_config(self) -> Any:
+        return self.tracker.config
+
 
 def tiny_vision_config() -> dict[str, Any]:
     grid = TINY_INPUT_SIZE // 14
@@ -400,9 +404,31 @@ def calibrate_tiny_video(video: Any) -> None:
         video.mask_decoder.iou_prediction_head.proj_out.weight.mul_(20.0)
 
 
-def _random_video(tf: Any, seed: int, config: Any, detector: Any) -> Any:
+def share_tracker_parts(video: Any, tracker: Any) -> list[str]:
+    """The video model's tracker neck and no_memory_embedding become the tracker's, where their shapes agree: in
+    facebook/sam3 Sam3TrackerModel and Sam3TrackerVideoModel load one set of tracker weights, so the vision graph's
+    tracker embeddings (made with the tracker's neck, + its no_memory_embedding) are what the video model computes
+    too. Without this a random pack's video memory runs on another neck's features than PyTorch's video model. The
+    tiny video model is 64 wide and its tracker 32, so nothing is shared there (its goldens stay as they are)."""
+    import torch
+
+    shared: list[str] = []
+    src, dst = tracker.vision_encoder.neck.state_dict(), video.vision_encoder.neck.state_dict()
+    if src.keys() == dst.keys() and all(src[k].shape == dst[k].shape for k in src):
+        video.vision_encoder.neck.load_state_dict(src)
+        shared.append("vision_encoder.neck")
+    if tracker.no_memory_embedding.shape == video.no_memory_embedding.shape:
+        with torch.no_grad():
+            video.no_memory_embedding.copy_(tracker.no_memory_embedding)
+        shared.append("no_memory_embedding")
+    log(f"video model shares the tracker's {shared or 'nothing (other widths)'}")
+    return shared
+
+
+def _random_video(tf: Any, seed: int, config: Any, detector: Any, tracker: Any) -> Any:
     """Random Sam3TrackerVideoModel (seed + 3) on the detector's trunk (one trunk, as in facebook/sam3), zero inits
-    made random (seed + 4) and calibrated; shared by --tiny and --random-full."""
+    made random (seed + 4) and calibrated, with the tracker's neck and no_memory_embedding where the widths agree
+    (`share_tracker_parts`); shared by --tiny and --random-full."""
     import torch
 
     if not hasattr(tf, "Sam3TrackerVideoModel"):
@@ -412,21 +438,23 @@ def _random_video(tf: Any, seed: int, config: Any, detector: Any) -> Any:
     res = video.vision_encoder.backbone.load_state_dict(detector.vision_encoder.backbone.state_dict())
     log(f"video backbone <- detector backbone: {res}")
     randomize_zero_inits(video, seed + 4)
+    share_tracker_parts(video, tracker)
     calibrate_tiny_video(video)
     force_eager(video)
     video.eval()
     return video
 
 
-def build_tiny_video(seed: int, detector: Any) -> Any:
+def build_tiny_video(seed: int, pair: Sam3Pair) -> Any:
     tf = require_transformers()
-    return _random_video(tf, seed, _build_video_config(tf), detector)
+    return _random_video(tf, seed, _build_video_config(tf), pair.detector, pair.tracker)
 
 
-def build_random_full_video(seed: int, detector: Any) -> Any:
-    """transformers' default Sam3TrackerVideoConfig (hidden 256, memory 64, 1008²), random, on the detector's trunk."""
+def build_random_full_video(seed: int, pair: Sam3Pair) -> Any:
+    """transformers' default Sam3TrackerVideoConfig (hidden 256, memory 64, 1008²), random, on the detector's trunk,
+    with the tracker's neck and no_memory_embedding."""
     tf = require_transformers()
-    return _random_video(tf, seed, tf.Sam3TrackerVideoConfig(), detector)
+    return _random_video(tf, seed, tf.Sam3TrackerVideoConfig(), pair.detector, pair.tracker)
 
 
 def video_from_checkpoint(checkpoint: str) -> Any:

@@ -79,18 +79,34 @@ def median(xs: list[float]) -> float:
     return round(statistics.median(xs), 3) if xs else float("nan")
 
 
+def pack_constants_match(pack: Path, video: Any) -> bool | None:
+    """Whether the pack's constants.json holds this video model's no_memory_embedding (a pack exported before the
+    video model shared the tracker's does not: its video case would not be comparable); None without the file."""
+    path = pack / "constants.json"
+    if not path.exists():
+        return None
+    import numpy as np
+
+    saved = np.asarray(json.loads(path.read_text())["no_memory_embedding"], dtype=np.float32)
+    ours = video.no_memory_embedding.detach().reshape(-1).float().numpy()
+    diff = float(np.max(np.abs(saved - ours)))
+    log(f"pack constants.json no_memory_embedding vs the video model: max |diff| {diff:.3g}")
+    return diff < 1e-6
+
+
 def build_models(a: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
     import models as M
 
     if a.tiny:
         pair = M.build_tiny(a.seed)
-        video = M.build_tiny_video(a.seed, pair.detector)
+        video = M.build_tiny_video(a.seed, pair)
         info = {"source": pair.source, "seed": a.seed}
     elif a.random_full:
         saved = json.loads((a.random_full / "random-full.json").read_text())
         pair = M.build_random_full(int(saved["seed"]), calibration=saved["calibration"])
-        video = M.build_random_full_video(int(saved["seed"]), pair.detector)
-        info = {"source": pair.source, "seed": saved["seed"], "calibration": saved["calibration"]}
+        video = M.build_random_full_video(int(saved["seed"]), pair)
+        info = {"source": pair.source, "seed": saved["seed"], "calibration": saved["calibration"],
+                "packConstantsMatch": pack_constants_match(a.random_full, video)}
     else:
         pair = M.build_from_checkpoint(a.checkpoint)
         video = M.video_from_checkpoint(a.checkpoint)

@@ -112,6 +112,17 @@ describe('validateManifest', () => {
     );
   });
 
+  test("the tracker embeddings' top level: raw or + no_memory_embedding", () => {
+    const m = structuredClone(sampleManifest()) as Json;
+    m.graphs.vision.trackerTopLevel = 'plus-no-memory';
+    assert.equal(validateManifest(m).graphs.vision.trackerTopLevel, 'plus-no-memory');
+    assert.equal(validateManifest(sampleManifest()).graphs.vision.trackerTopLevel, undefined);
+    invalidWith(
+      (m) => (m.graphs.vision.trackerTopLevel = 'with-no-memory'),
+      /graphs\.vision\.trackerTopLevel must be one of 'raw', 'plus-no-memory'/,
+    );
+  });
+
   test('detector fields', () => {
     invalidWith(
       (m) => (m.graphs.detector.queries = 0),

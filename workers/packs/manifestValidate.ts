@@ -18,6 +18,7 @@ import type {
   TextGraphEntry,
   TokenizerEntry,
   VisionContract,
+  TrackerTopLevel,
   VisionGraphEntry,
 } from '../protocol/manifest';
 import { GRAPH_ROLES } from '../protocol/manifest';
@@ -199,6 +200,7 @@ function readGraphs(graphs: JsonObject, options: ValidateOptions): PackManifest[
   const vision: VisionGraphEntry = {
     contract: oneOfAt(visionObj, 'contract', 'graphs.vision', VISION_CONTRACTS),
     ...readGraphBase(visionObj, 'graphs.vision', options),
+    ...readTrackerTopLevel(visionObj, 'graphs.vision'),
   };
   const textObj = objectAt(graphs.text, 'graphs.text');
   const text: TextGraphEntry = {
@@ -235,9 +237,15 @@ function readGraphs(graphs: JsonObject, options: ValidateOptions): PackManifest[
     result.trackerVision = {
       contract: oneOfAt(obj, 'contract', 'graphs.trackerVision', TRACKER_VISION_CONTRACTS),
       ...readGraphBase(obj, 'graphs.trackerVision', options),
+      ...readTrackerTopLevel(obj, 'graphs.trackerVision'),
     };
   }
   return result;
+}
+
+function readTrackerTopLevel(obj: JsonObject, path: string): { trackerTopLevel?: TrackerTopLevel } {
+  const level = optionalOneOfAt(obj, 'trackerTopLevel', path, ['raw', 'plus-no-memory'] as const);
+  return level === undefined ? {} : { trackerTopLevel: level };
 }
 
 function readDetector(obj: JsonObject, options: ValidateOptions): DetectorGraphEntry {

@@ -1,6 +1,7 @@
 /**
- * Binds the video memory graphs (jax-image-tools contract) to one frame: the tracker neck's raw top level and
- * the detector neck's position encoding, read once, as the memory propagator's decode / attend / encode steps.
+ * Binds the video memory graphs (jax-image-tools contract) to one frame: the tracker neck's raw top level (taken
+ * from the vision graph's, less `no_memory_embedding` where the pack says the graph added it) and the detector neck's
+ * position encoding, read once, as the memory propagator's decode / attend / encode steps.
  *
  * What every tracked object reads on this frame — the raw and no-memory top levels, the token-major features and
  * their positions — is made once per frame, and on WebGPU written to the GPU once (`runtime.upload`), so each
@@ -8,6 +9,7 @@
  */
 import type { GraphRuntime, GraphValue } from '../ort/graphRuntime';
 import type { OpenPack } from '../graphs/openPackGraphs';
+import type { PackManifest, TrackerTopLevel } from '../protocol/manifest';
 import type { TrackerEmbeddings } from './clickRefine';
 import type { MemoryFrame, DecodeOutput } from '../tracking/memoryPropagator';
 import { resizeBilinear } from '../core/masks';
@@ -27,6 +29,33 @@ export function fromTokens(tokensMajor: Float32Array, channels: number, tokens: 
   return out;
 }
 
+/** How the pack's tracker embeddings hold their top level (from the graph that makes them). */
+export function trackerTopLevel(manifest: PackManifest): TrackerTopLevel {
+  const g = manifest.graphs;
+  return (g.trackerVision ?? g.vision).trackerTopLevel ?? 'raw';
+}
+
+/**
+ * The raw top level (what the memory encoder and memory attention take) and raw + `no_memory_embedding` (what a
+ * conditioning frame's decoder takes, reference.md §8) from the tracker neck's top level [1,C,g,g], whichever of the
+ * two the vision graph emits (`trackerTopLevel`).
+ */
+export function splitTopLevel(
+  top: Float32Array,
+  channels: number,
+  noMemory: Float32Array,
+  level: TrackerTopLevel,
+): { raw: Float32Array; withNoMemory: Float32Array } {
+  const T = top.length / channels;
+  const sign = level === 'raw' ? 1 : -1;
+  const other = new Float32Array(top.length);
+  for (let c = 0; c < channels; c++) {
+    const add = sign * noMemory[c];
+    for (let t = c * T, end = t + T; t < end; t++) other[t] = top[t] + add;
+  }
+  return level === 'raw' ? { raw: top, withNoMemory: other } : { raw: other, withNoMemory: top };
+}
+
 export async function bindMemoryFrame(
   pack: OpenPack,
   runtime: GraphRuntime,
@@ -39,15 +68,15 @@ export async function bindMemoryFrame(
   const names = pack.memory!.names;
   const constants = pack.memory!.constants;
   const S = pack.manifest.inputSize;
-  const raw = await embeddings.emb2.read(); // [1,256,g,g] raw top level
-  const [, C, gh, gw] = raw.dims;
+  const top = await embeddings.emb2.read(); // [1,256,g,g] the tracker neck's top level
+  const [, C, gh, gw] = top.dims;
   const T = gh * gw;
-  const feats2 = raw.data as Float32Array;
-  const withNoMemory = new Float32Array(feats2.length);
-  for (let c = 0; c < C; c++) {
-    const add = constants.noMemoryEmbedding[c];
-    for (let t = c * T, end = t + T; t < end; t++) withNoMemory[t] = feats2[t] + add;
-  }
+  const { raw: feats2, withNoMemory } = splitTopLevel(
+    top.data as Float32Array,
+    C,
+    constants.noMemoryEmbedding,
+    trackerTopLevel(pack.manifest),
+  );
   const f32 = (dims: number[], data: Float32Array) => runtime.tensor({ type: 'float32', dims, data });
   // Per-frame values, shared by every object: resident on the GPU when the memory graphs run there.
   const onGpu = runtime.upload !== undefined && pack.graphs.memoryAttention!.provider === 'webgpu';

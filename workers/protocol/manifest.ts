@@ -70,8 +70,19 @@ export interface GraphEntryBase {
   ioDtype?: 'float32' | 'float16';
 }
 
+/** See `VisionGraphEntry.trackerTopLevel`. */
+export type TrackerTopLevel = 'raw' | 'plus-no-memory';
+
 export interface VisionGraphEntry extends GraphEntryBase {
   contract: VisionContract;
+  /**
+   * What the tracker neck's top level (`image_embeddings.2`) holds: `raw` features, or `plus-no-memory`, the raw
+   * features + `no_memory_embedding` as transformers' `Sam3TrackerModel.get_image_embeddings` returns them (our
+   * export, HF-based exports). The video memory path needs the raw level (memory encoder, memory attention) and adds
+   * `no_memory_embedding` itself on conditioning frames, so it subtracts the constants' vector when this says
+   * `plus-no-memory`. Default `raw`.
+   */
+  trackerTopLevel?: TrackerTopLevel;
 }
 
 export interface TextGraphEntry extends GraphEntryBase {
@@ -80,6 +91,8 @@ export interface TextGraphEntry extends GraphEntryBase {
 
 export interface TrackerVisionGraphEntry extends GraphEntryBase {
   contract: TrackerVisionContract;
+  /** As `VisionGraphEntry.trackerTopLevel`. */
+  trackerTopLevel?: TrackerTopLevel;
 }
 
 export interface TrackerDecoderGraphEntry extends GraphEntryBase {
