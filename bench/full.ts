@@ -6,7 +6,7 @@
  *   npm run bench:full -- [--dir DIR] [--variants fp32-fused,fp16,q8f16,q4f16] [--runtimes node,wasm]
  *                         [--scenarios first,keystroke,exemplar,click,video,accuracy] [--wasm-scenarios …]
  *                         [--threads 2] [--video-frames 5] [--torch-rerun] [--no-torch] [--out bench/results]
- *                         [--reuse | --reuse-only]
+ *                         [--reuse | --reuse-only | --update]
  *
  * Per variant and runtime, one child process (bench/fullSize/runPack.ts, so each peak memory is its own):
  * onnxruntime-node's CPU EP ("node") and onnxruntime-web's WASM build in Node ("wasm", the kernels a browser without
@@ -15,7 +15,8 @@
  * in DIR/torch/ (--torch-rerun to redo). Writes OUT/full-size-cpu.json and OUT/full-size-cpu.md. Each run's own
  * report is kept as OUT/.run-<runtime>-<variant>.json; `--reuse` takes those already there instead of running them
  * again (a long sweep done in parts: each run's report carries its own date); `--reuse-only` assembles the report
- * from them alone and runs nothing.
+ * from them alone and runs nothing; `--update` runs the given scenarios again and merges them into the kept run
+ * (`mergeRun`: e.g. the video case after a fix, without redoing the image cases).
  *
  * A full-size vision pass takes about a minute on this 2-core machine, so the defaults keep the count down: every
  * scenario on "node", and on "wasm" the first request, a keystroke, an exemplar change and a click (the video and
@@ -28,7 +29,7 @@ import { join, resolve } from 'node:path';
 import { packFit } from '../workers/protocol/variantFit';
 import type { PackManifest } from '../workers/protocol/manifest';
 import { cases } from './fullSize/cases';
-import { finish, formatReport, type FullSizeReport, type RunReport } from './fullSize/report';
+import { finish, formatReport, mergeRun, type FullSizeReport, type RunReport } from './fullSize/report';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i++) {
@@ -87,12 +88,24 @@ function runTorch(): void {
   console.log(`# PyTorch done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 
-function runPack(pack: string, runtime: 'node' | 'wasm', scen: string): Promise<RunReport> {
+async function runPack(pack: string, runtime: 'node' | 'wasm', scen: string): Promise<RunReport> {
   const out = join(outDir, `.run-${runtime}-${pack.split('/').pop()}.json`);
   if ((args.has('reuse') || args.has('reuse-only')) && existsSync(out)) {
     console.log(`# ${runtime} ${pack}: reusing ${out}`);
-    return Promise.resolve(JSON.parse(readFileSync(out, 'utf8')) as RunReport);
+    return JSON.parse(readFileSync(out, 'utf8')) as RunReport;
   }
+  if (args.has('update') && existsSync(out)) {
+    const kept = JSON.parse(readFileSync(out, 'utf8')) as RunReport;
+    const fresh = await runPackTo(pack, runtime, scen, `${out}.update`);
+    const merged = mergeRun(kept, fresh, scen.split(','));
+    writeFileSync(out, JSON.stringify(merged, null, 1));
+    console.log(`# ${runtime} ${pack}: ${scen} merged into ${out}`);
+    return merged;
+  }
+  return runPackTo(pack, runtime, scen, out);
+}
+
+function runPackTo(pack: string, runtime: 'node' | 'wasm', scen: string, out: string): Promise<RunReport> {
   const a = [
     '--expose-gc',
     '--max-old-space-size=8192',

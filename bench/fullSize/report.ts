@@ -1,5 +1,5 @@
 /** bench:full's result file (bench/results/full-size-cpu.json) and its Markdown table. */
-import type { AccuracySummary } from './compare';
+import { summarise, type AccuracySummary } from './compare';
 
 /** What bench/fullSize/runPack.ts writes for one pack on one runtime. */
 export interface RunReport {
@@ -21,6 +21,34 @@ export interface RunReport {
   /** CPU time per scenario (all threads) and the 1-minute load average at its start and end. */
   cpuMs?: Record<string, number>;
   loadAverage?: Record<string, [number, number]>;
+  /** Scenarios re-run later and merged in (`bench:full --update`), each with its own start time. */
+  updates?: { date: string; scenarios: string[] }[];
+}
+
+/**
+ * A kept run with some scenarios run again (`bench:full --update`, e.g. the video case after a fix): every figure
+ * the fresh run measured replaces the kept one, the rest stays; accuracy is summarised again over the kept cases
+ * with the fresh ones in their place; peaks are the larger of the two.
+ */
+export function mergeRun(kept: RunReport, fresh: RunReport, scenarios: string[]): RunReport {
+  const cases = { ...(kept.accuracy?.cases ?? {}), ...(fresh.accuracy?.cases ?? {}) };
+  const errors = Object.fromEntries(Object.entries(kept.errors).filter(([k]) => !scenarios.includes(k)));
+  return {
+    ...kept,
+    timingsMs: { ...kept.timingsMs, ...fresh.timingsMs },
+    graphRuns: { ...kept.graphRuns, ...fresh.graphRuns },
+    nonGraphShare: fresh.nonGraphShare ?? kept.nonGraphShare,
+    peakRssBytes: Math.max(kept.peakRssBytes, fresh.peakRssBytes),
+    wasmHeapBytes:
+      kept.wasmHeapBytes === null && fresh.wasmHeapBytes === null
+        ? null
+        : Math.max(kept.wasmHeapBytes ?? 0, fresh.wasmHeapBytes ?? 0),
+    accuracy: Object.keys(cases).length ? summarise(cases) : null,
+    errors: { ...errors, ...fresh.errors },
+    cpuMs: { ...kept.cpuMs, ...fresh.cpuMs },
+    loadAverage: { ...kept.loadAverage, ...fresh.loadAverage },
+    updates: [...(kept.updates ?? []), { date: fresh.date ?? new Date().toISOString(), scenarios }],
+  };
 }
 
 export interface EngineFigures {
