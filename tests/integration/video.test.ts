@@ -258,6 +258,58 @@ describe('prompts added on a frame apply from that frame on', () => {
   });
 });
 
+describe('non-overlapping masks (SAM 3) or each object its own (SAM 2, Sam3TrackerVideoModel)', () => {
+  /** Two objects clicked on the same moving blue square on frame 0, tracked for 6 frames; masks' areas per frame. */
+  async function twoOnOne(nonOverlappingMasks: boolean): Promise<VideoFrameResult[]> {
+    const engine = await demoEngine();
+    const session = await engine.startVideo({
+      mode: 'file',
+      detectEvery: 1_000_000,
+      settings: { nonOverlappingMasks },
+    });
+    const out: VideoFrameResult[] = [];
+    for (let t = 0; t < 6; t++) {
+      const scene = renderScene({
+        width: W,
+        height: H,
+        background: [236, 236, 236],
+        shapes: [square(100 + 4 * t, 80, 'blue')],
+      });
+      const click = (id: string, x: number) => ({
+        id,
+        candidate: 0,
+        points: [{ id: `${id}p`, xyPx: [x, 100] as [number, number], polarity: 'positive' as const }],
+      });
+      out.push(
+        await engine.processFrame({
+          sessionId: session.sessionId,
+          frameIndex: t,
+          timestampMs: t * 100,
+          rgba: { width: W, height: H, data: scene.data },
+          concepts: [],
+          objects: [click('a', 110), click('b', 130)],
+          scoreThreshold: 0.5,
+        }),
+      );
+    }
+    await engine.endVideo(session.sessionId);
+    return out;
+  }
+
+  test('on (default): the square belongs to one object; off: both objects keep it on every frame', async () => {
+    const shared = await twoOnOne(true);
+    const own = await twoOnOne(false);
+    for (let t = 0; t < 6; t++) {
+      assert.equal(shared[t].instances.length, 1, `frame ${t}: one object holds the pixels`);
+      assert.deepEqual(ids(own[t]), [1, 2], `frame ${t}`);
+      const [a, b] = own[t].instances;
+      assert.deepEqual(a.boxXyxyPx, b.boxXyxyPx, `frame ${t}: the same square`);
+      assert.ok(Math.abs((a.boxXyxyPx[0] + a.boxXyxyPx[2]) / 2 - (120 + 4 * t)) <= 2, `frame ${t}: follows it`);
+      assert.deepEqual(shared[t].instances[0].boxXyxyPx, a.boxXyxyPx);
+    }
+  });
+});
+
 describe('live output policy: provisional tracks and why they go (issue 11)', () => {
   /** A big red square all along; a second one born on frame 3 that shrinks below detection on frame 5. */
   const blink = (t: number): ShapeSpec[] => [

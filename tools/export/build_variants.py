@@ -45,6 +45,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "fp16": {"precision": "fp16", "bits": None, "fp16": True},
     "q4f16": {"precision": "q4f16", "bits": 4, "fp16": True},
     "q8f16": {"precision": "q8f16", "bits": 8, "fp16": True},
+    # 4-bit weights, float32 activations: for GPUs without shader-f16 and for WASM, whose float16 kernels are slow.
+    "q4": {"precision": "q4", "bits": 4, "fp16": False},
 }
 SHAPE_OPS = ("Shape", "Size", "ConstantOfShape", "Mod")
 # Sizes used for dynamic prompt axes when sizing activations (the GPU-limit estimate): exemplar boxes, objects per

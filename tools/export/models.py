@@ -405,18 +405,22 @@ def calibrate_tiny_video(video: Any) -> None:
 
 
 def share_tracker_parts(video: Any, tracker: Any) -> list[str]:
-    """The video model's tracker neck and no_memory_embedding become the tracker's, where their shapes agree: in
-    facebook/sam3 Sam3TrackerModel and Sam3TrackerVideoModel load one set of tracker weights, so the vision graph's
-    tracker embeddings (made with the tracker's neck, + its no_memory_embedding) are what the video model computes
-    too. Without this a random pack's video memory runs on another neck's features than PyTorch's video model. The
-    tiny video model is 64 wide and its tracker 32, so nothing is shared there (its goldens stay as they are)."""
+    """The video model's tracker neck, conv_s0 / conv_s1 and no_memory_embedding become the tracker's, where their
+    shapes agree: in facebook/sam3 Sam3TrackerModel and Sam3TrackerVideoModel load one set of tracker weights, so the
+    vision graph's tracker embeddings (the tracker's neck, its conv_s0 / conv_s1 on levels 0 and 1) are what the
+    video model computes too. Without this a random pack's video memory runs on other features than PyTorch's video
+    model. The rest of the video model's mask decoder (calibrated: calibrate_tiny_video) stays its own; the memory
+    graphs take levels 0 and 1 already projected, so they do not depend on conv_s0 / conv_s1. The tiny video model is
+    64 wide and its tracker 32, so nothing is shared there (its goldens stay as they are)."""
     import torch
 
     shared: list[str] = []
-    src, dst = tracker.vision_encoder.neck.state_dict(), video.vision_encoder.neck.state_dict()
-    if src.keys() == dst.keys() and all(src[k].shape == dst[k].shape for k in src):
-        video.vision_encoder.neck.load_state_dict(src)
-        shared.append("vision_encoder.neck")
+    for name in ("vision_encoder.neck", "mask_decoder.conv_s0", "mask_decoder.conv_s1"):
+        src_m, dst_m = tracker.get_submodule(name), video.get_submodule(name)
+        src, dst = src_m.state_dict(), dst_m.state_dict()
+        if src.keys() == dst.keys() and all(src[k].shape == dst[k].shape for k in src):
+            dst_m.load_state_dict(src)
+            shared.append(name)
     if tracker.no_memory_embedding.shape == video.no_memory_embedding.shape:
         with torch.no_grad():
             video.no_memory_embedding.copy_(tracker.no_memory_embedding)

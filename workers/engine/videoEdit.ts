@@ -17,11 +17,11 @@ import type { StageTimings } from '../protocol/results';
 import type { RleMask } from '../protocol/results';
 import { binarizeLogits, maskIou } from '../core/masks';
 import { decodeRowMajorRle } from '../core/rle';
-import { resolveOverlaps } from '../tracking/trackBook';
+import { framesMasks } from '../tracking/trackBook';
 import type { MemoryPropagator } from '../tracking/memoryPropagator';
 import type { ConditionInput } from '../tracking/propagation';
 import { EngineError } from './engineError';
-import type { FrameServices, VideoSession } from './videoSession';
+import { memoryLogits, type FrameServices, type VideoSession } from './videoSession';
 
 /**
  * A direction of an edit stops once every re-run object that existed before the edit has a mask with at least this
@@ -109,11 +109,11 @@ export class VideoEdit {
     const logits = new Map<number, Float32Array>();
     for (const id of ids) logits.set(id, this.session.toGrid(predictions.get(id)!));
     const scored = [...logits].map(([id, l]) => ({ id, score: this.session.scoreOf(id), mask: binarizeLogits(l) }));
-    const memory = resolveOverlaps(scored, this.session.settings.memoryShrinkThreshold);
+    const memory = framesMasks(scored, this.session.settings, 'memory');
     const final = new Map<number, ConditionInput>();
     for (const [id, mask] of memory) {
       final.set(id, {
-        logits: logits.get(id)!.map((v, i) => (mask[i] ? v : Math.min(v, -10))),
+        logits: memoryLogits(logits.get(id)!, mask, this.session.settings),
         ...this.session.gridSize(),
         fromClicks: false,
       });
@@ -158,7 +158,7 @@ export class VideoEdit {
     timings: StageTimings,
   ): VideoEditResult {
     const scored = [...logits].map(([id, l]) => ({ id, score: this.session.scoreOf(id), mask: binarizeLogits(l) }));
-    const output = resolveOverlaps(scored, 0);
+    const output = framesMasks(scored, this.session.settings, 'output');
     const instances: VideoInstance[] = this.session.render(
       {
         sessionId: this.session.id,

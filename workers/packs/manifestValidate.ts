@@ -94,7 +94,7 @@ export function validateManifest(json: unknown, options: ValidateOptions = {}): 
   return manifest;
 }
 
-const PRECISIONS: readonly PackPrecision[] = ['fp32', 'fp16', 'q8f16', 'q4f16'];
+const PRECISIONS: readonly PackPrecision[] = ['fp32', 'fp16', 'q8f16', 'q4f16', 'q4'];
 
 function readVariant(obj: JsonObject): PackVariant {
   const requires = objectAt(obj.requires, 'variant.requires');

@@ -134,8 +134,11 @@ export interface TokenizerEntry {
   eotId: number;
 }
 
-/** Numeric precision of a pack's weights and compute. */
-export type PackPrecision = 'fp32' | 'fp16' | 'q8f16' | 'q4f16';
+/**
+ * Numeric precision of a pack's weights and compute: `q4` has 4-bit MatMul weights with float32 activations (no
+ * shader-f16 needed; on WASM it skips float16's slow non-MatMul kernels), `q4f16` / `q8f16` compute in float16.
+ */
+export type PackPrecision = 'fp32' | 'fp16' | 'q8f16' | 'q4f16' | 'q4';
 
 /**
  * How a browser-deployable variant was built from an exported pack (tools/export/build_variants.py), and what a

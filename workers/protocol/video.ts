@@ -33,6 +33,11 @@ export interface TrackerSettings {
   reconditionObjectScoreLogit: number;
   /** Suppress the more recently occluded of two tracks whose masks overlap with IoU ≥ this. */
   overlapSuppressThreshold: number;
+  /**
+   * Each pixel belongs to one object, in the output and in memory (SAM 3's dense tracker, the default). Off: every
+   * object keeps its own mask, overlaps included (SAM 2's video predictor and transformers' Sam3TrackerVideoModel).
+   */
+  nonOverlappingMasks: boolean;
   /** Drop a mask that keeps less than this fraction of its area under the non-overlap constraint (memory). */
   memoryShrinkThreshold: number;
   /** Cap on live tracks (a browser budget; the reference is unlimited). */
@@ -58,6 +63,7 @@ export const DEFAULT_TRACKER_SETTINGS: TrackerSettings = {
   reconditionMatchThreshold: 0.8,
   reconditionObjectScoreLogit: 0.8,
   overlapSuppressThreshold: 0.7,
+  nonOverlappingMasks: true,
   memoryShrinkThreshold: 0.3,
   maxObjects: 64,
   maxRecentFrames: 6,

@@ -178,6 +178,20 @@ export class TrackBook {
 }
 
 /**
+ * A frame's masks as the output shows them or as memory encodes them: with `nonOverlappingMasks` (SAM 3's dense
+ * tracker) made non-overlapping by `resolveOverlaps` — for memory also dropping a mask that shrinks below
+ * `memoryShrinkThreshold` —, without it (SAM 2's and transformers' Sam3TrackerVideoModel's semantics) as they are.
+ */
+export function framesMasks(
+  masks: { id: number; score: number; mask: Uint8Array }[],
+  settings: Pick<TrackerSettings, 'nonOverlappingMasks' | 'memoryShrinkThreshold'>,
+  purpose: 'output' | 'memory',
+): Map<number, Uint8Array> {
+  if (!settings.nonOverlappingMasks) return new Map(masks.map((m) => [m.id, m.mask]));
+  return resolveOverlaps(masks, purpose === 'memory' ? settings.memoryShrinkThreshold : 0);
+}
+
+/**
  * Object-wise non-overlap on one grid: each pixel claimed by several masks goes to the highest score. With
  * `shrinkThreshold`, a mask left with less than that fraction of its area is cleared entirely (memory rule).
  */
