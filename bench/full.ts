@@ -23,7 +23,7 @@
  * the accuracy set add a vision pass per frame and per image).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { packFit } from '../workers/protocol/variantFit';
@@ -97,6 +97,7 @@ async function runPack(pack: string, runtime: 'node' | 'wasm', scen: string): Pr
   if (args.has('update') && existsSync(out)) {
     const kept = JSON.parse(readFileSync(out, 'utf8')) as RunReport;
     const fresh = await runPackTo(pack, runtime, scen, `${out}.update`);
+    unlinkSync(`${out}.update`);
     const merged = mergeRun(kept, fresh, scen.split(','));
     writeFileSync(out, JSON.stringify(merged, null, 1));
     console.log(`# ${runtime} ${pack}: ${scen} merged into ${out}`);

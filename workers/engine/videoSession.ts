@@ -355,7 +355,7 @@ export class VideoSession {
     for (const [id, mask] of [...masks].sort((a, b) => a[0] - b[0])) {
       if (!mask.some((v) => v)) continue;
       const live = this.live.get(id)!;
-      const plane = { data: maskedLogits(logits.get(id)!, mask), width: gw, height: gh };
+      const plane = { data: ownedLogits(logits.get(id)!, mask), width: gw, height: gh };
       const { display, fullArea, fullBox } = renderInstanceMask(plane, sizes);
       if (!display || !fullBox) continue;
       const concept = frame.concepts[live.conceptIndex];
@@ -410,6 +410,16 @@ export class VideoSession {
 /** Logits with the pixels a mask does not own pushed below zero. */
 function maskedLogits(logits: Float32Array, mask: Uint8Array): Float32Array {
   return logits.map((v, i) => (mask[i] ? v : Math.min(v, -10)));
+}
+
+/**
+ * What the output renders of an object: its logits, except where it is set (> 0) but another object owns the
+ * pixel (`framesMasks`), pushed to −10. Its own below-zero logits stay as decoded, so the bilinear upsampling to the
+ * frame's size draws the boundary where the decoder put it — as the still image does and PyTorch does. (Pushing every
+ * unowned pixel to −10 moves the zero crossing towards the inside: thin or fragmented masks lost most of their area.)
+ */
+export function ownedLogits(logits: Float32Array, owned: Uint8Array): Float32Array {
+  return logits.map((v, i) => (owned[i] || v <= 0 ? v : -10));
 }
 
 /**
