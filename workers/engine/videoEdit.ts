@@ -17,11 +17,11 @@ import type { StageTimings } from '../protocol/results';
 import type { RleMask } from '../protocol/results';
 import { binarizeLogits, maskIou } from '../core/masks';
 import { decodeRowMajorRle } from '../core/rle';
-import { framesMasks } from '../tracking/trackBook';
+import { memoryPlanes, outputMasks } from '../tracking/trackBook';
 import type { MemoryPropagator } from '../tracking/memoryPropagator';
 import type { ConditionInput } from '../tracking/propagation';
 import { EngineError } from './engineError';
-import { memoryLogits, type FrameServices, type VideoSession } from './videoSession';
+import type { FrameServices, VideoSession } from './videoSession';
 
 /**
  * A direction of an edit stops once every re-run object that existed before the edit has a mask with at least this
@@ -108,16 +108,12 @@ export class VideoEdit {
     timings.tracker = svc.now() - t;
     const logits = new Map<number, Float32Array>();
     for (const id of ids) logits.set(id, this.session.toGrid(predictions.get(id)!));
-    const scored = [...logits].map(([id, l]) => ({ id, score: this.session.scoreOf(id), mask: binarizeLogits(l) }));
-    const memory = framesMasks(scored, this.session.settings, 'memory');
+    const memory = memoryPlanes(
+      [...logits].map(([id, l]) => ({ id, logits: l })),
+      this.session.settings,
+    );
     const final = new Map<number, ConditionInput>();
-    for (const [id, mask] of memory) {
-      final.set(id, {
-        logits: memoryLogits(logits.get(id)!, mask, this.session.settings),
-        ...this.session.gridSize(),
-        fromClicks: false,
-      });
-    }
+    for (const [id, l] of memory) final.set(id, { logits: l, ...this.session.gridSize(), fromClicks: false });
     t = svc.now();
     await this.propagator.commit(final);
     timings.memory = svc.now() - t;
@@ -158,7 +154,7 @@ export class VideoEdit {
     timings: StageTimings,
   ): VideoEditResult {
     const scored = [...logits].map(([id, l]) => ({ id, score: this.session.scoreOf(id), mask: binarizeLogits(l) }));
-    const output = framesMasks(scored, this.session.settings, 'output');
+    const output = outputMasks(scored, this.session.settings);
     const instances: VideoInstance[] = this.session.render(
       {
         sessionId: this.session.id,

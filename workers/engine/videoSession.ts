@@ -21,7 +21,7 @@ import { binarizeLogits, upsampleMaskLogits } from '../core/masks';
 import { decodeRowMajorRle, encodeCocoRleFromCrop } from '../core/rle';
 import { renderInstanceMask } from './instanceMasks';
 import { associate } from '../tracking/association';
-import { framesMasks, TrackBook } from '../tracking/trackBook';
+import { memoryPlanes, outputMasks, TrackBook } from '../tracking/trackBook';
 import { promptPoints, type ConditionInput, type Prediction, type Propagator } from '../tracking/propagation';
 
 /** What the session needs from the engine for the current frame. */
@@ -135,14 +135,14 @@ export class VideoSession {
     for (const id of suppressed) trackMasks.set(id, new Uint8Array(trackMasks.get(id)!.length));
 
     const scored = [...trackMasks].map(([id, mask]) => ({ id, score: this.live.get(id)?.score ?? 0, mask }));
-    const output = framesMasks(scored, this.settings, 'output');
-    const memory = framesMasks(scored, this.settings, 'memory');
+    const output = outputMasks(scored, this.settings);
+    const memory = memoryPlanes(
+      [...trackLogits].map(([id, logits]) => ({ id, logits })),
+      this.settings,
+      suppressed,
+    );
     const final = new Map<number, ConditionInput>();
-    for (const [id, mask] of memory)
-      final.set(
-        id,
-        this.conditionInput(memoryLogits(trackLogits.get(id)!, mask, this.settings, suppressed.has(id)), false),
-      );
+    for (const [id, logits] of memory) final.set(id, this.conditionInput(logits, false));
     t = svc.now();
     await this.propagator.commit(final);
     timings.memory = svc.now() - t;
@@ -407,31 +407,12 @@ export class VideoSession {
   }
 }
 
-/** Logits with the pixels a mask does not own pushed below zero. */
-function maskedLogits(logits: Float32Array, mask: Uint8Array): Float32Array {
-  return logits.map((v, i) => (mask[i] ? v : Math.min(v, -10)));
-}
-
 /**
  * What the output renders of an object: its logits, except where it is set (> 0) but another object owns the
- * pixel (`framesMasks`), pushed to −10. Its own below-zero logits stay as decoded, so the bilinear upsampling to the
+ * pixel (`outputMasks`), pushed to −10. Its own below-zero logits stay as decoded, so the bilinear upsampling to the
  * frame's size draws the boundary where the decoder put it — as the still image does and PyTorch does. (Pushing every
  * unowned pixel to −10 moves the zero crossing towards the inside: thin or fragmented masks lost most of their area.)
  */
 export function ownedLogits(logits: Float32Array, owned: Uint8Array): Float32Array {
   return logits.map((v, i) => (owned[i] || v <= 0 ? v : -10));
-}
-
-/**
- * What memory encodes of an object on this frame: its logits outside its share of the frame (`framesMasks`) pushed
- * to −10 — or, without non-overlapping masks, its logits as decoded (transformers' Sam3TrackerVideoModel), unless it
- * was suppressed.
- */
-export function memoryLogits(
-  logits: Float32Array,
-  mask: Uint8Array,
-  settings: Pick<TrackerSettings, 'nonOverlappingMasks'>,
-  suppressed = false,
-): Float32Array {
-  return settings.nonOverlappingMasks || suppressed ? maskedLogits(logits, mask) : logits;
 }

@@ -178,27 +178,62 @@ export class TrackBook {
 }
 
 /**
- * A frame's masks as the output shows them or as memory encodes them: with `nonOverlappingMasks` (SAM 3's dense
- * tracker) made non-overlapping by `resolveOverlaps` — for memory also dropping a mask that shrinks below
- * `memoryShrinkThreshold` —, without it (SAM 2's and transformers' Sam3TrackerVideoModel's semantics) as they are.
+ * A frame's masks as the output shows them: with `nonOverlappingMasks` (SAM 3's dense tracker) made
+ * non-overlapping by `resolveOverlaps` (pixels to the higher tracker score), without it (SAM 2's and transformers'
+ * Sam3TrackerVideoModel's semantics) as they are.
  */
-export function framesMasks(
+export function outputMasks(
   masks: { id: number; score: number; mask: Uint8Array }[],
-  settings: Pick<TrackerSettings, 'nonOverlappingMasks' | 'memoryShrinkThreshold'>,
-  purpose: 'output' | 'memory',
+  settings: Pick<TrackerSettings, 'nonOverlappingMasks'>,
 ): Map<number, Uint8Array> {
   if (!settings.nonOverlappingMasks) return new Map(masks.map((m) => [m.id, m.mask]));
-  return resolveOverlaps(masks, purpose === 'memory' ? settings.memoryShrinkThreshold : 0);
+  return resolveOverlaps(masks);
 }
 
 /**
- * Object-wise non-overlap on one grid: each pixel claimed by several masks goes to the highest score. With
- * `shrinkThreshold`, a mask left with less than that fraction of its area is cleared entirely (memory rule).
+ * What memory encodes of each object on this frame (reference.md §9.2, `_tracker_update_memories`): with
+ * `nonOverlappingMasks`, pixel-wise non-overlap by argmax over the objects' logits — the winner keeps its logit, the
+ * others are clamped to ≤ −10 — and an object left with less than `memoryShrinkThreshold` of its set pixels is
+ * cleared entirely; without it every object's logits as decoded. A suppressed object is cleared either way. One
+ * object alone is always encoded as decoded.
  */
-export function resolveOverlaps(
-  masks: { id: number; score: number; mask: Uint8Array }[],
-  shrinkThreshold = 0,
-): Map<number, Uint8Array> {
+export function memoryPlanes(
+  objects: { id: number; logits: Float32Array }[],
+  settings: Pick<TrackerSettings, 'nonOverlappingMasks' | 'memoryShrinkThreshold'>,
+  suppressed: ReadonlySet<number> = new Set(),
+): Map<number, Float32Array> {
+  const cleared = (l: Float32Array) => l.map((v) => Math.min(v, -10));
+  const out = new Map<number, Float32Array>();
+  if (!settings.nonOverlappingMasks || objects.length < 2) {
+    for (const o of objects) out.set(o.id, suppressed.has(o.id) ? cleared(o.logits) : o.logits);
+    return out;
+  }
+  const n = objects[0].logits.length;
+  const winner = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let k = 1; k < objects.length; k++) if (objects[k].logits[i] > objects[best].logits[i]) best = k;
+    winner[i] = best;
+  }
+  objects.forEach((o, k) => {
+    let before = 0;
+    let after = 0;
+    const plane = o.logits.map((v, i) => {
+      if (v > 0) before++;
+      if (winner[i] === k) {
+        if (v > 0) after++;
+        return v;
+      }
+      return Math.min(v, -10);
+    });
+    const shrunk = before > 0 && after < settings.memoryShrinkThreshold * before;
+    out.set(o.id, suppressed.has(o.id) || shrunk ? cleared(o.logits) : plane);
+  });
+  return out;
+}
+
+/** Object-wise non-overlap on one grid (the output rule): each pixel claimed by several masks goes to the highest score. */
+export function resolveOverlaps(masks: { id: number; score: number; mask: Uint8Array }[]): Map<number, Uint8Array> {
   const order = [...masks].sort((a, b) => b.score - a.score || a.id - b.id);
   const n = masks[0]?.mask.length ?? 0;
   const owner = new Int32Array(n).fill(-1);
@@ -206,18 +241,11 @@ export function resolveOverlaps(
     for (let i = 0; i < n; i++) if (m.mask[i] && owner[i] < 0) owner[i] = k;
   });
   const out = new Map<number, Uint8Array>();
-  order.forEach((m, k) => {
-    const kept = new Uint8Array(n);
-    let before = 0;
-    let after = 0;
-    for (let i = 0; i < n; i++) {
-      if (m.mask[i]) before++;
-      if (owner[i] === k) {
-        kept[i] = 1;
-        after++;
-      }
-    }
-    out.set(m.id, before > 0 && after < shrinkThreshold * before ? new Uint8Array(n) : kept);
-  });
+  order.forEach((m, k) =>
+    out.set(
+      m.id,
+      Uint8Array.from(owner, (o) => (o === k ? 1 : 0)),
+    ),
+  );
   return out;
 }

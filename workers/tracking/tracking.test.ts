@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { associate } from './association';
 import { maskIou } from '../core/masks';
-import { resolveOverlaps, TrackBook } from './trackBook';
+import { memoryPlanes, resolveOverlaps, TrackBook } from './trackBook';
 import { DEFAULT_TRACKER_SETTINGS as S } from '../protocol/video';
 
 /** A binary mask on a 10×10 grid with the given [x0,y0,x1,y1) rectangle set. */
@@ -259,35 +259,70 @@ describe('track book', () => {
 });
 
 describe('non-overlapping masks', () => {
-  test('shared pixels go to the higher score; a mask that keeps < 30 % is cleared for memory', () => {
+  test('output: shared pixels go to the higher score', () => {
     const a = rect(0, 0, 6, 6); // 36 px, score 0.9
     const b = rect(2, 2, 7, 7); // 25 px, 16 shared with a
-    const out = resolveOverlaps(
-      [
-        { id: 1, score: 0.9, mask: a },
-        { id: 2, score: 0.5, mask: b },
-      ],
-      0,
-    );
-    assert.equal(
-      out.get(1)!.reduce((s, v) => s + v, 0),
-      36,
-    );
-    assert.equal(
-      out.get(2)!.reduce((s, v) => s + v, 0),
-      9,
-    );
+    const out = resolveOverlaps([
+      { id: 1, score: 0.9, mask: a },
+      { id: 2, score: 0.5, mask: b },
+    ]);
+    const area = (m: Uint8Array) => m.reduce((s, v) => s + v, 0);
+    assert.equal(area(out.get(1)!), 36);
+    assert.equal(area(out.get(2)!), 9);
     assert.equal(maskIou(out.get(1)!, out.get(2)!), 0);
-    const memory = resolveOverlaps(
+  });
+
+  /** Logits on the 10×10 grid: `inside` within the mask, −1 outside. */
+  const plane = (mask: Uint8Array, inside: number) => Float32Array.from(mask, (v) => (v ? inside : -1));
+  const on = { nonOverlappingMasks: true, memoryShrinkThreshold: 0.3 };
+
+  test('memory: argmax over the logits; the winner keeps its logit, the others are clamped to −10', () => {
+    const a = plane(rect(0, 0, 6, 6), 2);
+    const b = plane(rect(2, 2, 7, 7), 3); // wins the 16 shared pixels
+    const m = memoryPlanes(
       [
-        { id: 1, score: 0.9, mask: a },
-        { id: 2, score: 0.5, mask: b },
+        { id: 1, logits: a },
+        { id: 2, logits: b },
       ],
-      0.4, // 9/25 = 36 % < 40 % → cleared
+      on,
     );
-    assert.equal(
-      memory.get(2)!.reduce((s, v) => s + v, 0),
-      0,
+    const set = (l: Float32Array) => l.reduce((s, v) => s + (v > 0 ? 1 : 0), 0);
+    assert.equal(set(m.get(1)!), 20);
+    assert.equal(set(m.get(2)!), 25);
+    assert.ok(m.get(1)!.every((v, i) => v === a[i] || v === -10));
+    assert.ok(
+      b.every((v, i) => v < 0 || m.get(2)![i] === v),
+      'the winner keeps its logits',
+    );
+    // Where both are −1 the first object wins the tie (torch.argmax's rule): it keeps −1, the other gets −10.
+    assert.equal(m.get(1)![99], -1);
+    assert.equal(m.get(2)![99], -10);
+  });
+
+  test('memory: a mask left with < 30 % of its pixels is cleared; one object alone and the SAM 2 setting keep logits', () => {
+    const a = plane(rect(0, 0, 8, 8), 5);
+    const b = plane(rect(1, 1, 5, 5), 1); // 16 px, all lost to a
+    const m = memoryPlanes(
+      [
+        { id: 1, logits: a },
+        { id: 2, logits: b },
+      ],
+      on,
+    );
+    assert.ok(m.get(2)!.every((v) => v <= -10));
+    assert.deepEqual(memoryPlanes([{ id: 2, logits: b }], on).get(2), b);
+    const off = memoryPlanes(
+      [
+        { id: 1, logits: a },
+        { id: 2, logits: b },
+      ],
+      { ...on, nonOverlappingMasks: false },
+      new Set([1]),
+    );
+    assert.deepEqual(off.get(2), b);
+    assert.ok(
+      off.get(1)!.every((v) => v <= -10),
+      'a suppressed object is cleared',
     );
   });
 });
