@@ -11,10 +11,16 @@ import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
 import { renderScene, type ShapeSpec } from '../../tools/scenes/scene';
 import type { Engine } from '../../workers/engine/engine';
+import type { RgbaImage } from '../../workers/protocol/api';
 import type { VideoFrameResult, VideoSessionOptions } from '../../workers/protocol/video';
 
 const W = 320;
 const H = 240;
+
+/** One W×H frame of flat grey with the given shapes, as engine input. */
+function frameOf(shapes: ShapeSpec[]): RgbaImage {
+  return { width: W, height: H, data: renderScene({ width: W, height: H, background: [236, 236, 236], shapes }).data };
+}
 
 /** Runs a clip through one session; returns each frame's result. */
 async function track(
@@ -26,13 +32,12 @@ async function track(
   const session = await engine.startVideo({ mode: 'file', detectEvery: 1, ...options });
   const out: VideoFrameResult[] = [];
   for (const [frameIndex, shapes] of frames.entries()) {
-    const scene = renderScene({ width: W, height: H, background: [236, 236, 236], shapes });
     out.push(
       await engine.processFrame({
         sessionId: session.sessionId,
         frameIndex,
         timestampMs: frameIndex * 100,
-        rgba: { width: W, height: H, data: scene.data },
+        rgba: frameOf(shapes),
         concepts: [{ id: phrase, phrase, boxes: [] }],
         scoreThreshold: 0.5,
       }),
@@ -182,12 +187,7 @@ describe('prompts added on a frame apply from that frame on', () => {
     const session = await engine.startVideo({ mode: 'file', detectEvery: 1 });
     const results: VideoFrameResult[] = [];
     for (let t = 0; t < 25; t++) {
-      const scene = renderScene({
-        width: W,
-        height: H,
-        background: [236, 236, 236],
-        shapes: [square(20 + 2 * t, 30), square(200, 150)],
-      });
+      const shapes = [square(20 + 2 * t, 30), square(200, 150)];
       const boxes =
         t >= 10
           ? [
@@ -203,7 +203,7 @@ describe('prompts added on a frame apply from that frame on', () => {
           sessionId: session.sessionId,
           frameIndex: t,
           timestampMs: t * 100,
-          rgba: { width: W, height: H, data: scene.data },
+          rgba: frameOf(shapes),
           concepts: [{ id: 'red', phrase: 'red', boxes }],
           scoreThreshold: 0.5,
         }),
@@ -219,12 +219,7 @@ describe('prompts added on a frame apply from that frame on', () => {
     const session = await engine.startVideo({ mode: 'file', detectEvery: 1 });
     const results: VideoFrameResult[] = [];
     for (let t = 0; t < 30; t++) {
-      const scene = renderScene({
-        width: W,
-        height: H,
-        background: [236, 236, 236],
-        shapes: [square(20, 30), square(150 + t, 150, 'blue')],
-      });
+      const shapes = [square(20, 30), square(150 + t, 150, 'blue')];
       const objects =
         t >= 5
           ? [
@@ -240,7 +235,7 @@ describe('prompts added on a frame apply from that frame on', () => {
           sessionId: session.sessionId,
           frameIndex: t,
           timestampMs: t * 100,
-          rgba: { width: W, height: H, data: scene.data },
+          rgba: frameOf(shapes),
           concepts: [{ id: 'red', phrase: 'red', boxes: [] }],
           objects,
           scoreThreshold: 0.5,
@@ -269,12 +264,7 @@ describe('non-overlapping masks (SAM 3) or each object its own (SAM 2, Sam3Track
     });
     const out: VideoFrameResult[] = [];
     for (let t = 0; t < 6; t++) {
-      const scene = renderScene({
-        width: W,
-        height: H,
-        background: [236, 236, 236],
-        shapes: [square(100 + 4 * t, 80, 'blue')],
-      });
+      const shapes = [square(100 + 4 * t, 80, 'blue')];
       const click = (id: string, x: number) => ({
         id,
         candidate: 0,
@@ -285,7 +275,7 @@ describe('non-overlapping masks (SAM 3) or each object its own (SAM 2, Sam3Track
           sessionId: session.sessionId,
           frameIndex: t,
           timestampMs: t * 100,
-          rgba: { width: W, height: H, data: scene.data },
+          rgba: frameOf(shapes),
           concepts: [],
           objects: [click('a', 110), click('b', 130)],
           scoreThreshold: 0.5,
