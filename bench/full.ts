@@ -3,7 +3,7 @@
  * same weights and inputs, with each variant's accuracy against PyTorch.
  *
  *   npm run export:full                      # once: the pack and its variants in $SAM3_FULL_DIR (see README)
- *   npm run bench:full -- [--dir DIR] [--variants fp32-fused,fp16,q8f16,q4f16] [--runtimes node,wasm]
+ *   npm run bench:full -- [--dir DIR] [--variants fp32-fused,fp16,q8f16,q4f16,q4] [--runtimes node,wasm]
  *                         [--scenarios first,keystroke,exemplar,click,video,accuracy] [--wasm-scenarios …]
  *                         [--threads 2] [--video-frames 5] [--torch-rerun] [--no-torch] [--out bench/results]
  *                         [--reuse | --reuse-only | --update]
@@ -37,7 +37,7 @@ for (let i = 2; i < process.argv.length; i++) {
   if (a.startsWith('--')) args.set(a.slice(2), process.argv[i + 1]?.startsWith('--') ? '' : (process.argv[++i] ?? ''));
 }
 const dir = resolve(args.get('dir') || process.env.SAM3_FULL_DIR || join(homedir(), '.cache', 'sam3-web', 'full'));
-const variants = (args.get('variants') || 'fp32-fused,fp16,q8f16,q4f16').split(',');
+const variants = (args.get('variants') || 'fp32-fused,fp16,q8f16,q4f16,q4').split(',');
 const runtimes = (args.get('runtimes') || 'node,wasm').split(',') as ('node' | 'wasm')[];
 const threads = Number(args.get('threads') || 2);
 const videoFrames = args.get('video-frames') || '5';

@@ -11,7 +11,8 @@
  * machine's load. A variant the app refuses is recorded with the reason, as the app says it.
  *
  * Env: SAM3_FULL_DIR (required), BENCH_VARIANT (q4f16), BENCH_EP (wasm | webgpu | auto; wasm), BENCH_PHRASE (red),
- * BENCH_TIMEOUT_MIN (60: for the whole flow; a run past it is written marked `incomplete`), E2E_PORT (4185).
+ * BENCH_TIMEOUT_MIN (60: for the whole flow; a run past it is written marked `incomplete`), E2E_PORT (4185),
+ * BENCH_OUT (the result file; default bench/results/full-size-browser.json, the one bench:full's report quotes).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -39,7 +40,7 @@ const EP = process.env.BENCH_EP ?? 'wasm';
 const PHRASE = process.env.BENCH_PHRASE ?? 'red';
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MIN ?? 60) * 60_000;
 const PORT = Number(process.env.E2E_PORT ?? 4185);
-const OUT = join(import.meta.dirname, 'results', 'full-size-browser.json');
+const OUT = process.env.BENCH_OUT ?? join(import.meta.dirname, 'results', 'full-size-browser.json');
 
 if (!DIR) {
   console.error('bench:browser:full needs SAM3_FULL_DIR (the folder of `npm run export:full`, with variants/).');

@@ -151,6 +151,14 @@ export function formatReport(raw: FullSizeReport): string {
     ['first request: CPU time, all threads', (v) => s(v.runs.node?.cpuMs?.first), '—'],
     ['first request: load average (start → end)', (v) => load(v.runs.node?.loadAverage?.first), '—'],
     ['run started (UTC)', (v) => v.runs.node?.date?.slice(0, 16).replace('T', ' ') ?? '—', '—'],
+    [
+      'scenarios re-run later (UTC)',
+      (v) =>
+        v.runs.node?.updates
+          ?.map((u) => `${u.scenarios.join(', ')} ${u.date.slice(5, 16).replace('T', ' ')}`)
+          .join('; ') || '—',
+      '—',
+    ],
     ['non-graph share of the first request', (v) => pct(v.engine?.nonGraphShare), '—'],
     ['peak resident memory', (v) => gb(v.engine?.peakRssBytes), '—'],
     ['first request vs PyTorch fp32', (v) => ratio(v.engine?.firstRequestMs, pt?.firstRequestMs), '1.00×'],

@@ -2,14 +2,14 @@
 """Browser-deployable variants of an exported sam3-web pack: ONE build step from any pack that export_pack.py made
 (checkpoint, --random-full or the tiny fixtures) to one directory per variant, each with its own manifest.json.
 
-  python tools/export/build_variants.py IN_PACK_DIR OUT_DIR [--variants fp32-fused,fp16,q4f16,q8f16] [--chunk-mb N]
+  python tools/export/build_variants.py IN_PACK_DIR OUT_DIR [--variants fp32-fused,fp16,q4f16,q8f16,q4] [--chunk-mb N]
 
 Every graph of every variant is
   1. constant-folded for the fixed input size (fold_shapes.py: no Mod / traced shape arithmetic left on the tensor
      path; only a prompt count that stays dynamic keeps its few Shape ops),
   2. attention-fused: every Softmax attention becomes com.microsoft.MultiHeadAttention (fuse_attention.py; the build
      fails if one is left),
-  3. for q4f16 / q8f16: MatMul weights → 4/8-bit MatMulNBits (quantize_weights.py),
+  3. for q4f16 / q8f16 / q4: MatMul weights → 4/8-bit MatMulNBits (quantize_weights.py),
   4. for fp16 / q4f16 / q8f16: float16 weights and activations with float32 islands (to_fp16.py),
   5. written as NAME.onnx + external-data chunk files of at most --chunk-mb each (chunked_data.py).
 The manifest's `variant` records the precision, these transforms in order, what a GPU needs (shader-f16, the largest
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("pack", type=Path, help="exported pack directory (with manifest.json)")
     p.add_argument("out", type=Path, help="output directory: one sub-directory per variant")
-    p.add_argument("--variants", default="fp32-fused,fp16,q4f16,q8f16")
+    p.add_argument("--variants", default="fp32-fused,fp16,q4f16,q8f16,q4")
     p.add_argument("--variant-spec", action="append", default=[], metavar="NAME=JSON",
                    help='define or override a variant, e.g. q4-hqq=\'{"precision":"q4f16","bits":4,"fp16":true,'
                         '"algo":"hqq","embedBits":4,"keep8":["/backbone/layers.31/"]}\'')

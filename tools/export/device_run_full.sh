@@ -18,7 +18,7 @@ OUT=${OUT:-/tmp/out}
 W=${SAM3_FULL_DIR:-/tmp/sam3-full}
 BUDGET=${BUDGET:-570}
 STAGES=${STAGES:-export,variants,torch,node}
-VARIANTS=${VARIANTS:-fp32-fused,fp16,q4f16,q8f16}
+VARIANTS=${VARIANTS:-fp32-fused,fp16,q4f16,q8f16,q4}
 TOKENIZER=public/packs/demo/tokenizer.json
 T0=$(date +%s)
 left() { echo $((BUDGET - ($(date +%s) - T0))); }

@@ -258,7 +258,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--tokenizer", type=Path, default=None,
                    help="tokenizer.json (default: the checkpoint's, else the demo pack's CLIP BPE tokenizer)")
     p.add_argument("--stages", default=",".join(STAGES), help=f"comma-separated subset of {','.join(STAGES)}")
-    p.add_argument("--variants", default="fp32-fused,fp16,q8f16,q4f16")
+    p.add_argument("--variants", default="fp32-fused,fp16,q8f16,q4f16,q4")
     p.add_argument("--chunk-mb", type=float, default=512)
     p.add_argument("--opset", type=int, default=17)
     p.add_argument("--id", default=None, help="pack id for the manifest")
