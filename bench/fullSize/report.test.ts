@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CaseAccuracy } from './compare';
 import { summarise } from './compare';
-import { mergeRun, type RunReport } from './report';
+import { emptyRunReport, mergeRun, type RunReport } from './report';
 
 const acc = (tp: number, kept: number, ious: number[]): CaseAccuracy => ({
   engineKept: kept,
@@ -12,23 +12,7 @@ const acc = (tp: number, kept: number, ious: number[]): CaseAccuracy => ({
   scoreDiffs: [],
 });
 
-function run(over: Partial<RunReport>): RunReport {
-  return {
-    pack: 'p',
-    runtime: 'node',
-    threads: 2,
-    providers: {},
-    openMs: 1,
-    timingsMs: {},
-    graphRuns: {},
-    nonGraphShare: null,
-    peakRssBytes: 0,
-    wasmHeapBytes: null,
-    accuracy: null,
-    errors: {},
-    ...over,
-  };
-}
+const run = (over: Partial<RunReport>): RunReport => ({ ...emptyRunReport('p', 'node', 2), openMs: 1, ...over });
 
 test('an updated scenario replaces its figures and accuracy cases; the rest of the kept run stays', () => {
   const kept = run({

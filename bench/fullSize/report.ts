@@ -25,6 +25,24 @@ export interface RunReport {
   updates?: { date: string; scenarios: string[] }[];
 }
 
+/** A run's report before anything is measured. */
+export function emptyRunReport(pack: string, runtime: RunReport['runtime'], threads: number): RunReport {
+  return {
+    pack,
+    runtime,
+    threads,
+    providers: {},
+    openMs: 0,
+    timingsMs: {},
+    graphRuns: {},
+    nonGraphShare: null,
+    peakRssBytes: 0,
+    wasmHeapBytes: null,
+    accuracy: null,
+    errors: {},
+  };
+}
+
 /**
  * A kept run with some scenarios run again (`bench:full --update`, e.g. the video case after a fix): every figure
  * the fresh run measured replaces the kept one, the rest stays; accuracy is summarised again over the kept cases

@@ -30,7 +30,7 @@ import { Goldens } from '../../tests/parity/fixtures';
 import { caseImage, cases, clickObject, concept, exemplarConcept, gridObjects, videoFrame } from './cases';
 import { matchDetections, matchMasks, summarise, type CaseAccuracy, type TorchDetection } from './compare';
 import { peakRssBytes, watchWasmHeap } from './memory';
-import type { RunReport } from './report';
+import { emptyRunReport, type RunReport } from './report';
 import { GRAPH_ROLES } from '../../workers/protocol/manifest';
 
 const args = new Map<string, string>();
@@ -56,19 +56,8 @@ const log = (m: string) => console.error(`[${runtimeKind} ${packDir.split('/').p
 type Report = RunReport & Required<Pick<RunReport, 'date' | 'cpuMs' | 'loadAverage'>>;
 
 const report: Report = {
+  ...emptyRunReport(packDir, runtimeKind, threads),
   date: new Date().toISOString(),
-  pack: packDir,
-  runtime: runtimeKind,
-  threads,
-  providers: {},
-  openMs: 0,
-  timingsMs: {},
-  graphRuns: {},
-  nonGraphShare: null,
-  peakRssBytes: 0,
-  wasmHeapBytes: null,
-  accuracy: null,
-  errors: {},
   cpuMs: {},
   loadAverage: {},
 };
