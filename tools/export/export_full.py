@@ -117,12 +117,14 @@ def run_memory(a: argparse.Namespace) -> None:
     from export_pack import export_memory
 
     pair = _pair(a)
-    _free(pair.tracker.vision_encoder.backbone, pair.tracker.prompt_encoder, pair.tracker.mask_decoder)
+    # The trunk copy goes first; the neck, the mask decoder (its conv_s0/conv_s1) and no_memory_embedding stay until
+    # the video model has taken them (models.share_tracker_parts skips what it finds freed).
+    _free(pair.tracker.vision_encoder.backbone, pair.tracker.prompt_encoder)
     if a.checkpoint:
         video = M.video_from_checkpoint(a.checkpoint)
     else:
         saved = json.loads((a.out / "pack" / "random-full.json").read_text())
-        video = M.build_random_full_video(int(saved["seed"]), pair)  # takes the tracker's neck + no_memory_embedding
+        video = M.build_random_full_video(int(saved["seed"]), pair)
     _free(pair.tracker)
     size = pair.input_size
     del pair

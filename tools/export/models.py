@@ -431,8 +431,8 @@ def share_tracker_parts(video: Any, tracker: Any) -> list[str]:
 
 def _random_video(tf: Any, seed: int, config: Any, detector: Any, tracker: Any) -> Any:
     """Random Sam3TrackerVideoModel (seed + 3) on the detector's trunk (one trunk, as in facebook/sam3), zero inits
-    made random (seed + 4) and calibrated, with the tracker's neck and no_memory_embedding where the widths agree
-    (`share_tracker_parts`); shared by --tiny and --random-full."""
+    made random (seed + 4) and calibrated, with the tracker's neck, conv_s0 / conv_s1 and no_memory_embedding where
+    the widths agree (`share_tracker_parts`); shared by --tiny and --random-full."""
     import torch
 
     if not hasattr(tf, "Sam3TrackerVideoModel"):
@@ -456,7 +456,7 @@ def build_tiny_video(seed: int, pair: Sam3Pair) -> Any:
 
 def build_random_full_video(seed: int, pair: Sam3Pair) -> Any:
     """transformers' default Sam3TrackerVideoConfig (hidden 256, memory 64, 1008²), random, on the detector's trunk,
-    with the tracker's neck and no_memory_embedding."""
+    with the tracker's neck, conv_s0 / conv_s1 and no_memory_embedding."""
     tf = require_transformers()
     return _random_video(tf, seed, tf.Sam3TrackerVideoConfig(), pair.detector, pair.tracker)
 
