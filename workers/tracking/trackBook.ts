@@ -194,8 +194,8 @@ export function outputMasks(
  * What memory encodes of each object on this frame (reference.md §9.2, `_tracker_update_memories`): with
  * `nonOverlappingMasks`, pixel-wise non-overlap by argmax over the objects' logits — the winner keeps its logit, the
  * others are clamped to ≤ −10 — and an object left with less than `memoryShrinkThreshold` of its set pixels is
- * cleared entirely; without it every object's logits as decoded. A suppressed object is cleared either way. One
- * object alone is always encoded as decoded.
+ * cleared entirely; without it every object's logits as decoded. A suppressed object is cleared either way, before
+ * the non-overlap, so it takes no pixel from another. One object alone is always encoded as decoded.
  */
 export function memoryPlanes(
   objects: { id: number; logits: Float32Array }[],
@@ -203,22 +203,24 @@ export function memoryPlanes(
   suppressed: ReadonlySet<number> = new Set(),
 ): Map<number, Float32Array> {
   const cleared = (l: Float32Array) => l.map((v) => Math.min(v, -10));
+  // A suppressed object is cleared before the non-overlap: it claims no pixel from the others.
+  const planes = objects.map((o) => (suppressed.has(o.id) ? cleared(o.logits) : o.logits));
   const out = new Map<number, Float32Array>();
   if (!settings.nonOverlappingMasks || objects.length < 2) {
-    for (const o of objects) out.set(o.id, suppressed.has(o.id) ? cleared(o.logits) : o.logits);
+    objects.forEach((o, k) => out.set(o.id, planes[k]));
     return out;
   }
-  const n = objects[0].logits.length;
+  const n = planes[0].length;
   const winner = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     let best = 0;
-    for (let k = 1; k < objects.length; k++) if (objects[k].logits[i] > objects[best].logits[i]) best = k;
+    for (let k = 1; k < planes.length; k++) if (planes[k][i] > planes[best][i]) best = k;
     winner[i] = best;
   }
   objects.forEach((o, k) => {
     let before = 0;
     let after = 0;
-    const plane = o.logits.map((v, i) => {
+    const plane = planes[k].map((v, i) => {
       if (v > 0) before++;
       if (winner[i] === k) {
         if (v > 0) after++;
@@ -227,7 +229,7 @@ export function memoryPlanes(
       return Math.min(v, -10);
     });
     const shrunk = before > 0 && after < settings.memoryShrinkThreshold * before;
-    out.set(o.id, suppressed.has(o.id) || shrunk ? cleared(o.logits) : plane);
+    out.set(o.id, shrunk ? cleared(planes[k]) : plane);
   });
   return out;
 }

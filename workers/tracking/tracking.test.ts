@@ -325,6 +325,24 @@ describe('non-overlapping masks', () => {
       'a suppressed object is cleared',
     );
   });
+
+  test('memory: a suppressed object takes no pixel from the others', () => {
+    const a = plane(rect(0, 0, 8, 8), 5); // would win every pixel of b
+    const b = plane(rect(1, 1, 5, 5), 1);
+    const m = memoryPlanes(
+      [
+        { id: 1, logits: a },
+        { id: 2, logits: b },
+      ],
+      on,
+      new Set([1]),
+    );
+    assert.ok(m.get(1)!.every((v) => v <= -10));
+    assert.ok(
+      b.every((v, i) => v < 0 || m.get(2)![i] === v),
+      'b keeps all its pixels',
+    );
+  });
 });
 
 describe('tracks started by clicks', () => {
