@@ -11,7 +11,7 @@ import { createEngine } from '../workers/engine/engine';
 import { createNodeWasmRuntime } from '../workers/ort/nodeWasmRuntime';
 import { MemoryByteStore } from '../workers/packs/byteStore';
 import { packFilesSource } from '../tests/helpers/demoPackEngine';
-import { renderScene, type ShapeSpec } from '../tools/scenes/scene';
+import { renderScene, squareShape } from '../tools/scenes/scene';
 import type { RleMask } from '../workers/protocol/results';
 import type { VideoEditResult } from '../workers/protocol/video';
 
@@ -25,15 +25,6 @@ const SIZE = 56;
 /** The blue square slides in from the left edge and reaches x = 528 on the last frame, whatever FRAMES is. */
 const blueX = (t: number) => Math.round(-SIZE + ((t - ENTER) * (W - 56)) / (FRAMES - ENTER));
 
-const rect = (x: number, y: number, size: number, colour: string): ShapeSpec => ({
-  kind: 'rect',
-  colour,
-  x0: x,
-  y0: y,
-  x1: x + size,
-  y1: y + size,
-});
-
 /** Only the pixels are kept (300 frames × 1.2 MB); the scene's per-shape masks are dropped. */
 const frames = Array.from(
   { length: FRAMES },
@@ -42,7 +33,7 @@ const frames = Array.from(
       width: W,
       height: H,
       background: [236, 236, 236],
-      shapes: [rect(440, 60, 80, 'red'), ...(t >= ENTER ? [rect(blueX(t), 300, SIZE, 'blue')] : [])],
+      shapes: [squareShape(440, 60, 80, 'red'), ...(t >= ENTER ? [squareShape(blueX(t), 300, SIZE, 'blue')] : [])],
     }).data,
 );
 

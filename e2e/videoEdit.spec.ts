@@ -8,18 +8,9 @@ import { test, expect, type Page } from '@playwright/test';
 import { openApp, typePhrase } from './helpers';
 import { clipDataTransfer, cocoHas, dropOnVideoStage } from './videoClips';
 import type { ClipSpec } from '../tools/video-fixtures/clips';
-import type { ShapeSpec } from '../tools/scenes/scene';
+import { squareShape } from '../tools/scenes/scene';
 
 const blueX = (t: number) => -28 + (t - 10) * 5;
-const rect = (x: number, y: number, size: number, colour: string): ShapeSpec => ({
-  kind: 'rect',
-  colour,
-  x0: x,
-  y0: y,
-  x1: x + size,
-  y1: y + size,
-});
-
 /** A red square all along; a blue one enters from the left on frame 10 and crosses (the Node test's clip). */
 const ENTERING: ClipSpec = {
   name: 'blue-enters',
@@ -33,7 +24,7 @@ const ENTERING: ClipSpec = {
       width: 320,
       height: 240,
       background: [236, 236, 236],
-      shapes: [rect(220, 30, 40, 'red'), ...(t >= 10 ? [rect(blueX(t), 150, 40, 'blue')] : [])],
+      shapes: [squareShape(220, 30, 40, 'red'), ...(t >= 10 ? [squareShape(blueX(t), 150, 40, 'blue')] : [])],
     };
   },
 };

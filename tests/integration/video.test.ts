@@ -9,7 +9,7 @@ import { buildPack, type PackVariant } from '../../tools/demo-pack/pack';
 import { createEngine } from '../../workers/engine/engine';
 import { createNodeRuntime } from '../../workers/ort/nodeRuntime';
 import { MemoryByteStore } from '../../workers/packs/byteStore';
-import { renderScene, type ShapeSpec } from '../../tools/scenes/scene';
+import { renderScene, squareShape, type ShapeSpec } from '../../tools/scenes/scene';
 import type { Engine } from '../../workers/engine/engine';
 import type { RgbaImage } from '../../workers/protocol/api';
 import type { VideoFrameResult, VideoSessionOptions } from '../../workers/protocol/video';
@@ -47,14 +47,7 @@ async function track(
   return out;
 }
 
-const square = (x: number, y: number, colour = 'red', size = 40): ShapeSpec => ({
-  kind: 'rect',
-  colour,
-  x0: x,
-  y0: y,
-  x1: x + size,
-  y1: y + size,
-});
+const square = (x: number, y: number, colour = 'red', size = 40): ShapeSpec => squareShape(x, y, size, colour);
 const ids = (r: VideoFrameResult) => r.instances.map((i) => i.instanceId);
 const centreX = (r: VideoFrameResult, id: number) => {
   const b = r.instances.find((i) => i.instanceId === id)!.boxXyxyPx;

@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoEngine } from '../helpers/demoPackEngine';
-import { renderScene, type Scene, type ShapeSpec } from '../../tools/scenes/scene';
+import { renderScene, squareShape, type Scene } from '../../tools/scenes/scene';
 import { decodeRowMajorRle } from '../../workers/core/rle';
 import type { Engine } from '../../workers/engine/engine';
 import type { ObjectPrompt } from '../../workers/protocol/prompts';
@@ -17,15 +17,6 @@ import type { VideoEditResult, VideoInstance, PropagationDirection } from '../..
 const W = 320;
 const H = 240;
 const BG: [number, number, number] = [236, 236, 236];
-
-const rect = (x: number, y: number, size: number, colour: string): ShapeSpec => ({
-  kind: 'rect',
-  colour,
-  x0: x,
-  y0: y,
-  x1: x + size,
-  y1: y + size,
-});
 
 /** The instance's mask on the whole frame (display size = frame size here). */
 function fullMask(inst: VideoInstance): Uint8Array {
@@ -141,7 +132,7 @@ describe('edits of a processed file propagate forward and backward (issue 20)', 
       width: W,
       height: H,
       background: BG,
-      shapes: [rect(220, 30, 40, 'red'), ...(t >= 10 ? [rect(blueX(t), 150, 40, 'blue')] : [])],
+      shapes: [squareShape(220, 30, 40, 'red'), ...(t >= 10 ? [squareShape(blueX(t), 150, 40, 'blue')] : [])],
     }),
   );
 
@@ -241,7 +232,7 @@ describe('edits of a processed file propagate forward and backward (issue 20)', 
         width: W,
         height: H,
         background: BG,
-        shapes: [rect(120, 100, 26, 'blue'), rect(bX(t), 118, 56, 'blue')],
+        shapes: [squareShape(120, 100, 26, 'blue'), squareShape(bX(t), 118, 56, 'blue')],
       }),
     );
     const gtA = (t: number) => clip[t].shapes[0].mask;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { parseMemoryConstants } from '../../workers/adapters/memoryAdapter.ts';
-import { renderScene, type Scene, type ShapeSpec } from '../scenes/scene.ts';
+import { renderScene, squareShape, type Scene, type ShapeSpec } from '../scenes/scene.ts';
 import { MEMORY_COLOUR_CHANNEL, MEMORY_DIM, MEMORY_MASK_CHANNEL, NUM_MASKMEM, TOKENS } from './memoryGraphs.ts';
 import { buildPack } from './pack.ts';
 import { paletteIndex } from '../scenes/palette.ts';
@@ -32,14 +32,7 @@ before(async () => {
 
 const S = 448;
 const scene = (shapes: ShapeSpec[]): Scene => renderScene({ width: S, height: S, background: [236, 236, 236], shapes });
-const square = (x: number, y: number, colour = 'red', size = 56): ShapeSpec => ({
-  kind: 'rect',
-  colour,
-  x0: x,
-  y0: y,
-  x1: x + size,
-  y1: y + size,
-});
+const square = (x: number, y: number, colour = 'red', size = 56): ShapeSpec => squareShape(x, y, size, colour);
 const area = (mask: Uint8Array) => mask.reduce((a, v) => a + v, 0);
 const maskOf = (logits: Float32Array) => upsampleMask(logits, 0, GRID0, S, S);
 const raw2 = (v: Vision) => Float32Array.from(v['image_embeddings.2'].data as Float32Array);

@@ -8,6 +8,11 @@ export type ShapeSpec =
   | { kind: 'rect'; colour: string; x0: number; y0: number; x1: number; y1: number }
   | { kind: 'circle'; colour: string; cx: number; cy: number; r: number };
 
+/** A `size` × `size` square of `colour` with its top-left corner at (x0, y0) (x1/y1 exclusive). */
+export function squareShape(x0: number, y0: number, size: number, colour: string): ShapeSpec {
+  return { kind: 'rect', colour, x0, y0, x1: x0 + size, y1: y0 + size };
+}
+
 export interface SceneSpec {
   width: number;
   height: number;

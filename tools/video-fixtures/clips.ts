@@ -11,7 +11,7 @@
  *   object only while consecutive processed masks overlap well.
  * - `FILE_CLIP` (file mode): two red squares moving right on two rows; a third appears at `lateFrame`.
  */
-import type { SceneSpec, ShapeSpec } from '../scenes/scene.ts';
+import { squareShape, type SceneSpec, type ShapeSpec } from '../scenes/scene.ts';
 
 export interface ClipSpec {
   name: string;
@@ -27,9 +27,7 @@ export interface ClipSpec {
 const BACKGROUND: [number, number, number] = [236, 236, 236];
 
 function square(x: number, y: number, size: number): ShapeSpec {
-  const x0 = Math.round(x);
-  const y0 = Math.round(y);
-  return { kind: 'rect', colour: 'red', x0, y0, x1: x0 + size, y1: y0 + size };
+  return squareShape(Math.round(x), Math.round(y), size, 'red');
 }
 
 /** The still blue square of LIVE_CLIP (pixel edges, x1/y1 exclusive). */
