@@ -122,6 +122,8 @@ for (const v of VARIANTS) {
       assert.equal(m.variant?.transforms.at(-1), 'chunked-external-data');
       assert.equal(m.variant?.transforms.includes('fp16'), v !== 'fp32-fused');
       assert.equal(m.variant?.requires.shaderF16, v !== 'fp32-fused');
+      // fp16 computes its detector in float32 (its scores are where float16 arithmetic costs the most).
+      assert.equal(m.variant?.transforms.includes('fp16-weights-float32-compute:detector'), v === 'fp16');
     });
 
     test('every listed file exists with its size and sha256 (manifest and extra entries)', () => {
@@ -198,9 +200,18 @@ for (const v of VARIANTS) {
         const bytes = (type: number) =>
           inits.filter((t) => t.dataType === type).reduce((s, t) => s + initializerBytes(t), 0);
         const nodes = allNodes(model.graph?.node);
+        const float32Compute = m.variant!.transforms.includes(`fp16-weights-float32-compute:${role}`);
         if (v === 'fp32-fused') {
           assert.equal(bytes(FLOAT16), 0, `${role}: float16 weights in the fp32 variant`);
           assert.ok(!io.includes(FLOAT16));
+        } else if (float32Compute) {
+          // Weights stored float16 and widened by Casts (folded when the session loads), float16 inputs widened in
+          // the graph: float32 arithmetic, float32 outputs.
+          assert.ok(bytes(FLOAT) <= 0.05 * (bytes(FLOAT) + bytes(FLOAT16)), `${role}: float32 weights left`);
+          assert.ok(count(nodes, 'Cast') >= inits.filter((t) => t.dataType === FLOAT16).length, `${role}: Casts`);
+          const outTypes = (model.graph?.output ?? []).map((x) => x.type?.tensorType?.elemType);
+          assert.ok(io.includes(FLOAT16), `${role}: float16 inputs`);
+          assert.ok(outTypes.length > 0 && outTypes.every((t) => t === FLOAT), `${role}: float32 outputs`);
         } else {
           // float32 only in the islands (position-encoding tables, reductions): a few % of the float weights.
           assert.ok(bytes(FLOAT) <= 0.05 * (bytes(FLOAT) + bytes(FLOAT16)), `${role}: float32 weights left`);

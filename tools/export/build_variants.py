@@ -9,8 +9,10 @@ Every graph of every variant is
      path; only a prompt count that stays dynamic keeps its few Shape ops),
   2. attention-fused: every Softmax attention becomes com.microsoft.MultiHeadAttention (fuse_attention.py; the build
      fails if one is left),
-  3. for q4f16 / q8f16 / q4: MatMul weights → 4/8-bit MatMulNBits (quantize_weights.py),
-  4. for fp16 / q4f16 / q8f16: float16 weights and activations with float32 islands (to_fp16.py),
+  3. for q4f16 / q8f16 / q4: MatMul weights → 4/8-bit MatMulNBits, and for q4f16 / q4 the token-embedding table →
+     4-bit GatherBlockQuantized (quantize_weights.py),
+  4. for fp16 / q4f16 / q8f16: float16 weights and activations with float32 islands (to_fp16.py); a role listed in
+     the variant's `float32Compute` (fp16: the detector) keeps float32 activations and stores float16 weights only,
   5. written as NAME.onnx + external-data chunk files of at most --chunk-mb each (chunked_data.py).
 The manifest's `variant` records the precision, these transforms in order, what a GPU needs (shader-f16, the largest
 single tensor — weights and activations — for maxBufferSize / maxStorageBufferBindingSize) and the base pack's id.
@@ -42,11 +44,16 @@ from graph_ir import Graph, iter_all_nodes, op_counts  # noqa: E402
 
 VARIANTS: dict[str, dict[str, Any]] = {
     "fp32-fused": {"precision": "fp32", "bits": None, "fp16": False},
-    "fp16": {"precision": "fp16", "bits": None, "fp16": True},
-    "q4f16": {"precision": "q4f16", "bits": 4, "fp16": True},
+    # The detector stores float16 weights but computes in float32 (to_fp16.weights_to_fp16): its scores are where
+    # float16 arithmetic costs the most (|Δscore| 0.0057 → 0.0036 at full size) and it is a few % of a request's time.
+    "fp16": {"precision": "fp16", "bits": None, "fp16": True, "float32Compute": ["detector"]},
+    # The 4-bit variants take the token-embedding table to 4 bits too (GatherBlockQuantized; tables of ≥ 1 M values,
+    # so the full-size text encoder's 49 408 × 1024, not the tiny one's): 618 → 545 MB at full size for the same
+    # accuracy (tools/export/README "Size against accuracy").
+    "q4f16": {"precision": "q4f16", "bits": 4, "fp16": True, "embedBits": 4},
     "q8f16": {"precision": "q8f16", "bits": 8, "fp16": True},
     # 4-bit weights, float32 activations: for GPUs without shader-f16 and for WASM, whose float16 kernels are slow.
-    "q4": {"precision": "q4", "bits": 4, "fp16": False},
+    "q4": {"precision": "q4", "bits": 4, "fp16": False, "embedBits": 4},
 }
 SHAPE_OPS = ("Shape", "Size", "ConstantOfShape", "Mod")
 # Sizes used for dynamic prompt axes when sizing activations (the GPU-limit estimate): exemplar boxes, objects per
@@ -177,10 +184,10 @@ def prepare(path: Path, chunk_bytes: int = DEFAULT_BUDGET) -> tuple[Graph, dict[
     return g, stats
 
 
-def build_variant_graph(base: Graph, spec: dict[str, Any], chunked: bool = False
+def build_variant_graph(base: Graph, spec: dict[str, Any], chunked: bool = False, role: str = ""
                         ) -> tuple[Graph, dict[str, Any], list[str]]:
     from quantize_weights import quantize, quantize_embeddings
-    from to_fp16 import convert
+    from to_fp16 import convert, weights_to_fp16
 
     g = base.copy()
     transforms = ["fold-shapes", "fused-attention"] + (["attention-query-chunks"] if chunked else [])
@@ -196,7 +203,10 @@ def build_variant_graph(base: Graph, spec: dict[str, Any], chunked: bool = False
         info["embeddings"] = quantize_embeddings(g, spec["embedBits"])
         if info["embeddings"]["tables"]:
             transforms.append(f"gather-block-quantized-{spec['embedBits']}")
-    if spec["fp16"]:
+    if spec["fp16"] and role in spec.get("float32Compute", ()):
+        info["fp16Weights"] = weights_to_fp16(g)
+        transforms.append(f"fp16-weights-float32-compute:{role}")
+    elif spec["fp16"]:
         info["fp16"] = convert(g)
         transforms.append("fp16")
     g.prune()
@@ -264,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         report["graphs"][role] = {"file": entry["file"]["path"], **stats, "variants": {}}
         any_chunked = any_chunked or bool(stats["attentionChunks"] and stats["attentionChunks"]["split"])
         for v in names:
-            g, info, transforms = build_variant_graph(base, VARIANTS[v], any_chunked)
+            g, info, transforms = build_variant_graph(base, VARIANTS[v], any_chunked, role)
             largest = largest_tensor(g, stats["largestActivation"], VARIANTS[v]["fp16"])
             file_name = Path(entry["file"]["path"]).name
             chunk_bytes = int(per_file_mb.get(file_name, default_mb) * 1024 * 1024)
@@ -278,8 +288,8 @@ def main(argv: list[str] | None = None) -> int:
             if ext:
                 new_entry["externalData"] = ext
             (outs[v]["graphs"] if listed else outs[v]["extra"])[role] = new_entry
-            if len(transforms) >= len(outs[v]["transforms"]):
-                outs[v]["transforms"] = transforms
+            merged = outs[v]["transforms"] + [t for t in transforms if t not in outs[v]["transforms"]]
+            outs[v]["transforms"] = sorted(merged, key=lambda t: t == "chunked-external-data")  # it is the last step
             if largest["bytes"] > outs[v]["largest"]["bytes"]:
                 outs[v]["largest"] = {**largest, "graph": role}
             loaded = "skipped" if a.no_verify_load else verify_load(saved.path)
