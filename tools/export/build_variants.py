@@ -184,6 +184,20 @@ def prepare(path: Path, chunk_bytes: int = DEFAULT_BUDGET) -> tuple[Graph, dict[
     return g, stats
 
 
+# The order build_variant_graph applies its steps in (a prefix ending in "-" or ":" stands for its family): the
+# manifest lists the union over the graphs in this order.
+TRANSFORM_ORDER = ("fold-shapes", "fused-attention", "attention-query-chunks", "matmul-nbits-8-sensitive",
+                   "matmul-nbits-", "gather-block-quantized-", "fp16", "fp16-weights-float32-compute:",
+                   "chunked-external-data")
+
+
+def transform_rank(t: str) -> int:
+    for i, o in enumerate(TRANSFORM_ORDER):
+        if t == o or (o[-1] in "-:" and t.startswith(o)):
+            return i
+    return len(TRANSFORM_ORDER)
+
+
 def build_variant_graph(base: Graph, spec: dict[str, Any], chunked: bool = False, role: str = ""
                         ) -> tuple[Graph, dict[str, Any], list[str]]:
     from quantize_weights import quantize, quantize_embeddings
@@ -289,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
                 new_entry["externalData"] = ext
             (outs[v]["graphs"] if listed else outs[v]["extra"])[role] = new_entry
             merged = outs[v]["transforms"] + [t for t in transforms if t not in outs[v]["transforms"]]
-            outs[v]["transforms"] = sorted(merged, key=lambda t: t == "chunked-external-data")  # it is the last step
+            outs[v]["transforms"] = sorted(merged, key=transform_rank)
             if largest["bytes"] > outs[v]["largest"]["bytes"]:
                 outs[v]["largest"] = {**largest, "graph": role}
             loaded = "skipped" if a.no_verify_load else verify_load(saved.path)
