@@ -47,6 +47,8 @@ export class GraphBuilder {
   private readonly inputs: OnnxProto.onnx.IValueInfoProto[] = [];
   private readonly outputs: OnnxProto.onnx.IValueInfoProto[] = [];
   private counter = 0;
+  /** Set when a com.microsoft contrib op is used: the model then imports that domain too. */
+  private usesContribOps = false;
 
   constructor(private readonly name: string) {}
 
@@ -82,6 +84,13 @@ export class GraphBuilder {
     return name;
   }
 
+  /** uint8 constant (initializer): packed quantised weights and zero points. */
+  u8(values: ArrayLike<number>, dims: number[]): string {
+    const name = this.fresh('c');
+    this.inits.push({ name, dims, dataType: 2, rawData: Uint8Array.from(values) });
+    return name;
+  }
+
   /** Scalar float constant. */
   scalar(v: number): string {
     return this.f32([v], []);
@@ -92,10 +101,17 @@ export class GraphBuilder {
     return this.opN(opType, inputs, 1, attrs)[0];
   }
 
+  /** One onnxruntime contrib op (domain com.microsoft: MatMulNBits, MultiHeadAttention, …) with one output. */
+  contribOp(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}): string {
+    this.usesContribOps = true;
+    return this.opN(opType, inputs, 1, attrs, 'com.microsoft')[0];
+  }
+
   /** One node with `n` outputs. */
-  opN(opType: string, inputs: string[], n: number, attrs: Record<string, AttrValue> = {}): string[] {
+  opN(opType: string, inputs: string[], n: number, attrs: Record<string, AttrValue> = {}, domain = ''): string[] {
     const outs = Array.from({ length: n }, () => this.fresh(opType.toLowerCase()));
     this.nodes.push({
+      ...(domain ? { domain } : {}),
       opType,
       input: inputs,
       output: outs,
@@ -186,7 +202,10 @@ export class GraphBuilder {
     const model = onnx.ModelProto.create({
       irVersion: 8,
       producerName: 'sam3-web demo-pack',
-      opsetImport: [{ domain: '', version: 17 }],
+      opsetImport: [
+        { domain: '', version: 17 },
+        ...(this.usesContribOps ? [{ domain: 'com.microsoft', version: 1 }] : []),
+      ],
       graph: onnx.GraphProto.create({
         name: this.name,
         node: this.nodes,
