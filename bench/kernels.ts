@@ -15,6 +15,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { GraphBuilder } from '../tools/demo-pack/onnxBuilder';
+import { prng } from '../tools/scenes/scene';
 import { createNodeRuntime } from '../workers/ort/nodeRuntime';
 import { createNodeWasmRuntime } from '../workers/ort/nodeWasmRuntime';
 import type { GraphRuntime, GraphValue, HostTensor } from '../workers/ort/graphRuntime';
@@ -28,19 +29,15 @@ const threads = Number(args.get('threads') || 2);
 const repeats = Number(args.get('repeats') || 3);
 const outDir = args.get('out') || 'bench/results';
 
-/** Deterministic pseudo-random values (a small LCG): the kernels' speed does not depend on them. */
+/** Deterministic values in [−scale, scale) from the scenes' PRNG: the kernels' speed does not depend on them. */
 function random(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32 - 0.5) * 2 * scale;
-  }
-  return out;
+  const next = prng(seed);
+  return Float32Array.from({ length: n }, () => (next() - 0.5) * 2 * scale);
 }
 
 function bytes(n: number, seed: number): Uint8Array {
-  return Uint8Array.from(random(n, seed), (v) => Math.floor((v + 1) * 127.99));
+  const next = prng(seed);
+  return Uint8Array.from({ length: n }, () => Math.floor(next() * 256));
 }
 
 interface Kernel {
