@@ -92,6 +92,18 @@ def _has_float_output(g: Graph, n: onnx.NodeProto) -> bool:
     return any(_is_float(g, o) for o in n.output if o)
 
 
+def input_precisions(g: Graph, island: set[int], cons: dict[str, list[onnx.NodeProto]]) -> dict[str, int]:
+    """The precision each float32 graph input takes: float32 when every reader is in a float32 island (prompt
+    coordinates), else float16."""
+    out: dict[str, int] = {}
+    for vi in g.model.graph.input:
+        if vi.type.tensor_type.elem_type != F32:
+            continue
+        readers = cons.get(vi.name, [])
+        out[vi.name] = F32 if readers and all(id(r) in island for r in readers) else F16
+    return out
+
+
 def convert(g: Graph) -> dict[str, object]:
     """Converts in place; returns a summary for the report."""
     g.infer_shapes()
@@ -104,15 +116,11 @@ def convert(g: Graph) -> dict[str, object]:
         for o in n.output:
             if o and _is_float(g, o):
                 produced[o] = F32 if id(n) in island else F16
-    input_types: dict[str, int] = {}
+    input_types = input_precisions(g, island, cons)
     for vi in g.model.graph.input:
-        if vi.type.tensor_type.elem_type != F32:
-            continue
-        readers = cons.get(vi.name, [])
-        all_island = bool(readers) and all(id(r) in island for r in readers)
-        input_types[vi.name] = F32 if all_island else F16
-        produced[vi.name] = input_types[vi.name]
-        vi.type.tensor_type.elem_type = input_types[vi.name]
+        if vi.name in input_types:
+            produced[vi.name] = input_types[vi.name]
+            vi.type.tensor_type.elem_type = input_types[vi.name]
     # Weights: float32 weights read by float16 nodes get a float16 copy (in place when nobody needs float32).
     weight_f16: dict[str, str] = {}
     weight_readers: dict[str, set[int]] = defaultdict(set)
@@ -257,11 +265,8 @@ def weights_to_fp16(g: Graph, min_elements: int = 1024) -> dict[str, object]:
     g.infer_shapes()
     island = fp32_islands(g)
     cons = g.consumers()
-    half_inputs = []
-    for vi in g.model.graph.input:
-        readers = cons.get(vi.name, [])
-        if vi.type.tensor_type.elem_type == F32 and not (readers and all(id(r) in island for r in readers)):
-            half_inputs.append(vi)
+    precisions = input_precisions(g, island, cons)
+    half_inputs = [vi for vi in g.model.graph.input if precisions.get(vi.name) == F16]
     input_casts = []
     for vi in half_inputs:
         c = g.make_node("Cast", [vi.name], hint="cast_input_f32", to=F32)
